@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Zero package dependencies by design: the engine, the lab and the command build on the
+// Swift toolchain alone. Dependencies point inward: revive-lab → ReviveLab → Revive.
+let package = Package(
+    name: "revive-lab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Revive", targets: ["Revive"]),
+        .library(name: "ReviveLab", targets: ["ReviveLab"]),
+        .executable(name: "revive-lab", targets: ["revive-lab"]),
+    ],
+    targets: [
+        .target(name: "Revive"),
+        .target(name: "ReviveLab", dependencies: ["Revive"]),
+        .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"]),
+        .testTarget(name: "ReviveTests", dependencies: ["Revive"]),
+        .testTarget(name: "ReviveLabTests", dependencies: ["ReviveLab", "Revive"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,32 @@
+/// Where an action runs: which run, step attempt and worker, and the checkpoint it would resume from.
+public struct ActionContext: Hashable, Sendable {
+    /// The logical run.
+    public var run: RunID
+    /// The action (the step's call).
+    public var action: ActionKey
+    /// The step attempt, counted from 1.
+    public var attempt: Int
+    /// The worker running it.
+    public var worker: WorkerID
+    /// The last checkpoint saved before this step (nil before the first).
+    public var checkpoint: String?
+
+    /// Makes a context.
+    public init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?) {
+        self.run = run
+        self.action = action
+        self.attempt = attempt
+        self.worker = worker
+        self.checkpoint = checkpoint
+    }
+}
+
+/// What the caller does after a failed or unanswered call.
+public enum FailureDecision: Equatable, Sendable {
+    /// Retry the call now with this lease (after a refresh, or after reloading a newer generation).
+    case retryNow(Lease)
+    /// Let the runtime's retry policy decide; wait at least `minimumDelay` if the provider said so.
+    case retryLater(Classification)
+    /// The run is parked on this case; the request went to the owner (or operator).
+    case parked(RecoveryCase, ReconnectRequest)
+}

@@ -1,0 +1,55 @@
+/// Where a mutating action stands: `intended → executing → committed`, or `unknown` then
+/// `reconciled(committed | absent)`, or `failed`.
+public enum LedgerState: String, Sendable {
+    /// Recorded before any call was made.
+    case intended
+    /// A call carrying the idempotency key was sent; no answer yet.
+    case executing
+    /// The provider answered that the effect happened.
+    case committed
+    /// A call was sent and its outcome was lost.
+    case unknown
+    /// Reconciliation found the effect at the provider.
+    case reconciledCommitted = "reconciled-committed"
+    /// Reconciliation did not find the effect; the action may execute once more with the same key.
+    case reconciledAbsent = "reconciled-absent"
+    /// The action was given up.
+    case failed
+
+    /// Whether the remote effect is known to have happened.
+    public var isCommitted: Bool { self == .committed || self == .reconciledCommitted }
+}
+
+/// One mutating action's ledger entry.
+public struct LedgerEntry: Hashable, Sendable {
+    /// The action's idempotency key.
+    public let key: IdempotencyKey
+    /// The run it belongs to.
+    public let run: RunID
+    /// The action.
+    public let action: ActionKey
+    /// The connection it calls.
+    public let connection: ConnectionID
+    /// Where it stands.
+    public var state: LedgerState
+    /// The worker that last sent the call, while `executing`.
+    public var executingWorker: WorkerID?
+}
+
+/// What the caller must do before executing an action.
+public enum ActionPreparation: Equatable, Sendable {
+    /// Execute the call with this key.
+    case execute(IdempotencyKey)
+    /// The outcome of an earlier call is unknown: reconcile by key first.
+    case reconcile(IdempotencyKey)
+    /// The effect already happened: do not call again.
+    case alreadyCommitted(IdempotencyKey)
+}
+
+/// The answer of a reconciliation lookup by idempotency key.
+public enum ReconcileAnswer: String, Sendable {
+    /// The provider has the effect: it happened.
+    case committed
+    /// The provider has no such effect: safe to execute once more with the same key.
+    case absent
+}

@@ -1,0 +1,64 @@
+/// Where the engine gets ids and secret values; injected so that a seed decides them.
+public protocol IdentifierSource: AnyObject {
+    /// A fresh printable id that starts with `prefix` (such as `case_`).
+    func nextID(prefix: String) -> String
+    /// A fresh secret value that starts with `prefix`; secrets are never printed.
+    func nextSecret(prefix: String) -> String
+}
+
+/// The engine's view of the credential provider (or the broker in front of it).
+///
+/// The engine asks it to refresh and to install or discard a reconnect's grant; the provider
+/// keeps every token. Calls are synchronous: a real integration wraps its async client.
+public protocol CredentialBroker: AnyObject {
+    /// Refreshes the connection's access token; nil on success, or the provider's failure signal.
+    func refresh(_ connection: ConnectionID, generation: LeaseGeneration) -> ProviderSignal?
+    /// Installs a verified reconnect's grant (access and refresh token as one pair).
+    func install(_ grant: PendingGrant, generation: LeaseGeneration)
+    /// Throws away an unverified reconnect's grant.
+    func discard(_ grant: PendingGrant)
+}
+
+/// A connection as the engine knows it: who owns it and who it must stay bound to.
+public struct ConnectionRecord: Hashable, Sendable {
+    /// The connection id.
+    public let id: ConnectionID
+    /// The provider behind it.
+    public let provider: ProviderKind
+    /// The broker holding its tokens.
+    public let broker: BrokerKind
+    /// The owner's address, where reconnect requests go.
+    public let ownerAddress: String
+    /// The pinned subject and tenant.
+    public let pinnedIdentity: ProviderIdentity
+    /// The granted scopes.
+    public let scopes: [String]
+
+    /// Makes a connection record.
+    public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, ownerAddress: String,
+                pinnedIdentity: ProviderIdentity, scopes: [String]) {
+        self.id = id
+        self.provider = provider
+        self.broker = broker
+        self.ownerAddress = ownerAddress
+        self.pinnedIdentity = pinnedIdentity
+        self.scopes = scopes
+    }
+}
+
+/// The engine's tunable limits.
+public struct RecoveryConfiguration: Hashable, Sendable {
+    /// How long a recovery capability stays valid (default 1 hour).
+    public var capabilityLifetime: Span
+    /// How many fresh reconnect requests follow the first when each one expires unanswered (default 24).
+    public var maxReminders: Int
+    /// Where operator alerts go.
+    public var operatorAddress: String
+
+    /// The documented defaults: 1h capabilities, 24 reminders, so an owner has a valid link for 25 hours.
+    public init(capabilityLifetime: Span = .hours(1), maxReminders: Int = 24, operatorAddress: String = "operator") {
+        self.capabilityLifetime = capabilityLifetime
+        self.maxReminders = maxReminders
+        self.operatorAddress = operatorAddress
+    }
+}

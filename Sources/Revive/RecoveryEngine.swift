@@ -1,0 +1,433 @@
+/// Revive's recovery engine: classify, join, park, ask, verify, rotate, reconcile, resume.
+///
+/// It performs no I/O, reads no clock and draws no random number: time comes in as `Instant`s,
+/// ids and secrets from the `IdentifierSource`, tokens stay with the `CredentialBroker`, and every
+/// decision is recorded as a `Transition`. Calls are synchronous and single-threaded; wrap the
+/// engine in an actor to share it.
+public final class RecoveryEngine {
+    /// The limits in force.
+    public let configuration: RecoveryConfiguration
+    /// The classifier in force.
+    public let classifier: Classifier
+    private let store: RecoveryStore
+    private let ids: IdentifierSource
+    private let broker: CredentialBroker
+    private let recorder: TransitionRecorder
+    private var connections: [ConnectionID: ConnectionRecord] = [:]
+    private var leases: [LeaseID: Lease] = [:]
+    private var revokedLeases: Set<LeaseID> = []
+    private var refreshedLeases: Set<LeaseID> = []
+    /// The newest generation classified as a dead grant, per connection: never used again.
+    private var deadGenerations: [ConnectionID: LeaseGeneration] = [:]
+
+    /// Makes an engine over a store, an id source, a broker and a timeline recorder.
+    public init(configuration: RecoveryConfiguration = RecoveryConfiguration(), classifier: Classifier = Classifier(),
+                store: RecoveryStore = InMemoryRecoveryStore(), ids: IdentifierSource,
+                broker: CredentialBroker, recorder: TransitionRecorder) {
+        self.configuration = configuration
+        self.classifier = classifier
+        self.store = store
+        self.ids = ids
+        self.broker = broker
+        self.recorder = recorder
+    }
+
+    /// Registers a connection and pins its identity.
+    public func register(_ connection: ConnectionRecord) { connections[connection.id] = connection }
+
+    /// The connection's current lease generation.
+    public func currentGeneration(of connection: ConnectionID) -> LeaseGeneration { store.generation(of: connection) }
+
+    /// A recovery case by id.
+    public func recoveryCase(_ id: CaseID) -> RecoveryCase? { store.recoveryCase(id) }
+
+    /// The ledger entry of an action, if it has one.
+    public func ledgerEntry(_ key: IdempotencyKey) -> LedgerEntry? { store.ledgerEntry(key) }
+
+    // MARK: Leases and fencing
+
+    /// Issues a lease on the connection's current generation to a worker.
+    public func issueLease(connection: ConnectionID, context: ActionContext, at time: Instant) -> Lease {
+        let lease = Lease(id: LeaseID(ids.nextID(prefix: "lease_")), connection: connection,
+                          generation: store.generation(of: connection), holder: context.worker,
+                          run: context.run, issuedAt: time)
+        leases[lease.id] = lease
+        emit("lease.issued", at: time, context: context) { t in
+            t.connection = connection.rawValue
+            t.generation = lease.generation.value
+            t.lease = lease.id.rawValue
+        }
+        return lease
+    }
+
+    /// Decides whether a call with `lease` may reach the provider; a refusal is recorded as `lease.fenced`.
+    ///
+    /// When allowed and `key` is given, the action's ledger entry moves to `executing`.
+    public func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> CallAuthorization {
+        var reason: FenceReason?
+        if revokedLeases.contains(lease.id) {
+            reason = .holderLost
+        } else if lease.generation < store.generation(of: lease.connection) {
+            reason = .staleGeneration
+        } else if let dead = deadGenerations[lease.connection], lease.generation <= dead {
+            reason = .deadGrant
+        }
+        if let reason {
+            emit("lease.fenced", at: time, context: context) { t in
+                t.connection = lease.connection.rawValue
+                t.generation = lease.generation.value
+                t.lease = lease.id.rawValue
+                t.key = key?.rawValue
+                t.reason = reason.rawValue
+                t.notes.append(.init("current", store.generation(of: lease.connection).description))
+            }
+            return .fenced(reason: reason)
+        }
+        if let key, var entry = store.ledgerEntry(key) {
+            precondition(!entry.state.isCommitted, "a committed action is never executed again")
+            precondition(entry.state != .unknown, "an unknown action is reconciled before it executes again")
+            entry.state = .executing
+            entry.executingWorker = context.worker
+            store.save(entry)
+        }
+        return .allowed
+    }
+
+    /// Revokes every lease a lost worker holds: if it comes back, its calls are fenced.
+    public func workerLost(_ worker: WorkerID) {
+        for lease in leases.values where lease.holder == worker { revokedLeases.insert(lease.id) }
+    }
+
+    // MARK: The action ledger
+
+    /// Records the intent to run a mutating action, or says it must be reconciled or skipped first.
+    public func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant) -> ActionPreparation {
+        let key = IdempotencyKey(run: context.run, action: context.action)
+        guard var entry = store.ledgerEntry(key) else {
+            store.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
+                                   state: .intended, executingWorker: nil))
+            emit("action.intended", at: time, context: context) { t in
+                t.connection = connection.rawValue
+                t.key = key.rawValue
+            }
+            return .execute(key)
+        }
+        switch entry.state {
+        case .intended, .reconciledAbsent, .failed:
+            return .execute(key)
+        case .committed, .reconciledCommitted:
+            return .alreadyCommitted(key)
+        case .unknown:
+            return .reconcile(key)
+        case .executing:
+            // A call went out and no outcome was ever recorded (its worker was lost): unknown.
+            let previous = entry.executingWorker
+            entry.state = .unknown
+            entry.executingWorker = nil
+            store.save(entry)
+            emit("action.unknown", at: time, context: context) { t in
+                t.connection = connection.rawValue
+                t.key = key.rawValue
+                t.reason = "no-outcome-recorded"
+                if let previous { t.notes.append(.init("sent-by", previous.rawValue)) }
+            }
+            return .reconcile(key)
+        }
+    }
+
+    /// Records what a lookup by idempotency key found at the provider.
+    public func recordReconciliation(_ answer: ReconcileAnswer, key: IdempotencyKey, context: ActionContext, at time: Instant) {
+        guard var entry = store.ledgerEntry(key) else { preconditionFailure("reconciling an action that was never intended") }
+        precondition(entry.state == .unknown, "only an unknown action is reconciled")
+        entry.state = answer == .committed ? .reconciledCommitted : .reconciledAbsent
+        store.save(entry)
+        emit("action.reconciled", at: time, context: context) { t in
+            t.connection = entry.connection.rawValue
+            t.key = key.rawValue
+            t.result = answer.rawValue
+        }
+    }
+
+    /// Records a successful answer; a mutating action's entry becomes `committed`.
+    public func recordSuccess(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) {
+        guard let key, var entry = store.ledgerEntry(key) else { return }
+        guard !entry.state.isCommitted else { return }
+        entry.state = .committed
+        entry.executingWorker = nil
+        store.save(entry)
+        emit("action.committed", at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.key = key.rawValue
+        }
+    }
+
+    /// Records that a call got no answer before its timeout; a mutation's outcome becomes `unknown`.
+    public func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> FailureDecision {
+        if let key, var entry = store.ledgerEntry(key), entry.state == .executing {
+            entry.state = .unknown
+            entry.executingWorker = nil
+            store.save(entry)
+            emit("action.unknown", at: time, context: context) { t in
+                t.connection = lease.connection.rawValue
+                t.key = key.rawValue
+                t.reason = "no-answer"
+            }
+        }
+        return handleFailure(nil, operation: .timeout, lease: lease, key: key, context: context, at: time)
+    }
+
+    /// Marks a mutating action as given up (its run failed).
+    public func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant) {
+        guard var entry = store.ledgerEntry(key), !entry.state.isCommitted else { return }
+        entry.state = .failed
+        store.save(entry)
+        emit("action.failed", at: time, context: context) { t in
+            t.connection = entry.connection.rawValue
+            t.key = key.rawValue
+        }
+    }
+
+    // MARK: Failures
+
+    /// Classifies a failed call (or refresh) and takes the class's recovery path.
+    public func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
+                              context: ActionContext, at time: Instant) -> FailureDecision {
+        if let key, var entry = store.ledgerEntry(key), entry.state == .executing, signal != nil {
+            // The provider refused the call: nothing happened remotely, the action is intended again.
+            entry.state = .intended
+            entry.executingWorker = nil
+            store.save(entry)
+        }
+        let connection = connections[lease.connection]
+        let classification = classifier.classify(signal, context: ClassificationContext(
+            provider: connection?.provider, operation: operation,
+            leaseGeneration: lease.generation, currentGeneration: store.generation(of: lease.connection)))
+        emit("failure.classified", at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.key = key?.rawValue
+            t.failureClass = classification.failureClass.rawValue
+            t.notes.append(.init("rule", classification.rule))
+            t.notes.append(.init("confidence", classification.confidence.rawValue))
+            t.notes.append(.init("op", operation.rawValue))
+            if let from = classification.unwrappedFrom { t.notes.append(.init("unwrapped", from)) }
+        }
+        switch classification.failureClass {
+        case .refreshable:
+            guard !refreshedLeases.contains(lease.id) else {
+                // Refreshed once already and still refused: the runtime's retry policy decides.
+                return .retryLater(classification)
+            }
+            refreshedLeases.insert(lease.id)
+            if let refreshFailure = broker.refresh(lease.connection, generation: lease.generation) {
+                return handleFailure(refreshFailure, operation: .refresh, lease: lease, key: key, context: context, at: time)
+            }
+            emit("token.refreshed", at: time, context: context) { t in
+                t.connection = lease.connection.rawValue
+                t.generation = lease.generation.value
+                t.lease = lease.id.rawValue
+            }
+            return .retryNow(lease)
+        case .staleGeneration:
+            return .retryNow(issueLease(connection: lease.connection, context: context, at: time))
+        case .transient, .rateLimited:
+            return .retryLater(classification)
+        default:
+            return park(classification, signal: signal, lease: lease, key: key, context: context, at: time)
+        }
+    }
+
+    private func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
+                      context: ActionContext, at time: Instant) -> FailureDecision {
+        if classification.failureClass == .deadGrant {
+            deadGenerations[lease.connection] = max(deadGenerations[lease.connection] ?? lease.generation, lease.generation)
+        }
+        guard let connection = connections[lease.connection] else {
+            preconditionFailure("a lease was issued for an unregistered connection \(lease.connection)")
+        }
+        let recoveryCase: RecoveryCase
+        if let open = store.openCase(for: lease.connection), open.state == .awaitingReconnect {
+            recoveryCase = open
+        } else {
+            recoveryCase = RecoveryCase(
+                id: CaseID(ids.nextID(prefix: "case_")), connection: lease.connection,
+                pinnedIdentity: connection.pinnedIdentity, ownerAddress: connection.ownerAddress, run: context.run,
+                checkpoint: context.checkpoint, action: context.action, idempotencyKey: key,
+                ledgerState: key.flatMap { store.ledgerEntry($0)?.state }, signal: signal,
+                classification: classification, rejectedGeneration: lease.generation,
+                openedBy: context.worker, openedAt: time, state: .awaitingReconnect, refusals: 0)
+            store.save(recoveryCase)
+            emit("case.opened", at: time, context: context) { t in
+                t.connection = lease.connection.rawValue
+                t.generation = lease.generation.value
+                t.caseID = recoveryCase.id.rawValue
+                t.key = key?.rawValue
+                t.failureClass = classification.failureClass.rawValue
+                t.subject = connection.pinnedIdentity.subject
+                t.tenant = connection.pinnedIdentity.tenant
+                t.checkpoint = context.checkpoint
+                if let signal {
+                    t.notes.append(.init("status", String(signal.status)))
+                    if let error = signal.error { t.notes.append(.init("error", error)) }
+                }
+            }
+        }
+        emit("run.parked", at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.checkpoint = context.checkpoint
+            t.failureClass = classification.failureClass.rawValue
+        }
+        let request = requestReconnect(for: recoveryCase, reminder: 0, at: time)
+        return .parked(recoveryCase, request)
+    }
+
+    // MARK: Reconnect requests and capabilities
+
+    private func requestReconnect(for recoveryCase: RecoveryCase, reminder: Int, at time: Instant) -> ReconnectRequest {
+        let responder = recoveryCase.classification.failureClass.responder
+        let value = ids.nextSecret(prefix: "rvcap_")
+        let capability = CapabilityRecord(
+            id: CapabilityID(ids.nextID(prefix: "cap_")), caseID: recoveryCase.id, connection: recoveryCase.connection,
+            digest: SHA256.hexDigest(value), issuedAt: time,
+            expiresAt: time.advanced(by: configuration.capabilityLifetime), reminder: reminder, consumedAt: nil)
+        store.save(capability)
+        let recipient = responder == .operator ? configuration.operatorAddress : recoveryCase.ownerAddress
+        let request = ReconnectRequest(caseID: recoveryCase.id, connection: recoveryCase.connection, recipient: recipient,
+                                       responder: responder, capabilityID: capability.id, capabilityValue: value,
+                                       expiresAt: capability.expiresAt, reminder: reminder)
+        emit("reconnect.requested", at: time, run: recoveryCase.run) { t in
+            t.connection = recoveryCase.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.capability = capability.id.rawValue
+            t.expires = capability.expiresAt
+            t.notes.append(.init("to", recipient))
+            if reminder > 0 { t.notes.append(.init("reminder", String(reminder))) }
+        }
+        return request
+    }
+
+    /// Called when a capability's lifetime ends: if its case still waits, a fresh request goes out
+    /// (up to `maxReminders`); after the last one the case is escalated. Returns the new request.
+    public func capabilityExpired(_ id: CapabilityID, at time: Instant) -> ReconnectRequest? {
+        guard let capability = store.capability(id), capability.consumedAt == nil,
+              var recoveryCase = store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect else { return nil }
+        emit("capability.expired", at: time, run: recoveryCase.run) { t in
+            t.connection = capability.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.capability = capability.id.rawValue
+        }
+        if capability.reminder < configuration.maxReminders {
+            return requestReconnect(for: recoveryCase, reminder: capability.reminder + 1, at: time)
+        }
+        recoveryCase.state = .escalated
+        store.save(recoveryCase)
+        emit("case.escalated", at: time, run: recoveryCase.run) { t in
+            t.connection = capability.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.reason = "reminders-exhausted"
+            t.notes.append(.init("to", configuration.operatorAddress))
+        }
+        return nil
+    }
+
+    /// Completes a reconnect: checks the capability, then the identity, and only then consumes the
+    /// capability, installs the grant and rotates the lease generation.
+    public func presentReconnect(capabilityValue: String?, grant: PendingGrant, at time: Instant) -> ReconnectOutcome {
+        func refuse(_ reason: String, _ capability: CapabilityRecord?) -> ReconnectOutcome {
+            broker.discard(grant)
+            if let capability, var recoveryCase = store.recoveryCase(capability.caseID) {
+                recoveryCase.refusals += 1
+                store.save(recoveryCase)
+            }
+            emit("capability.refused", at: time, run: capability.flatMap { store.recoveryCase($0.caseID)?.run }) { t in
+                t.connection = grant.connection.rawValue
+                t.capability = capability?.id.rawValue
+                t.caseID = capability?.caseID.rawValue
+                t.reason = reason
+            }
+            return .refused(reason: reason)
+        }
+        guard let value = capabilityValue else { return refuse("no-request", nil) }
+        guard var capability = store.capability(digest: SHA256.hexDigest(value)) else { return refuse("unknown", nil) }
+        guard capability.connection == grant.connection else { return refuse("foreign", capability) }
+        guard capability.consumedAt == nil else { return refuse("already-used", capability) }
+        guard !capability.isExpired(at: time) else { return refuse("expired", capability) }
+        guard var recoveryCase = store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect else {
+            return refuse("case-not-open", capability)
+        }
+        guard grant.identity == recoveryCase.pinnedIdentity else {
+            broker.discard(grant)
+            recoveryCase.refusals += 1
+            store.save(recoveryCase)
+            emit("reconnect.rejected", at: time, run: recoveryCase.run) { t in
+                t.connection = grant.connection.rawValue
+                t.caseID = recoveryCase.id.rawValue
+                t.capability = capability.id.rawValue
+                t.failureClass = FailureClass.identityMismatch.rawValue
+                t.subject = grant.identity.subject
+                t.tenant = grant.identity.tenant
+                t.reason = grant.identity.tenant == recoveryCase.pinnedIdentity.tenant ? "subject-mismatch" : "tenant-mismatch"
+                t.notes.append(.init("pinned", recoveryCase.pinnedIdentity.description))
+            }
+            return .rejected(caseID: recoveryCase.id)
+        }
+        capability.consumedAt = time
+        store.save(capability)
+        emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
+            t.connection = grant.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.capability = capability.id.rawValue
+            t.subject = grant.identity.subject
+            t.tenant = grant.identity.tenant
+        }
+        let previous = store.generation(of: grant.connection)
+        let rotated = previous.next()
+        store.setGeneration(rotated, of: grant.connection)
+        broker.install(grant, generation: rotated)
+        recoveryCase.state = .awaitingResume
+        store.save(recoveryCase)
+        emit("lease.rotated", at: time, run: recoveryCase.run) { t in
+            t.connection = grant.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.generation = rotated.value
+            t.subject = grant.identity.subject
+            t.tenant = grant.identity.tenant
+            t.notes.append(.init("from", previous.description))
+        }
+        return .verified(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint, generation: rotated)
+    }
+
+    /// Closes a case once its run has resumed (on whichever worker picked it up).
+    public func closeCase(_ id: CaseID, resumedOn worker: WorkerID, at time: Instant) {
+        guard var recoveryCase = store.recoveryCase(id), recoveryCase.state == .awaitingResume else { return }
+        recoveryCase.state = .closed
+        store.save(recoveryCase)
+        emit("case.closed", at: time, run: recoveryCase.run) { t in
+            t.connection = recoveryCase.connection.rawValue
+            t.caseID = id.rawValue
+            t.worker = worker.rawValue
+            t.notes.append(.init("opened-by", recoveryCase.openedBy.rawValue))
+        }
+    }
+
+    // MARK: Recording
+
+    private func emit(_ name: String, at time: Instant, context: ActionContext, _ fill: (inout Transition) -> Void) {
+        var transition = Transition(time: time, actor: "revive", name: name)
+        transition.run = context.run.rawValue
+        transition.worker = context.worker.rawValue
+        transition.step = context.action.rawValue
+        transition.attempt = context.attempt
+        fill(&transition)
+        recorder.record(transition)
+    }
+
+    private func emit(_ name: String, at time: Instant, run: RunID?, _ fill: (inout Transition) -> Void) {
+        var transition = Transition(time: time, actor: "revive", name: name)
+        transition.run = run?.rawValue
+        fill(&transition)
+        recorder.record(transition)
+    }
+}

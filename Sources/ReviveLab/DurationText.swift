@@ -1,0 +1,37 @@
+import Revive
+
+/// Reads and writes the scenario format's durations (`250ms`, `90s`, `15m`, `2h`, `1d`) and
+/// the timeline's clock (`+00:10:00.250`).
+public enum DurationText {
+    /// The longest duration a scenario may name (365 days): longer is a typo, not a plan.
+    public static let maximum = Span.days(365)
+
+    /// Parses one whole number followed by one unit; nil if the text is not that.
+    public static func parse(_ text: String) -> Span? {
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (unit, factor) in units where text.hasSuffix(unit) {
+            let digits = text.dropLast(unit.count)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 12,
+                  let number = Int64(digits) else { continue }
+            let (product, overflow) = number.multipliedReportingOverflow(by: factor)
+            guard !overflow, product <= maximum.milliseconds else { return nil }
+            return Span(milliseconds: product)
+        }
+        return nil
+    }
+
+    /// Formats an instant as `+HH:MM:SS.mmm` (hours grow past 99 when they must).
+    public static func clock(_ instant: Instant) -> String {
+        let ms = instant.milliseconds
+        let hours = ms / 3_600_000
+        let minutes = (ms / 60_000) % 60
+        let seconds = (ms / 1000) % 60
+        let millis = ms % 1000
+        return "+" + pad(hours, 2) + ":" + pad(minutes, 2) + ":" + pad(seconds, 2) + "." + pad(millis, 3)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}

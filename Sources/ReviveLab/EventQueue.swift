@@ -1,0 +1,59 @@
+import Revive
+
+/// The player's one event queue: a binary heap ordered by (time, insertion order).
+///
+/// Events due at the same instant run in the order they were scheduled, as in swift-nio's
+/// embedded event loop, so a scenario replays identically.
+struct EventQueue<Payload> {
+    private struct Entry {
+        let time: Instant
+        let sequence: UInt64
+        let payload: Payload
+
+        func precedes(_ other: Entry) -> Bool {
+            time != other.time ? time < other.time : sequence < other.sequence
+        }
+    }
+
+    private var heap: [Entry] = []
+    private var nextSequence: UInt64 = 0
+
+    var isEmpty: Bool { heap.isEmpty }
+    var count: Int { heap.count }
+
+    mutating func schedule(_ payload: Payload, at time: Instant) {
+        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        nextSequence += 1
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// The time of the earliest event, if any.
+    var nextTime: Instant? { heap.first?.time }
+
+    mutating func popFirst() -> (time: Instant, payload: Payload)? {
+        guard !heap.isEmpty else { return nil }
+        let first = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < heap.count && heap[left].precedes(heap[smallest]) { smallest = left }
+                if right < heap.count && heap[right].precedes(heap[smallest]) { smallest = right }
+                if smallest == parent { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return (first.time, first.payload)
+    }
+}

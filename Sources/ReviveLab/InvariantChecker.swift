@@ -1,0 +1,302 @@
+import Revive
+
+/// A broken invariant, with the transitions that show it.
+public struct Breach: Hashable, Sendable {
+    /// Which rule broke.
+    public var invariant: Invariant
+    /// What happened, in a sentence.
+    public var message: String
+    /// Indices into the timeline of the transitions that show it.
+    public var evidence: [Int]
+}
+
+/// Checks the recovery contract's invariants on a timeline, reading nothing but the timeline.
+///
+/// It never asks the engine: an engine bug that the engine itself believes is fine still shows
+/// up here as a breach.
+public enum InvariantChecker {
+    /// Value shapes that mean a token or secret leaked: provider token formats and the lab's own prefixes.
+    public static let secretMarkers = ["rvlab_", "rvcap_", "eyJ0eX", "ya29.", "xoxe.", "xoxp-", "xoxb-", "ghu_", "ghr_", "gho_", "ghp_", "1//0"]
+
+    /// Every breach of the chosen invariants, in invariant order then timeline order.
+    public static func check(_ transitions: [Transition], invariants: [Invariant] = Invariant.allCases) -> [Breach] {
+        var breaches: [Breach] = []
+        for invariant in Invariant.allCases where invariants.contains(invariant) {
+            switch invariant {
+            case .sameRun: breaches += sameRun(transitions)
+            case .checkpointResume: breaches += checkpointResume(transitions)
+            case .effectOnce: breaches += effectOnce(transitions)
+            case .reconcileBeforeRetry: breaches += reconcileBeforeRetry(transitions)
+            case .identityBound: breaches += identityBound(transitions)
+            case .capabilitySingleUse: breaches += capabilitySingleUse(transitions)
+            case .fencedGenerations: breaches += fencedGenerations(transitions)
+            case .noDeadRetry: breaches += noDeadRetry(transitions)
+            case .durableCase: breaches += durableCase(transitions)
+            case .tokenCustody: breaches += tokenCustody(transitions)
+            case .liveness: breaches += liveness(transitions)
+            }
+        }
+        return breaches
+    }
+
+    static func sameRun(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var first: (index: Int, run: String)?
+        for (i, t) in ts.enumerated() {
+            if t.name == "run.started" {
+                if let first {
+                    result.append(Breach(invariant: .sameRun, message: "a second run.started (run \(t.run ?? "?")) after run \(first.run) began", evidence: [first.index, i]))
+                } else {
+                    first = (i, t.run ?? "")
+                }
+            } else if let first, let run = t.run, run != first.run, t.name.hasPrefix("run.") || t.name.hasPrefix("step.") {
+                result.append(Breach(invariant: .sameRun, message: "\(t.name) names run \(run), not the original run \(first.run)", evidence: [first.index, i]))
+            }
+        }
+        return result
+    }
+
+    static func checkpointResume(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var checkpointed: [String: Int] = [:]
+        for (i, t) in ts.enumerated() {
+            guard let step = t.step else { continue }
+            if t.name == "checkpoint.saved" {
+                if checkpointed[step] == nil { checkpointed[step] = i }
+            } else if t.name == "step.started" || t.name == "provider.called", let saved = checkpointed[step] {
+                result.append(Breach(invariant: .checkpointResume, message: "step \(step) executes again (\(t.name)) after its checkpoint was saved", evidence: [saved, i]))
+            }
+        }
+        return result
+    }
+
+    static func effectOnce(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var applied: [String: Int] = [:]
+        var keyOfStep: [String: (key: String, index: Int)] = [:]
+        for (i, t) in ts.enumerated() {
+            if t.name == "effect.applied", let step = t.step {
+                if let earlier = applied[step] {
+                    result.append(Breach(invariant: .effectOnce, message: "the effect of \(step) happened again at the provider", evidence: [earlier, i]))
+                } else {
+                    applied[step] = i
+                }
+            }
+            if let step = t.step, let key = t.key {
+                if let known = keyOfStep[step], known.key != key {
+                    result.append(Breach(invariant: .effectOnce, message: "the idempotency key of \(step) changed from \(known.key) to \(key)", evidence: [known.index, i]))
+                } else if keyOfStep[step] == nil {
+                    keyOfStep[step] = (key, i)
+                }
+            }
+        }
+        return result
+    }
+
+    static func reconcileBeforeRetry(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        // Per key: the index of the unknown outcome still unreconciled, or of a committed reconciliation.
+        var unresolved: [String: Int] = [:]
+        var reconciledCommitted: [String: Int] = [:]
+        for (i, t) in ts.enumerated() {
+            guard let key = t.key else { continue }
+            switch t.name {
+            case "action.unknown":
+                unresolved[key] = unresolved[key] ?? i
+            case "action.reconciled":
+                unresolved[key] = nil
+                if t.result == "committed" { reconciledCommitted[key] = i }
+            case "provider.called":
+                if let unknown = unresolved[key] {
+                    result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again while its outcome was unknown and unreconciled", evidence: [unknown, i]))
+                } else if let committed = reconciledCommitted[key] {
+                    result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again after reconciliation found it committed", evidence: [committed, i]))
+                }
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    static func identityBound(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var pinned: [String: (subject: String, tenant: String, index: Int)] = [:]
+        var verifiedCases = Set<String>()
+        for (i, t) in ts.enumerated() {
+            switch t.name {
+            case "case.opened":
+                if let connection = t.connection, let subject = t.subject, let tenant = t.tenant, pinned[connection] == nil {
+                    pinned[connection] = (subject, tenant, i)
+                }
+            case "reconnect.verified", "lease.rotated":
+                if let caseID = t.caseID, t.name == "reconnect.verified" { verifiedCases.insert(caseID) }
+                if let connection = t.connection, let pin = pinned[connection], t.subject != nil || t.tenant != nil,
+                   t.subject != pin.subject || t.tenant != pin.tenant {
+                    result.append(Breach(invariant: .identityBound,
+                                         message: "\(t.name) for \(connection) as \(t.subject ?? "?")@\(t.tenant ?? "?"), but the pinned identity is \(pin.subject)@\(pin.tenant)",
+                                         evidence: [pin.index, i]))
+                }
+            case "run.resumed":
+                if let caseID = t.caseID, !verifiedCases.contains(caseID) {
+                    result.append(Breach(invariant: .identityBound, message: "the run resumed on case \(caseID) without a verified reconnect", evidence: [i]))
+                }
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    static func capabilitySingleUse(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var issued: [String: (caseID: String?, expires: Instant?, index: Int)] = [:]
+        var consumed: [String: Int] = [:]
+        for (i, t) in ts.enumerated() {
+            guard let capability = t.capability else { continue }
+            if t.name == "reconnect.requested" {
+                issued[capability] = (t.caseID, t.expires, i)
+            } else if t.name == "reconnect.verified" {
+                if let earlier = consumed[capability] {
+                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
+                }
+                consumed[capability] = consumed[capability] ?? i
+                guard let request = issued[capability] else {
+                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed but never issued", evidence: [i]))
+                    continue
+                }
+                if let expires = request.expires, t.time >= expires {
+                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed at or after its expiry \(DurationText.clock(expires))", evidence: [request.index, i]))
+                }
+                if let own = request.caseID, let used = t.caseID, own != used {
+                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) of case \(own) was consumed for case \(used)", evidence: [request.index, i]))
+                }
+            }
+        }
+        return result
+    }
+
+    static func fencedGenerations(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var rotated: [String: (generation: Int, index: Int)] = [:]
+        for (i, t) in ts.enumerated() {
+            guard let connection = t.connection, let generation = t.generation else { continue }
+            if t.name == "lease.rotated" {
+                rotated[connection] = (generation, i)
+            } else if t.name == "provider.called" || t.name == "effect.applied", let current = rotated[connection], generation < current.generation {
+                result.append(Breach(invariant: .fencedGenerations,
+                                     message: "\(t.name) on \(connection) with generation \(generation) after the rotation to \(current.generation)",
+                                     evidence: [current.index, i]))
+            }
+        }
+        return result
+    }
+
+    static func noDeadRetry(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var dead: [String: (generation: Int, index: Int)] = [:]
+        var classOfCase: [String: String] = [:]
+        for (i, t) in ts.enumerated() {
+            switch t.name {
+            case "failure.classified":
+                if t.failureClass == FailureClass.deadGrant.rawValue, let connection = t.connection, let generation = t.generation {
+                    if (dead[connection]?.generation ?? 0) < generation { dead[connection] = (generation, i) }
+                }
+            case "case.opened":
+                if let caseID = t.caseID { classOfCase[caseID] = t.failureClass }
+            case "provider.called", "token.refreshed":
+                if let connection = t.connection, let generation = t.generation, let deadGen = dead[connection], generation <= deadGen.generation {
+                    result.append(Breach(invariant: .noDeadRetry,
+                                         message: "\(t.name) on \(connection) with generation \(generation), already classified a dead grant",
+                                         evidence: [deadGen.index, i]))
+                }
+            case "run.parked":
+                let parkedClass = t.failureClass ?? t.caseID.flatMap { classOfCase[$0] }
+                if let parkedClass, let failureClass = FailureClass(rawValue: parkedClass), !failureClass.parksRun {
+                    result.append(Breach(invariant: .noDeadRetry, message: "a \(parkedClass) failure parked the run", evidence: [i]))
+                }
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    static func durableCase(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var open: [String: Int] = [:]
+        var lostWorkers = Set<String>()
+        var completedAt: Int?
+        for (i, t) in ts.enumerated() {
+            switch t.name {
+            case "case.opened": if let caseID = t.caseID { open[caseID] = i }
+            case "case.closed": if let caseID = t.caseID { open[caseID] = nil }
+            case "case.lost":
+                result.append(Breach(invariant: .durableCase, message: "case \(t.caseID ?? "?") was lost with its worker", evidence: [i]))
+            case "worker.lost": if let worker = t.worker { lostWorkers.insert(worker) }
+            case "worker.returned", "worker.started": if let worker = t.worker { lostWorkers.remove(worker) }
+            case "run.resumed":
+                if let worker = t.worker, lostWorkers.contains(worker) {
+                    result.append(Breach(invariant: .durableCase, message: "the run resumed on \(worker), a worker declared lost", evidence: [i]))
+                }
+            case "run.completed": completedAt = completedAt ?? i
+            default: break
+            }
+        }
+        if let completedAt {
+            for (caseID, index) in open.sorted(by: { $0.value < $1.value }) {
+                result.append(Breach(invariant: .durableCase, message: "case \(caseID) was never closed although the run completed", evidence: [index, completedAt]))
+            }
+        }
+        return result
+    }
+
+    static func tokenCustody(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        for (i, t) in ts.enumerated() {
+            for value in t.allValues {
+                if let marker = secretMarkers.first(where: { value.contains($0) }) ?? salesforceToken(in: value) {
+                    result.append(Breach(invariant: .tokenCustody, message: "\(t.name) carries a secret-looking value (\(marker)…)", evidence: [i]))
+                    break
+                }
+            }
+        }
+        return result
+    }
+
+    /// Salesforce access tokens look like `00D<org>!<secret>`.
+    private static func salesforceToken(in value: String) -> String? {
+        guard let bang = value.firstIndex(of: "!"), value[..<bang].contains("00D"), value.distance(from: bang, to: value.endIndex) > 20 else { return nil }
+        return "00D…!"
+    }
+
+    static func liveness(_ ts: [Transition]) -> [Breach] {
+        var cases: [String: (connection: String, subject: String, tenant: String, index: Int)] = [:]
+        var expiry: [String: Instant] = [:]
+        var answered = Set<String>()
+        var finished = false
+        for (i, t) in ts.enumerated() {
+            switch t.name {
+            case "case.opened":
+                if let caseID = t.caseID, let connection = t.connection, let subject = t.subject, let tenant = t.tenant {
+                    cases[caseID] = (connection, subject, tenant, i)
+                }
+            case "reconnect.requested":
+                if let capability = t.capability, let expires = t.expires { expiry[capability] = expires }
+            case "reconnect.presented":
+                // The right owner answered in time: same identity, with a capability still valid.
+                guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
+                for (caseID, c) in cases where c.connection == t.connection && c.subject == t.subject && c.tenant == t.tenant {
+                    answered.insert(caseID)
+                }
+            case "run.completed":
+                finished = true
+            default:
+                break
+            }
+        }
+        guard !cases.isEmpty, cases.keys.allSatisfy({ answered.contains($0) }), !finished else { return [] }
+        let evidence = cases.values.map(\.index).sorted()
+        return [Breach(invariant: .liveness, message: "every case was answered in time by the pinned owner, but the run did not complete", evidence: evidence)]
+    }
+}

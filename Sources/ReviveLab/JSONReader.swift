@@ -1,0 +1,167 @@
+import Revive
+
+/// Reads typed values out of a `JSONValue` tree, collecting every problem with its key path.
+///
+/// Each accessor returns nil after recording a problem, so a loader can keep going and report
+/// everything wrong with a file at once.
+struct JSONReader {
+    let file: String
+    private(set) var problems: [InputProblem] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func fail(_ path: String, _ message: String) {
+        problems.append(InputProblem(file: file, path: path, message: message))
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
+    static func index(_ path: String, _ i: Int) -> String { path + "[\(i)]" }
+
+    /// The members of an object, after checking its type, its required keys and that every key is known.
+    mutating func object(_ value: JSONValue?, at path: String, allowed: [String], required: [String] = []) -> [String: JSONValue]? {
+        guard let value else { return nil }
+        guard case .object(let members) = value else {
+            fail(path, "expected an object, found \(value.typeName)")
+            return nil
+        }
+        var result: [String: JSONValue] = [:]
+        for member in members {
+            let memberPath = JSONReader.join(path, member.key)
+            if allowed.contains(member.key) {
+                result[member.key] = member.value
+            } else if member.key == "$schema" && path.isEmpty {
+                continue
+            } else {
+                var message = "unknown key \"\(member.key)\""
+                if let guess = JSONReader.closest(member.key, in: allowed) { message += "; did you mean \"\(guess)\"?" }
+                message += " Allowed here: \(allowed.joined(separator: ", "))"
+                fail(memberPath, message)
+            }
+        }
+        for key in required where result[key] == nil {
+            fail(JSONReader.join(path, key), "missing required key")
+        }
+        return result
+    }
+
+    mutating func array(_ value: JSONValue?, at path: String) -> [JSONValue]? {
+        guard let value else { return nil }
+        guard case .array(let items) = value else {
+            fail(path, "expected an array, found \(value.typeName)")
+            return nil
+        }
+        return items
+    }
+
+    mutating func string(_ value: JSONValue?, at path: String, nonEmpty: Bool = true) -> String? {
+        guard let value else { return nil }
+        guard case .string(let text) = value else {
+            fail(path, "expected a string, found \(value.typeName)")
+            return nil
+        }
+        if nonEmpty && text.isEmpty {
+            fail(path, "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    mutating func integer(_ value: JSONValue?, at path: String, range: ClosedRange<Int64>) -> Int64? {
+        guard let value else { return nil }
+        guard case .integer(let number) = value else {
+            if case .number = value { fail(path, "expected a whole number, found a fraction") } else {
+                fail(path, "expected a whole number, found \(value.typeName)")
+            }
+            return nil
+        }
+        guard range.contains(number) else {
+            fail(path, "\(number) is out of range; use \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func number(_ value: JSONValue?, at path: String) -> Double? {
+        guard let value else { return nil }
+        switch value {
+        case .integer(let n): return Double(n)
+        case .number(let d): return d
+        default:
+            fail(path, "expected a number, found \(value.typeName)")
+            return nil
+        }
+    }
+
+    mutating func duration(_ value: JSONValue?, at path: String, allowZero: Bool = true) -> Span? {
+        guard let text = string(value, at: path) else { return nil }
+        if text.hasPrefix("-") {
+            fail(path, "\"\(text)\" is negative; durations are zero or more, like \"250ms\", \"90s\", \"15m\", \"2h\", \"1d\"")
+            return nil
+        }
+        guard let span = DurationText.parse(text) else {
+            fail(path, "\"\(text)\" is not a duration; write a whole number and one unit (ms, s, m, h, d) up to 365d, like \"250ms\" or \"15m\"")
+            return nil
+        }
+        if !allowZero && span == .zero {
+            fail(path, "must be longer than zero")
+            return nil
+        }
+        return span
+    }
+
+    /// A virtual time written `+DURATION`, such as `+5m`.
+    mutating func instant(_ value: JSONValue?, at path: String) -> Instant? {
+        guard let text = string(value, at: path) else { return nil }
+        guard text.hasPrefix("+"), let span = DurationText.parse(String(text.dropFirst())) else {
+            fail(path, "\"\(text)\" is not a virtual time; write \"+\" and a duration, like \"+5m\" or \"+2h\"")
+            return nil
+        }
+        return Instant.zero.advanced(by: span)
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at path: String, of type: T.Type, noun: String) -> T? where T.RawValue == String {
+        guard let text = string(value, at: path) else { return nil }
+        guard let result = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue)
+            var message = "\"\(text)\" is not \(noun); use one of \(allowed.joined(separator: ", "))"
+            if let guess = JSONReader.closest(text, in: allowed) { message = "\"\(text)\" is not \(noun); did you mean \"\(guess)\"? Allowed: \(allowed.joined(separator: ", "))" }
+            fail(path, message)
+            return nil
+        }
+        return result
+    }
+
+    mutating func stringList(_ value: JSONValue?, at path: String) -> [String]? {
+        guard let items = array(value, at: path) else { return nil }
+        var result: [String] = []
+        for (i, item) in items.enumerated() {
+            if let text = string(item, at: JSONReader.index(path, i)) { result.append(text) }
+        }
+        return result
+    }
+
+    /// The closest allowed word within two edits, for "did you mean" hints.
+    static func closest(_ word: String, in candidates: [String]) -> String? {
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(word.lowercased(), candidate.lowercased())
+            if distance <= 2, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

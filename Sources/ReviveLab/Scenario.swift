@@ -1,0 +1,171 @@
+import Revive
+
+/// A scenario file, loaded and checked: everything the player needs, with defaults filled in.
+public struct Scenario: Sendable {
+    /// The file it came from, as given on the command line.
+    public var file: String
+    /// The scenario's name (lower-case words and dashes).
+    public var name: String
+    /// The story, in a sentence or two.
+    public var description: String
+    /// The one source of every choice the lab makes.
+    public var seed: UInt64
+    /// The simulated runtime.
+    public var runtime: RuntimeSpec
+    /// The engine's limits.
+    public var recovery: RecoveryConfiguration
+    /// The latest virtual time the player runs to.
+    public var horizon: Span
+    /// The connections, in file order.
+    public var connections: [ConnectionSpec]
+    /// The workflow and its run.
+    public var workflow: WorkflowSpec
+    /// What breaks, and where.
+    public var faults: [FaultSpec]
+    /// What people and other systems do.
+    public var events: [EventSpec]
+    /// What CI checks.
+    public var expect: Expectations
+}
+
+/// Which runtime's vocabulary and habits the simulation uses.
+public enum RuntimeKind: String, Sendable, CaseIterable {
+    case langgraph, temporal
+}
+
+/// `runtime`: the workers and their limits.
+public struct RuntimeSpec: Sendable {
+    /// The vocabulary.
+    public var kind: RuntimeKind
+    /// Workers alive at the start; the run starts on the first.
+    public var workers: [String]
+    /// How long a silent worker has before it is declared lost (default 1m).
+    public var heartbeatTimeout: Span
+    /// How long a worker waits for a provider's answer before it gives up (default 30s).
+    public var callTimeout: Span
+    /// The runtime-wide retry policy.
+    public var retry: RetryPolicy?
+}
+
+/// `connections[]`: one owner's authorization at one provider.
+public struct ConnectionSpec: Sendable {
+    public var id: String
+    public var provider: ProviderKind
+    public var broker: BrokerKind
+    public var owner: String
+    public var subject: String
+    public var tenant: String
+    public var scopes: [String]
+    /// How long an access token lives (default 1h).
+    public var accessTokenTTL: Span
+    /// The integration-level retry policy (between the step's and the workflow's).
+    public var retry: RetryPolicy?
+}
+
+/// What a step does to the remote world.
+public enum StepEffect: String, Sendable, CaseIterable {
+    case none, read, mutation
+}
+
+/// `workflow.steps[]`.
+public struct StepSpec: Sendable {
+    public var id: String
+    public var connection: String?
+    public var effect: StepEffect
+    /// Virtual time the call takes (default 100ms).
+    public var duration: Span
+    public var retry: RetryPolicy?
+}
+
+/// `workflow`: the steps and the run.
+public struct WorkflowSpec: Sendable {
+    public var name: String
+    public var run: String
+    public var steps: [StepSpec]
+    /// The workflow-level retry policy (between the connection's and the runtime's).
+    public var retry: RetryPolicy?
+}
+
+/// A moment inside one attempt of a step.
+public enum StepPoint: String, Sendable, CaseIterable {
+    case beforeCall = "before-call"
+    case afterEffect = "after-effect"
+    case afterCommit = "after-commit"
+    case afterCheckpoint = "after-checkpoint"
+}
+
+/// Where a fault strikes.
+public enum FaultTrigger: Sendable {
+    /// At a point of a step's attempt.
+    case step(id: String, point: StepPoint, attempt: Int)
+    /// At a virtual time.
+    case time(Instant)
+}
+
+/// The kinds of fault the lab injects.
+public enum FaultKind: String, Sendable, CaseIterable {
+    case revokeGrant = "revoke-grant"
+    case expireAccessToken = "expire-access-token"
+    case providerError = "provider-error"
+    case loseResponse = "lose-response"
+    case dropRequest = "drop-request"
+    case crashWorker = "crash-worker"
+    case stallWorker = "stall-worker"
+
+    /// Whether the fault strikes a worker (otherwise a connection).
+    public var targetsWorker: Bool { self == .crashWorker || self == .stallWorker }
+}
+
+/// `faults[]`.
+public struct FaultSpec: Sendable {
+    public var at: FaultTrigger
+    public var kind: FaultKind
+    /// The connection struck (step faults: the step's connection).
+    public var connection: String?
+    /// The worker struck (step faults: the worker running the step).
+    public var worker: String?
+    public var signal: ProviderSignal?
+    /// How many calls a provider error affects (default 1).
+    public var count: Int
+    /// How long a stall lasts.
+    public var stallFor: Span?
+}
+
+/// When an event fires.
+public enum EventTrigger: Sendable {
+    case at(Instant)
+    /// The first occurrence of a transition, plus a delay.
+    case on(transition: String, after: Span)
+}
+
+/// What an event does.
+public enum EventAction: Sendable {
+    case reconnect(connection: String, subject: String, tenant: String)
+    case reuseCapability(connection: String)
+    case startWorker(String)
+    case reviveWorker(String)
+}
+
+/// `events[]`.
+public struct EventSpec: Sendable {
+    public var trigger: EventTrigger
+    public var action: EventAction
+}
+
+/// How a run ended.
+public enum Outcome: String, Sendable, CaseIterable {
+    case completed, parked, failed
+}
+
+/// `expect`: what CI checks besides the invariants.
+public struct Expectations: Sendable {
+    public var outcome: Outcome?
+    public var classification: FailureClass?
+    public var effects: [(step: String, count: Int)]?
+    public var timeline: [String]?
+    public var absent: [String]?
+    public var rejected: Int?
+    public var fenced: Int?
+    /// The invariants to check; nil means all of them.
+    public var invariants: [Invariant]?
+}

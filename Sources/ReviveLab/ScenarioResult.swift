@@ -1,0 +1,107 @@
+import Revive
+
+/// Everything one play produced: the timeline, what it adds up to, and the verdict.
+public struct ScenarioResult: Sendable {
+    /// The scenario played (with any seed override applied).
+    public var scenario: Scenario
+    /// Every transition, in order.
+    public var transitions: [Transition]
+    /// How the run ended.
+    public var outcome: Outcome
+    /// Remote effects per step, counted from the provider's `effect.applied` records.
+    public var effects: [(step: String, count: Int)]
+    /// The invariants that were checked.
+    public var checkedInvariants: [Invariant]
+    /// Broken invariants.
+    public var breaches: [Breach]
+    /// Broken expectations, each a sentence.
+    public var failedExpectations: [String]
+    /// Why the play stopped early, if a limit cut it.
+    public var limitReached: String?
+    /// Whether the horizon cut the play with events still queued.
+    public var stoppedAtHorizon: Bool
+
+    /// Whether every expectation and every checked invariant held.
+    public var passed: Bool { breaches.isEmpty && failedExpectations.isEmpty && limitReached == nil }
+}
+
+/// Plays scenarios and judges them.
+public enum ScenarioPlayer {
+    /// Plays one scenario, checks its invariants and expectations, and returns the result.
+    public static func play(_ scenario: Scenario) -> ScenarioResult {
+        let simulation = Simulation(scenario: scenario)
+        let transitions = simulation.play().transitions
+        let invariants = scenario.expect.invariants ?? Invariant.allCases
+        let breaches = InvariantChecker.check(transitions, invariants: invariants)
+        let effects = effectCounts(transitions, steps: scenario.workflow.steps)
+        let failed = ExpectationChecker.check(scenario.expect, transitions: transitions, outcome: simulation.outcome, effects: effects)
+        return ScenarioResult(scenario: scenario, transitions: transitions, outcome: simulation.outcome, effects: effects,
+                              checkedInvariants: invariants, breaches: breaches, failedExpectations: failed,
+                              limitReached: simulation.limitReached, stoppedAtHorizon: simulation.stoppedAtHorizon)
+    }
+
+    /// The provider's effect count per mutating step (every step named in `effect.applied` too).
+    static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for t in transitions where t.name == "effect.applied" {
+            if let step = t.step { counts[step, default: 0] += 1 }
+        }
+        var result: [(String, Int)] = []
+        for step in steps where step.effect == .mutation || counts[step.id] != nil {
+            result.append((step.id, counts[step.id] ?? 0))
+        }
+        return result
+    }
+}
+
+/// Compares a play with its `expect` block.
+enum ExpectationChecker {
+    static func check(_ expect: Expectations, transitions: [Transition], outcome: Outcome, effects: [(step: String, count: Int)]) -> [String] {
+        var failures: [String] = []
+        if let wanted = expect.outcome, wanted != outcome {
+            failures.append("expect.outcome: expected \(wanted.rawValue), got \(outcome.rawValue)")
+        }
+        if let wanted = expect.classification {
+            let first = transitions.first(where: { $0.name == "failure.classified" })?.failureClass
+            if first != wanted.rawValue {
+                failures.append("expect.classification: expected \(wanted.rawValue), got \(first ?? "no failure")")
+            }
+        }
+        if let wanted = expect.effects {
+            for (step, count) in wanted {
+                let actual = effects.first(where: { $0.step == step })?.count ?? 0
+                if actual != count { failures.append("expect.effects.\(step): expected \(count), got \(actual)") }
+            }
+        }
+        if let wanted = expect.timeline {
+            var position = 0
+            var matched = 0
+            for name in wanted {
+                guard let found = transitions[position...].firstIndex(where: { $0.name == name }) else { break }
+                position = found + 1
+                matched += 1
+            }
+            if matched < wanted.count {
+                let missing = wanted[matched]
+                let prefix = matched == 0 ? "from the start" : "after \(wanted[matched - 1])"
+                failures.append("expect.timeline: \(missing) does not appear \(prefix) (matched \(matched) of \(wanted.count) in order)")
+            }
+        }
+        if let absent = expect.absent {
+            for name in absent {
+                if let index = transitions.firstIndex(where: { $0.name == name }) {
+                    failures.append("expect.absent: \(name) appears at \(DurationText.clock(transitions[index].time))")
+                }
+            }
+        }
+        if let wanted = expect.rejected {
+            let actual = transitions.filter { $0.name == "reconnect.rejected" || $0.name == "capability.refused" }.count
+            if actual != wanted { failures.append("expect.rejected: expected \(wanted), got \(actual)") }
+        }
+        if let wanted = expect.fenced {
+            let actual = transitions.filter { $0.name == "lease.fenced" }.count
+            if actual != wanted { failures.append("expect.fenced: expected \(wanted), got \(actual)") }
+        }
+        return failures
+    }
+}

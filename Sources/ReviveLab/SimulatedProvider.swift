@@ -1,0 +1,211 @@
+import Revive
+
+/// The simulated credential provider (and the broker in front of it).
+///
+/// It keeps each connection's grant and tokens, fails the way real providers fail, runs the
+/// authorization flow for reconnects, and keeps the record of remote effects by idempotency key:
+/// the truth that `expect.effects` and reconciliation read.
+final class SimulatedProvider: CredentialBroker {
+    /// The outcome of one call as the provider saw it.
+    enum CallOutcome {
+        /// Answered with success; `applied` says a mutation took effect.
+        case answered(applied: Bool)
+        /// Answered with an error signal; nothing changed remotely.
+        case failed(ProviderSignal)
+        /// Applied, but the answer never reaches the worker.
+        case answerLost(applied: Bool)
+    }
+
+    private struct ConnectionState {
+        let spec: ConnectionSpec
+        var grantAlive = true
+        var deadSignal: ProviderSignal?
+        var accessTokenExpiresAt: Instant
+        var accessToken: String
+        var refreshToken: String
+        var pendingErrors: [(signal: ProviderSignal, remaining: Int)] = []
+        var dropNextRequests = 0
+        var loseNextResponses = 0
+    }
+
+    private var connections: [String: ConnectionState] = [:]
+    private var connectionOrder: [String] = []
+    private var effectsByKey: [String: Int] = [:]
+    private var pendingGrants: [String: PendingGrant] = [:]
+    private var random: SeededRandom
+    private let timeline: Timeline
+
+    init(connections specs: [ConnectionSpec], seed: UInt64, timeline: Timeline) {
+        // The provider's own randomness (tokens, trace ids) is a separate stream of the seed, so
+        // that adding a token draw never shifts the engine's ids.
+        random = SeededRandom(seed: seed ^ 0x5EED_0F_7E57)
+        self.timeline = timeline
+        for spec in specs {
+            let access = Self.accessToken(for: spec.provider, random: &random)
+            let refresh = "rvlab_rt_" + random.hex(32)
+            connections[spec.id] = ConnectionState(spec: spec, accessTokenExpiresAt: Instant.zero.advanced(by: spec.accessTokenTTL),
+                                                   accessToken: access, refreshToken: refresh)
+            connectionOrder.append(spec.id)
+        }
+    }
+
+    /// A fresh access token in the provider's own shape (never printed: the custody check looks for these shapes).
+    static func accessToken(for provider: ProviderKind, random: inout SeededRandom) -> String {
+        switch provider {
+        case .microsoft: return "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + random.hex(40)
+        case .google: return "ya29." + random.hex(40)
+        case .slack: return "xoxe.xoxp-1-" + random.hex(40)
+        case .github: return "ghu_" + random.hex(36)
+        case .salesforce: return "00D" + random.hex(12) + "!" + random.hex(40)
+        case .generic: return "rvlab_at_" + random.hex(32)
+        }
+    }
+
+    // MARK: Faults
+
+    func revokeGrant(_ connection: String, signal: ProviderSignal?) {
+        guard var state = connections[connection] else { return }
+        state.grantAlive = false
+        state.deadSignal = signal
+        connections[connection] = state
+    }
+
+    func expireAccessToken(_ connection: String, at time: Instant) {
+        connections[connection]?.accessTokenExpiresAt = time
+    }
+
+    func failNextCalls(_ connection: String, signal: ProviderSignal, count: Int) {
+        connections[connection]?.pendingErrors.append((signal, count))
+    }
+
+    func dropNextRequest(_ connection: String) { connections[connection]?.dropNextRequests += 1 }
+
+    func loseNextResponse(_ connection: String) { connections[connection]?.loseNextResponses += 1 }
+
+    /// Whether a pending lose-response takes the answer now in flight (consumes it).
+    func takesLoss(_ connection: String) -> Bool {
+        guard let state = connections[connection], state.loseNextResponses > 0 else { return false }
+        connections[connection]!.loseNextResponses -= 1
+        return true
+    }
+
+    // MARK: Calls
+
+    /// Whether the next request to the connection never arrives (consumes the drop).
+    func takesDrop(_ connection: String) -> Bool {
+        guard let state = connections[connection], state.dropNextRequests > 0 else { return false }
+        connections[connection]!.dropNextRequests -= 1
+        return true
+    }
+
+    /// Handles a call that reached the provider, recording any effect or failure on the timeline.
+    func handleCall(connection id: String, step: String, attempt: Int, run: String, key: String?, mutates: Bool,
+                    generation: Int, at time: Instant) -> CallOutcome {
+        guard var state = connections[id] else { preconditionFailure("call to an unknown connection \(id)") }
+        var failure: ProviderSignal?
+        if let index = state.pendingErrors.firstIndex(where: { $0.remaining > 0 }) {
+            failure = state.pendingErrors[index].signal
+            state.pendingErrors[index].remaining -= 1
+            if state.pendingErrors[index].remaining == 0 { state.pendingErrors.remove(at: index) }
+        } else if !state.grantAlive {
+            failure = deadGrantSignal(state)
+        } else if time >= state.accessTokenExpiresAt {
+            failure = ProviderEnvelopes.expiredAccessToken(provider: state.spec.provider)
+        }
+        let loses = failure == nil && state.loseNextResponses > 0
+        if loses { state.loseNextResponses -= 1 }
+        connections[id] = state
+        if let failure {
+            recordFailure(failure, connection: id, operation: "call", step: step, attempt: attempt, run: run, generation: generation, at: time)
+            return .failed(failure)
+        }
+        if mutates, let key {
+            effectsByKey[key, default: 0] += 1
+            var t = Transition(time: time, actor: "provider", name: "effect.applied")
+            t.run = run
+            t.step = step
+            t.attempt = attempt
+            t.connection = id
+            t.generation = generation
+            t.key = key
+            if loses { t.notes.append(.init("answer", "lost")) }
+            timeline.record(t)
+        }
+        return loses ? .answerLost(applied: mutates) : .answered(applied: mutates)
+    }
+
+    private func deadGrantSignal(_ state: ConnectionState) -> ProviderSignal {
+        if let given = state.deadSignal { return given }
+        let inner = ProviderEnvelopes.deadGrant(provider: state.spec.provider, traceID: traceID())
+        return ProviderEnvelopes.wrapped(inner, broker: state.spec.broker)
+    }
+
+    private func traceID() -> String {
+        "\(random.hex(8))-\(random.hex(4))-\(random.hex(4))-\(random.hex(4))-\(random.hex(12))"
+    }
+
+    private func recordFailure(_ signal: ProviderSignal, connection: String, operation: String, step: String?, attempt: Int?,
+                               run: String?, generation: Int, at time: Instant) {
+        let summary = ProviderEnvelopes.summary(signal)
+        var t = Transition(time: time, actor: "provider", name: "provider.failed")
+        t.run = run
+        t.step = step
+        t.attempt = attempt
+        t.connection = connection
+        t.generation = generation
+        t.notes.append(.init("op", operation))
+        t.notes.append(.init("status", summary.status))
+        if let code = summary.code { t.notes.append(.init("error", code)) }
+        if let after = SignalFacts(signal).retryAfter { t.notes.append(.init("retry-after", after.description)) }
+        timeline.record(t)
+    }
+
+    /// Whether an effect with this idempotency key happened (the reconciliation lookup).
+    func hasEffect(key: String) -> Bool { (effectsByKey[key] ?? 0) > 0 }
+
+    // MARK: CredentialBroker
+
+    private var refreshContext: (time: Instant, run: String?, step: String?, attempt: Int?) = (.zero, nil, nil, nil)
+
+    /// Sets the time and run that the next refresh happens in (the engine's broker calls carry no time).
+    func prepareRefresh(at time: Instant, run: String, step: String, attempt: Int) {
+        refreshContext = (time, run, step, attempt)
+    }
+
+    func refresh(_ connection: ConnectionID, generation: LeaseGeneration) -> ProviderSignal? {
+        guard var state = connections[connection.rawValue] else { return ProviderSignal(status: 404, error: "unknown_connection") }
+        if !state.grantAlive {
+            let signal = deadGrantSignal(state)
+            recordFailure(signal, connection: connection.rawValue, operation: "refresh", step: refreshContext.step,
+                          attempt: refreshContext.attempt, run: refreshContext.run, generation: generation.value, at: refreshContext.time)
+            return signal
+        }
+        state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
+        state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        connections[connection.rawValue] = state
+        return nil
+    }
+
+    /// Runs the provider's authorization flow for whoever is at the browser; the grant waits for Revive's verdict.
+    func authorize(connection: String, identity: ProviderIdentity) -> PendingGrant {
+        let grant = PendingGrant(id: "grant_" + random.hex(8), connection: ConnectionID(connection), identity: identity)
+        pendingGrants[grant.id] = grant
+        return grant
+    }
+
+    func install(_ grant: PendingGrant, generation: LeaseGeneration) {
+        guard pendingGrants.removeValue(forKey: grant.id) != nil, var state = connections[grant.connection.rawValue] else { return }
+        // The access and refresh token are replaced as one pair, and every earlier fault is healed.
+        state.grantAlive = true
+        state.deadSignal = nil
+        state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
+        state.refreshToken = "rvlab_rt_" + random.hex(32)
+        state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        connections[grant.connection.rawValue] = state
+    }
+
+    func discard(_ grant: PendingGrant) { pendingGrants.removeValue(forKey: grant.id) }
+
+    /// Sets the time for grant installation (the engine's broker calls carry no time).
+    func setClock(_ time: Instant) { refreshContext.time = time }
+}

@@ -1,0 +1,265 @@
+import Revive
+
+/// Step attempts: lease, ledger, call, answer, checkpoint, with fault points between phases.
+extension Simulation {
+    /// Most immediate re-calls (after a refresh or a lease reload) in one attempt.
+    static let immediateRetryLimit = 3
+
+    func dispatchPhase(_ id: Int, _ phase: AttemptPhase) {
+        guard let attempt = attempts[id] else { return }
+        // The provider works whatever state the worker is in; everything else waits for a frozen worker.
+        if case .providerDone = phase {
+            providerDone(attempt)
+            return
+        }
+        if workers[attempt.worker]?.frozen == true {
+            workers[attempt.worker]!.held.append(.phase(attempt: id, phase))
+            return
+        }
+        guard runState == .running(attempt: id) else {
+            zombie(attempt, phase)
+            return
+        }
+        switch phase {
+        case .begin: begin(attempt)
+        case .call: call(attempt)
+        case .providerDone: break
+        case .workDone: afterPoint(.afterEffect, attempt, then: .commit)
+        case .answer(let signal): answer(attempt, failure: signal)
+        case .timeout: decide(attempt, engine.recordNoAnswer(with: attempt.lease!, key: attempt.key, context: context(attempt), at: now))
+        case .commit: afterPoint(.afterCommit, attempt, then: .checkpoint)
+        case .checkpoint: checkpoint(attempt)
+        case .next: finish(attempt)
+        }
+    }
+
+    private func begin(_ attempt: Attempt) {
+        var attempt = attempt
+        let spec = step(attempt.stepIndex)
+        record("step.started", actor: attempt.worker) { t in
+            t.worker = attempt.worker
+            t.step = spec.id
+            t.attempt = attempt.number
+            t.checkpoint = self.checkpointID
+        }
+        if let connection = spec.connection {
+            let ctx = context(attempt)
+            attempt.lease = engine.issueLease(connection: ConnectionID(connection), context: ctx, at: now)
+            if spec.effect == .mutation {
+                switch engine.prepareAction(connection: ConnectionID(connection), context: ctx, at: now) {
+                case .execute(let key):
+                    attempt.key = key
+                case .alreadyCommitted(let key):
+                    attempt.key = key
+                    attempt.skipCall = true
+                case .reconcile(let key):
+                    attempt.key = key
+                    let answer: ReconcileAnswer = provider.hasEffect(key: key.rawValue) ? .committed : .absent
+                    engine.recordReconciliation(answer, key: key, context: ctx, at: now)
+                    attempt.skipCall = answer == .committed
+                }
+            }
+        }
+        attempts[attempt.id] = attempt
+        afterPoint(.beforeCall, attempt, then: attempt.skipCall ? .commit : .call)
+    }
+
+    private func call(_ attempt: Attempt) {
+        var attempt = attempt
+        let spec = step(attempt.stepIndex)
+        guard let connection = spec.connection, let lease = attempt.lease else {
+            queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
+            return
+        }
+        switch engine.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
+        case .fenced:
+            // The live attempt's own lease went stale under it: take a current one and call again.
+            attempt.immediateRetries += 1
+            guard attempt.immediateRetries <= Simulation.immediateRetryLimit else {
+                attempts[attempt.id] = attempt
+                failRun(reason: "lease fenced \(Simulation.immediateRetryLimit) times in one attempt", attempt: attempt)
+                return
+            }
+            attempt.lease = engine.issueLease(connection: ConnectionID(connection), context: context(attempt), at: now)
+            attempts[attempt.id] = attempt
+            queue.schedule(.phase(attempt: attempt.id, .call), at: now)
+            return
+        case .allowed:
+            break
+        }
+        sendCall(&attempt, lease: lease)
+    }
+
+    /// Records the call leaving the worker and schedules the provider's side of it.
+    func sendCall(_ attempt: inout Attempt, lease: Lease) {
+        let spec = step(attempt.stepIndex)
+        record("provider.called", actor: attempt.worker) { t in
+            t.worker = attempt.worker
+            t.step = spec.id
+            t.attempt = attempt.number
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.lease = lease.id.rawValue
+            t.key = attempt.key?.rawValue
+        }
+        attempt.sentAt = now
+        attempts[attempt.id] = attempt
+        if provider.takesDrop(lease.connection.rawValue) {
+            queue.schedule(.phase(attempt: attempt.id, .timeout), at: now.advanced(by: scenario.runtime.callTimeout))
+        } else {
+            queue.schedule(.phase(attempt: attempt.id, .providerDone), at: now.advanced(by: spec.duration))
+        }
+    }
+
+    private func providerDone(_ attempt: Attempt) {
+        let spec = step(attempt.stepIndex)
+        guard let lease = attempt.lease else { return }
+        let outcome = provider.handleCall(connection: lease.connection.rawValue, step: spec.id, attempt: attempt.number,
+                                          run: runID.rawValue, key: attempt.key?.rawValue, mutates: spec.effect == .mutation,
+                                          generation: lease.generation.value, at: now)
+        switch outcome {
+        case .failed(let signal):
+            queue.schedule(.phase(attempt: attempt.id, .answer(signal)), at: now)
+        case .answerLost:
+            strike(.afterEffect, attempt)
+            queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
+        case .answered:
+            strike(.afterEffect, attempt)
+            if provider.takesLoss(lease.connection.rawValue) {
+                // A lose-response struck at this very point: the answer is in flight and never lands.
+                queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
+            } else {
+                queue.schedule(.phase(attempt: attempt.id, .answer(nil)), at: now)
+            }
+        }
+    }
+
+    private func answer(_ attempt: Attempt, failure: ProviderSignal?) {
+        guard let lease = attempt.lease else { return }
+        let ctx = context(attempt)
+        guard let signal = failure else {
+            engine.recordSuccess(with: lease, key: attempt.key, context: ctx, at: now)
+            afterPoint(.afterCommit, attempt, then: .checkpoint)
+            return
+        }
+        provider.prepareRefresh(at: now, run: runID.rawValue, step: step(attempt.stepIndex).id, attempt: attempt.number)
+        decide(attempt, engine.handleFailure(signal, operation: .call, lease: lease, key: attempt.key, context: ctx, at: now))
+    }
+
+    /// Acts on the engine's decision after a failed or unanswered call.
+    private func decide(_ attempt: Attempt, _ decision: FailureDecision) {
+        var attempt = attempt
+        switch decision {
+        case .retryNow(let lease):
+            attempt.immediateRetries += 1
+            attempt.lease = lease
+            attempts[attempt.id] = attempt
+            if attempt.immediateRetries > Simulation.immediateRetryLimit {
+                scheduleRetry(attempt, failureClass: .transient, retryAfter: nil)
+            } else {
+                queue.schedule(.phase(attempt: attempt.id, .call), at: now)
+            }
+        case .retryLater(let classification):
+            scheduleRetry(attempt, failureClass: classification.failureClass, retryAfter: classification.retryAfter)
+        case .parked(let recoveryCase, let request):
+            attempts[attempt.id] = nil
+            runState = .parked(recoveryCase.id)
+            deliver(request)
+        }
+    }
+
+    /// Applies the step's retry policy: a `retry.scheduled` after a backoff, or `run.failed`.
+    private func scheduleRetry(_ attempt: Attempt, failureClass: FailureClass, retryAfter: Span?) {
+        attempts[attempt.id] = nil
+        let policy = retryPolicy(for: attempt.stepIndex)
+        let decision = policy.decide(after: failureClass, attemptsSoFar: invocationAttempts,
+                                     elapsed: now.since(invocationStart), retryAfter: retryAfter)
+        switch decision {
+        case .giveUp(let reason):
+            failRun(reason: reason, attempt: attempt)
+        case .retry(let wait):
+            runState = .backoff(stepIndex: attempt.stepIndex, preferredWorker: attempt.worker)
+            record("retry.scheduled", actor: "runtime") { t in
+                t.worker = attempt.worker
+                t.step = self.step(attempt.stepIndex).id
+                t.attempt = attempt.number + 1
+                t.failureClass = failureClass.rawValue
+                t.notes.append(.init("backoff", wait.description))
+            }
+            queue.schedule(.retryStep, at: now.advanced(by: wait))
+        }
+    }
+
+    /// The step's retry policy: step over connection over workflow over runtime over Temporal's defaults.
+    func retryPolicy(for stepIndex: Int) -> RetryPolicy {
+        let spec = step(stepIndex)
+        let connection = spec.connection.flatMap { id in scenario.connections.first(where: { $0.id == id }) }
+        let layers = [spec.retry, connection?.retry, scenario.workflow.retry, scenario.runtime.retry].compactMap { $0 }
+        return layers.reduce(RetryPolicy()) { merged, broader in merged.merged(over: broader) }
+    }
+
+    private func checkpoint(_ attempt: Attempt) {
+        let spec = step(attempt.stepIndex)
+        record("step.completed", actor: attempt.worker) { t in
+            t.worker = attempt.worker
+            t.step = spec.id
+            t.attempt = attempt.number
+        }
+        checkpointIndex = attempt.stepIndex
+        checkpointID = checkpointName(after: attempt.stepIndex)
+        record("checkpoint.saved", actor: "runtime") { t in
+            t.worker = attempt.worker
+            t.step = spec.id
+            t.checkpoint = self.checkpointID
+        }
+        afterPoint(.afterCheckpoint, attempt, then: .next)
+    }
+
+    func checkpointName(after stepIndex: Int) -> String {
+        let number = String(stepIndex + 1)
+        return "ckpt-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+    }
+
+    private func finish(_ attempt: Attempt) {
+        attempts[attempt.id] = nil
+        let nextStep = attempt.stepIndex + 1
+        if nextStep < scenario.workflow.steps.count {
+            beginAttempt(stepIndex: nextStep, on: attempt.worker)
+        } else {
+            completeRun()
+        }
+    }
+
+    /// Fires the faults at `point` of this attempt, then moves to the next phase (held if the worker froze).
+    private func afterPoint(_ point: StepPoint, _ attempt: Attempt, then next: AttemptPhase) {
+        strike(point, attempt)
+        queue.schedule(.phase(attempt: attempt.id, next), at: now)
+    }
+
+    // MARK: Zombies
+
+    /// A worker declared lost came back and carries on with an attempt the runtime has moved on from.
+    private func zombie(_ attempt: Attempt, _ phase: AttemptPhase) {
+        let spec = step(attempt.stepIndex)
+        switch phase {
+        case .call:
+            guard let lease = attempt.lease else { fallthrough }
+            switch engine.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
+            case .fenced:
+                attempts[attempt.id] = nil
+            case .allowed:
+                // Only a broken fence lets a zombie through; the invariant checker will say so.
+                var copy = attempt
+                sendCall(&copy, lease: lease)
+            }
+        default:
+            attempts[attempt.id] = nil
+            record("result.discarded", actor: "runtime") { t in
+                t.worker = attempt.worker
+                t.step = spec.id
+                t.attempt = attempt.number
+                t.reason = "worker-declared-lost"
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Revive
+
+/// The scenario's faults and events, applied to the simulated world.
+extension Simulation {
+    /// Fires every unfired fault aimed at this point of this attempt, in file order.
+    func strike(_ point: StepPoint, _ attempt: Attempt) {
+        let spec = step(attempt.stepIndex)
+        for (index, fault) in scenario.faults.enumerated() where !firedFaults.contains(index) {
+            guard case .step(let id, let faultPoint, let number) = fault.at,
+                  id == spec.id, faultPoint == point, number == attempt.number else { continue }
+            firedFaults.insert(index)
+            apply(fault, connection: spec.connection, worker: attempt.worker, step: spec.id, attempt: attempt.number, point: point)
+        }
+    }
+
+    func fireTimedFault(_ index: Int) {
+        guard !firedFaults.contains(index) else { return }
+        firedFaults.insert(index)
+        let fault = scenario.faults[index]
+        apply(fault, connection: fault.connection, worker: fault.worker, step: nil, attempt: nil, point: nil)
+    }
+
+    private func apply(_ fault: FaultSpec, connection: String?, worker: String?, step: String?, attempt: Int?, point: StepPoint?) {
+        record("fault.injected", actor: "lab") { t in
+            t.step = step
+            t.attempt = attempt
+            t.connection = fault.kind.targetsWorker ? nil : connection
+            t.worker = fault.kind.targetsWorker ? worker : nil
+            t.notes.append(.init("fault", fault.kind.rawValue))
+            if let point { t.notes.append(.init("point", point.rawValue)) }
+            if fault.kind == .providerError, fault.count != 1 { t.notes.append(.init("count", String(fault.count))) }
+            if let stall = fault.stallFor { t.notes.append(.init("for", stall.description)) }
+        }
+        switch fault.kind {
+        case .revokeGrant: connection.map { provider.revokeGrant($0, signal: fault.signal) }
+        case .expireAccessToken: connection.map { provider.expireAccessToken($0, at: now) }
+        case .providerError:
+            if let connection, let signal = fault.signal { provider.failNextCalls(connection, signal: signal, count: fault.count) }
+        case .loseResponse: connection.map { provider.loseNextResponse($0) }
+        case .dropRequest: connection.map { provider.dropNextRequest($0) }
+        case .crashWorker: worker.map { freeze($0, stall: nil) }
+        case .stallWorker: worker.map { freeze($0, stall: fault.stallFor) }
+        }
+    }
+
+    func fireEvent(_ index: Int) {
+        switch scenario.events[index].action {
+        case .reconnect(let connection, let subject, let tenant):
+            reconnect(connection, as: ProviderIdentity(subject: subject, tenant: tenant), capability: inbox[connection]?.last, reuse: false)
+        case .reuseCapability(let connection):
+            let spent = inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
+            guard let spent, let pinned = scenario.connections.first(where: { $0.id == connection }) else {
+                record("event.skipped", actor: "owner") { t in
+                    t.connection = connection
+                    t.reason = "no-used-or-expired-capability"
+                }
+                return
+            }
+            reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: spent, reuse: true)
+        case .startWorker(let name):
+            startWorker(name)
+        case .reviveWorker(let name):
+            guard workers[name]?.frozen == true else {
+                record("event.skipped", actor: "runtime") { t in
+                    t.worker = name
+                    t.reason = "worker-not-stalled-or-lost"
+                }
+                return
+            }
+            thaw(name)
+        }
+    }
+
+    /// Someone completes the provider's authorization flow and presents a capability (or none).
+    private func reconnect(_ connection: String, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
+        record("reconnect.presented", actor: "owner") { t in
+            t.connection = connection
+            t.capability = request?.capabilityID.rawValue
+            t.subject = identity.subject
+            t.tenant = identity.tenant
+            if reuse { t.notes.append(.init("reuse", "yes")) }
+        }
+        let grant = provider.authorize(connection: connection, identity: identity)
+        let outcome = engine.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
+        guard case .verified(let caseID, _, _, _) = outcome else { return }
+        if let request { consumedCapabilities.insert(request.capabilityID) }
+        if runState == .parked(caseID) { resume(after: caseID) }
+    }
+}

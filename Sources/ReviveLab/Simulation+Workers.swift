@@ -1,0 +1,95 @@
+import Revive
+
+/// Workers: freezing (crash or stall), heartbeat deadlines, loss, return and new workers.
+extension Simulation {
+    /// Freezes a worker: it stops heart-beating and acting. A stall thaws after `stall`; a crash waits for `revive-worker`.
+    func freeze(_ name: String, stall: Span?) {
+        guard var worker = workers[name] else { return }
+        if worker.frozen {
+            // Already frozen: a crash makes it permanent, a further stall changes nothing.
+            if stall == nil { worker.crashed = true }
+            workers[name] = worker
+            return
+        }
+        worker.frozen = true
+        worker.crashed = stall == nil
+        worker.epoch += 1
+        worker.declaredLost = false
+        workers[name] = worker
+        // A stall no longer than the heartbeat timeout is a pause: the thaw is queued first.
+        if let stall { queue.schedule(.stallEnds(worker: name, epoch: worker.epoch), at: now.advanced(by: stall)) }
+        queue.schedule(.heartbeatDeadline(worker: name, epoch: worker.epoch), at: now.advanced(by: scenario.runtime.heartbeatTimeout))
+    }
+
+    func heartbeatDeadline(_ name: String, epoch: Int) {
+        guard var worker = workers[name], worker.frozen, worker.epoch == epoch, !worker.declaredLost else { return }
+        worker.declaredLost = true
+        workers[name] = worker
+        record("worker.lost", actor: "runtime") { t in
+            t.worker = name
+            t.notes.append(.init("silent-for", self.scenario.runtime.heartbeatTimeout.description))
+        }
+        engine.workerLost(WorkerID(name))
+        guard case .running(let id) = runState, let attempt = attempts[id], attempt.worker == name else { return }
+        // The runtime gives up on the lost worker's attempt and continues from the last checkpoint.
+        let stepIndex = checkpointIndex + 1
+        guard let next = liveWorker() else {
+            runState = .waitingForWorker(stepIndex: stepIndex)
+            announceWaiting(reason: "worker-lost")
+            return
+        }
+        record("run.rescheduled", actor: "runtime") { t in
+            t.worker = next
+            t.checkpoint = self.checkpointID
+            t.reason = "worker-lost"
+            t.notes.append(.init("from", name))
+            if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id }
+        }
+        if stepIndex < scenario.workflow.steps.count {
+            beginAttempt(stepIndex: stepIndex, on: next)
+        } else {
+            completeRun()
+        }
+    }
+
+    func stallEnds(_ name: String, epoch: Int) {
+        guard let worker = workers[name], worker.frozen, worker.epoch == epoch else { return }
+        thaw(name)
+    }
+
+    /// Brings a frozen worker back; it carries on with whatever it held.
+    func thaw(_ name: String) {
+        guard var worker = workers[name], worker.frozen else { return }
+        let held = worker.held
+        worker.frozen = false
+        worker.crashed = false
+        worker.held = []
+        workers[name] = worker
+        record("worker.returned", actor: name) { t in
+            t.worker = name
+            t.notes.append(.init("declared-lost", worker.declaredLost ? "yes" : "no"))
+        }
+        for event in held { queue.schedule(event, at: now) }
+        queue.schedule(.workerAvailable, at: now)
+    }
+
+    /// A new worker process comes online (replacing any frozen one of the same name, with nothing held).
+    func startWorker(_ name: String) {
+        if let existing = workers[name], existing.isLive {
+            record("event.skipped", actor: "runtime") { t in
+                t.worker = name
+                t.reason = "worker-already-running"
+            }
+            return
+        }
+        var worker = workers[name] ?? WorkerState(name: name)
+        if workers[name] == nil { workerOrder.append(name) }
+        worker.frozen = false
+        worker.crashed = false
+        worker.held = []
+        worker.epoch += 1
+        workers[name] = worker
+        record("worker.started", actor: "runtime") { t in t.worker = name }
+        queue.schedule(.workerAvailable, at: now)
+    }
+}

@@ -1,0 +1,79 @@
+import Revive
+
+/// What the player's queue holds: every kind of thing that can happen at a virtual instant.
+enum SimEvent {
+    case startRun
+    case phase(attempt: Int, AttemptPhase)
+    case timedFault(index: Int)
+    case scenarioEvent(index: Int)
+    case heartbeatDeadline(worker: String, epoch: Int)
+    case stallEnds(worker: String, epoch: Int)
+    case capabilityExpiry(CapabilityID)
+    case retryStep
+    case workerAvailable
+}
+
+/// The phases of one step attempt, in order; fault points sit between them.
+enum AttemptPhase {
+    /// The step starts: lease, ledger, reconciliation. Then `before-call`.
+    case begin
+    /// The worker sends the call (or does local work).
+    case call
+    /// The provider handles the call, `duration` after it was sent. Then `after-effect`.
+    case providerDone
+    /// Local work of a step without a connection is done. Then `after-effect`.
+    case workDone
+    /// The worker receives the provider's answer.
+    case answer(ProviderSignal?)
+    /// The worker gave up waiting for an answer.
+    case timeout
+    /// The outcome is in the ledger. Then `after-commit`.
+    case commit
+    /// The step's checkpoint is saved. Then `after-checkpoint`.
+    case checkpoint
+    /// The attempt is over; the run goes on to its next step.
+    case next
+}
+
+/// One attempt of one step on one worker.
+struct Attempt {
+    let id: Int
+    let stepIndex: Int
+    let number: Int
+    let worker: String
+    var lease: Lease?
+    var key: IdempotencyKey?
+    /// The effect is already known to have happened: no call is made.
+    var skipCall = false
+    var sentAt: Instant = .zero
+    var immediateRetries = 0
+}
+
+/// A worker of the simulated runtime.
+struct WorkerState {
+    let name: String
+    /// Frozen workers neither heart-beat nor act; their events wait in `held`.
+    var frozen = false
+    var crashed = false
+    var epoch = 0
+    var declaredLost = false
+    var held: [SimEvent] = []
+
+    var isLive: Bool { !frozen }
+}
+
+/// Where the logical run stands.
+enum RunState: Equatable {
+    case notStarted
+    case running(attempt: Int)
+    case backoff(stepIndex: Int, preferredWorker: String)
+    case parked(CaseID)
+    /// The reconnect was verified; the run waits for a live worker to resume on.
+    case resumable(CaseID)
+    /// The run's worker was lost; it waits for a live worker to continue from its checkpoint.
+    case waitingForWorker(stepIndex: Int)
+    case completed
+    case failed
+
+    var isFinished: Bool { self == .completed || self == .failed }
+}

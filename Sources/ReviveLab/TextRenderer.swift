@@ -1,0 +1,139 @@
+import Revive
+
+/// Renders a scenario result as the human-readable timeline: header, one line per transition, footer.
+public struct TextRenderer {
+    /// Whether to use ANSI colours (only on a terminal, never with NO_COLOR).
+    public var color: Bool
+
+    /// A renderer; colour off unless asked for.
+    public init(color: Bool = false) { self.color = color }
+
+    /// The whole report for one scenario, ending with a newline.
+    public func render(_ result: ScenarioResult) -> String {
+        var out = header(result.scenario)
+        let vocabulary = Vocabulary(result.scenario.runtime.kind)
+        let actorWidth = max(9, result.transitions.map(\.actor.count).max() ?? 0)
+        for transition in result.transitions {
+            out += line(transition, vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
+        }
+        out += footer(result)
+        return out
+    }
+
+    /// The header: name, file, seed, runtime and the story.
+    public func header(_ scenario: Scenario) -> String {
+        var out = paint("== \(scenario.name)", .bold) + "  (\(scenario.file))\n"
+        out += "   seed \(scenario.seed), runtime \(scenario.runtime.kind.rawValue) (\(Vocabulary(scenario.runtime.kind).summary)), workers \(scenario.runtime.workers.joined(separator: ", "))\n"
+        if !scenario.description.isEmpty { out += "   \(scenario.description)\n" }
+        return out
+    }
+
+    /// One timeline line: time, actor, name, facts.
+    func line(_ t: Transition, vocabulary: Vocabulary, actorWidth: Int) -> String {
+        var facts: [(String, String)] = []
+        func add(_ name: String, _ value: String?) { if let value { facts.append((name, value)) } }
+        // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
+        if t.name.hasPrefix("run.") || t.name == "case.opened" { add(vocabulary.run, t.run) }
+        if t.worker != t.actor { add("worker", t.worker) }
+        add(vocabulary.step, t.step)
+        add("attempt", t.attempt.map(String.init))
+        add("conn", t.connection)
+        add("gen", t.generation.map(String.init))
+        add("lease", t.lease)
+        add("case", t.caseID)
+        add("key", t.key)
+        add("class", t.failureClass)
+        add("cap", t.capability)
+        add("subject", t.subject)
+        add("tenant", t.tenant)
+        add(vocabulary.checkpoint, t.checkpoint)
+        add("result", t.result)
+        add("reason", t.reason)
+        add("expires", t.expires.map(DurationText.clock))
+        for note in t.notes { add(note.name, note.value) }
+        if let extra = vocabulary.extraNote(for: t.name) { add(extra.name, extra.value) }
+        let rendered = facts.map { "\($0.0)=\(TextRenderer.quoted($0.1))" }.joined(separator: " ")
+        let name = t.name.padding(20)
+        return DurationText.clock(t.time) + "  " + t.actor.padding(actorWidth) + "  " + paint(name, style(for: t.name)) + " " + rendered
+    }
+
+    /// The footer: outcome, effects, invariants, verdict and what broke.
+    public func footer(_ result: ScenarioResult) -> String {
+        let expect = result.scenario.expect
+        var out = ""
+        func row(_ label: String, _ value: String) { out += "   " + label.padding(11) + " " + value + "\n" }
+        var outcome = result.outcome.rawValue
+        if let wanted = expect.outcome { outcome += " (expected \(wanted.rawValue))" }
+        if result.stoppedAtHorizon { outcome += ", stopped at the horizon \(result.scenario.horizon)" }
+        row("outcome", outcome)
+        if let first = result.transitions.first(where: { $0.name == "failure.classified" })?.failureClass ?? expect.classification.map({ _ in "none" }) {
+            row("class", first + (expect.classification.map { " (expected \($0.rawValue))" } ?? ""))
+        }
+        let effects = result.effects.map { effect -> String in
+            var text = "\(effect.step)=\(effect.count)"
+            if let wanted = expect.effects?.first(where: { $0.step == effect.step }) { text += " (expected \(wanted.count))" }
+            return text
+        }
+        row("effects", effects.isEmpty ? "none" : effects.joined(separator: ", "))
+        let checked = result.checkedInvariants.count
+        let held = checked - Set(result.breaches.map(\.invariant)).count
+        row("invariants", "\(held) of \(checked) held" + (checked == Invariant.allCases.count ? " (all checked)" : ": " + result.checkedInvariants.map(\.rawValue).joined(separator: ", ")))
+        if let limit = result.limitReached { row("limit", limit) }
+        row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red))
+        for failure in result.failedExpectations { row("broken", failure) }
+        let vocabulary = Vocabulary(result.scenario.runtime.kind)
+        let actorWidth = max(9, result.transitions.map(\.actor.count).max() ?? 0)
+        for breach in result.breaches {
+            row("breach", "\(breach.invariant.rawValue): \(breach.message)")
+            for index in breach.evidence where index < result.transitions.count {
+                out += "               " + line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
+            }
+        }
+        if !result.passed {
+            row("reproduce", "revive-lab run \(result.scenario.file) --seed \(result.scenario.seed)")
+        }
+        return out
+    }
+
+    static func quoted(_ value: String) -> String {
+        value.contains(" ") || value.isEmpty || value.contains("\"") ? "\"" + value.replacingQuotes() + "\"" : value
+    }
+
+    private enum Style { case bold, green, red, yellow, cyan, plain }
+
+    private func style(for name: String) -> Style {
+        switch name {
+        case "run.completed", "reconnect.verified", "run.resumed": return .green
+        case "run.failed", "reconnect.rejected", "capability.refused", "lease.fenced", "provider.failed": return .red
+        case "failure.classified", "run.parked", "worker.lost", "fault.injected": return .yellow
+        default: return .plain
+        }
+    }
+
+    private func paint(_ text: String, _ style: Style) -> String {
+        guard color else { return text }
+        let code: String
+        switch style {
+        case .bold: code = "1"
+        case .green: code = "32"
+        case .red: code = "31"
+        case .yellow: code = "33"
+        case .cyan: code = "36"
+        case .plain: return text
+        }
+        return "\u{1B}[\(code)m" + text + "\u{1B}[0m"
+    }
+}
+
+extension String {
+    /// The string padded with spaces to at least `width` characters.
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    func replacingQuotes() -> String {
+        var out = ""
+        for c in self { out += c == "\"" ? "\\\"" : String(c) }
+        return out
+    }
+}

@@ -1,0 +1,20 @@
+import Revive
+
+/// The record of every transition of one scenario play, in order.
+public final class Timeline: TransitionRecorder {
+    /// The transitions so far.
+    public private(set) var transitions: [Transition] = []
+    /// Called after each transition is appended (the player uses it to fire `on` events).
+    var observer: ((Transition) -> Void)?
+
+    /// An empty timeline.
+    public init() {}
+
+    /// A timeline holding transitions recorded elsewhere.
+    public init(_ transitions: [Transition]) { self.transitions = transitions }
+
+    public func record(_ transition: Transition) {
+        transitions.append(transition)
+        observer?(transition)
+    }
+}

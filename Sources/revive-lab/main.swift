@@ -1,0 +1,10 @@
+import Foundation
+import ReviveLab
+
+// The thin shell: read the process's arguments and environment, hand off to the library, exit.
+let console = LabCommand.Console(
+    out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+    err: { FileHandle.standardError.write(Data($0.utf8)) },
+    isTerminal: isatty(STDOUT_FILENO) == 1,
+    environment: ProcessInfo.processInfo.environment)
+exit(LabCommand.main(arguments: Array(CommandLine.arguments.dropFirst()), console: console))

@@ -65,12 +65,13 @@ public final class RecoveryEngine {
     /// When allowed and `key` is given, the action's ledger entry moves to `executing`.
     public func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> CallAuthorization {
         var reason: FenceReason?
-        if revokedLeases.contains(lease.id) {
-            reason = .holderLost
-        } else if lease.generation < store.generation(of: lease.connection) {
+        // The most fundamental reason first: a rotation outranks a dead grant, which outranks a lost holder.
+        if lease.generation < store.generation(of: lease.connection) {
             reason = .staleGeneration
         } else if let dead = deadGenerations[lease.connection], lease.generation <= dead {
             reason = .deadGrant
+        } else if revokedLeases.contains(lease.id) {
+            reason = .holderLost
         }
         if let reason {
             emit("lease.fenced", at: time, context: context) { t in

@@ -153,7 +153,7 @@ final class Simulation {
         guard let first = workerOrder.first else { return }
         record("run.started", actor: "runtime") { t in
             t.worker = first
-            if !self.scenario.workflow.name.isEmpty { t.notes.append(.init("workflow", self.scenario.workflow.name)) }
+            if !self.scenario.workflow.name.isEmpty { t.notes.append(.init("name", self.scenario.workflow.name)) }
         }
         beginAttempt(stepIndex: 0, on: first)
     }

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import Revive
+import ReviveLab
+
+/// The README and docs say what the code does: every rule, transition and invariant is listed.
+struct DocumentationTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func read(_ relative: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    @Test func classificationDocListsEveryRuleInTableOrder() throws {
+        let doc = try DocumentationTests.read("docs/classification.md")
+        var position = doc.startIndex
+        for rule in ClassificationTable.rules {
+            let cell = "| `\(rule.name)` |"
+            let found = try #require(doc.range(of: cell, range: position..<doc.endIndex), "docs/classification.md lacks rule \(rule.name) in order")
+            #expect(doc[found.upperBound...].prefix(while: { $0 != "\n" }).contains("`\(rule.failureClass.rawValue)`"))
+            position = found.upperBound
+        }
+    }
+
+    @Test func readmeListsEveryTransition() throws {
+        let readme = try DocumentationTests.read("README.md")
+        for entry in TransitionCatalog.entries {
+            #expect(readme.contains("| `\(entry.name)` |"), "README lacks transition \(entry.name)")
+        }
+    }
+
+    @Test func contractDocListsEveryInvariant() throws {
+        let doc = try DocumentationTests.read("docs/recovery-contract.md")
+        for invariant in Invariant.allCases {
+            #expect(doc.contains("| `\(invariant.rawValue)` |"), "docs/recovery-contract.md lacks \(invariant.rawValue)")
+        }
+    }
+
+    @Test func readmeStartsWithTheTwoCommands() throws {
+        let readme = try DocumentationTests.read("README.md")
+        let head = readme.split(separator: "\n").prefix(6).joined(separator: "\n")
+        #expect(head.contains("swift run -c release revive-lab run scenarios"))
+        #expect(head.contains("swift test"))
+    }
+
+    @Test func readmeTableNamesEveryShippedScenario() throws {
+        let readme = try DocumentationTests.read("README.md")
+        let files = try FileManager.default.contentsOfDirectory(atPath: DocumentationTests.root.appendingPathComponent("scenarios").path)
+        for file in files where file.hasSuffix(".json") {
+            #expect(readme.contains("(scenarios/\(file))"), "README does not list \(file)")
+        }
+    }
+}

@@ -33,8 +33,12 @@ struct JSONReader {
                 continue
             } else {
                 var message = "unknown key \"\(member.key)\""
-                if let guess = JSONReader.closest(member.key, in: allowed) { message += "; did you mean \"\(guess)\"?" }
-                message += " Allowed here: \(allowed.joined(separator: ", "))"
+                if let guess = JSONReader.closest(member.key, in: allowed) {
+                    message += "; did you mean \"\(guess)\"? Allowed here: "
+                } else {
+                    message += "; allowed here: "
+                }
+                message += allowed.joined(separator: ", ")
                 fail(memberPath, message)
             }
         }

@@ -24,13 +24,17 @@ public enum LabCommand {
         public var isTerminal: Bool
         /// The environment (for NO_COLOR).
         public var environment: [String: String]
+        /// Reads all of standard input (for `classify -`).
+        public var readStandardInput: () -> Data?
 
         /// Makes a console.
-        public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, isTerminal: Bool, environment: [String: String]) {
+        public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, isTerminal: Bool, environment: [String: String],
+                    readStandardInput: @escaping () -> Data? = { nil }) {
             self.out = out
             self.err = err
             self.isTerminal = isTerminal
             self.environment = environment
+            self.readStandardInput = readStandardInput
         }
     }
 
@@ -39,11 +43,13 @@ public enum LabCommand {
 
     Usage:
       revive-lab run PATH... [--seed N] [--no-color]
+      revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
 
     Commands:
       run       play scenario files (a directory means every *.json below it) and print their timelines
+      classify  classify one real provider failure: class, rule, confidence and recovery action
 
     Exit codes:
       0  every scenario passed
@@ -83,6 +89,8 @@ public enum LabCommand {
             return ExitCode.passed.rawValue
         case "run":
             return run(Array(arguments.dropFirst()), console: console).rawValue
+        case "classify":
+            return ClassifyCommand.run(Array(arguments.dropFirst()), console: console, readStandardInput: console.readStandardInput).rawValue
         default:
             console.err("revive-lab: unknown command \"\(command)\"; run `revive-lab --help` for the commands\n")
             return ExitCode.usage.rawValue

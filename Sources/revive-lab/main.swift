@@ -6,5 +6,6 @@ let console = LabCommand.Console(
     out: { FileHandle.standardOutput.write(Data($0.utf8)) },
     err: { FileHandle.standardError.write(Data($0.utf8)) },
     isTerminal: isatty(STDOUT_FILENO) == 1,
-    environment: ProcessInfo.processInfo.environment)
+    environment: ProcessInfo.processInfo.environment,
+    readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() })
 exit(LabCommand.main(arguments: Array(CommandLine.arguments.dropFirst()), console: console))

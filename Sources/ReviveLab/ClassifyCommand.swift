@@ -1,0 +1,167 @@
+import Foundation
+import Revive
+
+/// `revive-lab classify`: a pasted provider failure in, its class, rule, confidence and recovery action out.
+enum ClassifyCommand {
+    static let usage = """
+    Usage: revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
+
+    Classifies one real provider failure. The input (a file, or standard input when FILE is - or
+    absent) is one JSON object:
+
+      {"status": 400, "headers": {"Retry-After": "30"}, "body": {"error": "invalid_grant", ...}}
+
+    "body" is what the provider sent: a JSON object, array or string. Optional keys:
+    "operation" ("call" or "refresh"), "leaseGeneration" and "currentGeneration" (whole numbers;
+    an invalid_grant-style refusal of an older generation is a stale-generation race).
+
+    Options:
+      --provider NAME  microsoft, google, slack, github, salesforce or generic (required)
+      --broker NAME    nango, auth0 or scalekit (the broker in front of the provider)
+      --json           print one JSON object: class, rule, confidence, action, responder, ...
+      -h, --help       show this help
+
+    Exit codes: 0 classified, 2 usage or input error.
+
+    """
+
+    static func run(_ arguments: [String], console: LabCommand.Console, readStandardInput: () -> Data?) -> LabCommand.ExitCode {
+        var provider: ProviderKind?
+        var broker: BrokerKind?
+        var json = false
+        var input: String?
+        var index = 0
+        func value(for flag: String) -> String? {
+            index += 1
+            return index < arguments.count ? arguments[index] : nil
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "-h", "--help":
+                console.out(usage)
+                return .passed
+            case "--json":
+                json = true
+            case "--provider":
+                guard let name = value(for: argument), let kind = ProviderKind(rawValue: name) else {
+                    console.err("revive-lab classify: --provider needs one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                    return .usage
+                }
+                provider = kind
+            case "--broker":
+                guard let name = value(for: argument), let kind = BrokerKind(rawValue: name) else {
+                    console.err("revive-lab classify: --broker needs one of \(BrokerKind.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                    return .usage
+                }
+                broker = kind
+            default:
+                if argument.hasPrefix("-") && argument != "-" {
+                    console.err("revive-lab classify: unknown option \"\(argument)\"; run `revive-lab classify --help`\n")
+                    return .usage
+                }
+                guard input == nil else {
+                    console.err("revive-lab classify: give one input file (or - for standard input)\n")
+                    return .usage
+                }
+                input = argument
+            }
+            index += 1
+        }
+        guard let provider else {
+            console.err("revive-lab classify: say which provider sent it with --provider NAME (\(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")))\n")
+            return .usage
+        }
+        let source = input ?? "-"
+        let name = source == "-" ? "<stdin>" : source
+        let data = source == "-" ? readStandardInput() : FileManager.default.contents(atPath: source)
+        guard let data, let text = String(data: data, encoding: .utf8) else {
+            console.err("error: \(name): cannot read the input; check the path\n")
+            return .usage
+        }
+        let failure: PastedFailure
+        do {
+            failure = try PastedFailure.parse(text, file: name)
+        } catch {
+            for problem in error.problems { console.err("error: \(problem)\n") }
+            return .usage
+        }
+        let classification = Classifier().classify(failure.signal, context: ClassificationContext(
+            provider: provider, operation: failure.operation,
+            leaseGeneration: failure.leaseGeneration, currentGeneration: failure.currentGeneration))
+        console.out(json ? jsonReport(classification, provider: provider, broker: broker) + "\n"
+                         : textReport(classification, provider: provider, broker: broker))
+        return .passed
+    }
+
+    static func textReport(_ c: Classification, provider: ProviderKind, broker: BrokerKind?) -> String {
+        var rows: [(String, String)] = [
+            ("class", c.failureClass.rawValue), ("rule", c.rule), ("confidence", c.confidence.rawValue),
+            ("action", c.failureClass.recoveryAction), ("responder", c.failureClass.responder.rawValue),
+            ("provider", provider.rawValue + (broker.map { " via \($0.rawValue)" } ?? "")),
+        ]
+        if let after = c.retryAfter { rows.append(("retry-after", after.description)) }
+        if !c.neededScopes.isEmpty { rows.append(("needs-scopes", c.neededScopes.joined(separator: " "))) }
+        if let from = c.unwrappedFrom { rows.append(("unwrapped", from)) }
+        return rows.map { $0.0.padding(12) + " " + $0.1 }.joined(separator: "\n") + "\n"
+    }
+
+    static func jsonReport(_ c: Classification, provider: ProviderKind, broker: BrokerKind?) -> String {
+        let object: JSONValue = .object([
+            ("class", .string(c.failureClass.rawValue)),
+            ("rule", .string(c.rule)),
+            ("confidence", .string(c.confidence.rawValue)),
+            ("action", .string(c.failureClass.recoveryAction)),
+            ("responder", .string(c.failureClass.responder.rawValue)),
+            ("parks", .bool(c.failureClass.parksRun)),
+            ("provider", .string(provider.rawValue)),
+            ("broker", broker.map { .string($0.rawValue) } ?? .null),
+            ("retryAfterSeconds", c.retryAfter.map { .integer($0.milliseconds / 1000) } ?? .null),
+            ("neededScopes", .array(c.neededScopes.map { .string($0) })),
+            ("unwrappedFrom", c.unwrappedFrom.map { .string($0) } ?? .null),
+        ])
+        return object.compactText
+    }
+}
+
+/// The input of `classify`: a failure as the provider sent it.
+struct PastedFailure {
+    var signal: ProviderSignal
+    var operation: FailedOperation
+    var leaseGeneration: LeaseGeneration?
+    var currentGeneration: LeaseGeneration?
+
+    static func parse(_ text: String, file: String) throws(InputError) -> PastedFailure {
+        let document: JSONValue
+        do { document = try JSONValue.parse(text) } catch { throw InputError(file: file, "not valid JSON at \(error.description)") }
+        var reader = JSONReader(file: file)
+        guard let object = reader.object(document, at: "", allowed: ["status", "headers", "body", "operation", "leaseGeneration", "currentGeneration"],
+                                         required: ["status"]) else { throw InputError(reader.problems) }
+        let status = reader.integer(object["status"], at: "status", range: 100...599)
+        var headers: [String: String] = [:]
+        if let raw = object["headers"] {
+            if case .object(let members) = raw {
+                for member in members {
+                    if let value = reader.string(member.value, at: "headers." + member.key, nonEmpty: false) { headers[member.key] = value }
+                }
+            } else {
+                reader.fail("headers", "expected an object of header names to strings, found \(raw.typeName)")
+            }
+        }
+        var operation = FailedOperation.call
+        if let raw = object["operation"], let word = reader.string(raw, at: "operation") {
+            switch word {
+            case "call": operation = .call
+            case "refresh": operation = .refresh
+            default: reader.fail("operation", "\"\(word)\" is not an operation; use call or refresh")
+            }
+        }
+        let held = object["leaseGeneration"].flatMap { reader.integer($0, at: "leaseGeneration", range: 1...Int64(Int32.max)) }
+        let current = object["currentGeneration"].flatMap { reader.integer($0, at: "currentGeneration", range: 1...Int64(Int32.max)) }
+        guard reader.problems.isEmpty, let status else { throw InputError(reader.problems) }
+        return PastedFailure(signal: ProviderSignal(status: Int(status), headers: headers, body: object["body"]),
+                             operation: operation,
+                             leaseGeneration: held.flatMap { LeaseGeneration(recorded: Int($0)) },
+                             currentGeneration: current.flatMap { LeaseGeneration(recorded: Int($0)) })
+    }
+}

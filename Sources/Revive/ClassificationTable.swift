@@ -33,8 +33,8 @@ public enum ClassificationTable {
 
     static let slack: [ClassificationRule] = [
         rule("slack-token-expired", .refreshable, codes: ["token_expired"]),
-        rule("slack-revoked", .deadGrant, codes: ["invalid_auth", "not_authed", "token_revoked"]),
-        rule("slack-account-inactive", .deadGrant, codes: ["account_inactive"]),
+        rule("slack-revoked", .deadGrant, codes: ["invalid_auth", "not_authed", "token_revoked"], checksGeneration: true),
+        rule("slack-account-inactive", .deadGrant, codes: ["account_inactive"], checksGeneration: true),
         rule("slack-invalid-refresh-token", .deadGrant, codes: ["invalid_refresh_token"], checksGeneration: true),
         rule("slack-missing-scope", .insufficientScope, codes: ["missing_scope"]),
         rule("slack-rate-limited", .rateLimited, codes: ["ratelimited"]),
@@ -58,13 +58,13 @@ public enum ClassificationTable {
     ]
 
     static let brokers: [ClassificationRule] = [
-        rule("nango-refresh-limit", .deadGrant, codes: ["invalid_credentials"]),
+        rule("nango-refresh-limit", .deadGrant, codes: ["invalid_credentials"], checksGeneration: true),
         rule("nango-unknown-connection", .configError, codes: ["unknown_connection"]),
         rule("auth0-not-connected", .notConnected, codes: ["federated_connection_refresh_token_not_found"]),
-        rule("auth0-refresh-flow-failed", .deadGrant, codes: ["federated_connection_refresh_token_flow_failed"]),
+        rule("auth0-refresh-flow-failed", .deadGrant, codes: ["federated_connection_refresh_token_flow_failed"], checksGeneration: true),
         rule("auth0-unknown-refresh-token", .deadGrant, codes: ["invalid_grant"], text: ["unknown or invalid refresh token"], checksGeneration: true),
-        rule("auth0-expired-subject-token", .deadGrant, codes: ["expired_token"]),
-        rule("scalekit-expired-or-revoked", .deadGrant, codes: ["connected_account_expired", "connected_account_revoked"]),
+        rule("auth0-expired-subject-token", .deadGrant, codes: ["expired_token"], checksGeneration: true),
+        rule("scalekit-expired-or-revoked", .deadGrant, codes: ["connected_account_expired", "connected_account_revoked"], checksGeneration: true),
         rule("scalekit-pending", .notConnected, codes: ["connected_account_pending"]),
         rule("scalekit-error", .configError, .medium, codes: ["connected_account_error"]),
         rule("scalekit-suspended", .policyBlocked, codes: ["connected_account_suspended"]),

@@ -58,7 +58,10 @@ public struct Classifier: Sendable {
         var decided: (FailureClass, String, Confidence)
         if let match = rules.first(where: { $0.matches(facts, provider: context.provider) }) {
             decided = (match.failureClass, match.name, match.confidence)
-            if match.checksGeneration, let held = context.leaseGeneration, let current = context.currentGeneration, held < current {
+            // A dead-looking or expired-token answer to an older generation is a race with the
+            // worker that rotated it: reload the lease instead of paging anyone or refreshing.
+            let raceable = match.checksGeneration || match.failureClass == .refreshable
+            if raceable, let held = context.leaseGeneration, let current = context.currentGeneration, held < current {
                 decided = (.staleGeneration, "stale-generation-check", .high)
             }
         } else if facts.rateLimitExhausted {

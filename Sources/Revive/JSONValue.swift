@@ -108,7 +108,8 @@ extension JSONValue {
         case .bool(let v): out += v ? "true" : "false"
         case .integer(let v): out += String(v)
         case .number(let v):
-            if v.rounded() == v && abs(v) < 1e15 { out += String(Int64(v)) } else { out += "\(v)" }
+            // Swift prints an integral Double as "1.0", so a number stays a number through a round trip.
+            out += v.isFinite ? "\(v)" : "null"
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             out += "["

@@ -36,6 +36,8 @@ public struct RecoveryCase: Hashable, Sendable {
     public var state: CaseState
     /// Reconnects refused for this case (identity mismatches and bad capabilities).
     public var refusals: Int
+    /// The capability of the latest request; only its expiry sends a reminder.
+    public var currentCapability: CapabilityID?
 }
 
 /// A recovery case's life.

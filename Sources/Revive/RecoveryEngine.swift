@@ -241,7 +241,8 @@ public final class RecoveryEngine {
 
     private func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
                       context: ActionContext, at time: Instant) -> FailureDecision {
-        if classification.failureClass == .deadGrant {
+        // A low-confidence guess parks the run but does not condemn the generation.
+        if classification.failureClass == .deadGrant && classification.confidence >= .medium {
             deadGenerations[lease.connection] = max(deadGenerations[lease.connection] ?? lease.generation, lease.generation)
         }
         guard let connection = connections[lease.connection] else {
@@ -257,7 +258,7 @@ public final class RecoveryEngine {
                 checkpoint: context.checkpoint, action: context.action, idempotencyKey: key,
                 ledgerState: key.flatMap { store.ledgerEntry($0)?.state }, signal: signal,
                 classification: classification, rejectedGeneration: lease.generation,
-                openedBy: context.worker, openedAt: time, state: .awaitingReconnect, refusals: 0)
+                openedBy: context.worker, openedAt: time, state: .awaitingReconnect, refusals: 0, currentCapability: nil)
             store.save(recoveryCase)
             emit("case.opened", at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
@@ -281,12 +282,13 @@ public final class RecoveryEngine {
             t.failureClass = classification.failureClass.rawValue
         }
         let request = requestReconnect(for: recoveryCase, reminder: 0, at: time)
-        return .parked(recoveryCase, request)
+        return .parked(store.recoveryCase(recoveryCase.id) ?? recoveryCase, request)
     }
 
     // MARK: Reconnect requests and capabilities
 
-    private func requestReconnect(for recoveryCase: RecoveryCase, reminder: Int, at time: Instant) -> ReconnectRequest {
+    private func requestReconnect(for openCase: RecoveryCase, reminder: Int, at time: Instant) -> ReconnectRequest {
+        var recoveryCase = store.recoveryCase(openCase.id) ?? openCase
         let responder = recoveryCase.classification.failureClass.responder
         let value = ids.nextSecret(prefix: "rvcap_")
         let capability = CapabilityRecord(
@@ -294,6 +296,8 @@ public final class RecoveryEngine {
             digest: SHA256.hexDigest(value), issuedAt: time,
             expiresAt: time.advanced(by: configuration.capabilityLifetime), reminder: reminder, consumedAt: nil)
         store.save(capability)
+        recoveryCase.currentCapability = capability.id
+        store.save(recoveryCase)
         let recipient = responder == .operator ? configuration.operatorAddress : recoveryCase.ownerAddress
         let request = ReconnectRequest(caseID: recoveryCase.id, connection: recoveryCase.connection, recipient: recipient,
                                        responder: responder, capabilityID: capability.id, capabilityValue: value,
@@ -312,8 +316,10 @@ public final class RecoveryEngine {
     /// Called when a capability's lifetime ends: if its case still waits, a fresh request goes out
     /// (up to `maxReminders`); after the last one the case is escalated. Returns the new request.
     public func capabilityExpired(_ id: CapabilityID, at time: Instant) -> ReconnectRequest? {
-        guard let capability = store.capability(id), capability.consumedAt == nil,
-              var recoveryCase = store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect else { return nil }
+        // Timers may fire late or twice: act only on the case's current capability once it has really expired.
+        guard let capability = store.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
+              var recoveryCase = store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect,
+              recoveryCase.currentCapability == id else { return nil }
         emit("capability.expired", at: time, run: recoveryCase.run) { t in
             t.connection = capability.connection.rawValue
             t.caseID = recoveryCase.id.rawValue

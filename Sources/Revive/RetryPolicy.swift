@@ -2,7 +2,7 @@
 ///
 /// Every field is optional so that policies can be layered (step over connection over workflow
 /// over runtime): `merged(over:)` fills a more specific policy's gaps from a broader one, and
-/// `resolved` fills what is still missing from Temporal's defaults.
+/// whatever is still missing falls back to Temporal's defaults when a wait is computed.
 public struct RetryPolicy: Hashable, Sendable {
     /// The longest wait the policy will honour from a provider's `Retry-After` (1 hour).
     public static let retryAfterCap = Span.hours(1)

@@ -104,8 +104,13 @@ public enum InvariantChecker {
             case "action.unknown":
                 unresolved[key] = unresolved[key] ?? i
             case "action.reconciled":
-                unresolved[key] = nil
-                if t.result == "committed" { reconciledCommitted[key] = i }
+                // Only a definite answer resolves an unknown outcome; anything else leaves it unknown.
+                if t.result == "absent" {
+                    unresolved[key] = nil
+                } else if t.result == "committed" {
+                    unresolved[key] = nil
+                    reconciledCommitted[key] = i
+                }
             case "provider.called":
                 if let unknown = unresolved[key] {
                     result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again while its outcome was unknown and unreconciled", evidence: [unknown, i]))
@@ -225,7 +230,7 @@ public enum InvariantChecker {
     static func durableCase(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var open: [String: Int] = [:]
-        var lostWorkers = Set<String>()
+        var lostWorkers: [String: Int] = [:]
         var completedAt: Int?
         for (i, t) in ts.enumerated() {
             switch t.name {
@@ -233,11 +238,11 @@ public enum InvariantChecker {
             case "case.closed": if let caseID = t.caseID { open[caseID] = nil }
             case "case.lost":
                 result.append(Breach(invariant: .durableCase, message: "case \(t.caseID ?? "?") was lost with its worker", evidence: [i]))
-            case "worker.lost": if let worker = t.worker { lostWorkers.insert(worker) }
-            case "worker.returned", "worker.started": if let worker = t.worker { lostWorkers.remove(worker) }
+            case "worker.lost": if let worker = t.worker { lostWorkers[worker] = i }
+            case "worker.returned", "worker.started": if let worker = t.worker { lostWorkers[worker] = nil }
             case "run.resumed":
-                if let worker = t.worker, lostWorkers.contains(worker) {
-                    result.append(Breach(invariant: .durableCase, message: "the run resumed on \(worker), a worker declared lost", evidence: [i]))
+                if let worker = t.worker, let lost = lostWorkers[worker] {
+                    result.append(Breach(invariant: .durableCase, message: "the run resumed on \(worker), a worker declared lost", evidence: [lost, i]))
                 }
             case "run.completed": completedAt = completedAt ?? i
             default: break

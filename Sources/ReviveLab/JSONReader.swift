@@ -43,7 +43,7 @@ struct JSONReader {
             }
         }
         for key in required where result[key] == nil {
-            fail(JSONReader.join(path, key), "missing required key")
+            fail(JSONReader.join(path, key), "missing required key; add \"\(key)\" here (docs/scenario-format.md lists every key)")
         }
         return result
     }

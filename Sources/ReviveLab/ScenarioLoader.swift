@@ -45,7 +45,9 @@ enum ScenarioBuilder {
         }
         if let format = top["format"] {
             if case .integer(1) = format {} else {
-                reader.fail("format", "this lab reads format 1 only; found \(format.compactText). Set \"format\": 1")
+                let found: String
+                if case .number(let number) = format { found = "\(number)" } else { found = format.compactText }
+                reader.fail("format", "this lab reads format 1 only (a whole number); found \(found). Set \"format\": 1")
             }
         }
         let name = reader.string(top["name"], at: "name")
@@ -58,10 +60,15 @@ enum ScenarioBuilder {
         let recovery = readRecovery(top["recovery"], reader: &reader)
         let horizon = top["horizon"].flatMap { reader.duration($0, at: "horizon", allowZero: false) } ?? ScenarioLoader.defaultHorizon
         let connections = readConnections(top["connections"], reader: &reader)
-        let workflow = readWorkflow(top["workflow"], connections: connections, reader: &reader)
+        // Ids of connections that have other problems still count, so one typo is reported once.
+        let connectionIDs: [String]? = top["connections"].map { raw in
+            guard case .array(let items) = raw else { return [] }
+            return items.compactMap { $0["id"]?.stringValue }
+        }
+        let workflow = readWorkflow(top["workflow"], connectionIDs: connectionIDs, reader: &reader)
         var workers = Set(runtime?.workers ?? [])
-        let events = readEvents(top["events"], connections: connections, workers: &workers, reader: &reader)
-        let faults = readFaults(top["faults"], workflow: workflow, connections: connections, workers: workers, reader: &reader)
+        let events = readEvents(top["events"], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
+        let faults = readFaults(top["faults"], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)
         let expect = ExpectationsBuilder.read(top["expect"], steps: workflow?.steps.map(\.id) ?? [], reader: &reader)
         guard reader.problems.isEmpty, let name, let runtime, let connections, let workflow else { return nil }
         return Scenario(file: reader.file, name: name, description: description, seed: UInt64(seed), runtime: runtime,
@@ -134,14 +141,14 @@ enum ScenarioBuilder {
         return result
     }
 
-    static func readWorkflow(_ value: JSONValue?, connections: [ConnectionSpec]?, reader: inout JSONReader) -> WorkflowSpec? {
+    static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, reader: inout JSONReader) -> WorkflowSpec? {
         guard let object = reader.object(value, at: "workflow", allowed: ["name", "run", "steps", "retry"], required: ["run", "steps"]) else { return nil }
         let name = object["name"].flatMap { reader.string($0, at: "workflow.name") } ?? ""
         let run = reader.string(object["run"], at: "workflow.run")
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
         guard let items = reader.array(object["steps"], at: "workflow.steps") else { return nil }
         if items.isEmpty { reader.fail("workflow.steps", "a workflow needs at least one step") }
-        let connectionIDs = connections?.map(\.id) ?? []
+        let connectionIDs = known ?? []
         var steps: [StepSpec] = []
         var seen = Set<String>()
         for (i, item) in items.enumerated() {
@@ -150,7 +157,7 @@ enum ScenarioBuilder {
             let id = reader.string(step["id"], at: path + ".id")
             if let id, !seen.insert(id).inserted { reader.fail(path + ".id", "step \"\(id)\" is defined twice") }
             let connection = step["connection"].flatMap { reader.string($0, at: path + ".connection") }
-            if let connection, connections != nil, !connectionIDs.contains(connection) {
+            if let connection, known != nil, !connectionIDs.contains(connection) {
                 reader.fail(path + ".connection", "no connection \"\(connection)\"; defined: \(connectionIDs.joined(separator: ", "))")
             }
             let effect = step["effect"].flatMap { reader.choice($0, at: path + ".effect", of: StepEffect.self, noun: "an effect") }
@@ -162,13 +169,14 @@ enum ScenarioBuilder {
             let stepRetry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
             if let id { steps.append(StepSpec(id: id, connection: connection, effect: effect, duration: duration, retry: stepRetry)) }
         }
-        guard let run else { return nil }
-        return WorkflowSpec(name: name, run: run, steps: steps, retry: retry)
+        // A missing run id is already reported; the steps are still returned so faults and
+        // expectations that name them are checked too.
+        return WorkflowSpec(name: name, run: run ?? "", steps: steps, retry: retry)
     }
 
-    static func readEvents(_ value: JSONValue?, connections: [ConnectionSpec]?, workers: inout Set<String>, reader: inout JSONReader) -> [EventSpec] {
+    static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout Set<String>, reader: inout JSONReader) -> [EventSpec] {
         guard let items = reader.array(value, at: "events") else { return [] }
-        let connectionIDs = connections?.map(\.id) ?? []
+        let connectionIDs = known ?? []
         var result: [EventSpec] = []
         // Workers started by events may be revived or struck later: collect their names first.
         for item in items {
@@ -193,7 +201,7 @@ enum ScenarioBuilder {
                     } else {
                         var message = "\"\(name)\" is not a transition name"
                         if let guess = JSONReader.closest(name, in: TransitionCatalog.entries.map(\.name)) { message += "; did you mean \"\(guess)\"?" }
-                        reader.fail(path + ".on", message + " The README lists every transition")
+                        reader.fail(path + ".on", message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
                     }
                 }
             }
@@ -213,7 +221,7 @@ enum ScenarioBuilder {
                 if !needs.contains(key) && object[key] != nil { reader.fail(path + "." + key, "\"\(kind)\" takes no \"\(key)\"; it takes \(needs.joined(separator: ", "))") }
             }
             let connection = object["connection"].flatMap { reader.string($0, at: path + ".connection") }
-            if let connection, connections != nil, !connectionIDs.contains(connection) {
+            if let connection, known != nil, !connectionIDs.contains(connection) {
                 reader.fail(path + ".connection", "no connection \"\(connection)\"; defined: \(connectionIDs.joined(separator: ", "))")
             }
             let worker = object["worker"].flatMap { reader.string($0, at: path + ".worker") }
@@ -234,11 +242,11 @@ enum ScenarioBuilder {
         return result
     }
 
-    static func readFaults(_ value: JSONValue?, workflow: WorkflowSpec?, connections: [ConnectionSpec]?, workers: Set<String>,
+    static func readFaults(_ value: JSONValue?, workflow: WorkflowSpec?, connectionIDs known: [String]?, workers: Set<String>,
                            reader: inout JSONReader) -> [FaultSpec] {
         guard let items = reader.array(value, at: "faults") else { return [] }
         var result: [FaultSpec] = []
-        let connectionIDs = connections?.map(\.id) ?? []
+        let connectionIDs = known ?? []
         for (i, item) in items.enumerated() {
             let path = JSONReader.index("faults", i)
             guard let object = reader.object(item, at: path, allowed: ["at", "fault", "signal", "count", "for", "connection", "worker"],
@@ -277,7 +285,7 @@ enum ScenarioBuilder {
             let connection = object["connection"].flatMap { reader.string($0, at: path + ".connection") }
             if let connection {
                 if kind.targetsWorker { reader.fail(path + ".connection", "\"\(kind.rawValue)\" strikes a worker; use \"worker\"") }
-                else if connections != nil, !connectionIDs.contains(connection) {
+                else if known != nil, !connectionIDs.contains(connection) {
                     reader.fail(path + ".connection", "no connection \"\(connection)\"; defined: \(connectionIDs.joined(separator: ", "))")
                 }
             }

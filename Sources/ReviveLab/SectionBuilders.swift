@@ -112,7 +112,7 @@ enum ExpectationsBuilder {
         for (i, name) in names.enumerated() where !TransitionCatalog.names.contains(name) {
             var message = "\"\(name)\" is not a transition name"
             if let guess = JSONReader.closest(name, in: TransitionCatalog.entries.map(\.name)) { message += "; did you mean \"\(guess)\"?" }
-            reader.fail("\(path)[\(i)]", message + " The README lists every transition")
+            reader.fail("\(path)[\(i)]", message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
         }
         return names
     }

@@ -77,7 +77,8 @@ final class Simulation {
         var processed = 0
         while let time = queue.nextTime {
             if time > horizon {
-                stoppedAtHorizon = true
+                // Only a run with work still pending was cut short; a late event after a finished run was not.
+                stoppedAtHorizon = !runState.isFinished
                 break
             }
             if processed >= Simulation.eventLimit {

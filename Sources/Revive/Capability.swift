@@ -45,6 +45,10 @@ public struct ReconnectRequest: Hashable, Sendable {
     public let expiresAt: Instant
     /// 0 for the first request, 1… for reminders.
     public let reminder: Int
+    /// What the request asks for.
+    public let kind: RequestKind
+    /// The scopes to grant (for `grant-scopes`: the union of the granted and the needed ones).
+    public let scopes: [String]
 }
 
 /// What happened to a presented reconnect.
@@ -55,6 +59,8 @@ public enum ReconnectOutcome: Equatable, Sendable {
     case rejected(caseID: CaseID)
     /// The capability was missing, expired, already used or for another case.
     case refused(reason: String)
+    /// An operator confirmed the fix with the alert's capability: resume `run` from `checkpoint`.
+    case resolved(caseID: CaseID, run: RunID, checkpoint: String?)
 }
 
 /// A new grant from a completed provider authorization flow, not yet installed.

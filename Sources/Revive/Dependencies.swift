@@ -11,8 +11,10 @@ public protocol IdentifierSource: AnyObject {
 /// The engine asks it to refresh and to install or discard a reconnect's grant; the provider
 /// keeps every token. Calls are synchronous: a real integration wraps its async client.
 public protocol CredentialBroker: AnyObject {
-    /// Refreshes the connection's access token; nil on success, or the provider's failure signal.
-    func refresh(_ connection: ConnectionID, generation: LeaseGeneration) -> ProviderSignal?
+    /// Refreshes the connection's token pair held at `generation`, rotating it to `next`; nil on
+    /// success, or the provider's failure signal (a single-use refresh token of an older
+    /// generation is refused, as Slack, GitHub and Auth0 rotation do).
+    func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal?
     /// Installs a verified reconnect's grant (access and refresh token as one pair).
     func install(_ grant: PendingGrant, generation: LeaseGeneration)
     /// Throws away an unverified reconnect's grant.
@@ -31,8 +33,8 @@ public struct ConnectionRecord: Hashable, Sendable {
     public let ownerAddress: String
     /// The pinned subject and tenant.
     public let pinnedIdentity: ProviderIdentity
-    /// The granted scopes.
-    public let scopes: [String]
+    /// The granted scopes (widened when an owner grants more).
+    public var scopes: [String]
 
     /// Makes a connection record.
     public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, ownerAddress: String,

@@ -68,6 +68,39 @@ public enum FailureClass: String, CaseIterable, Sendable, Comparable {
     }
 }
 
+extension FailureClass {
+    /// What the request to the responder asks for.
+    public var requestKind: RequestKind {
+        switch self {
+        case .stepUp: return .reauthenticate
+        case .consentRequired: return .consent
+        case .insufficientScope: return .grantScopes
+        case .notConnected: return .connect
+        case .accountBlocked: return .fixAccount
+        case .configError, .policyBlocked: return .operatorFix
+        default: return .reconnect
+        }
+    }
+}
+
+/// What a recovery request asks its recipient to do.
+public enum RequestKind: String, Sendable {
+    /// Reconnect the account (a new grant).
+    case reconnect
+    /// Sign in again as the same user (MFA, session policy); expected to recur.
+    case reauthenticate
+    /// Grant consent interactively.
+    case consent
+    /// Grant the union of the granted and the needed scopes.
+    case grantScopes = "grant-scopes"
+    /// Connect the account for the first time.
+    case connect
+    /// Fix the account (enable, unlock, change the password), then sign in again.
+    case fixAccount = "fix-account"
+    /// An operator fixes the integration's configuration or policy; no reconnect helps.
+    case operatorFix = "operator-fix"
+}
+
 /// Who is asked to act on a recovery case.
 public enum Responder: String, Sendable {
     /// The account owner (reconnect, consent, re-authenticate).

@@ -16,7 +16,8 @@ public final class RecoveryEngine {
     private var connections: [ConnectionID: ConnectionRecord] = [:]
     private var leases: [LeaseID: Lease] = [:]
     private var revokedLeases: Set<LeaseID> = []
-    private var refreshedLeases: Set<LeaseID> = []
+    /// Step attempts that already refreshed once ("run/action/attempt"): refresh once, then reclassify.
+    private var refreshedAttempts: Set<String> = []
     /// The newest generation classified as a dead grant, per connection: never used again.
     private var deadGenerations: [ConnectionID: LeaseGeneration] = [:]
 
@@ -214,14 +215,20 @@ public final class RecoveryEngine {
             t.notes.append(.init("op", operation.rawValue))
             if let from = classification.unwrappedFrom { t.notes.append(.init("unwrapped", from)) }
         }
+        // A lease whose holder was declared lost gets no refresh and no reload: its retry is fenced.
+        if revokedLeases.contains(lease.id), !classification.failureClass.parksRun {
+            return .retryNow(lease)
+        }
         switch classification.failureClass {
         case .refreshable:
-            guard !refreshedLeases.contains(lease.id) else {
-                // Refreshed once already and still refused: the runtime's retry policy decides.
+            let attemptKey = "\(context.run)/\(context.action)/\(context.attempt)"
+            guard !refreshedAttempts.contains(attemptKey) else {
+                // Refreshed once already in this attempt and still refused: the runtime's retry policy decides.
                 return .retryLater(classification)
             }
-            refreshedLeases.insert(lease.id)
-            if let refreshFailure = broker.refresh(lease.connection, generation: lease.generation) {
+            refreshedAttempts.insert(attemptKey)
+            let next = store.generation(of: lease.connection).next()
+            if let refreshFailure = broker.refresh(lease.connection, generation: lease.generation, rotatingTo: next) {
                 return handleFailure(refreshFailure, operation: .refresh, lease: lease, key: key, context: context, at: time)
             }
             emit("token.refreshed", at: time, context: context) { t in
@@ -229,7 +236,8 @@ public final class RecoveryEngine {
                 t.generation = lease.generation.value
                 t.lease = lease.id.rawValue
             }
-            return .retryNow(lease)
+            rotate(lease.connection, to: next, reason: "refresh", caseID: nil, identity: nil, run: context.run, at: time)
+            return .retryNow(issueLease(connection: lease.connection, context: context, at: time))
         case .staleGeneration:
             return .retryNow(issueLease(connection: lease.connection, context: context, at: time))
         case .transient, .rateLimited:
@@ -299,15 +307,25 @@ public final class RecoveryEngine {
         recoveryCase.currentCapability = capability.id
         store.save(recoveryCase)
         let recipient = responder == .operator ? configuration.operatorAddress : recoveryCase.ownerAddress
+        let failureClass = recoveryCase.classification.failureClass
+        let kind = failureClass.requestKind
+        let granted = connections[recoveryCase.connection]?.scopes ?? []
+        let scopes = kind == .grantScopes ? RecoveryEngine.union(granted, recoveryCase.classification.neededScopes) : []
         let request = ReconnectRequest(caseID: recoveryCase.id, connection: recoveryCase.connection, recipient: recipient,
                                        responder: responder, capabilityID: capability.id, capabilityValue: value,
-                                       expiresAt: capability.expiresAt, reminder: reminder)
-        emit("reconnect.requested", at: time, run: recoveryCase.run) { t in
+                                       expiresAt: capability.expiresAt, reminder: reminder, kind: kind, scopes: scopes)
+        // An operator is alerted rather than asked to reconnect: no reconnect would help.
+        emit(responder == .operator ? "operator.alerted" : "reconnect.requested", at: time, run: recoveryCase.run) { t in
             t.connection = recoveryCase.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.capability = capability.id.rawValue
             t.expires = capability.expiresAt
+            t.failureClass = failureClass.rawValue
+            t.notes.append(.init("ask", kind.rawValue))
             t.notes.append(.init("to", recipient))
+            if failureClass == .policyBlocked { t.notes.append(.init("cc", recoveryCase.ownerAddress)) }
+            if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joined(separator: "+"))) }
+            if failureClass == .stepUp { t.notes.append(.init("recurs", "expected")) }
             if reminder > 0 { t.notes.append(.init("reminder", String(reminder))) }
         }
         return request
@@ -364,6 +382,10 @@ public final class RecoveryEngine {
         guard var recoveryCase = store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect else {
             return refuse("case-not-open", capability)
         }
+        guard recoveryCase.classification.failureClass.responder != .operator else {
+            // A configuration or policy problem: no reconnect helps, only an operator's fix.
+            return refuse("needs-operator", capability)
+        }
         guard grant.identity == recoveryCase.pinnedIdentity else {
             broker.discard(grant)
             recoveryCase.refusals += 1
@@ -389,21 +411,95 @@ public final class RecoveryEngine {
             t.subject = grant.identity.subject
             t.tenant = grant.identity.tenant
         }
-        let previous = store.generation(of: grant.connection)
-        let rotated = previous.next()
-        store.setGeneration(rotated, of: grant.connection)
+        let rotated = store.generation(of: grant.connection).next()
         broker.install(grant, generation: rotated)
+        if recoveryCase.classification.failureClass == .insufficientScope, var record = connections[grant.connection] {
+            record.scopes = RecoveryEngine.union(record.scopes, recoveryCase.classification.neededScopes)
+            connections[grant.connection] = record
+        }
         recoveryCase.state = .awaitingResume
         store.save(recoveryCase)
-        emit("lease.rotated", at: time, run: recoveryCase.run) { t in
-            t.connection = grant.connection.rawValue
-            t.caseID = recoveryCase.id.rawValue
+        rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
+               run: recoveryCase.run, at: time)
+        return .verified(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint, generation: rotated)
+    }
+
+    /// Bumps a connection's generation (after a verified reconnect or a refresh): older leases are fenced from now on.
+    private func rotate(_ connection: ConnectionID, to rotated: LeaseGeneration, reason: String, caseID: CaseID?,
+                        identity: ProviderIdentity?, run: RunID?, at time: Instant) {
+        let previous = store.generation(of: connection)
+        precondition(rotated > previous, "a lease generation only moves forward")
+        store.setGeneration(rotated, of: connection)
+        emit("lease.rotated", at: time, run: run) { t in
+            t.connection = connection.rawValue
+            t.caseID = caseID?.rawValue
             t.generation = rotated.value
-            t.subject = grant.identity.subject
-            t.tenant = grant.identity.tenant
+            t.subject = identity?.subject
+            t.tenant = identity?.tenant
+            t.reason = reason
             t.notes.append(.init("from", previous.description))
         }
-        return .verified(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint, generation: rotated)
+    }
+
+    /// Records a refresh that another worker (another run sharing the connection) made through
+    /// Revive: the token pair rotated, so this connection's generation moves on.
+    public func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?, at time: Instant) -> LeaseGeneration {
+        let previous = store.generation(of: connection)
+        let next = previous.next()
+        emit("token.refreshed", at: time, run: run) { t in
+            t.connection = connection.rawValue
+            t.generation = previous.value
+            t.worker = holder
+            t.reason = "another-worker"
+        }
+        rotate(connection, to: next, reason: "refresh", caseID: nil, identity: nil, run: run, at: time)
+        return next
+    }
+
+    /// An operator confirms, with the alert's capability, that a configuration or policy problem is fixed.
+    ///
+    /// The capability is checked like a reconnect's; no grant changes hands, so no identity is
+    /// checked and the generation stays.
+    public func presentOperatorFix(capabilityValue: String?, connection: ConnectionID, at time: Instant) -> ReconnectOutcome {
+        let capability = capabilityValue.flatMap { store.capability(digest: SHA256.hexDigest($0)) }
+        let refusal: String?
+        if capabilityValue == nil { refusal = "no-request" }
+        else if capability == nil { refusal = "unknown" }
+        else if capability!.connection != connection { refusal = "foreign" }
+        else if capability!.consumedAt != nil { refusal = "already-used" }
+        else if capability!.isExpired(at: time) { refusal = "expired" }
+        else if store.recoveryCase(capability!.caseID)?.state != .awaitingReconnect { refusal = "case-not-open" }
+        else if store.recoveryCase(capability!.caseID)?.classification.failureClass.responder != .operator { refusal = "not-an-operator-case" }
+        else { refusal = nil }
+        if let refusal {
+            emit("capability.refused", at: time, run: capability.flatMap { store.recoveryCase($0.caseID)?.run }) { t in
+                t.connection = connection.rawValue
+                t.capability = capability?.id.rawValue
+                t.caseID = capability?.caseID.rawValue
+                t.reason = refusal
+            }
+            return .refused(reason: refusal)
+        }
+        var used = capability!
+        used.consumedAt = time
+        store.save(used)
+        var recoveryCase = store.recoveryCase(used.caseID)!
+        recoveryCase.state = .awaitingResume
+        store.save(recoveryCase)
+        emit("case.resolved", at: time, run: recoveryCase.run) { t in
+            t.connection = connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.capability = used.id.rawValue
+            t.failureClass = recoveryCase.classification.failureClass.rawValue
+            t.notes.append(.init("by", configuration.operatorAddress))
+        }
+        return .resolved(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint)
+    }
+
+    static func union(_ granted: [String], _ needed: [String]) -> [String] {
+        var result = granted
+        for scope in needed where !result.contains(scope) { result.append(scope) }
+        return result
     }
 
     /// Closes a case once its run has resumed (on whichever worker picked it up).

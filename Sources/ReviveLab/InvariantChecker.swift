@@ -134,6 +134,8 @@ public enum InvariantChecker {
                 if let connection = t.connection, let subject = t.subject, let tenant = t.tenant, pinned[connection] == nil {
                     pinned[connection] = (subject, tenant, i)
                 }
+            case "case.resolved":
+                if let caseID = t.caseID { verifiedCases.insert(caseID) }
             case "reconnect.verified", "lease.rotated":
                 if let caseID = t.caseID, t.name == "reconnect.verified" { verifiedCases.insert(caseID) }
                 if let connection = t.connection, let pin = pinned[connection], t.subject != nil || t.tenant != nil,
@@ -144,7 +146,7 @@ public enum InvariantChecker {
                 }
             case "run.resumed":
                 if let caseID = t.caseID, !verifiedCases.contains(caseID) {
-                    result.append(Breach(invariant: .identityBound, message: "the run resumed on case \(caseID) without a verified reconnect", evidence: [i]))
+                    result.append(Breach(invariant: .identityBound, message: "the run resumed on case \(caseID) without a verified reconnect or an operator's fix", evidence: [i]))
                 }
             default:
                 break
@@ -159,9 +161,9 @@ public enum InvariantChecker {
         var consumed: [String: Int] = [:]
         for (i, t) in ts.enumerated() {
             guard let capability = t.capability else { continue }
-            if t.name == "reconnect.requested" {
+            if t.name == "reconnect.requested" || t.name == "operator.alerted" {
                 issued[capability] = (t.caseID, t.expires, i)
-            } else if t.name == "reconnect.verified" {
+            } else if t.name == "reconnect.verified" || t.name == "case.resolved" {
                 if let earlier = consumed[capability] {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
                 }
@@ -279,19 +281,26 @@ public enum InvariantChecker {
         var cases: [String: (connection: String, subject: String, tenant: String, index: Int)] = [:]
         var expiry: [String: Instant] = [:]
         var answered = Set<String>()
+        // Cases only an operator can answer: an owner's reconnect does not count for them.
+        var operatorCases = Set<String>()
         var finished = false
         for (i, t) in ts.enumerated() {
             switch t.name {
             case "case.opened":
                 if let caseID = t.caseID, let connection = t.connection, let subject = t.subject, let tenant = t.tenant {
                     cases[caseID] = (connection, subject, tenant, i)
+                    if let raw = t.failureClass, FailureClass(rawValue: raw)?.responder == .operator { operatorCases.insert(caseID) }
                 }
-            case "reconnect.requested":
+            case "reconnect.requested", "operator.alerted":
                 if let capability = t.capability, let expires = t.expires { expiry[capability] = expires }
+            case "operator.fixed":
+                guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
+                for (caseID, c) in cases where c.connection == t.connection { answered.insert(caseID) }
             case "reconnect.presented":
                 // The right owner answered in time: same identity, with a capability still valid.
                 guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
-                for (caseID, c) in cases where c.connection == t.connection && c.subject == t.subject && c.tenant == t.tenant {
+                for (caseID, c) in cases where c.connection == t.connection && c.subject == t.subject && c.tenant == t.tenant
+                    && !operatorCases.contains(caseID) {
                     answered.insert(caseID)
                 }
             case "run.completed":

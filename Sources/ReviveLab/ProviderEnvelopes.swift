@@ -32,6 +32,31 @@ enum ProviderEnvelopes {
         }
     }
 
+    /// What a refresh with an already spent (rotated) refresh token gets.
+    static func spentRefreshToken(provider: ProviderKind) -> ProviderSignal {
+        switch provider {
+        case .slack:
+            return ProviderSignal(status: 200, body: .object([("ok", .bool(false)), ("error", .string("invalid_refresh_token"))]))
+        case .github:
+            return ProviderSignal(status: 200, body: .object([
+                ("error", .string("bad_refresh_token")),
+                ("error_description", .string("The refresh token passed is incorrect or expired.")),
+            ]))
+        case .microsoft:
+            return ProviderSignal(status: 400, body: .object([
+                ("error", .string("invalid_grant")),
+                ("error_description", .string("AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.")),
+                ("error_codes", .array([.integer(70008)])),
+            ]))
+        case .google:
+            return ProviderSignal(status: 400, body: .object([("error", .string("invalid_grant")), ("error_description", .string("Token has been expired or revoked."))]))
+        case .salesforce:
+            return ProviderSignal(status: 400, body: .object([("error", .string("invalid_grant")), ("error_description", .string("expired access/refresh token"))]))
+        case .generic:
+            return ProviderSignal(status: 403, body: .object([("error", .string("invalid_grant")), ("error_description", .string("Unknown or invalid refresh token."))]))
+        }
+    }
+
     /// What a resource call gets when its access token expired (a refresh would heal it).
     static func expiredAccessToken(provider: ProviderKind) -> ProviderSignal {
         switch provider {

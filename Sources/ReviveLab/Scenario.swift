@@ -111,6 +111,8 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case dropRequest = "drop-request"
     case crashWorker = "crash-worker"
     case stallWorker = "stall-worker"
+    /// Another worker sharing the connection refreshes it just before this call lands (a refresh race).
+    case refreshElsewhere = "refresh-elsewhere"
 
     /// Whether the fault strikes a worker (otherwise a connection).
     public var targetsWorker: Bool { self == .crashWorker || self == .stallWorker }
@@ -144,6 +146,8 @@ public enum EventAction: Sendable {
     case reuseCapability(connection: String)
     case startWorker(String)
     case reviveWorker(String)
+    /// An operator fixed the configuration or policy and confirms with the alert's capability.
+    case operatorFix(connection: String)
 }
 
 /// `events[]`.

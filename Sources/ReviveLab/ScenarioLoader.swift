@@ -205,12 +205,12 @@ enum ScenarioBuilder {
                     }
                 }
             }
-            let kinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker"]
+            let kinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix"]
             guard let kind = reader.string(object["do"], at: path + ".do") else { continue }
             let needs: [String]
             switch kind {
             case "reconnect": needs = ["connection", "subject", "tenant"]
-            case "reuse-capability": needs = ["connection"]
+            case "reuse-capability", "operator-fix": needs = ["connection"]
             case "start-worker", "revive-worker": needs = ["worker"]
             default:
                 reader.fail(path + ".do", "\"\(kind)\" is not an event; use one of \(kinds.joined(separator: ", "))")
@@ -234,6 +234,7 @@ enum ScenarioBuilder {
             switch kind {
             case "reconnect": action = connection.flatMap { c in subject.flatMap { s in tenant.map { .reconnect(connection: c, subject: s, tenant: $0) } } }
             case "reuse-capability": action = connection.map { .reuseCapability(connection: $0) }
+            case "operator-fix": action = connection.map { .operatorFix(connection: $0) }
             case "start-worker": action = worker.map { .startWorker($0) }
             default: action = worker.map { .reviveWorker($0) }
             }

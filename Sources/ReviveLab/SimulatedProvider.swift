@@ -26,6 +26,10 @@ final class SimulatedProvider: CredentialBroker {
         var pendingErrors: [(signal: ProviderSignal, remaining: Int)] = []
         var dropNextRequests = 0
         var loseNextResponses = 0
+        /// The lease generation the current token pair belongs to; older refresh tokens are spent.
+        var tokenGeneration = 1
+        /// Another worker will refresh this connection when the next call lands.
+        var refreshElsewherePending = false
     }
 
     private var connections: [String: ConnectionState] = [:]
@@ -80,6 +84,29 @@ final class SimulatedProvider: CredentialBroker {
 
     func dropNextRequest(_ connection: String) { connections[connection]?.dropNextRequests += 1 }
 
+    /// Arms a refresh by another worker that lands just before this connection's next call.
+    func refreshElsewhereBeforeNextCall(_ connection: String) { connections[connection]?.refreshElsewherePending = true }
+
+    /// Whether a refresh by another worker lands now (consumes it).
+    func takesRefreshElsewhere(_ connection: String) -> Bool {
+        guard connections[connection]?.refreshElsewherePending == true else { return false }
+        connections[connection]!.refreshElsewherePending = false
+        return true
+    }
+
+    /// Another worker refreshed: a new token pair at `generation` replaces the old one.
+    func rotateTokens(_ connection: String, to generation: Int) {
+        guard var state = connections[connection] else { return }
+        state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
+        state.refreshToken = "rvlab_rt_" + random.hex(32)
+        state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        state.tokenGeneration = generation
+        connections[connection] = state
+    }
+
+    /// An operator fixed the integration: the configured errors stop.
+    func clearConfiguredErrors(_ connection: String) { connections[connection]?.pendingErrors = [] }
+
     func loseNextResponse(_ connection: String) { connections[connection]?.loseNextResponses += 1 }
 
     /// Whether a pending lose-response takes the answer now in flight (consumes it).
@@ -109,7 +136,8 @@ final class SimulatedProvider: CredentialBroker {
             if state.pendingErrors[index].remaining == 0 { state.pendingErrors.remove(at: index) }
         } else if !state.grantAlive {
             failure = deadGrantSignal(state)
-        } else if time >= state.accessTokenExpiresAt {
+        } else if time >= state.accessTokenExpiresAt || generation < state.tokenGeneration {
+            // An expired token, or one replaced by a refresh since this lease was issued.
             failure = ProviderEnvelopes.expiredAccessToken(provider: state.spec.provider)
         }
         let loses = failure == nil && state.loseNextResponses > 0
@@ -172,16 +200,24 @@ final class SimulatedProvider: CredentialBroker {
         refreshContext = (time, run, step, attempt)
     }
 
-    func refresh(_ connection: ConnectionID, generation: LeaseGeneration) -> ProviderSignal? {
+    func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal? {
         guard var state = connections[connection.rawValue] else { return ProviderSignal(status: 404, error: "unknown_connection") }
+        var failure: ProviderSignal?
         if !state.grantAlive {
-            let signal = deadGrantSignal(state)
-            recordFailure(signal, connection: connection.rawValue, operation: "refresh", step: refreshContext.step,
+            failure = deadGrantSignal(state)
+        } else if generation.value < state.tokenGeneration {
+            // Refresh tokens are single use: the one this lease knew was spent by a newer refresh.
+            failure = ProviderEnvelopes.wrapped(ProviderEnvelopes.spentRefreshToken(provider: state.spec.provider), broker: state.spec.broker)
+        }
+        if let failure {
+            recordFailure(failure, connection: connection.rawValue, operation: "refresh", step: refreshContext.step,
                           attempt: refreshContext.attempt, run: refreshContext.run, generation: generation.value, at: refreshContext.time)
-            return signal
+            return failure
         }
         state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
+        state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        state.tokenGeneration = next.value
         connections[connection.rawValue] = state
         return nil
     }
@@ -201,6 +237,7 @@ final class SimulatedProvider: CredentialBroker {
         state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
         state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        state.tokenGeneration = generation.value
         connections[grant.connection.rawValue] = state
     }
 

@@ -114,6 +114,11 @@ extension Simulation {
     private func providerDone(_ attempt: Attempt) {
         let spec = step(attempt.stepIndex)
         guard let lease = attempt.lease else { return }
+        if provider.takesRefreshElsewhere(lease.connection.rawValue) {
+            // Another worker's refresh lands first: the token pair this call carries is replaced.
+            let rotated = engine.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
+            provider.rotateTokens(lease.connection.rawValue, to: rotated.value)
+        }
         let outcome = provider.handleCall(connection: lease.connection.rawValue, step: spec.id, attempt: attempt.number,
                                           run: runID.rawValue, key: attempt.key?.rawValue, mutates: spec.effect == .mutation,
                                           generation: lease.generation.value, at: now)

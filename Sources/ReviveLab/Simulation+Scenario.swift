@@ -40,6 +40,7 @@ extension Simulation {
         case .dropRequest: connection.map { provider.dropNextRequest($0) }
         case .crashWorker: worker.map { freeze($0, stall: nil) }
         case .stallWorker: worker.map { freeze($0, stall: fault.stallFor) }
+        case .refreshElsewhere: connection.map { provider.refreshElsewhereBeforeNextCall($0) }
         }
     }
 
@@ -57,6 +58,15 @@ extension Simulation {
                 return
             }
             reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: spent, reuse: true)
+        case .operatorFix(let connection):
+            let alert = inbox[connection]?.last(where: { $0.responder == .operator })
+            record("operator.fixed", actor: "operator") { t in
+                t.connection = connection
+                t.capability = alert?.capabilityID.rawValue
+            }
+            provider.clearConfiguredErrors(connection)
+            let outcome = engine.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
+            if case .resolved(let caseID, _, _) = outcome, runState == .parked(caseID) { resume(after: caseID) }
         case .startWorker(let name):
             startWorker(name)
         case .reviveWorker(let name):

@@ -27,7 +27,7 @@ final class RecordingBroker: CredentialBroker {
     private(set) var installs: [(grant: PendingGrant, generation: LeaseGeneration)] = []
     private(set) var discards: [PendingGrant] = []
 
-    func refresh(_ connection: ConnectionID, generation: LeaseGeneration) -> ProviderSignal? {
+    func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal? {
         refreshes.append((connection, generation))
         return scriptedRefreshFailures.isEmpty ? nil : scriptedRefreshFailures.removeFirst()
     }

@@ -584,12 +584,20 @@ struct RecoveryEngineTests {
 
     // MARK: Refreshable, transient, rate-limited and stale failures
 
-    @Test("A refreshable failure refreshes once with the lease's generation and retries now")
+    @Test("A refreshable failure refreshes once, rotates the generation and retries now with a fresh lease")
     func refreshableRefreshesAndRetries() throws {
         let context = harness.context()
         let lease = engine.issueLease(connection: connection, context: context, at: clock(1))
         let decision = engine.handleFailure(EngineHarness.tokenExpired, operation: .call, lease: lease, key: nil, context: context, at: clock(1))
-        #expect(decision == .retryNow(lease))
+        guard case .retryNow(let fresh) = decision else {
+            Issue.record("expected retryNow, got \(decision)")
+            return
+        }
+        #expect(fresh.generation == LeaseGeneration.first.next())
+        #expect(fresh.id != lease.id)
+        #expect(engine.currentGeneration(of: connection) == LeaseGeneration.first.next())
+        #expect(engine.authorizeCall(with: lease, key: nil, context: context, at: clock(1)) == .fenced(reason: .staleGeneration))
+        #expect(timeline.named("lease.rotated").first?.reason == "refresh")
         #expect(broker.refreshes.count == 1)
         #expect(broker.refreshes.first?.connection == connection)
         #expect(broker.refreshes.first?.generation == .first)
@@ -597,12 +605,16 @@ struct RecoveryEngineTests {
         #expect(timeline.named("case.opened").isEmpty)
     }
 
-    @Test("A second refreshable failure on the same lease is not refreshed again")
-    func secondRefreshableIsNotRefreshed() {
+    @Test("A second refreshable failure in the same attempt is not refreshed again")
+    func secondRefreshableIsNotRefreshed() throws {
         let context = harness.context()
         let lease = engine.issueLease(connection: connection, context: context, at: clock(1))
-        _ = engine.handleFailure(EngineHarness.tokenExpired, operation: .call, lease: lease, key: nil, context: context, at: clock(1))
-        let decision = engine.handleFailure(EngineHarness.tokenExpired, operation: .call, lease: lease, key: nil, context: context, at: clock(1))
+        let first = engine.handleFailure(EngineHarness.tokenExpired, operation: .call, lease: lease, key: nil, context: context, at: clock(1))
+        guard case .retryNow(let fresh) = first else {
+            Issue.record("expected retryNow, got \(first)")
+            return
+        }
+        let decision = engine.handleFailure(EngineHarness.tokenExpired, operation: .call, lease: fresh, key: nil, context: context, at: clock(1))
         #expect(decision.retryLaterClassification?.failureClass == .refreshable)
         #expect(broker.refreshes.count == 1)
     }

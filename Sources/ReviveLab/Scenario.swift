@@ -26,6 +26,8 @@ public struct Scenario: Sendable {
     public var events: [EventSpec]
     /// What CI checks.
     public var expect: Expectations
+    /// The document it was loaded from (embedded in JSONL headers so a record can be replayed).
+    public var source: JSONValue
 }
 
 /// Which runtime's vocabulary and habits the simulation uses.

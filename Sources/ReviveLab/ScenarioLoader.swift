@@ -73,7 +73,7 @@ enum ScenarioBuilder {
         guard reader.problems.isEmpty, let name, let runtime, let connections, let workflow else { return nil }
         return Scenario(file: reader.file, name: name, description: description, seed: UInt64(seed), runtime: runtime,
                         recovery: recovery, horizon: horizon, connections: connections, workflow: workflow,
-                        faults: faults, events: events, expect: expect)
+                        faults: faults, events: events, expect: expect, source: document)
     }
 
     static func isScenarioName(_ name: String) -> Bool {

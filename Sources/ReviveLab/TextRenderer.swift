@@ -8,13 +8,14 @@ public struct TextRenderer {
     /// A renderer; colour off unless asked for.
     public init(color: Bool = false) { self.color = color }
 
-    /// The whole report for one scenario, ending with a newline.
-    public func render(_ result: ScenarioResult) -> String {
+    /// The whole report for one scenario, ending with a newline; `showing` limits the timeline
+    /// lines to those indices (the footer and its evidence are always complete).
+    public func render(_ result: ScenarioResult, showing shown: [Int]? = nil) -> String {
         var out = header(result.scenario)
         let vocabulary = Vocabulary(result.scenario.runtime.kind)
         let actorWidth = max(9, result.transitions.map(\.actor.count).max() ?? 0)
-        for transition in result.transitions {
-            out += line(transition, vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
+        for index in shown ?? Array(result.transitions.indices) {
+            out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
         }
         out += footer(result)
         return out

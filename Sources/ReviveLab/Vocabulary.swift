@@ -6,10 +6,23 @@ struct Vocabulary {
     let run: String
     let step: String
     let checkpoint: String
-    let parkedVia: String
-    let resumedVia: String
-    let retryVia: String
+    let parkedVia: String?
+    let resumedVia: String?
+    let retryVia: String?
     let summary: String
+
+    /// Plain words, for timelines recorded without a runtime kind.
+    static let neutral = Vocabulary(run: "run", step: "step", checkpoint: "checkpoint", parkedVia: nil, resumedVia: nil, retryVia: nil, summary: "")
+
+    private init(run: String, step: String, checkpoint: String, parkedVia: String?, resumedVia: String?, retryVia: String?, summary: String) {
+        self.run = run
+        self.step = step
+        self.checkpoint = checkpoint
+        self.parkedVia = parkedVia
+        self.resumedVia = resumedVia
+        self.retryVia = retryVia
+        self.summary = summary
+    }
 
     init(_ kind: RuntimeKind) {
         switch kind {
@@ -35,9 +48,9 @@ struct Vocabulary {
     /// A runtime-specific fact for some transitions (how the runtime parks, resumes, retries).
     func extraNote(for name: String) -> Transition.Note? {
         switch name {
-        case "run.parked": return .init("via", parkedVia)
-        case "run.resumed": return .init("via", resumedVia)
-        case "retry.scheduled": return .init("via", retryVia)
+        case "run.parked": return parkedVia.map { .init("via", $0) }
+        case "run.resumed": return resumedVia.map { .init("via", $0) }
+        case "retry.scheduled": return retryVia.map { .init("via", $0) }
         default: return nil
         }
     }

@@ -1,0 +1,117 @@
+import Foundation
+import Revive
+
+/// `revive-lab check`: the invariant checker over timelines recorded earlier, or written by a
+/// real integration that logs the same JSONL.
+enum CheckCommand {
+    static let usage = """
+    Usage: revive-lab check FILE.jsonl... [--no-color]
+
+    Reads timelines in the lab's JSONL form (as written by `run --format jsonl`, or by a real
+    integration logging the same records: one object per line with at least "name" and "timeMs"
+    or "time"; "header" and "footer" records are optional) and checks every invariant of the
+    recovery contract on each. Breaches are printed with the lines that show them.
+
+    Exit codes: 0 every invariant held, 1 a breach, 2 usage or input error.
+
+    """
+
+    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        var files: [String] = []
+        for argument in arguments {
+            switch argument {
+            case "-h", "--help":
+                console.out(usage)
+                return .passed
+            case "--no-color":
+                continue
+            default:
+                if argument.hasPrefix("-") {
+                    console.err("revive-lab check: unknown option \"\(argument)\"; run `revive-lab check --help`\n")
+                    return .usage
+                }
+                files.append(argument)
+            }
+        }
+        guard !files.isEmpty else {
+            console.err("revive-lab check: name at least one JSONL timeline, like `revive-lab check out/revoked-grant.jsonl`\n")
+            return .usage
+        }
+        var inputError = false
+        var breached = false
+        for file in files {
+            let recorded: RecordedTimeline
+            do {
+                recorded = try RecordedTimeline.read(path: file)
+            } catch {
+                inputError = true
+                for problem in error.problems { console.err("error: \(problem)\n") }
+                continue
+            }
+            let breaches = InvariantChecker.check(recorded.transitions)
+            let vocabulary = recorded.runtime.map(Vocabulary.init) ?? .neutral
+            let renderer = TextRenderer(color: false)
+            let checked = Invariant.allCases.count
+            if breaches.isEmpty {
+                console.out("\(file): \(recorded.transitions.count) transitions, \(checked) of \(checked) invariants held\n")
+            } else {
+                breached = true
+                let held = checked - Set(breaches.map(\.invariant)).count
+                console.out("\(file): \(recorded.transitions.count) transitions, \(held) of \(checked) invariants held\n")
+                for breach in breaches {
+                    console.out("   breach      \(breach.invariant.rawValue): \(breach.message)\n")
+                    for index in breach.evidence where index < recorded.transitions.count {
+                        console.out("               line \(recorded.lineNumbers[index]): "
+                                    + renderer.line(recorded.transitions[index], vocabulary: vocabulary, actorWidth: 9) + "\n")
+                    }
+                }
+            }
+        }
+        if inputError { return .usage }
+        return breached ? .failed : .passed
+    }
+}
+
+/// A timeline read back from JSONL, with the line each transition came from.
+struct RecordedTimeline {
+    var header: JSONValue?
+    var transitions: [Transition] = []
+    var lineNumbers: [Int] = []
+
+    var runtime: RuntimeKind? { header?["runtime"]?.stringValue.flatMap(RuntimeKind.init) }
+
+    static func read(path: String) throws(InputError) -> RecordedTimeline {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, "cannot read the file; check the path and its permissions")
+        }
+        var timeline = RecordedTimeline()
+        var problems: [InputProblem] = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            let where_ = "line \(offset + 1)"
+            let value: JSONValue
+            do { value = try JSONValue.parse(trimmed) } catch {
+                problems.append(InputProblem(file: path, path: where_, message: "not valid JSON at \(error.description)"))
+                continue
+            }
+            switch value["record"]?.stringValue {
+            case "header": timeline.header = value
+            case "footer": continue
+            case nil, "transition":
+                switch TimelineJSON.transition(from: value) {
+                case .success(let transition):
+                    timeline.transitions.append(transition)
+                    timeline.lineNumbers.append(offset + 1)
+                case .failure(let error):
+                    problems.append(InputProblem(file: path, path: where_, message: error.message))
+                }
+            case let other?:
+                problems.append(InputProblem(file: path, path: where_, message: "unknown record \"\(other)\"; use header, transition or footer"))
+            }
+        }
+        if !problems.isEmpty { throw InputError(problems) }
+        if timeline.transitions.isEmpty { throw InputError(file: path, "no transitions in the file; is it a JSONL timeline?") }
+        return timeline
+    }
+}

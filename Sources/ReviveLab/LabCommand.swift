@@ -43,6 +43,8 @@ public enum LabCommand {
 
     Usage:
       revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--no-color]
+      revive-lab validate PATH...
+      revive-lab schema
       revive-lab check FILE.jsonl...
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
@@ -50,6 +52,8 @@ public enum LabCommand {
 
     Commands:
       run       play scenario files (a directory means every *.json below it) and print their timelines
+      validate  check scenario files against the format without playing them (every problem, every file)
+      schema    print the JSON Schema of the scenario format
       check     run the invariant checker over recorded JSONL timelines
       classify  classify one real provider failure: class, rule, confidence and recovery action
 
@@ -75,6 +79,10 @@ public enum LabCommand {
             return ExitCode.passed.rawValue
         case "run":
             return RunCommand.run(Array(arguments.dropFirst()), console: console).rawValue
+        case "validate":
+            return ValidateCommand.run(Array(arguments.dropFirst()), console: console).rawValue
+        case "schema":
+            return ValidateCommand.schema(Array(arguments.dropFirst()), console: console).rawValue
         case "check":
             return CheckCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "classify":

@@ -36,11 +36,9 @@ public enum ScenarioLoader {
 
 /// Builds the model section by section; every method records problems and returns what it could read.
 enum ScenarioBuilder {
-    static let topKeys = ["format", "name", "description", "seed", "runtime", "connections", "workflow", "faults",
-                          "events", "expect", "recovery", "horizon"]
 
     static func build(_ document: JSONValue, reader: inout JSONReader) -> Scenario? {
-        guard let top = reader.object(document, at: "", allowed: topKeys, required: ["format", "name", "runtime", "connections", "workflow"]) else {
+        guard let top = reader.object(document, at: "", allowed: ScenarioKeys.top, required: ScenarioKeys.topRequired) else {
             return nil
         }
         if let format = top["format"] {
@@ -84,8 +82,8 @@ enum ScenarioBuilder {
     }
 
     static func readRuntime(_ value: JSONValue?, reader: inout JSONReader) -> RuntimeSpec? {
-        guard let object = reader.object(value, at: "runtime", allowed: ["kind", "workers", "heartbeatTimeout", "callTimeout", "retry"],
-                                         required: ["kind", "workers"]) else { return nil }
+        guard let object = reader.object(value, at: "runtime", allowed: ScenarioKeys.runtime,
+                                         required: ScenarioKeys.runtimeRequired) else { return nil }
         let kind = reader.choice(object["kind"], at: "runtime.kind", of: RuntimeKind.self, noun: "a runtime kind")
         var workers = reader.stringList(object["workers"], at: "runtime.workers")
         if let list = workers {
@@ -105,7 +103,7 @@ enum ScenarioBuilder {
 
     static func readRecovery(_ value: JSONValue?, reader: inout JSONReader) -> RecoveryConfiguration {
         var configuration = RecoveryConfiguration()
-        guard let object = reader.object(value, at: "recovery", allowed: ["capabilityTTL", "maxReminders"]) else { return configuration }
+        guard let object = reader.object(value, at: "recovery", allowed: ScenarioKeys.recovery) else { return configuration }
         if let ttl = object["capabilityTTL"].flatMap({ reader.duration($0, at: "recovery.capabilityTTL", allowZero: false) }) {
             configuration.capabilityLifetime = ttl
         }
@@ -121,8 +119,8 @@ enum ScenarioBuilder {
         var seen = Set<String>()
         for (i, item) in items.enumerated() {
             let path = JSONReader.index("connections", i)
-            guard let object = reader.object(item, at: path, allowed: ["id", "provider", "broker", "owner", "subject", "tenant", "scopes", "accessTokenTTL", "retry"],
-                                             required: ["id", "provider", "broker", "owner", "subject", "tenant"]) else { continue }
+            guard let object = reader.object(item, at: path, allowed: ScenarioKeys.connection,
+                                             required: ScenarioKeys.connectionRequired) else { continue }
             let id = reader.string(object["id"], at: path + ".id")
             if let id, !seen.insert(id).inserted { reader.fail(path + ".id", "connection \"\(id)\" is defined twice") }
             let provider = reader.choice(object["provider"], at: path + ".provider", of: ProviderKind.self, noun: "a provider")
@@ -142,7 +140,7 @@ enum ScenarioBuilder {
     }
 
     static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, reader: inout JSONReader) -> WorkflowSpec? {
-        guard let object = reader.object(value, at: "workflow", allowed: ["name", "run", "steps", "retry"], required: ["run", "steps"]) else { return nil }
+        guard let object = reader.object(value, at: "workflow", allowed: ScenarioKeys.workflow, required: ScenarioKeys.workflowRequired) else { return nil }
         let name = object["name"].flatMap { reader.string($0, at: "workflow.name") } ?? ""
         let run = reader.string(object["run"], at: "workflow.run")
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
@@ -153,7 +151,7 @@ enum ScenarioBuilder {
         var seen = Set<String>()
         for (i, item) in items.enumerated() {
             let path = JSONReader.index("workflow.steps", i)
-            guard let step = reader.object(item, at: path, allowed: ["id", "connection", "effect", "duration", "retry"], required: ["id"]) else { continue }
+            guard let step = reader.object(item, at: path, allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { continue }
             let id = reader.string(step["id"], at: path + ".id")
             if let id, !seen.insert(id).inserted { reader.fail(path + ".id", "step \"\(id)\" is defined twice") }
             let connection = step["connection"].flatMap { reader.string($0, at: path + ".connection") }
@@ -184,8 +182,8 @@ enum ScenarioBuilder {
         }
         for (i, item) in items.enumerated() {
             let path = JSONReader.index("events", i)
-            guard let object = reader.object(item, at: path, allowed: ["at", "on", "after", "do", "connection", "subject", "tenant", "worker"],
-                                             required: ["do"]) else { continue }
+            guard let object = reader.object(item, at: path, allowed: ScenarioKeys.event,
+                                             required: ScenarioKeys.eventRequired) else { continue }
             var trigger: EventTrigger?
             switch (object["at"], object["on"]) {
             case (nil, nil): reader.fail(path, "say when the event fires: \"at\": \"+12m\", or \"on\": a transition name (with an optional \"after\")")
@@ -205,7 +203,7 @@ enum ScenarioBuilder {
                     }
                 }
             }
-            let kinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix"]
+            let kinds = ScenarioKeys.eventKinds
             guard let kind = reader.string(object["do"], at: path + ".do") else { continue }
             let needs: [String]
             switch kind {
@@ -250,8 +248,8 @@ enum ScenarioBuilder {
         let connectionIDs = known ?? []
         for (i, item) in items.enumerated() {
             let path = JSONReader.index("faults", i)
-            guard let object = reader.object(item, at: path, allowed: ["at", "fault", "signal", "count", "for", "connection", "worker"],
-                                             required: ["at", "fault"]) else { continue }
+            guard let object = reader.object(item, at: path, allowed: ScenarioKeys.fault,
+                                             required: ScenarioKeys.faultRequired) else { continue }
             guard let kind = reader.choice(object["fault"], at: path + ".fault", of: FaultKind.self, noun: "a fault") else { continue }
             var trigger: FaultTrigger?
             var stepSpec: StepSpec?
@@ -261,7 +259,7 @@ enum ScenarioBuilder {
                 let target = kind.targetsWorker ? "worker" : "connection"
                 if object[target] == nil { reader.fail(path + "." + target, "a \"\(kind.rawValue)\" at a virtual time needs a \"\(target)\"") }
             case .object?:
-                guard let at = reader.object(object["at"], at: path + ".at", allowed: ["step", "point", "attempt"], required: ["step", "point"]) else { break }
+                guard let at = reader.object(object["at"], at: path + ".at", allowed: ScenarioKeys.stepPoint, required: ScenarioKeys.stepPointRequired) else { break }
                 let stepID = reader.string(at["step"], at: path + ".at.step")
                 let point = reader.choice(at["point"], at: path + ".at.point", of: StepPoint.self, noun: "a step point")
                 let attempt = at["attempt"].flatMap { reader.integer($0, at: path + ".at.attempt", range: 1...10_000) } ?? 1

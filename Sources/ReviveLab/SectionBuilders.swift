@@ -2,7 +2,7 @@ import Revive
 
 /// Reads a `retry` object (runtime, workflow, connection or step level).
 enum RetryPolicyBuilder {
-    static let keys = ["maxAttempts", "maxElapsed", "initialBackoff", "backoffCoefficient", "maxBackoff", "nonRetryable"]
+    static let keys = ScenarioKeys.retry
 
     static func read(_ value: JSONValue, at path: String, reader: inout JSONReader) -> RetryPolicy? {
         guard let object = reader.object(value, at: path, allowed: keys) else { return nil }
@@ -37,8 +37,8 @@ enum RetryPolicyBuilder {
 /// Reads a `signal`: the status, code, text and wait a provider sends, plus optional raw headers and body.
 enum SignalBuilder {
     static func read(_ value: JSONValue, at path: String, reader: inout JSONReader) -> ProviderSignal? {
-        guard let object = reader.object(value, at: path, allowed: ["status", "error", "description", "retryAfter", "headers", "body"],
-                                         required: ["status"]) else { return nil }
+        guard let object = reader.object(value, at: path, allowed: ScenarioKeys.signal,
+                                         required: ScenarioKeys.signalRequired) else { return nil }
         let status = reader.integer(object["status"], at: path + ".status", range: 100...599)
         let error = object["error"].flatMap { reader.string($0, at: path + ".error") }
         let description = object["description"].flatMap { reader.string($0, at: path + ".description", nonEmpty: false) }
@@ -63,7 +63,7 @@ enum SignalBuilder {
 enum ExpectationsBuilder {
     static func read(_ value: JSONValue?, steps: [String], reader: inout JSONReader) -> Expectations {
         var expect = Expectations()
-        guard let object = reader.object(value, at: "expect", allowed: ["outcome", "classification", "effects", "timeline", "absent", "rejected", "fenced", "invariants"]) else {
+        guard let object = reader.object(value, at: "expect", allowed: ScenarioKeys.expect) else {
             return expect
         }
         expect.outcome = object["outcome"].flatMap { reader.choice($0, at: "expect.outcome", of: Outcome.self, noun: "an outcome") }

@@ -51,4 +51,9 @@ struct DocumentationTests {
             #expect(readme.contains("(scenarios/\(file))"), "README does not list \(file)")
         }
     }
+
+    @Test func committedSchemaIsTheGeneratedOne() throws {
+        let committed = try DocumentationTests.read("scenario.schema.json")
+        #expect(committed == ScenarioSchema.text, "regenerate with: swift run revive-lab schema > scenario.schema.json")
+    }
 }

@@ -1,0 +1,27 @@
+/// Every key of scenario format v1, per object, in one place: the loader accepts exactly these
+/// and `ScenarioSchema` publishes exactly these, so the two cannot drift apart.
+enum ScenarioKeys {
+    static let top = ["format", "name", "description", "seed", "runtime", "connections", "workflow", "faults", "events",
+                      "expect", "recovery", "horizon"]
+    static let topRequired = ["format", "name", "runtime", "connections", "workflow"]
+    static let runtime = ["kind", "workers", "heartbeatTimeout", "callTimeout", "retry"]
+    static let runtimeRequired = ["kind", "workers"]
+    static let recovery = ["capabilityTTL", "maxReminders"]
+    static let connection = ["id", "provider", "broker", "owner", "subject", "tenant", "scopes", "accessTokenTTL", "retry"]
+    static let connectionRequired = ["id", "provider", "broker", "owner", "subject", "tenant"]
+    static let workflow = ["name", "run", "steps", "retry"]
+    static let workflowRequired = ["run", "steps"]
+    static let step = ["id", "connection", "effect", "duration", "retry"]
+    static let stepRequired = ["id"]
+    static let retry = ["maxAttempts", "maxElapsed", "initialBackoff", "backoffCoefficient", "maxBackoff", "nonRetryable"]
+    static let fault = ["at", "fault", "signal", "count", "for", "connection", "worker"]
+    static let faultRequired = ["at", "fault"]
+    static let stepPoint = ["step", "point", "attempt"]
+    static let stepPointRequired = ["step", "point"]
+    static let signal = ["status", "error", "description", "retryAfter", "headers", "body"]
+    static let signalRequired = ["status"]
+    static let event = ["at", "on", "after", "do", "connection", "subject", "tenant", "worker"]
+    static let eventRequired = ["do"]
+    static let eventKinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix"]
+    static let expect = ["outcome", "classification", "effects", "timeline", "absent", "rejected", "fenced", "invariants"]
+}

@@ -77,6 +77,8 @@ struct RecordedTimeline {
     var header: JSONValue?
     var transitions: [Transition] = []
     var lineNumbers: [Int] = []
+    /// Each transition's `seq` (its index in the full timeline), when the record has one.
+    var sequences: [Int?] = []
 
     var runtime: RuntimeKind? { header?["runtime"]?.stringValue.flatMap(RuntimeKind.init) }
 
@@ -103,6 +105,7 @@ struct RecordedTimeline {
                 case .success(let transition):
                     timeline.transitions.append(transition)
                     timeline.lineNumbers.append(offset + 1)
+                    timeline.sequences.append(value["seq"]?.integerValue.map { Int($0) })
                 case .failure(let error):
                     problems.append(InputProblem(file: path, path: where_, message: error.message))
                 }

@@ -46,6 +46,7 @@ public enum LabCommand {
       revive-lab validate PATH...
       revive-lab schema
       revive-lab check FILE.jsonl...
+      revive-lab replay FILE.jsonl...
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
@@ -55,6 +56,7 @@ public enum LabCommand {
       validate  check scenario files against the format without playing them (every problem, every file)
       schema    print the JSON Schema of the scenario format
       check     run the invariant checker over recorded JSONL timelines
+      replay    play a recorded JSONL timeline's scenario again and report where history diverges
       classify  classify one real provider failure: class, rule, confidence and recovery action
 
     Exit codes:
@@ -83,6 +85,8 @@ public enum LabCommand {
             return ValidateCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "schema":
             return ValidateCommand.schema(Array(arguments.dropFirst()), console: console).rawValue
+        case "replay":
+            return ReplayCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "check":
             return CheckCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "classify":

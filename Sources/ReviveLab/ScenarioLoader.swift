@@ -25,6 +25,11 @@ public enum ScenarioLoader {
         } catch {
             throw InputError(file: file, "not valid JSON at \(error.description)")
         }
+        return try load(document: document, file: file)
+    }
+
+    /// Loads a scenario from an already parsed document (a JSONL header's embedded source).
+    public static func load(document: JSONValue, file: String) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
         let scenario = ScenarioBuilder.build(document, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {

@@ -15,9 +15,11 @@ let package = Package(
         .target(name: "Revive"),
         .target(name: "ReviveLab", dependencies: ["Revive"]),
         .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"]),
-        .testTarget(name: "ReviveTests", dependencies: ["Revive"]),
-        .testTarget(name: "ReviveLabTests", dependencies: ["ReviveLab", "Revive"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab"]),
+        // The provider-error reference rows, one copy shared by the test targets (in no product).
+        .target(name: "ReferenceCatalog", dependencies: ["Revive"], path: "Tests/ReferenceCatalog"),
+        .testTarget(name: "ReviveTests", dependencies: ["Revive", "ReferenceCatalog"]),
+        .testTarget(name: "ReviveLabTests", dependencies: ["ReviveLab", "Revive", "ReferenceCatalog"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab", "ReferenceCatalog"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,8 +13,9 @@ enum RunCommand {
     Options:
       --seed N          play with seed N instead of the file's "seed" (same file + seed = same timeline)
       --format F        text (default), jsonl (one JSON object per transition, plus header and
-                        footer records) or junit (JUnit XML for CI)
-      --output DIR      write one file per scenario (NAME.txt or NAME.jsonl) plus DIR/junit.xml
+                        footer records), junit (JUnit XML for CI), mermaid (a sequence diagram)
+                        or html (a self-contained page per scenario; use it with --output)
+      --output DIR      write one file per scenario (NAME.txt, .jsonl, .mmd or .html) plus DIR/junit.xml
                         instead of printing timelines; the summary still goes to standard output
       --only PATTERN    show only matching transitions: a name glob (lease.*) or FIELD=GLOB
                         (step=send-briefing, worker=worker-b, class=dead_*); repeat to narrow
@@ -22,7 +23,7 @@ enum RunCommand {
       --no-color        never colour the output (colour is used only on a terminal, never with NO_COLOR)
       -h, --help        show this help
 
-    With --format jsonl or junit on standard output, the summary line goes to standard error so the
+    With any format but text on standard output, the summary line goes to standard error so the
     stream stays machine-readable.
 
     Exit codes: 0 all passed, 1 a scenario failed, 2 usage or input error.
@@ -31,9 +32,27 @@ enum RunCommand {
 
     /// The output formats.
     enum Format: String, CaseIterable {
-        case text, jsonl, junit
+        case text, jsonl, junit, mermaid, html
 
-        var fileExtension: String { self == .text ? "txt" : self == .jsonl ? "jsonl" : "xml" }
+        var fileExtension: String {
+            switch self {
+            case .text: return "txt"
+            case .jsonl: return "jsonl"
+            case .junit: return "xml"
+            case .mermaid: return "mmd"
+            case .html: return "html"
+            }
+        }
+
+        /// The rendering of one result in this format (JUnit renders whole suites instead).
+        func render(_ result: ScenarioResult, showing shown: [Int]?, color: Bool) -> String {
+            switch self {
+            case .text, .junit: return TextRenderer(color: color).render(result, showing: shown)
+            case .jsonl: return TimelineJSON.lines(for: result, transitions: shown)
+            case .mermaid: return MermaidRenderer.render(result, showing: shown)
+            case .html: return HTMLRenderer.render(result, showing: shown)
+            }
+        }
     }
 
     struct Options {
@@ -129,7 +148,6 @@ enum RunCommand {
         var results: [ScenarioResult] = []
         var writtenNames = Set<String>()
         var printedAny = false
-        let renderer = TextRenderer(color: options.color)
         for file in files {
             var scenario: Scenario
             do {
@@ -149,8 +167,7 @@ enum RunCommand {
                 var suffix = 2
                 while writtenNames.contains(name) { name = "\(scenario.name)-\(suffix)"; suffix += 1 }
                 writtenNames.insert(name)
-                let text = options.format == .jsonl ? TimelineJSON.lines(for: result, transitions: shown)
-                                                    : TextRenderer(color: false).render(result, showing: shown)
+                let text = options.format.render(result, showing: shown, color: false)
                 let path = (output as NSString).appendingPathComponent("\(name).\(options.format.fileExtension)")
                 guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
                     console.err("revive-lab run: cannot write \(path)\n")
@@ -160,11 +177,11 @@ enum RunCommand {
             }
             if options.quiet && result.passed { continue }
             switch options.format {
-            case .text:
-                console.out((printedAny ? "\n" : "") + renderer.render(result, showing: shown))
-                printedAny = true
-            case .jsonl:
-                console.out(TimelineJSON.lines(for: result, transitions: shown))
+            case .text, .mermaid:
+                console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, color: options.color))
+                printedAny = options.format == .text
+            case .jsonl, .html:
+                console.out(options.format.render(result, showing: shown, color: false))
             case .junit:
                 break
             }

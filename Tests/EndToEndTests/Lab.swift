@@ -95,7 +95,9 @@ enum Lab {
     }
 
     /// Runs `revive-lab ARGUMENTS` in the package root, without a terminal and without NO_COLOR.
-    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> LabOutput {
+    /// Standard input is empty, or `stdin` when given (read from a temporary file, so a child that
+    /// exits without reading it never breaks a pipe).
+    static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) throws -> LabOutput {
         let process = Process()
         process.executableURL = try executableURL()
         process.arguments = arguments
@@ -107,7 +109,22 @@ enum Lab {
         let errPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
+        var inputFile: (url: URL, handle: FileHandle)?
+        defer {
+            if let inputFile {
+                try? inputFile.handle.close()
+                try? FileManager.default.removeItem(at: inputFile.url)
+            }
+        }
+        if let stdin {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("revive-lab-stdin-\(UUID().uuidString).json")
+            try Data(stdin.utf8).write(to: url)
+            let handle = try FileHandle(forReadingFrom: url)
+            inputFile = (url, handle)
+            process.standardInput = handle
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
 
         // Read both pipes to their ends before waiting, stderr on another thread, so a full

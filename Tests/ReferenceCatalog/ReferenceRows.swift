@@ -1,38 +1,112 @@
-import Testing
 import Revive
 
 /// One row of the provider-error reference's classification table as a test case: the signal a
 /// provider sends (status, code/text, headers, JSON body), who sent it, and the class it means.
 ///
 /// The bodies are copied into the tests on purpose: the reference document is not shipped with
-/// the project and is never read at run time.
-struct ReferenceRow: Sendable, CustomTestStringConvertible {
-    let label: String
-    let provider: ProviderKind?
-    let operation: FailedOperation
-    let status: Int
-    let error: String?
-    let description: String?
-    let headers: [String: String]
-    let body: String?
-    let expected: FailureClass
-    let confidence: Confidence?
+/// the project and is never read at run time. This catalogue is the one copy every test target
+/// uses (ReviveTests, ReviveLabTests, EndToEndTests).
+public struct ReferenceRow: Sendable, CustomStringConvertible {
+    public let label: String
+    public let provider: ProviderKind?
+    public let operation: FailedOperation
+    public let status: Int
+    public let error: String?
+    /// The error's human text (`error_description`); named so that `description` can be the label.
+    public let errorDescription: String?
+    public let headers: [String: String]
+    public let body: String?
+    public let expected: FailureClass
+    public let confidence: Confidence?
+    /// The lease generation the failing worker held and the connection's current one, for rows
+    /// whose class depends on the stale-generation check (nil: no generations are given).
+    public let leaseGeneration: Int?
+    public let currentGeneration: Int?
 
-    var testDescription: String { label }
+    /// The label, so a parameterized test case is named after its row.
+    public var description: String { label }
+
+    /// The provider to name on the command line (`classify --provider`) and in a scenario's
+    /// connection: the row's provider, or `generic` when it names none.
+    public var providerName: String { (provider ?? .generic).rawValue }
 
     /// The provider signal this row describes; the body goes through `JSONValue.parse`.
-    func signal() throws -> ProviderSignal {
-        ProviderSignal(status: status, error: error, description: description, headers: headers,
-                       body: try body.map { text throws(JSONSyntaxError) in try JSONValue.parse(text) })
+    public func signal() throws -> ProviderSignal {
+        ProviderSignal(status: status, error: error, description: errorDescription, headers: headers,
+                       body: try parsedBody())
     }
+
+    /// The body as JSON, or nil when the row has none.
+    public func parsedBody() throws -> JSONValue? {
+        try body.map { text throws(JSONSyntaxError) in try JSONValue.parse(text) }
+    }
+
+    /// The headers as a JSON object of strings, sorted by name so the text is stable.
+    var headersObject: JSONValue {
+        .object(headers.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value)) })
+    }
+
+    /// The input `revive-lab classify` reads for this row:
+    /// `{"status":…, "headers":…, "body":…, "operation":…, "leaseGeneration":…, "currentGeneration":…}`.
+    ///
+    /// `classify` has no `error`/`description` keys: a row that gives them without a body gets
+    /// the RFC 6749 body `{"error":…, "error_description":…}`, which `SignalFacts` reads into the
+    /// same codes and text. The generations default to the row's own.
+    public func classifyInput(leaseGeneration: Int? = nil, currentGeneration: Int? = nil) throws -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("status", .integer(Int64(status)))]
+        if !headers.isEmpty { members.append(("headers", headersObject)) }
+        if let body = try parsedBody() {
+            guard error == nil && errorDescription == nil else {
+                throw ReferenceRowError(row: label, "has both a body and error/description, which classify's input cannot carry apart")
+            }
+            members.append(("body", body))
+        } else if error != nil || errorDescription != nil {
+            var fields: [(key: String, value: JSONValue)] = []
+            if let error { fields.append(("error", .string(error))) }
+            if let errorDescription { fields.append(("error_description", .string(errorDescription))) }
+            members.append(("body", .object(fields)))
+        }
+        switch operation {
+        case .call: members.append(("operation", .string("call")))
+        case .refresh: members.append(("operation", .string("refresh")))
+        case .timeout: throw ReferenceRowError(row: label, "is a timeout, which classify's input cannot express")
+        }
+        if let held = leaseGeneration ?? self.leaseGeneration { members.append(("leaseGeneration", .integer(Int64(held)))) }
+        if let current = currentGeneration ?? self.currentGeneration { members.append(("currentGeneration", .integer(Int64(current)))) }
+        return .object(members)
+    }
+
+    /// `classifyInput` as compact JSON text, ready for standard input or a file.
+    public func classifyInputText(leaseGeneration: Int? = nil, currentGeneration: Int? = nil) throws -> String {
+        try classifyInput(leaseGeneration: leaseGeneration, currentGeneration: currentGeneration).compactText
+    }
+
+    /// The scenario fault's `signal` object for this row: `status`, and `error`, `description`,
+    /// `headers` and `body` when the row has them.
+    public func scenarioSignal() throws -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("status", .integer(Int64(status)))]
+        if let error { members.append(("error", .string(error))) }
+        if let errorDescription { members.append(("description", .string(errorDescription))) }
+        if !headers.isEmpty { members.append(("headers", headersObject)) }
+        if let body = try parsedBody() { members.append(("body", body)) }
+        return .object(members)
+    }
+}
+
+/// A row that cannot be expressed in the requested input form.
+public struct ReferenceRowError: Error, CustomStringConvertible {
+    public var description: String
+    init(row: String, _ problem: String) { description = "reference row \"\(row)\" \(problem)" }
 }
 
 /// Builds a row; keeps the tables below readable as tables.
 private func row(_ label: String, _ provider: ProviderKind?, _ status: Int, op: FailedOperation = .call,
                  error: String? = nil, description: String? = nil, headers: [String: String] = [:],
-                 body: String? = nil, expect: FailureClass, confidence: Confidence? = nil) -> ReferenceRow {
-    ReferenceRow(label: label, provider: provider, operation: op, status: status, error: error, description: description,
-                 headers: headers, body: body, expected: expect, confidence: confidence)
+                 body: String? = nil, expect: FailureClass, confidence: Confidence? = nil,
+                 generations: (lease: Int, current: Int)? = nil) -> ReferenceRow {
+    ReferenceRow(label: label, provider: provider, operation: op, status: status, error: error, errorDescription: description,
+                 headers: headers, body: body, expected: expect, confidence: confidence,
+                 leaseGeneration: generations?.lease, currentGeneration: generations?.current)
 }
 
 /// Microsoft's token-endpoint envelope: `error`, an AADSTS description, `error_codes`, trace ids.
@@ -57,11 +131,11 @@ private func scalekit(_ state: String, expect: FailureClass) -> ReferenceRow {
         expect: expect)
 }
 
-enum ReferenceRows {
-    static let rfcBearerChallenge = #"Bearer realm="api.example", error="invalid_token", error_description="The access token expired""#
+public enum ReferenceRows {
+    public static let rfcBearerChallenge = #"Bearer realm="api.example", error="invalid_token", error_description="The access token expired""#
 
     /// "Any" rows: RFC 6749 / RFC 6750 / HTTP.
-    static let generic: [ReferenceRow] = [
+    public static let generic: [ReferenceRow] = [
         row("RFC 6750 401 WWW-Authenticate error=invalid_token on a call → refreshable", .generic, 401,
             headers: ["WWW-Authenticate": rfcBearerChallenge], expect: .refreshable),
         row("RFC 6750 403 error=insufficient_scope with scope= → insufficient_scope", .generic, 403,
@@ -91,7 +165,7 @@ enum ReferenceRows {
     ]
 
     /// Nango, Auth0 Token Vault and Scalekit rows.
-    static let brokers: [ReferenceRow] = [
+    public static let brokers: [ReferenceRow] = [
         row("Nango log refresh_token_external_error 400 with inner invalid_grant → dead_grant", .google, 400, op: .refresh,
             body: #"{"type":"refresh_token_external_error","status":400,"payload":{"dataMessage":{"error":"invalid_grant","error_description":"Token has been expired or revoked."}}}"#,
             expect: .deadGrant),
@@ -133,7 +207,7 @@ enum ReferenceRows {
     ]
 
     /// Microsoft Entra rows, one per AADSTS number the reference names.
-    static let microsoft: [ReferenceRow] = [
+    public static let microsoft: [ReferenceRow] = [
         entra(70008, "The provided authorization code or refresh token has expired due to inactivity.", expect: .deadGrant),
         entra(700082, "The refresh token has expired due to inactivity.", expect: .deadGrant),
         entra(700084, "The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00, which can't be extended.", expect: .deadGrant),
@@ -182,7 +256,7 @@ enum ReferenceRows {
     ]
 
     /// Google rows.
-    static let google: [ReferenceRow] = [
+    public static let google: [ReferenceRow] = [
         row("Google 400 invalid_grant 'Token has been expired or revoked.' → dead_grant", .google, 400, op: .refresh,
             body: #"{"error":"invalid_grant","error_description":"Token has been expired or revoked."}"#, expect: .deadGrant),
         row("Google 400 invalid_grant 'reauth related error (invalid_rapt)' → step_up", .google, 400, op: .refresh,
@@ -211,7 +285,7 @@ enum ReferenceRows {
     ]
 
     /// Slack rows: 200 ok:false bodies, refresh errors, 429.
-    static let slackRows: [ReferenceRow] = [
+    public static let slackRows: [ReferenceRow] = [
         slack("token_expired", expect: .refreshable),
         slack("invalid_auth", expect: .deadGrant),
         slack("not_authed", expect: .deadGrant),
@@ -228,7 +302,7 @@ enum ReferenceRows {
     ]
 
     /// GitHub rows.
-    static let github: [ReferenceRow] = [
+    public static let github: [ReferenceRow] = [
         row("GitHub 200 bad_refresh_token 'incorrect or expired' → dead_grant", .github, 200, op: .refresh,
             body: #"{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired.","error_uri":"https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-refresh-token"}"#,
             expect: .deadGrant),
@@ -252,7 +326,7 @@ enum ReferenceRows {
     ]
 
     /// Salesforce rows.
-    static let salesforce: [ReferenceRow] = [
+    public static let salesforce: [ReferenceRow] = [
         row("Salesforce 401 JSON array INVALID_SESSION_ID → refreshable", .salesforce, 401,
             body: #"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#, expect: .refreshable),
         row("Salesforce 400 invalid_grant 'expired access/refresh token' → dead_grant", .salesforce, 400, op: .refresh,
@@ -272,7 +346,7 @@ enum ReferenceRows {
     ]
 
     /// Codes the table knows that the reference names only in passing (OIDC Core 3.1.2.6 and a bare 401).
-    static let supplementary: [ReferenceRow] = [
+    public static let supplementary: [ReferenceRow] = [
         row("OIDC interaction_required (no AADSTS) → step_up", .generic, 400, body: #"{"error":"interaction_required"}"#, expect: .stepUp),
         row("OIDC login_required → step_up", .generic, 400, body: #"{"error":"login_required"}"#, expect: .stepUp),
         row("OIDC consent_required (no AADSTS) → consent_required", .generic, 400, body: #"{"error":"consent_required"}"#,
@@ -282,11 +356,11 @@ enum ReferenceRows {
     ]
 
     /// Every row above.
-    static let all: [ReferenceRow] = generic + brokers + microsoft + google + slackRows + github + salesforce + supplementary
+    public static let all: [ReferenceRow] = generic + brokers + microsoft + google + slackRows + github + salesforce + supplementary
 
     /// Refresh failures the reference calls "dead_grant (after a stale-generation check)" or
     /// "dead_grant or stale_generation".
-    static let generationChecked: [ReferenceRow] = all.filter {
+    public static let generationChecked: [ReferenceRow] = all.filter {
         $0.operation == .refresh && $0.expected == .deadGrant && [
             "RFC 6749 400 invalid_grant on refresh, no better hint → dead_grant",
             "Nango log refresh_token_external_error 400 with inner invalid_grant → dead_grant",
@@ -301,15 +375,19 @@ enum ReferenceRows {
     }
 
     /// Broker-reported refresh failures that, per the "revive-lab (race)" row, are a
-    /// stale-generation race when the store already holds a newer generation.
-    static let brokerRefreshFailures: [ReferenceRow] = [
+    /// stale-generation race when the store already holds a newer generation: each row carries
+    /// lease generation 1 against current generation 2.
+    public static let brokerRefreshFailures: [ReferenceRow] = [
         row("Auth0 federated_connection_refresh_token_flow_failed on refresh", .google, 401, op: .refresh,
             body: #"{"error":"federated_connection_refresh_token_flow_failed","error_description":"Failed to refresh the federated access token: invalid_grant"}"#,
-            expect: .staleGeneration),
+            expect: .staleGeneration,
+            generations: (lease: 1, current: 2)),
         row("Scalekit connected_account REVOKED on refresh", .google, 400, op: .refresh,
-            body: #"{"connected_account":{"status":"REVOKED","last_error":"invalid_grant"}}"#, expect: .staleGeneration),
+            body: #"{"connected_account":{"status":"REVOKED","last_error":"invalid_grant"}}"#, expect: .staleGeneration,
+            generations: (lease: 1, current: 2)),
         row("Nango invalid_credentials on refresh", .google, 400, op: .refresh,
             body: #"{"error":{"code":"invalid_credentials","message":"The refresh limit has been reached for this connection."}}"#,
-            expect: .staleGeneration),
+            expect: .staleGeneration,
+            generations: (lease: 1, current: 2)),
     ]
 }

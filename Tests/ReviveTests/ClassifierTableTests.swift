@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReferenceCatalog
 
 /// The classifier against the provider-error reference: one case per row of its table.
 @Suite("Classifier: the reference classification table")

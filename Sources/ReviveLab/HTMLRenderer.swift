@@ -1,0 +1,159 @@
+import Revive
+
+/// Renders one scenario result as a self-contained HTML page (no network, no external assets):
+/// the timeline as swim lanes per party, the recovery cases, the lease generations, the action
+/// ledger and the verdict.
+public enum HTMLRenderer {
+    /// The page for one result (optionally only some transitions in the swim lanes).
+    public static func render(_ result: ScenarioResult, showing shown: [Int]? = nil) -> String {
+        let scenario = result.scenario
+        let vocabulary = Vocabulary(scenario.runtime.kind)
+        let indices = shown ?? Array(result.transitions.indices)
+        var lanes = ["provider", "revive", "runtime"] + scenario.runtime.workers
+        for t in result.transitions where !lanes.contains(t.actor) { lanes.append(t.actor) }
+        var page = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <title>\(escape(scenario.name)) · revive-lab</title>
+        <style>
+        body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
+        h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
+        .meta{color:#5b6475}.story{max-width:900px}
+        .verdict{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:700;color:#fff}
+        .pass{background:#1f883d}.fail{background:#cf222e}
+        .cards{display:flex;gap:12px;flex-wrap:wrap;margin-top:12px}
+        .card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:8px 12px;min-width:150px}
+        .card b{display:block;font-size:12px;color:#5b6475;font-weight:600}
+        table{border-collapse:collapse;background:#fff}td,th{border:1px solid #e3e7eb;padding:4px 6px;vertical-align:top}
+        th{background:#f3f5f7;font-size:12px;position:sticky;top:0}
+        .lanes td{min-width:110px;font-size:12px}.time{font-family:ui-monospace,Menlo,monospace;white-space:nowrap;color:#5b6475}
+        .ev{border-radius:6px;padding:3px 6px;background:#eef2f7}.ev .n{font-weight:700;font-family:ui-monospace,Menlo,monospace}
+        .ev .f{color:#4a5363;word-break:break-all}
+        .good{background:#dafbe1}.bad{background:#ffebe9}.warn{background:#fff8c5}.fault{background:#fbefff}
+        .ok{color:#1f883d;font-weight:700}.broken{color:#cf222e;font-weight:700}
+        </style></head><body>
+        <h1>\(escape(scenario.name)) <span class="verdict \(result.passed ? "pass" : "fail")">\(result.passed ? "PASS" : "FAIL")</span></h1>
+        <div class="meta">\(escape(scenario.file)) · seed \(scenario.seed) · runtime \(scenario.runtime.kind.rawValue) (\(escape(vocabulary.summary))) · workers \(escape(scenario.runtime.workers.joined(separator: ", ")))</div>
+        <p class="story">\(escape(scenario.description))</p>
+        <div class="cards">
+        <div class="card"><b>outcome</b>\(escape(result.outcome.rawValue))\(scenario.expect.outcome.map { " (expected \($0.rawValue))" } ?? "")</div>
+        <div class="card"><b>first class</b>\(escape(result.transitions.first(where: { $0.name == "failure.classified" })?.failureClass ?? "none"))</div>
+        <div class="card"><b>effects at the provider</b>\(escape(result.effects.map { "\($0.step) × \($0.count)" }.joined(separator: ", ").ifEmpty("none")))</div>
+        <div class="card"><b>invariants</b>\(result.checkedInvariants.count - Set(result.breaches.map(\.invariant)).count) of \(result.checkedInvariants.count) held</div>
+        </div>
+
+        """
+        page += verdictSection(result)
+        page += "<h2>Timeline</h2>\n<table class=\"lanes\"><tr><th>time</th>"
+        for lane in lanes { page += "<th>\(escape(lane))</th>" }
+        page += "</tr>\n"
+        for index in indices {
+            let t = result.transitions[index]
+            page += "<tr><td class=\"time\">\(DurationText.clock(t.time))</td>"
+            for lane in lanes {
+                if lane == t.actor {
+                    let facts = TextRenderer(color: false).line(t, vocabulary: vocabulary, actorWidth: 0)
+                        .split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).joined(separator: " ")
+                    page += "<td><div class=\"ev \(category(t.name))\"><span class=\"n\">\(escape(t.name))</span><div class=\"f\">\(escape(facts))</div></div></td>"
+                } else {
+                    page += "<td></td>"
+                }
+            }
+            page += "</tr>\n"
+        }
+        page += "</table>\n"
+        page += casesSection(result) + generationsSection(result) + ledgerSection(result)
+        page += "</body></html>\n"
+        return page
+    }
+
+    static func verdictSection(_ result: ScenarioResult) -> String {
+        var out = "<h2>Invariants</h2>\n<table><tr><th>invariant</th><th>rule</th><th>held</th></tr>\n"
+        let broken = Set(result.breaches.map(\.invariant))
+        for invariant in result.checkedInvariants {
+            let ok = !broken.contains(invariant)
+            out += "<tr><td>\(invariant.rawValue)</td><td>\(escape(invariant.rule))</td><td class=\"\(ok ? "ok" : "broken")\">\(ok ? "held" : "BROKEN")</td></tr>\n"
+        }
+        out += "</table>\n"
+        if !result.breaches.isEmpty || !result.failedExpectations.isEmpty {
+            out += "<h2>What broke</h2><ul>\n"
+            for failure in result.failedExpectations { out += "<li>\(escape(failure))</li>\n" }
+            for breach in result.breaches { out += "<li><b>\(breach.invariant.rawValue)</b>: \(escape(breach.message))</li>\n" }
+            out += "</ul>\n"
+        }
+        return out
+    }
+
+    static func casesSection(_ result: ScenarioResult) -> String {
+        let opened = result.transitions.filter { $0.name == "case.opened" }
+        guard !opened.isEmpty else { return "" }
+        var out = "<h2>Recovery cases</h2>\n<table><tr><th>case</th><th>connection</th><th>pinned identity</th><th>class</th><th>checkpoint</th><th>action key</th><th>rejected generation</th><th>opened</th><th>ended</th></tr>\n"
+        for t in opened {
+            let end = result.transitions.first(where: { ($0.name == "case.closed" || $0.name == "case.escalated") && $0.caseID == t.caseID })
+            let ended = end.map { "\($0.name) \(DurationText.clock($0.time))" } ?? "open"
+            out += "<tr><td>\(escape(t.caseID ?? ""))</td><td>\(escape(t.connection ?? ""))</td><td>\(escape((t.subject ?? "") + "@" + (t.tenant ?? "")))</td>"
+            out += "<td>\(escape(t.failureClass ?? ""))</td><td>\(escape(t.checkpoint ?? "-"))</td><td>\(escape(t.key ?? "-"))</td>"
+            out += "<td>\(t.generation.map(String.init) ?? "-")</td><td>\(DurationText.clock(t.time)) by \(escape(t.worker ?? "?"))</td><td>\(escape(ended))</td></tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    static func generationsSection(_ result: ScenarioResult) -> String {
+        let connections = result.scenario.connections.map(\.id)
+        var out = "<h2>Lease generations</h2>\n<table><tr><th>connection</th><th>history</th><th>fenced calls</th></tr>\n"
+        for connection in connections {
+            var history = ["1 at +00:00:00.000"]
+            for t in result.transitions where t.name == "lease.rotated" && t.connection == connection {
+                history.append("\(t.generation.map(String.init) ?? "?") at \(DurationText.clock(t.time)) (\(t.reason ?? "rotated"))")
+            }
+            let fenced = result.transitions.filter { $0.name == "lease.fenced" && $0.connection == connection }.count
+            out += "<tr><td>\(escape(connection))</td><td>\(escape(history.joined(separator: " → ")))</td><td>\(fenced)</td></tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    static func ledgerSection(_ result: ScenarioResult) -> String {
+        var keys: [String] = []
+        for t in result.transitions where t.name.hasPrefix("action.") || t.name == "effect.applied" {
+            if let key = t.key, !keys.contains(key) { keys.append(key) }
+        }
+        guard !keys.isEmpty else { return "" }
+        var out = "<h2>Action ledger</h2>\n<table><tr><th>idempotency key</th><th>states (and effects at the provider)</th></tr>\n"
+        for key in keys {
+            let states = result.transitions.filter { ($0.name.hasPrefix("action.") || $0.name == "effect.applied") && $0.key == key }.map { t -> String in
+                let state = t.name == "effect.applied" ? "EFFECT" : String(t.name.dropFirst("action.".count)) + (t.result.map { "(\($0))" } ?? "")
+                return "\(state) \(DurationText.clock(t.time))"
+            }
+            out += "<tr><td>\(escape(key))</td><td>\(escape(states.joined(separator: " → ")))</td></tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    static func category(_ name: String) -> String {
+        switch name {
+        case "run.completed", "reconnect.verified", "run.resumed", "case.closed", "case.resolved", "token.refreshed": return "good"
+        case "run.failed", "reconnect.rejected", "capability.refused", "lease.fenced", "provider.failed", "worker.lost": return "bad"
+        case "failure.classified", "run.parked", "case.opened", "reconnect.requested", "operator.alerted", "retry.scheduled": return "warn"
+        case "fault.injected": return "fault"
+        default: return ""
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}

@@ -28,7 +28,7 @@ public enum HTMLRenderer {
         th{background:#f3f5f7;font-size:12px;position:sticky;top:0}
         .lanes td{min-width:110px;font-size:12px}.time{font-family:ui-monospace,Menlo,monospace;white-space:nowrap;color:#5b6475}
         .ev{border-radius:6px;padding:3px 6px;background:#eef2f7}.ev .n{font-weight:700;font-family:ui-monospace,Menlo,monospace}
-        .ev .f{color:#4a5363;word-break:break-all}
+        .ev .f{color:#4a5363;overflow-wrap:anywhere}
         .good{background:#dafbe1}.bad{background:#ffebe9}.warn{background:#fff8c5}.fault{background:#fbefff}
         .ok{color:#1f883d;font-weight:700}.broken{color:#cf222e;font-weight:700}
         </style></head><body>

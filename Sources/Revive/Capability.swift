@@ -49,6 +49,21 @@ public struct ReconnectRequest: Hashable, Sendable {
     public let kind: RequestKind
     /// The scopes to grant (for `grant-scopes`: the union of the granted and the needed ones).
     public let scopes: [String]
+
+    /// Makes a request.
+    public init(caseID: CaseID, connection: ConnectionID, recipient: String, responder: Responder, capabilityID: CapabilityID,
+                capabilityValue: String, expiresAt: Instant, reminder: Int, kind: RequestKind, scopes: [String]) {
+        self.caseID = caseID
+        self.connection = connection
+        self.recipient = recipient
+        self.responder = responder
+        self.capabilityID = capabilityID
+        self.capabilityValue = capabilityValue
+        self.expiresAt = expiresAt
+        self.reminder = reminder
+        self.kind = kind
+        self.scopes = scopes
+    }
 }
 
 /// What happened to a presented reconnect.

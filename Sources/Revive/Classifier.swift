@@ -12,6 +12,17 @@ public struct Classification: Hashable, Sendable {
     public let neededScopes: [String]
     /// The broker envelope that was unwrapped to find the inner error, if any.
     public let unwrappedFrom: String?
+
+    /// Makes a classification.
+    public init(failureClass: FailureClass, rule: String, confidence: Confidence, retryAfter: Span?,
+                neededScopes: [String], unwrappedFrom: String?) {
+        self.failureClass = failureClass
+        self.rule = rule
+        self.confidence = confidence
+        self.retryAfter = retryAfter
+        self.neededScopes = neededScopes
+        self.unwrappedFrom = unwrappedFrom
+    }
 }
 
 /// What the classifier knows besides the signal: the operation and the lease generations.

@@ -15,6 +15,16 @@ public struct Lease: Hashable, Sendable {
     public let run: RunID
     /// When it was issued.
     public let issuedAt: Instant
+
+    /// Makes a lease (a store implementation rebuilds leases with this).
+    public init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
+        self.id = id
+        self.connection = connection
+        self.generation = generation
+        self.holder = holder
+        self.run = run
+        self.issuedAt = issuedAt
+    }
 }
 
 /// Whether a call made with a lease may reach the provider.

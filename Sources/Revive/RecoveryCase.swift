@@ -38,6 +38,30 @@ public struct RecoveryCase: Hashable, Sendable {
     public var refusals: Int
     /// The capability of the latest request; only its expiry sends a reminder.
     public var currentCapability: CapabilityID?
+
+    /// Makes a case (a store implementation rebuilds cases from its rows with this).
+    public init(id: CaseID, connection: ConnectionID, pinnedIdentity: ProviderIdentity, ownerAddress: String, run: RunID,
+                checkpoint: String?, action: ActionKey?, idempotencyKey: IdempotencyKey?, ledgerState: LedgerState?,
+                signal: ProviderSignal?, classification: Classification, rejectedGeneration: LeaseGeneration,
+                openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?) {
+        self.id = id
+        self.connection = connection
+        self.pinnedIdentity = pinnedIdentity
+        self.ownerAddress = ownerAddress
+        self.run = run
+        self.checkpoint = checkpoint
+        self.action = action
+        self.idempotencyKey = idempotencyKey
+        self.ledgerState = ledgerState
+        self.signal = signal
+        self.classification = classification
+        self.rejectedGeneration = rejectedGeneration
+        self.openedBy = openedBy
+        self.openedAt = openedAt
+        self.state = state
+        self.refusals = refusals
+        self.currentCapability = currentCapability
+    }
 }
 
 /// A recovery case's life.

@@ -33,8 +33,18 @@ public final class RecoveryEngine {
         self.recorder = recorder
     }
 
-    /// Registers a connection and pins its identity.
-    public func register(_ connection: ConnectionRecord) { connections[connection.id] = connection }
+    /// Registers a connection and pins its identity (recorded as `connection.pinned`).
+    public func register(_ connection: ConnectionRecord, at time: Instant = .zero) {
+        connections[connection.id] = connection
+        emit("connection.pinned", at: time, run: nil) { t in
+            t.connection = connection.id.rawValue
+            t.subject = connection.pinnedIdentity.subject
+            t.tenant = connection.pinnedIdentity.tenant
+            t.generation = store.generation(of: connection.id).value
+            t.notes.append(.init("provider", connection.provider.rawValue))
+            t.notes.append(.init("broker", connection.broker.rawValue))
+        }
+    }
 
     /// The connection's current lease generation.
     public func currentGeneration(of connection: ConnectionID) -> LeaseGeneration { store.generation(of: connection) }

@@ -80,6 +80,8 @@ public enum TransitionCatalog {
         ("worker.returned", "a stalled or lost worker came back and carried on"),
         ("event.skipped", "a scenario event could not apply (for example nothing to reuse)"),
         ("fault.injected", "the lab injected a scenario fault (actor `lab`)"),
+        ("connection.pinned", "a connection was registered with its pinned subject and tenant"),
+        ("case.lost", "a recovery context kept in a worker's memory died with it (only without Revive)"),
     ]
 
     /// The names alone, for validating `on`, `expect.timeline` and `expect.absent`.

@@ -74,6 +74,7 @@ public enum InvariantChecker {
         var result: [Breach] = []
         var applied: [String: Int] = [:]
         var keyOfStep: [String: (key: String, index: Int)] = [:]
+        var keyChangeReported = Set<String>()
         for (i, t) in ts.enumerated() {
             if t.name == "effect.applied", let step = t.step {
                 if let earlier = applied[step] {
@@ -84,7 +85,10 @@ public enum InvariantChecker {
             }
             if let step = t.step, let key = t.key {
                 if let known = keyOfStep[step], known.key != key {
-                    result.append(Breach(invariant: .effectOnce, message: "the idempotency key of \(step) changed from \(known.key) to \(key)", evidence: [known.index, i]))
+                    // One breach per step is enough to show the key is not stable.
+                    if keyChangeReported.insert(step).inserted {
+                        result.append(Breach(invariant: .effectOnce, message: "the idempotency key of \(step) changed from \(known.key) to \(key)", evidence: [known.index, i]))
+                    }
                 } else if keyOfStep[step] == nil {
                     keyOfStep[step] = (key, i)
                 }
@@ -130,7 +134,7 @@ public enum InvariantChecker {
         var verifiedCases = Set<String>()
         for (i, t) in ts.enumerated() {
             switch t.name {
-            case "case.opened":
+            case "connection.pinned", "case.opened":
                 if let connection = t.connection, let subject = t.subject, let tenant = t.tenant, pinned[connection] == nil {
                     pinned[connection] = (subject, tenant, i)
                 }
@@ -202,6 +206,7 @@ public enum InvariantChecker {
     static func noDeadRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var dead: [String: (generation: Int, index: Int)] = [:]
+        var deadRetries: [String: Int] = [:]
         var classOfCase: [String: String] = [:]
         for (i, t) in ts.enumerated() {
             switch t.name {
@@ -213,9 +218,16 @@ public enum InvariantChecker {
                 if let caseID = t.caseID { classOfCase[caseID] = t.failureClass }
             case "provider.called", "token.refreshed":
                 if let connection = t.connection, let generation = t.generation, let deadGen = dead[connection], generation <= deadGen.generation {
-                    result.append(Breach(invariant: .noDeadRetry,
-                                         message: "\(t.name) on \(connection) with generation \(generation), already classified a dead grant",
-                                         evidence: [deadGen.index, i]))
+                    if let reported = deadRetries[connection] {
+                        // Later uses of the same dead grant are counted into the first breach.
+                        result[reported].message = "\(t.name) on \(connection) with a generation already classified a dead grant (\(result[reported].evidence.count) uses)"
+                        result[reported].evidence.append(i)
+                    } else {
+                        deadRetries[connection] = result.count
+                        result.append(Breach(invariant: .noDeadRetry,
+                                             message: "\(t.name) on \(connection) with generation \(generation), already classified a dead grant",
+                                             evidence: [deadGen.index, i]))
+                    }
                 }
             case "run.parked":
                 let parkedClass = t.failureClass ?? t.caseID.flatMap { classOfCase[$0] }

@@ -47,6 +47,7 @@ public enum LabCommand {
       revive-lab schema
       revive-lab check FILE.jsonl...
       revive-lab replay FILE.jsonl...
+      revive-lab compare PATH... [--seed N]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
@@ -57,6 +58,7 @@ public enum LabCommand {
       schema    print the JSON Schema of the scenario format
       check     run the invariant checker over recorded JSONL timelines
       replay    play a recorded JSONL timeline's scenario again and report where history diverges
+      compare   play scenarios with Revive and without it, side by side
       classify  classify one real provider failure: class, rule, confidence and recovery action
 
     Exit codes:
@@ -85,6 +87,8 @@ public enum LabCommand {
             return ValidateCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "schema":
             return ValidateCommand.schema(Array(arguments.dropFirst()), console: console).rawValue
+        case "compare":
+            return CompareCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "replay":
             return ReplayCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "check":

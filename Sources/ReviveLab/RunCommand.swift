@@ -4,7 +4,7 @@ import Revive
 /// `revive-lab run`: play scenario files and report them in the chosen format.
 enum RunCommand {
     static let usage = """
-    Usage: revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--no-color]
+    Usage: revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--without-revive] [--no-color]
 
     Plays each scenario file (a directory means every *.json below it, in sorted order) with the
     simulated provider and runtime and the real recovery engine, checks all invariants and the
@@ -20,6 +20,9 @@ enum RunCommand {
       --only PATTERN    show only matching transitions: a name glob (lease.*) or FIELD=GLOB
                         (step=send-briefing, worker=worker-b, class=dead_*); repeat to narrow
       --quiet           print only failing scenarios and the summary
+      --without-revive  play a naive integration instead of Revive (blind retries, any reconnect
+                        accepted, nothing fenced, no reconciliation, context in worker memory);
+                        "expect" is not checked, every invariant is: a breach makes it fail
       --no-color        never colour the output (colour is used only on a terminal, never with NO_COLOR)
       -h, --help        show this help
 
@@ -63,6 +66,7 @@ enum RunCommand {
         var only: [String] = []
         var quiet = false
         var color = false
+        var mode = RecoveryMode.revive
     }
 
     /// A usage problem with the command line, in words.
@@ -88,6 +92,7 @@ enum RunCommand {
                 return .success(nil)
             case "--no-color": options.color = false
             case "--quiet", "-q": options.quiet = true
+            case "--without-revive": options.mode = .withoutRevive
             case "--seed":
                 guard let text = value("--seed"), let seed = UInt64(text) else {
                     return .failure(UsageProblem(message: "--seed needs a whole number from 0 to \(UInt64.max), like --seed 7"))
@@ -158,7 +163,7 @@ enum RunCommand {
                 continue
             }
             if let seed = options.seed { scenario.seed = seed }
-            let result = ScenarioPlayer.play(scenario)
+            let result = ScenarioPlayer.play(scenario, mode: options.mode)
             results.append(result)
             let shown = filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }
             if let output = options.output {

@@ -20,6 +20,8 @@ public struct ScenarioResult: Sendable {
     public var limitReached: String?
     /// Whether the horizon cut the play with events still queued.
     public var stoppedAtHorizon: Bool
+    /// Who handled the failures: Revive, or the naive baseline.
+    public var mode: RecoveryMode
 
     /// Whether every expectation and every checked invariant held.
     public var passed: Bool { breaches.isEmpty && failedExpectations.isEmpty && limitReached == nil }
@@ -28,16 +30,20 @@ public struct ScenarioResult: Sendable {
 /// Plays scenarios and judges them.
 public enum ScenarioPlayer {
     /// Plays one scenario, checks its invariants and expectations, and returns the result.
-    public static func play(_ scenario: Scenario) -> ScenarioResult {
-        let simulation = Simulation(scenario: scenario)
+    ///
+    /// Without Revive the scenario's `expect` (written for the Revive run) is not checked; every
+    /// invariant is, and the breaches are the point.
+    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive) -> ScenarioResult {
+        let simulation = Simulation(scenario: scenario, mode: mode)
         let transitions = simulation.play().transitions
-        let invariants = scenario.expect.invariants ?? Invariant.allCases
+        let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
         let breaches = InvariantChecker.check(transitions, invariants: invariants)
         let effects = effectCounts(transitions, steps: scenario.workflow.steps)
-        let failed = ExpectationChecker.check(scenario.expect, transitions: transitions, outcome: simulation.outcome, effects: effects)
+        let failed = mode == .revive
+            ? ExpectationChecker.check(scenario.expect, transitions: transitions, outcome: simulation.outcome, effects: effects) : []
         return ScenarioResult(scenario: scenario, transitions: transitions, outcome: simulation.outcome, effects: effects,
                               checkedInvariants: invariants, breaches: breaches, failedExpectations: failed,
-                              limitReached: simulation.limitReached, stoppedAtHorizon: simulation.stoppedAtHorizon)
+                              limitReached: simulation.limitReached, stoppedAtHorizon: simulation.stoppedAtHorizon, mode: mode)
     }
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).

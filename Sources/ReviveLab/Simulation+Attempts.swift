@@ -26,7 +26,7 @@ extension Simulation {
         case .providerDone: break
         case .workDone: afterPoint(.afterEffect, attempt, then: .commit)
         case .answer(let signal): answer(attempt, failure: signal)
-        case .timeout: decide(attempt, engine.recordNoAnswer(with: attempt.lease!, key: attempt.key, context: context(attempt), at: now))
+        case .timeout: decide(attempt, recovery.recordNoAnswer(with: attempt.lease!, key: attempt.key, context: context(attempt), at: now))
         case .commit: afterPoint(.afterCommit, attempt, then: .checkpoint)
         case .checkpoint: checkpoint(attempt)
         case .next: finish(attempt)
@@ -44,9 +44,9 @@ extension Simulation {
         }
         if let connection = spec.connection {
             let ctx = context(attempt)
-            attempt.lease = engine.issueLease(connection: ConnectionID(connection), context: ctx, at: now)
+            attempt.lease = recovery.issueLease(connection: ConnectionID(connection), context: ctx, at: now)
             if spec.effect == .mutation {
-                switch engine.prepareAction(connection: ConnectionID(connection), context: ctx, at: now) {
+                switch recovery.prepareAction(connection: ConnectionID(connection), context: ctx, at: now) {
                 case .execute(let key):
                     attempt.key = key
                 case .alreadyCommitted(let key):
@@ -55,7 +55,7 @@ extension Simulation {
                 case .reconcile(let key):
                     attempt.key = key
                     let answer: ReconcileAnswer = provider.hasEffect(key: key.rawValue) ? .committed : .absent
-                    engine.recordReconciliation(answer, key: key, context: ctx, at: now)
+                    recovery.recordReconciliation(answer, key: key, context: ctx, at: now)
                     attempt.skipCall = answer == .committed
                 }
             }
@@ -71,7 +71,7 @@ extension Simulation {
             queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
             return
         }
-        switch engine.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
+        switch recovery.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
         case .fenced:
             // The live attempt's own lease went stale under it: take a current one and call again.
             attempt.immediateRetries += 1
@@ -80,7 +80,7 @@ extension Simulation {
                 failRun(reason: "lease fenced \(Simulation.immediateRetryLimit) times in one attempt", attempt: attempt)
                 return
             }
-            attempt.lease = engine.issueLease(connection: ConnectionID(connection), context: context(attempt), at: now)
+            attempt.lease = recovery.issueLease(connection: ConnectionID(connection), context: context(attempt), at: now)
             attempts[attempt.id] = attempt
             queue.schedule(.phase(attempt: attempt.id, .call), at: now)
             return
@@ -116,7 +116,7 @@ extension Simulation {
         guard let lease = attempt.lease else { return }
         if provider.takesRefreshElsewhere(lease.connection.rawValue) {
             // Another worker's refresh lands first: the token pair this call carries is replaced.
-            let rotated = engine.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
+            let rotated = recovery.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
             provider.rotateTokens(lease.connection.rawValue, to: rotated.value)
         }
         let outcome = provider.handleCall(connection: lease.connection.rawValue, step: spec.id, attempt: attempt.number,
@@ -143,15 +143,15 @@ extension Simulation {
         guard let lease = attempt.lease else { return }
         let ctx = context(attempt)
         guard let signal = failure else {
-            engine.recordSuccess(with: lease, key: attempt.key, context: ctx, at: now)
+            recovery.recordSuccess(with: lease, key: attempt.key, context: ctx, at: now)
             afterPoint(.afterCommit, attempt, then: .checkpoint)
             return
         }
         provider.prepareRefresh(at: now, run: runID.rawValue, step: step(attempt.stepIndex).id, attempt: attempt.number)
-        decide(attempt, engine.handleFailure(signal, operation: .call, lease: lease, key: attempt.key, context: ctx, at: now))
+        decide(attempt, recovery.handleFailure(signal, operation: .call, lease: lease, key: attempt.key, context: ctx, at: now))
     }
 
-    /// Acts on the engine's decision after a failed or unanswered call.
+    /// Acts on the recovery's decision after a failed or unanswered call.
     private func decide(_ attempt: Attempt, _ decision: FailureDecision) {
         var attempt = attempt
         switch decision {
@@ -200,7 +200,12 @@ extension Simulation {
         let spec = step(stepIndex)
         let connection = spec.connection.flatMap { id in scenario.connections.first(where: { $0.id == id }) }
         let layers = [spec.retry, connection?.retry, scenario.workflow.retry, scenario.runtime.retry].compactMap { $0 }
-        return layers.reduce(RetryPolicy()) { merged, broader in merged.merged(over: broader) }
+        var policy = layers.reduce(RetryPolicy()) { merged, broader in merged.merged(over: broader) }
+        if mode == .withoutRevive, (policy.maxAttempts ?? 0) == 0 {
+            // The baseline retries blindly; a cap keeps its timeline readable.
+            policy.maxAttempts = NaiveIntegration.retryCap
+        }
+        return policy
     }
 
     private func checkpoint(_ attempt: Attempt) {
@@ -249,7 +254,7 @@ extension Simulation {
         switch phase {
         case .call:
             guard let lease = attempt.lease else { fallthrough }
-            switch engine.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
+            switch recovery.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
             case .fenced:
                 attempts[attempt.id] = nil
             case .allowed:

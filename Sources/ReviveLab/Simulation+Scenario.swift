@@ -65,7 +65,7 @@ extension Simulation {
                 t.capability = alert?.capabilityID.rawValue
             }
             provider.clearConfiguredErrors(connection)
-            let outcome = engine.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
+            let outcome = recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
             if case .resolved(let caseID, _, _) = outcome, runState == .parked(caseID) { resume(after: caseID) }
         case .startWorker(let name):
             startWorker(name)
@@ -91,7 +91,7 @@ extension Simulation {
             if reuse { t.notes.append(.init("reuse", "yes")) }
         }
         let grant = provider.authorize(connection: connection, identity: identity)
-        let outcome = engine.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
+        let outcome = recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
         guard case .verified(let caseID, _, _, _) = outcome else { return }
         if let request { consumedCapabilities.insert(request.capabilityID) }
         if runState == .parked(caseID) { resume(after: caseID) }

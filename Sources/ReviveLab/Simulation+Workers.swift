@@ -29,19 +29,29 @@ extension Simulation {
             t.worker = name
             t.notes.append(.init("silent-for", self.scenario.runtime.heartbeatTimeout.description))
         }
-        engine.workerLost(WorkerID(name))
+        let lostCases = recovery.workerLost(WorkerID(name), at: now)
+        if case .parked(let caseID) = runState, lostCases.contains(caseID) {
+            // The recovery context died with the worker: the runtime retries the step elsewhere, from scratch.
+            moveRun(from: name, reason: "worker-lost")
+            return
+        }
         guard case .running(let id) = runState, let attempt = attempts[id], attempt.worker == name else { return }
+        moveRun(from: name, reason: "worker-lost")
+    }
+
+    /// Gives up on the lost worker's part of the run and continues from the last checkpoint on a live worker.
+    private func moveRun(from name: String, reason: String) {
         // The runtime gives up on the lost worker's attempt and continues from the last checkpoint.
         let stepIndex = checkpointIndex + 1
         guard let next = liveWorker() else {
             runState = .waitingForWorker(stepIndex: stepIndex)
-            announceWaiting(reason: "worker-lost")
+            announceWaiting(reason: reason)
             return
         }
         record("run.rescheduled", actor: "runtime") { t in
             t.worker = next
             t.checkpoint = self.checkpointID
-            t.reason = "worker-lost"
+            t.reason = reason
             t.notes.append(.init("from", name))
             if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id }
         }

@@ -1,7 +1,17 @@
 import Revive
 
+/// Who handles credential failures in a play.
+public enum RecoveryMode: String, Sendable {
+    /// The real Revive engine.
+    case revive
+    /// A naive integration, for contrast: blind retries, anyone may reconnect, nothing fenced,
+    /// no reconciliation, recovery context in the worker's memory.
+    case withoutRevive = "without-revive"
+}
+
 /// One play of one scenario: the virtual clock and event queue, the simulated provider and
-/// runtime, and the real recovery engine, stepped on one thread.
+/// runtime, and the recovery integration (the real Revive engine, or the naive baseline),
+/// stepped on one thread.
 ///
 /// Split by job across files: this one holds the state and the main loop; `Simulation+Attempts`
 /// runs step attempts, `Simulation+Workers` heartbeats and worker loss, `Simulation+Scenario`
@@ -15,7 +25,9 @@ final class Simulation {
     let scenario: Scenario
     let timeline = Timeline()
     let provider: SimulatedProvider
-    var engine: RecoveryEngine!
+    var recovery: RecoveryIntegration!
+    /// Whether the real engine or the naive baseline handles credential failures.
+    let mode: RecoveryMode
     var queue = EventQueue<SimEvent>()
     var now = Instant.zero
 
@@ -42,17 +54,23 @@ final class Simulation {
 
     var runID: RunID { RunID(scenario.workflow.run) }
 
-    init(scenario: Scenario) {
+    init(scenario: Scenario, mode: RecoveryMode = .revive) {
         self.scenario = scenario
+        self.mode = mode
         provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline)
         stepAttemptCounts = Array(repeating: 0, count: scenario.workflow.steps.count)
-        engine = RecoveryEngine(configuration: scenario.recovery, ids: SeededIdentifierSource(seed: scenario.seed),
-                                broker: provider, recorder: timeline)
+        switch mode {
+        case .revive:
+            recovery = RecoveryEngine(configuration: scenario.recovery, ids: SeededIdentifierSource(seed: scenario.seed),
+                                      broker: provider, recorder: timeline)
+        case .withoutRevive:
+            recovery = NaiveIntegration(broker: provider, recorder: timeline)
+        }
         for connection in scenario.connections {
-            engine.register(ConnectionRecord(
+            recovery.register(ConnectionRecord(
                 id: ConnectionID(connection.id), provider: connection.provider, broker: connection.broker,
                 ownerAddress: connection.owner, pinnedIdentity: ProviderIdentity(subject: connection.subject, tenant: connection.tenant),
-                scopes: connection.scopes))
+                scopes: connection.scopes), at: .zero)
         }
         for worker in scenario.runtime.workers {
             workers[worker] = WorkerState(name: worker)
@@ -116,7 +134,7 @@ final class Simulation {
         case .heartbeatDeadline(let worker, let epoch): heartbeatDeadline(worker, epoch: epoch)
         case .stallEnds(let worker, let epoch): stallEnds(worker, epoch: epoch)
         case .capabilityExpiry(let id):
-            if let request = engine.capabilityExpired(id, at: now) { deliver(request) }
+            if let request = recovery.capabilityExpired(id, at: now) { deliver(request) }
         case .retryStep: retryStep()
         case .workerAvailable: workerAvailable()
         }
@@ -185,7 +203,7 @@ final class Simulation {
 
     func failRun(reason: String, attempt: Attempt) {
         runState = .failed
-        if let key = attempt.key { engine.recordGivenUp(key: key, context: context(attempt), at: now) }
+        if let key = attempt.key { recovery.recordGivenUp(key: key, context: context(attempt), at: now) }
         record("run.failed", actor: "runtime") { t in
             t.step = self.step(attempt.stepIndex).id
             t.attempt = attempt.number
@@ -221,7 +239,7 @@ final class Simulation {
             announceWaiting(reason: "no-live-worker")
             return
         }
-        let generation = engine.recoveryCase(caseID).map { engine.currentGeneration(of: $0.connection).value }
+        let generation = recovery.recoveryCase(caseID).map { recovery.currentGeneration(of: $0.connection).value }
         let nextStep = checkpointIndex + 1
         record("run.resumed", actor: "runtime") { t in
             t.worker = worker
@@ -230,7 +248,7 @@ final class Simulation {
             t.generation = generation
             if nextStep < self.scenario.workflow.steps.count { t.step = self.step(nextStep).id }
         }
-        engine.closeCase(caseID, resumedOn: WorkerID(worker), at: now)
+        recovery.closeCase(caseID, resumedOn: WorkerID(worker), at: now)
         resetInvocation()
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: worker)

@@ -12,6 +12,10 @@ public struct TextRenderer {
     /// lines to those indices (the footer and its evidence are always complete).
     public func render(_ result: ScenarioResult, showing shown: [Int]? = nil) -> String {
         var out = header(result.scenario)
+        if result.mode == .withoutRevive {
+            out += "   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n"
+            out += "   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n"
+        }
         let vocabulary = Vocabulary(result.scenario.runtime.kind)
         let actorWidth = max(9, result.transitions.map(\.actor.count).max() ?? 0)
         for index in shown ?? Array(result.transitions.indices) {
@@ -91,7 +95,8 @@ public struct TextRenderer {
             }
         }
         if !result.passed {
-            row("reproduce", "revive-lab run \(result.scenario.file) --seed \(result.scenario.seed)")
+            let flag = result.mode == .withoutRevive ? " --without-revive" : ""
+            row("reproduce", "revive-lab run \(result.scenario.file) --seed \(result.scenario.seed)\(flag)")
         }
         return out
     }

@@ -97,8 +97,10 @@ struct InvariantCheckerTests {
             $0.key = "idem-run_7f2-send-briefing-a2"
         }
         let found = InvariantChecker.check(timeline)
-        #expect(found.map(\.invariant) == [.effectOnce, .effectOnce, .effectOnce])
-        #expect(found.map(\.evidence) == [[intended, called], [intended, applied], [intended, committed]])
+        // One breach per step: the first transition that carries the new key shows it.
+        #expect(found.map(\.invariant) == [.effectOnce])
+        #expect(found.map(\.evidence) == [[intended, called]])
+        #expect(applied > called && committed > applied)
     }
 
     // MARK: reconcile-before-retry

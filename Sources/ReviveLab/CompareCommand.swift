@@ -1,0 +1,124 @@
+import Revive
+
+/// `revive-lab compare`: the same scenario with Revive and without it, side by side.
+enum CompareCommand {
+    static let usage = """
+    Usage: revive-lab compare PATH... [--seed N]
+
+    Plays each scenario twice: with Revive, and with a naive integration in its place (blind
+    retries, any reconnect accepted, nothing fenced, no reconciliation, recovery context in the
+    worker's memory). Prints, side by side, each invariant held or broken (with how), the
+    effects per step, the outcome and the time to recover. The Revive run is judged by the
+    scenario's "expect" and the invariants; the baseline by the invariants alone.
+
+    Exit codes: 0 every Revive run passed, 1 a Revive run failed, 2 usage or input error.
+
+    """
+
+    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        var paths: [String] = []
+        var seed: UInt64?
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "-h", "--help":
+                console.out(usage)
+                return .passed
+            case "--seed":
+                index += 1
+                guard index < arguments.count, let value = UInt64(arguments[index]) else {
+                    console.err("revive-lab compare: --seed needs a whole number, like --seed 7\n")
+                    return .usage
+                }
+                seed = value
+            default:
+                if argument.hasPrefix("-") {
+                    console.err("revive-lab compare: unknown option \"\(argument)\"; run `revive-lab compare --help`\n")
+                    return .usage
+                }
+                paths.append(argument)
+            }
+            index += 1
+        }
+        guard !paths.isEmpty else {
+            console.err("revive-lab compare: name at least one scenario file or directory\n")
+            return .usage
+        }
+        let (files, pathProblems) = ScenarioFiles.expand(paths)
+        var inputError = !pathProblems.isEmpty
+        for problem in pathProblems { console.err("error: \(problem)\n") }
+        var reviveFailed = false
+        var first = true
+        for file in files {
+            var scenario: Scenario
+            do { scenario = try ScenarioLoader.load(path: file) } catch {
+                inputError = true
+                for problem in error.problems { console.err("error: \(problem)\n") }
+                continue
+            }
+            if let seed { scenario.seed = seed }
+            let with = ScenarioPlayer.play(scenario, mode: .revive)
+            let without = ScenarioPlayer.play(scenario, mode: .withoutRevive)
+            if !with.passed { reviveFailed = true }
+            console.out((first ? "" : "\n") + report(with: with, without: without))
+            first = false
+        }
+        if inputError { return .usage }
+        return reviveFailed ? .failed : .passed
+    }
+
+    /// The side-by-side report for one scenario.
+    static func report(with: ScenarioResult, without: ScenarioResult) -> String {
+        let scenario = with.scenario
+        var out = "== \(scenario.name)  (\(scenario.file)), seed \(scenario.seed), \(scenario.runtime.kind.rawValue)\n"
+        if !scenario.description.isEmpty { out += "   \(scenario.description)\n" }
+        func row(_ label: String, _ left: String, _ right: String) {
+            out += "   " + label.padding(24) + " " + left.padding(22) + " " + right + "\n"
+        }
+        row("", "with Revive", "without Revive")
+        row("verdict", with.passed ? "PASS" : "FAIL", without.breaches.isEmpty ? "no breach" : "\(Set(without.breaches.map(\.invariant)).count) broken")
+        row("outcome", with.outcome.rawValue, without.outcome.rawValue)
+        for effect in with.effects {
+            let other = without.effects.first(where: { $0.step == effect.step })?.count ?? 0
+            row("effects \(effect.step)", String(effect.count), String(other))
+        }
+        row("time to recover", recovery(with), recovery(without))
+        row("owner asked", String(count("reconnect.requested", in: with)), String(count("reconnect.requested", in: without)))
+        row("calls on a dead grant", String(deadUses(without: with)), String(deadUses(without: without)))
+        for invariant in Invariant.allCases {
+            let left = with.breaches.first(where: { $0.invariant == invariant })
+            let right = without.breaches.first(where: { $0.invariant == invariant })
+            row(invariant.rawValue, left.map { _ in "BROKEN" } ?? "held", right.map { "BROKEN: \($0.message)" } ?? "held")
+        }
+        if without.breaches.isEmpty {
+            out += "   note: the naive baseline broke nothing here; this story does not separate Revive from a naive integration\n"
+        }
+        return out
+    }
+
+    /// From the first failure to the run's completion, or why there was none.
+    static func recovery(_ result: ScenarioResult) -> String {
+        guard let failure = result.transitions.first(where: { $0.name == "failure.classified" }) else { return "no failure" }
+        guard let done = result.transitions.first(where: { $0.name == "run.completed" }) else { return "never (\(result.outcome.rawValue))" }
+        return done.time.since(failure.time).milliseconds == 0 ? "0ms" : humanSpan(done.time.since(failure.time))
+    }
+
+    static func humanSpan(_ span: Span) -> String {
+        var ms = span.milliseconds
+        var parts: [String] = []
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms >= size {
+            parts.append("\(ms / size)\(unit)")
+            ms %= size
+        }
+        if ms > 0 { parts.append("\(ms)ms") }
+        return parts.joined(separator: " ")
+    }
+
+    static func count(_ name: String, in result: ScenarioResult) -> Int { result.transitions.filter { $0.name == name }.count }
+
+    /// Calls made with a generation already classified a dead grant.
+    static func deadUses(without result: ScenarioResult) -> Int {
+        result.breaches.filter { $0.invariant == .noDeadRetry && $0.message.contains("dead grant") }.reduce(0) { $0 + $1.evidence.count - 1 }
+    }
+}

@@ -12,8 +12,11 @@ let package = Package(
         .executable(name: "revive-lab", targets: ["revive-lab"]),
     ],
     targets: [
-        .target(name: "Revive"),
-        .target(name: "ReviveLab", dependencies: ["Revive"]),
+        // Planted engine bugs (Sources/Revive/PlantedBug.swift) exist only in debug builds, for the
+        // explorer's proof tests; a release build cannot contain them.
+        .target(name: "Revive", swiftSettings: [.define("REVIVE_PLANTED_BUGS", .when(configuration: .debug))]),
+        .target(name: "ReviveLab", dependencies: ["Revive"],
+                swiftSettings: [.define("REVIVE_PLANTED_BUGS", .when(configuration: .debug))]),
         .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"]),
         // The provider-error reference rows, one copy shared by the test targets (in no product).
         .target(name: "ReferenceCatalog", dependencies: ["Revive"], path: "Tests/ReferenceCatalog"),

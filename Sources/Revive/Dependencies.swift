@@ -57,6 +57,11 @@ public struct RecoveryConfiguration: Hashable, Sendable {
     /// Where operator alerts go.
     public var operatorAddress: String
 
+    #if REVIVE_PLANTED_BUGS
+    /// Deliberate bugs switched on for the explorer's proof tests (debug builds only).
+    public var plantedBugs: Set<PlantedBug> = []
+    #endif
+
     /// The documented defaults: 1h capabilities, 24 reminders, so an owner has a valid link for 25 hours.
     public init(capabilityLifetime: Span = .hours(1), maxReminders: Int = 24, operatorAddress: String = "operator") {
         self.capabilityLifetime = capabilityLifetime

@@ -33,6 +33,16 @@ public final class RecoveryEngine {
         self.recorder = recorder
     }
 
+    /// Whether a planted bug is switched on (always false in release builds).
+    @inline(__always)
+    func planted(_ name: String) -> Bool {
+        #if REVIVE_PLANTED_BUGS
+        return configuration.plantedBugs.contains { $0.rawValue == name }
+        #else
+        return false
+        #endif
+    }
+
     /// Registers a connection and pins its identity (recorded as `connection.pinned`).
     public func register(_ connection: ConnectionRecord, at time: Instant = .zero) {
         connections[connection.id] = connection
@@ -84,6 +94,7 @@ public final class RecoveryEngine {
         } else if revokedLeases.contains(lease.id) {
             reason = .holderLost
         }
+        if reason != nil && planted("no-fencing") { reason = nil }
         if let reason {
             emit("lease.fenced", at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
@@ -97,7 +108,7 @@ public final class RecoveryEngine {
         }
         if let key, var entry = store.ledgerEntry(key) {
             precondition(!entry.state.isCommitted, "a committed action is never executed again")
-            precondition(entry.state != .unknown, "an unknown action is reconciled before it executes again")
+            precondition(entry.state != .unknown || planted("skip-reconciliation"), "an unknown action is reconciled before it executes again")
             entry.state = .executing
             entry.executingWorker = context.worker
             store.save(entry)
@@ -129,6 +140,10 @@ public final class RecoveryEngine {
             return .execute(key)
         case .committed, .reconciledCommitted:
             return .alreadyCommitted(key)
+        case .unknown where planted("skip-reconciliation"):
+            return .execute(key)
+        case .executing where planted("skip-reconciliation"):
+            return .execute(key)
         case .unknown:
             return .reconcile(key)
         case .executing:
@@ -252,6 +267,8 @@ public final class RecoveryEngine {
             return .retryNow(issueLease(connection: lease.connection, context: context, at: time))
         case .transient, .rateLimited:
             return .retryLater(classification)
+        case .deadGrant where planted("retry-dead-grant"):
+            return .retryLater(classification)
         default:
             return park(classification, signal: signal, lease: lease, key: key, context: context, at: time)
         }
@@ -337,6 +354,7 @@ public final class RecoveryEngine {
             if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joined(separator: "+"))) }
             if failureClass == .stepUp { t.notes.append(.init("recurs", "expected")) }
             if reminder > 0 { t.notes.append(.init("reminder", String(reminder))) }
+            if planted("leak-token") { t.notes.append(.init("link", "https://revive.example/reconnect?c=" + value)) }
         }
         return request
     }
@@ -396,6 +414,21 @@ public final class RecoveryEngine {
             // A configuration or policy problem: no reconnect helps, only an operator's fix.
             return refuse("needs-operator", capability)
         }
+        if planted("consume-before-verify") {
+            capability.consumedAt = time
+            store.save(capability)
+            emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
+                t.connection = grant.connection.rawValue
+                t.caseID = recoveryCase.id.rawValue
+                t.capability = capability.id.rawValue
+                t.subject = grant.identity.subject
+                t.tenant = grant.identity.tenant
+            }
+        }
+        if grant.identity != recoveryCase.pinnedIdentity && planted("rotate-on-mismatch") {
+            rotate(grant.connection, to: store.generation(of: grant.connection).next(), reason: "reconnect", caseID: recoveryCase.id,
+                   identity: grant.identity, run: recoveryCase.run, at: time)
+        }
         guard grant.identity == recoveryCase.pinnedIdentity else {
             broker.discard(grant)
             recoveryCase.refusals += 1
@@ -412,14 +445,16 @@ public final class RecoveryEngine {
             }
             return .rejected(caseID: recoveryCase.id)
         }
-        capability.consumedAt = time
-        store.save(capability)
-        emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
-            t.connection = grant.connection.rawValue
-            t.caseID = recoveryCase.id.rawValue
-            t.capability = capability.id.rawValue
-            t.subject = grant.identity.subject
-            t.tenant = grant.identity.tenant
+        if !planted("consume-before-verify") {
+            capability.consumedAt = time
+            store.save(capability)
+            emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
+                t.connection = grant.connection.rawValue
+                t.caseID = recoveryCase.id.rawValue
+                t.capability = capability.id.rawValue
+                t.subject = grant.identity.subject
+                t.tenant = grant.identity.tenant
+            }
         }
         let rotated = store.generation(of: grant.connection).next()
         broker.install(grant, generation: rotated)
@@ -431,7 +466,9 @@ public final class RecoveryEngine {
         store.save(recoveryCase)
         rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
                run: recoveryCase.run, at: time)
-        return .verified(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint, generation: rotated)
+        let resumeRun = planted("new-run-on-resume") ? RunID(recoveryCase.run.rawValue + "-restarted") : recoveryCase.run
+        let resumeCheckpoint = planted("resume-from-start") ? nil : recoveryCase.checkpoint
+        return .verified(caseID: recoveryCase.id, run: resumeRun, checkpoint: resumeCheckpoint, generation: rotated)
     }
 
     /// Bumps a connection's generation (after a verified reconnect or a refresh): older leases are fenced from now on.

@@ -15,9 +15,6 @@ public struct Breach: Hashable, Sendable {
 /// It never asks the engine: an engine bug that the engine itself believes is fine still shows
 /// up here as a breach.
 public enum InvariantChecker {
-    /// Value shapes that mean a token or secret leaked: provider token formats and the lab's own prefixes.
-    public static let secretMarkers = ["rvlab_", "rvcap_", "eyJ0eX", "ya29.", "xoxe.", "xoxp-", "xoxb-", "ghu_", "ghr_", "gho_", "ghp_", "1//0"]
-
     /// Every breach of the chosen invariants, in invariant order then timeline order.
     public static func check(_ transitions: [Transition], invariants: [Invariant] = Invariant.allCases) -> [Breach] {
         var breaches: [Breach] = []
@@ -274,19 +271,13 @@ public enum InvariantChecker {
         var result: [Breach] = []
         for (i, t) in ts.enumerated() {
             for value in t.allValues {
-                if let marker = secretMarkers.first(where: { value.contains($0) }) ?? salesforceToken(in: value) {
+                if let marker = SecretScanner.firstMarker(in: value) {
                     result.append(Breach(invariant: .tokenCustody, message: "\(t.name) carries a secret-looking value (\(marker)…)", evidence: [i]))
                     break
                 }
             }
         }
         return result
-    }
-
-    /// Salesforce access tokens look like `00D<org>!<secret>`.
-    private static func salesforceToken(in value: String) -> String? {
-        guard let bang = value.firstIndex(of: "!"), value[..<bang].contains("00D"), value.distance(from: bang, to: value.endIndex) > 20 else { return nil }
-        return "00D…!"
     }
 
     static func liveness(_ ts: [Transition]) -> [Breach] {
@@ -296,7 +287,16 @@ public enum InvariantChecker {
         // Cases only an operator can answer: an owner's reconnect does not count for them.
         var operatorCases = Set<String>()
         var finished = false
+        // The runtime's part of liveness is not Revive's: a run that ends waiting for a worker, or
+        // that its retry policy failed, is not held against the recovery.
+        var waitingForWorker = false
         for (i, t) in ts.enumerated() {
+            switch t.name {
+            case "run.waiting", "worker.lost": waitingForWorker = true
+            case "run.resumed", "run.rescheduled", "step.started": waitingForWorker = false
+            case "run.failed": finished = true
+            default: break
+            }
             switch t.name {
             case "case.opened":
                 if let caseID = t.caseID, let connection = t.connection, let subject = t.subject, let tenant = t.tenant {
@@ -321,7 +321,7 @@ public enum InvariantChecker {
                 break
             }
         }
-        guard !cases.isEmpty, cases.keys.allSatisfy({ answered.contains($0) }), !finished else { return [] }
+        guard !cases.isEmpty, cases.keys.allSatisfy({ answered.contains($0) }), !finished, !waitingForWorker else { return [] }
         let evidence = cases.values.map(\.index).sorted()
         return [Breach(invariant: .liveness, message: "every case was answered in time by the pinned owner, but the run did not complete", evidence: evidence)]
     }

@@ -26,15 +26,18 @@ public enum LabCommand {
         public var environment: [String: String]
         /// Reads all of standard input (for `classify -`).
         public var readStandardInput: () -> Data?
+        /// Whether standard error is a terminal (for progress lines).
+        public var errorIsTerminal: Bool
 
         /// Makes a console.
         public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, isTerminal: Bool, environment: [String: String],
-                    readStandardInput: @escaping () -> Data? = { nil }) {
+                    readStandardInput: @escaping () -> Data? = { nil }, errorIsTerminal: Bool = false) {
             self.out = out
             self.err = err
             self.isTerminal = isTerminal
             self.environment = environment
             self.readStandardInput = readStandardInput
+            self.errorIsTerminal = errorIsTerminal
         }
     }
 
@@ -48,6 +51,7 @@ public enum LabCommand {
       revive-lab check FILE.jsonl...
       revive-lab replay FILE.jsonl...
       revive-lab compare PATH... [--seed N]
+      revive-lab explore FILE [--depth 1|2] [--seeds N] [--liveness] [--jobs N] [--out DIR]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
@@ -59,6 +63,7 @@ public enum LabCommand {
       check     run the invariant checker over recorded JSONL timelines
       replay    play a recorded JSONL timeline's scenario again and report where history diverges
       compare   play scenarios with Revive and without it, side by side
+      explore   search the fault space around a scenario; shrink any breach to a replayable file
       classify  classify one real provider failure: class, rule, confidence and recovery action
 
     Exit codes:
@@ -87,6 +92,8 @@ public enum LabCommand {
             return ValidateCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "schema":
             return ValidateCommand.schema(Array(arguments.dropFirst()), console: console).rawValue
+        case "explore":
+            return ExploreCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "compare":
             return CompareCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "replay":

@@ -30,11 +30,14 @@ public struct ScenarioResult: Sendable {
 /// Plays scenarios and judges them.
 public enum ScenarioPlayer {
     /// Plays one scenario, checks its invariants and expectations, and returns the result.
+    /// With `healing`, the right owner answers every request, an operator fixes every alert and
+    /// every lost worker returns (the explorer's liveness mode).
     ///
     /// Without Revive the scenario's `expect` (written for the Revive run) is not checked; every
     /// invariant is, and the breaches are the point.
-    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive) -> ScenarioResult {
+    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false) -> ScenarioResult {
         let simulation = Simulation(scenario: scenario, mode: mode)
+        simulation.healing = healing
         let transitions = simulation.play().transitions
         let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
         let breaches = InvariantChecker.check(transitions, invariants: invariants)

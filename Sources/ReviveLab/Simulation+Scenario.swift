@@ -59,14 +59,7 @@ extension Simulation {
             }
             reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: spent, reuse: true)
         case .operatorFix(let connection):
-            let alert = inbox[connection]?.last(where: { $0.responder == .operator })
-            record("operator.fixed", actor: "operator") { t in
-                t.connection = connection
-                t.capability = alert?.capabilityID.rawValue
-            }
-            provider.clearConfiguredErrors(connection)
-            let outcome = recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
-            if case .resolved(let caseID, _, _) = outcome, runState == .parked(caseID) { resume(after: caseID) }
+            fireOperatorFix(connection)
         case .startWorker(let name):
             startWorker(name)
         case .reviveWorker(let name):
@@ -81,8 +74,23 @@ extension Simulation {
         }
     }
 
+    /// An operator fixed the configuration or policy and confirms with the latest alert's capability.
+    func fireOperatorFix(_ connection: String) {
+        let alert = inbox[connection]?.last(where: { $0.responder == .operator })
+        record("operator.fixed", actor: "operator") { t in
+            t.connection = connection
+            t.capability = alert?.capabilityID.rawValue
+        }
+        provider.clearConfiguredErrors(connection)
+        let outcome = recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
+        if case .resolved(let caseID, let run, let checkpoint) = outcome, runState == .parked(caseID) {
+            resumePoint = (run, checkpoint)
+            resume(after: caseID)
+        }
+    }
+
     /// Someone completes the provider's authorization flow and presents a capability (or none).
-    private func reconnect(_ connection: String, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
+    func reconnect(_ connection: String, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
         record("reconnect.presented", actor: "owner") { t in
             t.connection = connection
             t.capability = request?.capabilityID.rawValue
@@ -92,8 +100,41 @@ extension Simulation {
         }
         let grant = provider.authorize(connection: connection, identity: identity)
         let outcome = recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
-        guard case .verified(let caseID, _, _, _) = outcome else { return }
+        guard case .verified(let caseID, let run, let checkpoint, _) = outcome else { return }
         if let request { consumedCapabilities.insert(request.capabilityID) }
-        if runState == .parked(caseID) { resume(after: caseID) }
+        if runState == .parked(caseID) {
+            resumePoint = (run, checkpoint)
+            resume(after: caseID)
+        }
+    }
+
+    // MARK: Healing (liveness mode)
+
+    func scheduleHealing(after transition: Transition) {
+        let delays = Simulation.healDelays
+        switch transition.name {
+        case "reconnect.requested":
+            if let connection = transition.connection { queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
+        case "operator.alerted":
+            if let connection = transition.connection { queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
+        case "worker.lost":
+            if let worker = transition.worker { queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
+        default:
+            break
+        }
+    }
+
+    func heal(_ action: HealAction) {
+        switch action {
+        case .reconnect(let connection):
+            // Only while that connection's case still waits: an answered request needs no second answer.
+            guard case .parked = runState, let pinned = scenario.connections.first(where: { $0.id == connection }) else { return }
+            reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: inbox[connection]?.last, reuse: false)
+        case .operatorFix(let connection):
+            guard case .parked = runState else { return }
+            fireOperatorFix(connection)
+        case .revive(let worker):
+            if workers[worker]?.frozen == true { thaw(worker) }
+        }
     }
 }

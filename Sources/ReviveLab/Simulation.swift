@@ -51,8 +51,16 @@ final class Simulation {
     var limitReached: String?
     /// Whether the horizon cut the play short with events still queued.
     var stoppedAtHorizon = false
+    /// Liveness mode: owners answer, operators fix, lost workers return.
+    var healing = false
+    /// How long healing takes: an owner reconnects 10 minutes after a request, an operator fixes
+    /// in 30 minutes, a lost worker returns 5 minutes after it was declared lost.
+    static let healDelays = (owner: Span.minutes(10), operator: Span.minutes(30), worker: Span.minutes(5))
 
-    var runID: RunID { RunID(scenario.workflow.run) }
+    /// The run the runtime is executing: the scenario's, unless an engine asked for another.
+    lazy var runID = RunID(scenario.workflow.run)
+    /// Where the engine said to resume from, once a reconnect is verified: (run, checkpoint).
+    var resumePoint: (run: RunID, checkpoint: String?)?
 
     init(scenario: Scenario, mode: RecoveryMode = .revive) {
         self.scenario = scenario
@@ -137,11 +145,13 @@ final class Simulation {
             if let request = recovery.capabilityExpired(id, at: now) { deliver(request) }
         case .retryStep: retryStep()
         case .workerAvailable: workerAvailable()
+        case .heal(let action): heal(action)
         }
     }
 
-    /// Fires `on` events at the first occurrence of their transition.
+    /// Fires `on` events at the first occurrence of their transition (and schedules healing).
     private func observe(_ transition: Transition) {
+        if healing { scheduleHealing(after: transition) }
         guard let waiting = pendingOnEvents.removeValue(forKey: transition.name) else { return }
         for index in waiting {
             if case .on(_, let after) = scenario.events[index].trigger {
@@ -232,7 +242,9 @@ final class Simulation {
         }
     }
 
-    /// Resumes the parked run from its checkpoint on a live worker, or waits for one.
+    /// Resumes the parked run on a live worker, or waits for one. The run and checkpoint are the
+    /// engine's word (`resumePoint`); the runtime obeys it, so an engine that names another run or
+    /// no checkpoint shows up on the timeline as a restarted run.
     func resume(after caseID: CaseID) {
         guard let worker = liveWorker() else {
             runState = .resumable(caseID)
@@ -240,6 +252,22 @@ final class Simulation {
             return
         }
         let generation = recovery.recoveryCase(caseID).map { recovery.currentGeneration(of: $0.connection).value }
+        let point = resumePoint ?? (runID, checkpointID)
+        resumePoint = nil
+        if point.run != runID {
+            runID = point.run
+            checkpointIndex = -1
+            checkpointID = nil
+            record("run.started", actor: "runtime") { t in
+                t.worker = worker
+                t.reason = "engine-named-another-run"
+            }
+        } else if point.checkpoint != checkpointID {
+            checkpointIndex = point.checkpoint.flatMap { id in
+                scenario.workflow.steps.indices.first(where: { checkpointName(after: $0) == id })
+            } ?? -1
+            checkpointID = point.checkpoint
+        }
         let nextStep = checkpointIndex + 1
         record("run.resumed", actor: "runtime") { t in
             t.worker = worker

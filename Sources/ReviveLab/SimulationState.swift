@@ -11,6 +11,15 @@ enum SimEvent {
     case capabilityExpiry(CapabilityID)
     case retryStep
     case workerAvailable
+    /// The explorer's healing: the right person answers, or the lost worker returns.
+    case heal(HealAction)
+}
+
+/// What healing does (liveness mode).
+enum HealAction {
+    case reconnect(connection: String)
+    case operatorFix(connection: String)
+    case revive(worker: String)
 }
 
 /// The phases of one step attempt, in order; fault points sit between them.

@@ -7,5 +7,6 @@ let console = LabCommand.Console(
     err: { FileHandle.standardError.write(Data($0.utf8)) },
     isTerminal: isatty(STDOUT_FILENO) == 1,
     environment: ProcessInfo.processInfo.environment,
-    readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() })
+    readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() },
+    errorIsTerminal: isatty(STDERR_FILENO) == 1)
 exit(LabCommand.main(arguments: Array(CommandLine.arguments.dropFirst()), console: console))

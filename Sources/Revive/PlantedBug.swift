@@ -1,0 +1,25 @@
+#if REVIVE_PLANTED_BUGS
+/// Deliberate engine bugs that prove the fault explorer catches real mistakes.
+///
+/// Compiled only when `REVIVE_PLANTED_BUGS` is defined, which Package.swift does for debug
+/// builds (the ones `swift test` uses) and never for release builds: the shipped binary cannot
+/// contain them. Each is off unless a test switches it on through `RecoveryConfiguration`.
+public enum PlantedBug: String, CaseIterable, Sendable {
+    /// Re-execute an action whose outcome is unknown without reconciling it first.
+    case skipReconciliation = "skip-reconciliation"
+    /// Let every lease through, whatever its generation or holder.
+    case noFencing = "no-fencing"
+    /// Consume the capability (and record it verified) before checking the identity.
+    case consumeBeforeVerify = "consume-before-verify"
+    /// Tell the runtime to start a new run instead of resuming the parked one.
+    case newRunOnResume = "new-run-on-resume"
+    /// Resume from the start of the workflow instead of the checkpoint.
+    case resumeFromStart = "resume-from-start"
+    /// Treat a dead grant as transient and retry it.
+    case retryDeadGrant = "retry-dead-grant"
+    /// Rotate the lease generation even when a reconnect's identity does not match.
+    case rotateOnMismatch = "rotate-on-mismatch"
+    /// Put the capability's secret value into the timeline.
+    case leakToken = "leak-token"
+}
+#endif

@@ -1,0 +1,96 @@
+import Revive
+
+/// Faults and events the explorer adds to a base scenario: one schedule to play.
+public struct FaultPlan: Sendable, Hashable {
+    /// One added fault or event.
+    public enum Item: Sendable, Hashable {
+        /// A fault at a step point (`stallFor` for stalls, `signal` for provider errors).
+        case fault(kind: FaultKind, step: String, point: StepPoint, attempt: Int, signalIndex: Int?, stallFor: Span?)
+        /// Someone other than the owner reconnects when the first request goes out.
+        case wrongReconnect(connection: String, subject: String, tenant: String, after: Span)
+    }
+
+    /// The items, in the order they were chosen.
+    public var items: [Item]
+
+    /// Makes a plan.
+    public init(_ items: [Item]) { self.items = items }
+
+    /// Signals the explorer draws provider errors from, one per class worth exercising.
+    public static let signals: [(label: String, signal: ProviderSignal)] = [
+        ("transient-503", ProviderSignal(status: 503, error: "temporarily_unavailable")),
+        ("rate-limited-429", ProviderSignal(status: 429, error: "rate_limited", retryAfter: .seconds(30))),
+        ("dead-grant", ProviderSignal(status: 400, error: "invalid_grant", description: "Token has been expired or revoked.")),
+        ("refreshable-401", ProviderSignal(status: 401, error: "invalid_token")),
+        ("step-up", ProviderSignal(status: 400, error: "invalid_grant", description: "AADSTS50076: multi-factor authentication required")),
+        ("consent", ProviderSignal(status: 400, error: "consent_required", description: "AADSTS65001: consent required")),
+        ("insufficient-scope", ProviderSignal(status: 403, error: "insufficient_scope")),
+        ("config-error", ProviderSignal(status: 401, error: "invalid_client")),
+        ("policy-blocked", ProviderSignal(status: 400, error: "invalid_grant", description: "AADSTS53003: blocked by Conditional Access")),
+        ("not-connected", ProviderSignal(status: 401, error: "federated_connection_refresh_token_not_found")),
+        ("account-blocked", ProviderSignal(status: 400, error: "invalid_grant", description: "inactive user")),
+    ]
+
+    /// The base scenario with this plan's faults and events added; its `expect` is dropped
+    /// (the added faults change the story) and every invariant is checked.
+    public func apply(to base: Scenario) -> Scenario {
+        var scenario = base
+        scenario.expect = Expectations()
+        for item in items {
+            switch item {
+            case let .fault(kind, step, point, attempt, signalIndex, stallFor):
+                scenario.faults.append(FaultSpec(at: .step(id: step, point: point, attempt: attempt), kind: kind,
+                                                 connection: nil, worker: nil,
+                                                 signal: signalIndex.map { FaultPlan.signals[$0].signal }, count: 1, stallFor: stallFor))
+            case let .wrongReconnect(connection, subject, tenant, after):
+                scenario.events.append(EventSpec(trigger: .on(transition: "reconnect.requested", after: after),
+                                                 action: .reconnect(connection: connection, subject: subject, tenant: tenant)))
+            }
+        }
+        return scenario
+    }
+
+    /// The plan as scenario JSON: `faults` and `events` entries in the format's own words.
+    public func jsonItems() -> (faults: [JSONValue], events: [JSONValue]) {
+        var faults: [JSONValue] = []
+        var events: [JSONValue] = []
+        for item in items {
+            switch item {
+            case let .fault(kind, step, point, attempt, signalIndex, stallFor):
+                var members: [(key: String, value: JSONValue)] = [
+                    ("at", .object([("step", .string(step)), ("point", .string(point.rawValue)), ("attempt", .integer(Int64(attempt)))])),
+                    ("fault", .string(kind.rawValue)),
+                ]
+                if let index = signalIndex {
+                    let signal = FaultPlan.signals[index].signal
+                    var fields: [(key: String, value: JSONValue)] = [("status", .integer(Int64(signal.status)))]
+                    if let error = signal.error { fields.append(("error", .string(error))) }
+                    if let description = signal.description { fields.append(("description", .string(description))) }
+                    if let after = signal.retryAfter { fields.append(("retryAfter", .string(after.description))) }
+                    members.append(("signal", .object(fields)))
+                }
+                if let stallFor { members.append(("for", .string(stallFor.description))) }
+                faults.append(.object(members))
+            case let .wrongReconnect(connection, subject, tenant, after):
+                events.append(.object([("on", .string("reconnect.requested")), ("after", .string(after.description)), ("do", .string("reconnect")),
+                                       ("connection", .string(connection)), ("subject", .string(subject)), ("tenant", .string(tenant))]))
+            }
+        }
+        return (faults, events)
+    }
+
+    /// One line per item, for reports.
+    public var summary: String {
+        items.map { item -> String in
+            switch item {
+            case let .fault(kind, step, point, attempt, signalIndex, stallFor):
+                var text = "\(kind.rawValue) at \(step) \(point.rawValue) attempt \(attempt)"
+                if let index = signalIndex { text += " (\(FaultPlan.signals[index].label))" }
+                if let stallFor { text += " for \(stallFor)" }
+                return text
+            case let .wrongReconnect(connection, subject, tenant, after):
+                return "reconnect to \(connection) as \(subject)@\(tenant) \(after) after the first request"
+            }
+        }.joined(separator: "; ")
+    }
+}

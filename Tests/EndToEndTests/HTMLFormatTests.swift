@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import Revive
+
+/// `run --format html --output DIR`: one self-contained page per scenario.
+struct HTMLFormatTests {
+    /// Every shipped scenario written as HTML and JSONL into `fixtures`: name → (page, records).
+    static func pages(_ fixtures: Fixtures, sourceLocation: SourceLocation = #_sourceLocation) throws -> [(name: String, page: String, records: [JSONValue])] {
+        let html = fixtures.directory.appendingPathComponent("html")
+        let jsonl = fixtures.directory.appendingPathComponent("jsonl")
+        let first = try Lab.run(["run", "scenarios", "--format", "html", "--output", html.path])
+        let second = try Lab.run(["run", "scenarios", "--format", "jsonl", "--output", jsonl.path])
+        try #require(first.status == 0 && second.status == 0, "\(first.summary)\n\(second.summary)", sourceLocation: sourceLocation)
+        return try Lab.shippedScenarioNames().map { name in
+            (name, try String(contentsOf: html.appendingPathComponent("\(name).html"), encoding: .utf8),
+             try Formats.jsonl(try String(contentsOf: jsonl.appendingPathComponent("\(name).jsonl"), encoding: .utf8)))
+        }
+    }
+
+    /// The values of every `src` and `href` attribute in a page (quoted or not).
+    static func linkAttributes(_ page: String) -> [String] {
+        var values: [String] = []
+        let lower = page.lowercased()
+        for attribute in ["src", "href"] {
+            var rest = Substring(lower)
+            while let range = rest.range(of: attribute) {
+                rest = rest[range.upperBound...]
+                let afterName = rest.drop(while: { $0 == " " })
+                guard afterName.first == "=" else { continue }
+                let value = afterName.dropFirst().drop(while: { $0 == " " })
+                if let quote = value.first, quote == "\"" || quote == "'" {
+                    values.append(String(value.dropFirst().prefix(while: { $0 != quote })))
+                } else {
+                    values.append(String(value.prefix(while: { $0 != " " && $0 != ">" })))
+                }
+            }
+        }
+        return values
+    }
+
+    @Test func everyPageIsSelfContained() throws {
+        let fixtures = try Fixtures()
+        for (name, page, _) in try HTMLFormatTests.pages(fixtures) {
+            let lower = page.lowercased()
+            for value in HTMLFormatTests.linkAttributes(page) {
+                #expect(!value.hasPrefix("http://") && !value.hasPrefix("https://") && !value.hasPrefix("//"),
+                        "\(name).html links to \(value)")
+            }
+            #expect(!lower.contains("<script src"), "\(name).html loads no script")
+            #expect(!lower.contains("<link"), "\(name).html links no stylesheet")
+            #expect(!lower.contains("@import"), "\(name).html imports no stylesheet")
+            #expect(!lower.contains("url(http"), "\(name).html loads nothing from the network in CSS")
+        }
+    }
+
+    @Test func everyPageShowsTheScenarioNameTheVerdictAndEveryInvariant() throws {
+        let fixtures = try Fixtures()
+        for (name, page, records) in try HTMLFormatTests.pages(fixtures) {
+            #expect(page.contains("<title>\(name) · revive-lab</title>"), "\(name).html title")
+            #expect(page.contains("<h1>\(name) <span class=\"verdict pass\">PASS</span></h1>"), "\(name).html verdict")
+            let checked = records.last?["invariantsChecked"].flatMap { value -> [String]? in
+                guard case .array(let items) = value else { return nil }
+                return items.compactMap(\.stringValue)
+            } ?? []
+            #expect(!checked.isEmpty, "\(name): the footer lists the invariants checked")
+            for invariant in checked {
+                #expect(page.contains("<tr><td>\(invariant)</td>"), "\(name).html has a row for \(invariant)")
+            }
+            #expect(!page.contains("BROKEN"), "\(name).html: a passing scenario breaks nothing")
+        }
+    }
+
+    @Test func everyPageHasASwimLaneHeaderWithEachParty() throws {
+        let fixtures = try Fixtures()
+        for (name, page, records) in try HTMLFormatTests.pages(fixtures) {
+            let workers: [String] = {
+                guard case .array(let items)? = records.first?["workers"] else { return [] }
+                return items.compactMap(\.stringValue)
+            }()
+            let lanes = ["provider", "revive", "runtime"] + workers
+            let header = "<table class=\"lanes\"><tr><th>time</th>" + lanes.map { "<th>\($0)</th>" }.joined()
+            #expect(page.contains(header), "\(name).html swim-lane header starts with \(lanes)")
+            let headerLine = page.split(separator: "\n").first(where: { $0.hasPrefix("<table class=\"lanes\">") }).map(String.init) ?? ""
+            for actor in Set(Formats.transitions(records).compactMap { $0["actor"]?.stringValue }) {
+                #expect(headerLine.contains("<th>\(actor)</th>"), "\(name).html has a lane for \(actor)")
+            }
+            let rows = page.components(separatedBy: "<tr><td class=\"time\">").count - 1
+            #expect(rows == Formats.transitions(records).count, "\(name).html has one timeline row per transition")
+        }
+    }
+
+    @Test func theStoryIsEscapedNotInterpretedAsMarkup() throws {
+        let fixtures = try Fixtures()
+        let text = try Formats.scenarioText("revoked-grant").replacingOnce(
+            "\"description\": \"The mailbox grant is revoked before the send;",
+            with: "\"description\": \"<script>alert(1)</script> & <img src=https://evil.example/x.png> The mailbox grant is revoked before the send;")
+        let path = try fixtures.write("revoked-grant.json", text)
+        let out = fixtures.directory.appendingPathComponent("out")
+        let result = try Lab.run(["run", path, "--format", "html", "--output", out.path])
+        #expect(result.status == 0, "\(result.summary)")
+        let page = try String(contentsOf: out.appendingPathComponent("revoked-grant.html"), encoding: .utf8)
+        #expect(!page.contains("<script>"))
+        #expect(!page.contains("<img"))
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=https://evil.example/x.png&gt;"))
+    }
+
+    @Test func aFailingScenarioPageSaysFailAndWhatBroke() throws {
+        let fixtures = try Fixtures()
+        let failing = try JUnitFormatTests.failingCopy(in: fixtures)
+        let out = fixtures.directory.appendingPathComponent("out")
+        let result = try Lab.run(["run", failing, "--format", "html", "--output", out.path])
+        #expect(result.status == 1, "\(result.summary)")
+        let page = try String(contentsOf: out.appendingPathComponent("revoked-grant.html"), encoding: .utf8)
+        #expect(page.contains("<span class=\"verdict fail\">FAIL</span>"))
+        #expect(page.contains("<li>expect.effects.send-briefing: expected 2, got 1</li>"))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import Revive
+
+/// `revive-lab replay`: play a recorded scenario again and report where history diverges.
+struct ReplayCommandTests {
+    @Test func aFreshRecordingReplaysIdentically() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures)
+        let result = try Lab.run(["replay", recording.path])
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout == "\(recording.path): replayed 33 transitions identically\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func everyShippedScenarioReplaysIdentically() throws {
+        let fixtures = try Fixtures()
+        let names = try Lab.shippedScenarioNames()
+        let directory = fixtures.directory.appendingPathComponent("jsonl")
+        let run = try Lab.run(["run", "scenarios", "--format", "jsonl", "--output", directory.path])
+        #expect(run.status == 0, "\(run.summary)")
+        let paths = names.map { directory.appendingPathComponent("\($0).jsonl").path }
+        let result = try Lab.run(["replay"] + paths)
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdoutLines.count == names.count)
+        for (line, path) in zip(result.stdoutLines, paths) {
+            #expect(line.hasPrefix("\(path): replayed ") && line.hasSuffix(" transitions identically"), "\(line)")
+        }
+    }
+
+    @Test func aRecordingMadeWithAnotherSeedReplaysWithThatSeed() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("worker-loss", in: fixtures, extra: ["--seed", "99"])
+        let result = try Lab.run(["replay", recording.path])
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout.hasSuffix(" transitions identically\n"), "\(result.summary)")
+    }
+
+    @Test func anEditedTransitionIsReportedAtItsSeqAndLine() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures)
+        let line = try #require(Formats.lineNumbers(of: "failure.classified", in: recording.lines).first)
+        var lines = recording.lines
+        let original = lines[line - 1]
+        let seq = try #require(try JSONValue.parse(original)["seq"]?.integerValue)
+        lines[line - 1] = try original.replacingOnce("\"class\":\"dead_grant\"", with: "\"class\":\"transient\"")
+        let path = try fixtures.write("edited.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try Lab.run(["replay", path])
+        #expect(result.status == 1, "\(result.summary)")
+        #expect(result.stdoutLines.count == 3, "\(result.summary)")
+        #expect(result.stdoutLines.first == "\(path): diverges at transition \(seq) (line \(line))")
+        #expect(result.stdoutLines.dropFirst().first == "   recorded  \(lines[line - 1])")
+        #expect(result.stdoutLines.last == "   replayed  \(original)")
+    }
+
+    @Test func aRecordThatStopsEarlyDivergesWhereItEnded() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures)
+        // Drop the last two transitions and the footer.
+        let lines = Array(recording.lines.dropLast(3))
+        let path = try fixtures.write("short.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try Lab.run(["replay", path])
+        #expect(result.status == 1, "\(result.summary)")
+        #expect(result.stdoutLines.first == "\(path): diverges at transition 31 (line \(lines.count + 1))")
+        #expect(result.stdoutLines.dropFirst().first == "   recorded  (the record ended)")
+        #expect(result.stdoutLines.last == "   replayed  \(recording.lines[lines.count])")
+    }
+
+    @Test func aRecordingWithoutAHeaderExitsTwo() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures)
+        let path = try fixtures.write("headless.jsonl", recording.lines.dropFirst().joined(separator: "\n") + "\n")
+        let result = try Lab.run(["replay", path])
+        #expect(result.status == 2, "\(result.summary)")
+        #expect(!result.showsCrash)
+        #expect(result.stdout.isEmpty, "\(result.summary)")
+        #expect(result.stderr == "error: \(path): no header record with the scenario's source and seed; record it with `revive-lab run --format jsonl`\n")
+    }
+
+    @Test func anOnlyFilteredRecordingStillReplaysAlignedBySeq() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures, extra: ["--only", "lease.*"])
+        #expect(recording.lines.count == 6, "header, four lease transitions, footer")
+        let result = try Lab.run(["replay", recording.path])
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout == "\(recording.path): replayed 4 transitions identically\n")
+    }
+
+    @Test func anEditInAnOnlyFilteredRecordingIsReportedAtItsOriginalSeq() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures, extra: ["--only", "lease.*"])
+        let line = try #require(Formats.lineNumbers(of: "lease.rotated", in: recording.lines).first)
+        var lines = recording.lines
+        let seq = try #require(try JSONValue.parse(lines[line - 1])["seq"]?.integerValue)
+        #expect(seq != Int64(line - 2), "filtering leaves gaps: line \(line) holds seq \(seq)")
+        lines[line - 1] = try lines[line - 1].replacingOnce("\"reason\":\"reconnect\"", with: "\"reason\":\"refresh\"")
+        let path = try fixtures.write("edited.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try Lab.run(["replay", path])
+        #expect(result.status == 1, "\(result.summary)")
+        #expect(result.stdoutLines.first == "\(path): diverges at transition \(seq) (line \(line))")
+    }
+
+    @Test func aRecordingOfSeveralScenariosReplaysEachScenario() throws {
+        let fixtures = try Fixtures()
+        let run = try Lab.run(["run", "scenarios/revoked-grant.json", "scenarios/worker-loss.json", "--format", "jsonl"])
+        #expect(run.status == 0, "\(run.summary)")
+        let path = try fixtures.write("both.jsonl", run.stdout)
+        let result = try Lab.run(["replay", path])
+        // Like `check`, `replay` reads a multi-scenario stream as one timeline: it replays only the
+        // last header's scenario against the transitions of both and reports a divergence.
+        withKnownIssue("replay merges the scenarios of a multi-scenario JSONL stream into one timeline") {
+            #expect(result.status == 0, "\(result.summary)")
+            #expect(!result.stdout.contains("diverges"), "\(result.summary)")
+        }
+    }
+
+    @Test func aRecordingOfTheNaiveBaselineReplaysAsTheBaseline() throws {
+        let fixtures = try Fixtures()
+        let recording = try Lab.run(["run", "scenarios/timeout-after-mutation.json", "--without-revive", "--format", "jsonl"])
+        #expect(recording.status == 1, "the baseline breaks effect-once: \(recording.summary)")
+        let path = try fixtures.write("naive.jsonl", recording.stdout)
+        let result = try Lab.run(["replay", path])
+        // The header does not say the play was --without-revive, so replay plays it with Revive
+        // and reports a divergence at the first transition.
+        withKnownIssue("the JSONL header does not record --without-revive, so replay plays the baseline with Revive") {
+            #expect(result.status == 0, "\(result.summary)")
+            #expect(result.stdout.hasSuffix(" transitions identically\n"), "\(result.summary)")
+        }
+    }
+}

@@ -40,35 +40,38 @@ enum CheckCommand {
         var inputError = false
         var breached = false
         for file in files {
-            let recorded: RecordedTimeline
+            let timelines: [RecordedTimeline]
             do {
-                recorded = try RecordedTimeline.read(path: file)
+                timelines = try RecordedTimeline.readAll(path: file)
             } catch {
                 inputError = true
                 for problem in error.problems { console.err("error: \(problem)\n") }
                 continue
             }
-            let breaches = InvariantChecker.check(recorded.transitions)
-            let vocabulary = recorded.runtime.map(Vocabulary.init) ?? .neutral
-            let renderer = TextRenderer(color: false)
-            let checked = Invariant.allCases.count
-            if breaches.isEmpty {
-                console.out("\(file): \(recorded.transitions.count) transitions, \(checked) of \(checked) invariants held\n")
-            } else {
+            for recorded in timelines where !report(recorded, label: recorded.label(in: file, of: timelines.count), console: console) {
                 breached = true
-                let held = checked - Set(breaches.map(\.invariant)).count
-                console.out("\(file): \(recorded.transitions.count) transitions, \(held) of \(checked) invariants held\n")
-                for breach in breaches {
-                    console.out("   breach      \(breach.invariant.rawValue): \(breach.message)\n")
-                    for index in breach.evidence where index < recorded.transitions.count {
-                        console.out("               line \(recorded.lineNumbers[index]): "
-                                    + renderer.line(recorded.transitions[index], vocabulary: vocabulary, actorWidth: 9) + "\n")
-                    }
-                }
             }
         }
         if inputError { return .usage }
         return breached ? .failed : .passed
+    }
+
+    /// Checks one timeline and prints the verdict; true when every invariant held.
+    static func report(_ recorded: RecordedTimeline, label: String, console: LabCommand.Console) -> Bool {
+        let breaches = InvariantChecker.check(recorded.transitions)
+        let vocabulary = recorded.runtime.map(Vocabulary.init) ?? .neutral
+        let renderer = TextRenderer(color: false)
+        let checked = Invariant.allCases.count
+        let held = checked - Set(breaches.map(\.invariant)).count
+        console.out("\(label): \(recorded.transitions.count) transitions, \(held) of \(checked) invariants held\n")
+        for breach in breaches {
+            console.out("   breach      \(breach.invariant.rawValue): \(breach.message)\n")
+            for index in breach.evidence where index < recorded.transitions.count {
+                console.out("               line \(recorded.lineNumbers[index]): "
+                            + renderer.line(recorded.transitions[index], vocabulary: vocabulary, actorWidth: 9) + "\n")
+            }
+        }
+        return breaches.isEmpty
     }
 }
 
@@ -82,39 +85,52 @@ struct RecordedTimeline {
 
     var runtime: RuntimeKind? { header?["runtime"]?.stringValue.flatMap(RuntimeKind.init) }
 
-    static func read(path: String) throws(InputError) -> RecordedTimeline {
+    /// How to name this timeline in a report: the file, plus the scenario when the file holds several.
+    func label(in file: String, of count: Int) -> String {
+        guard count > 1 else { return file }
+        return "\(file) [\(header?["scenario"]?.stringValue ?? "timeline")]"
+    }
+
+    /// The timelines in a JSONL file: a new one starts at every header record (a `run --format
+    /// jsonl` stream of several scenarios holds one block per scenario).
+    static func readAll(path: String) throws(InputError) -> [RecordedTimeline] {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, "cannot read the file; check the path and its permissions")
         }
-        var timeline = RecordedTimeline()
+        var timelines: [RecordedTimeline] = []
+        var current = RecordedTimeline()
         var problems: [InputProblem] = []
         for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
-            let where_ = "line \(offset + 1)"
+            let lineLabel = "line \(offset + 1)"
             let value: JSONValue
             do { value = try JSONValue.parse(trimmed) } catch {
-                problems.append(InputProblem(file: path, path: where_, message: "not valid JSON at \(error.description)"))
+                problems.append(InputProblem(file: path, path: lineLabel, message: "not valid JSON at column \(error.column): \(error.message)"))
                 continue
             }
             switch value["record"]?.stringValue {
-            case "header": timeline.header = value
+            case "header":
+                if current.header != nil || !current.transitions.isEmpty { timelines.append(current) }
+                current = RecordedTimeline()
+                current.header = value
             case "footer": continue
             case nil, "transition":
                 switch TimelineJSON.transition(from: value) {
                 case .success(let transition):
-                    timeline.transitions.append(transition)
-                    timeline.lineNumbers.append(offset + 1)
-                    timeline.sequences.append(value["seq"]?.integerValue.map { Int($0) })
+                    current.transitions.append(transition)
+                    current.lineNumbers.append(offset + 1)
+                    current.sequences.append(value["seq"]?.integerValue.map { Int($0) })
                 case .failure(let error):
-                    problems.append(InputProblem(file: path, path: where_, message: error.message))
+                    problems.append(InputProblem(file: path, path: lineLabel, message: error.message))
                 }
             case let other?:
-                problems.append(InputProblem(file: path, path: where_, message: "unknown record \"\(other)\"; use header, transition or footer"))
+                problems.append(InputProblem(file: path, path: lineLabel, message: "unknown record \"\(other)\"; use header, transition or footer"))
             }
         }
+        if current.header != nil || !current.transitions.isEmpty { timelines.append(current) }
         if !problems.isEmpty { throw InputError(problems) }
-        if timeline.transitions.isEmpty { throw InputError(file: path, "no transitions in the file; is it a JSONL timeline?") }
-        return timeline
+        if timelines.allSatisfy({ $0.transitions.isEmpty }) { throw InputError(file: path, "no transitions in the file; is it a JSONL timeline?") }
+        return timelines.filter { !$0.transitions.isEmpty }
     }
 }

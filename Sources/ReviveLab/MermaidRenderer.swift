@@ -16,6 +16,10 @@ public enum MermaidRenderer {
             }
         }
         if !parties.contains("owner") { parties.append("owner") }
+        // An operator who is only ever alerted never acts, but is drawn to: declare it too.
+        if !parties.contains("operator"), indices.contains(where: { result.transitions[$0].name.hasPrefix("operator.") }) {
+            parties.append("operator")
+        }
         var out = "sequenceDiagram\n"
         out += "    title \(clean(scenario.name)) (seed \(scenario.seed), \(scenario.runtime.kind.rawValue)): \(result.passed ? "PASS" : "FAIL"), \(result.outcome.rawValue)\n"
         for party in parties { out += "    participant \(id(party)) as \(clean(party))\n" }

@@ -31,29 +31,38 @@ enum ReplayCommand {
         var inputError = false
         var diverged = false
         for file in arguments {
-            let recorded: RecordedTimeline
-            var scenario: Scenario
-            do throws(InputError) {
-                recorded = try RecordedTimeline.read(path: file)
-                guard let header = recorded.header, let source = header["source"],
-                      let seed = header["seed"]?.integerValue else {
-                    throw InputError(file: file, "no header record with the scenario's source and seed; record it with `revive-lab run --format jsonl`")
-                }
-                scenario = try ScenarioLoader.load(document: source, file: header["file"]?.stringValue ?? file)
-                scenario.seed = UInt64(bitPattern: seed)
-            } catch {
+            let timelines: [RecordedTimeline]
+            do { timelines = try RecordedTimeline.readAll(path: file) } catch {
                 inputError = true
                 for problem in error.problems { console.err("error: \(problem)\n") }
                 continue
             }
-            let replayed = ScenarioPlayer.play(scenario).transitions
-            if let divergence = firstDivergence(recorded: recorded, replayed: replayed) {
-                diverged = true
-                console.out("\(file): diverges at transition \(divergence.sequence) (line \(divergence.line))\n")
-                console.out("   recorded  \(divergence.recorded)\n")
-                console.out("   replayed  \(divergence.replayed)\n")
-            } else {
-                console.out("\(file): replayed \(recorded.transitions.count) transitions identically\n")
+            for recorded in timelines {
+                let label = recorded.label(in: file, of: timelines.count)
+                var scenario: Scenario
+                let mode: RecoveryMode
+                do throws(InputError) {
+                    guard let header = recorded.header, let source = header["source"],
+                          let seed = header["seed"]?.integerValue else {
+                        throw InputError(file: label, "no header record with the scenario's source and seed; record it with `revive-lab run --format jsonl`")
+                    }
+                    scenario = try ScenarioLoader.load(document: source, file: header["file"]?.stringValue ?? file)
+                    scenario.seed = UInt64(bitPattern: seed)
+                    mode = header["mode"]?.stringValue.flatMap(RecoveryMode.init) ?? .revive
+                } catch {
+                    inputError = true
+                    for problem in error.problems { console.err("error: \(problem)\n") }
+                    continue
+                }
+                let replayed = ScenarioPlayer.play(scenario, mode: mode).transitions
+                if let divergence = firstDivergence(recorded: recorded, replayed: replayed) {
+                    diverged = true
+                    console.out("\(label): diverges at transition \(divergence.sequence) (line \(divergence.line))\n")
+                    console.out("   recorded  \(divergence.recorded)\n")
+                    console.out("   replayed  \(divergence.replayed)\n")
+                } else {
+                    console.out("\(label): replayed \(recorded.transitions.count) transitions identically\n")
+                }
             }
         }
         if inputError { return .usage }

@@ -64,7 +64,8 @@ public struct TextRenderer {
 
     /// The footer: outcome, effects, invariants, verdict and what broke.
     public func footer(_ result: ScenarioResult) -> String {
-        let expect = result.scenario.expect
+        // The baseline is not held to the scenario's expectations, so none are printed beside it.
+        let expect = result.mode == .revive ? result.scenario.expect : Expectations()
         var out = ""
         func row(_ label: String, _ value: String) { out += "   " + label.padding(11) + " " + value + "\n" }
         var outcome = result.outcome.rawValue

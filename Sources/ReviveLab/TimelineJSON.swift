@@ -43,12 +43,12 @@ public enum TimelineJSON {
     }
 
     /// The header record of a play: the scenario, its seed and runtime, and its source document.
-    public static func header(for scenario: Scenario) -> JSONValue {
+    public static func header(for scenario: Scenario, mode: RecoveryMode = .revive) -> JSONValue {
         .object([
             ("record", .string("header")), ("schema", .integer(Int64(schemaVersion))),
             ("scenario", .string(scenario.name)), ("file", .string(scenario.file)), ("seed", .integer(Int64(bitPattern: scenario.seed))),
             ("runtime", .string(scenario.runtime.kind.rawValue)), ("workers", .array(scenario.runtime.workers.map { .string($0) })),
-            ("description", .string(scenario.description)), ("source", scenario.source),
+            ("description", .string(scenario.description)), ("mode", .string(mode.rawValue)), ("source", scenario.source),
         ])
     }
 
@@ -74,7 +74,7 @@ public enum TimelineJSON {
 
     /// The whole JSONL text of a result, one record per line.
     public static func lines(for result: ScenarioResult, transitions shown: [Int]? = nil) -> String {
-        var out = header(for: result.scenario).compactText + "\n"
+        var out = header(for: result.scenario, mode: result.mode).compactText + "\n"
         for index in shown ?? Array(result.transitions.indices) {
             out += object(for: result.transitions[index], sequence: index).compactText + "\n"
         }

@@ -159,10 +159,8 @@ struct CheckCommandTests {
         // `run PATH... --format jsonl` writes several scenarios into one stream (each with its own
         // header and footer, docs/jsonl.md), but `check` reads them as one timeline, so two clean
         // plays report same-run, checkpoint-resume, effect-once and other breaches.
-        withKnownIssue("check merges the scenarios of a multi-scenario JSONL stream into one timeline") {
-            #expect(result.status == 0, "\(result.summary)")
-            #expect(!result.stdout.contains("breach"), "\(result.summary)")
-        }
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(!result.stdout.contains("breach"), "\(result.summary)")
     }
 
     @Test func theNaiveBaselinesRecordingShowsItsBreachesToCheck() throws {

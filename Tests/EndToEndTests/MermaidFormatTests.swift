@@ -102,9 +102,7 @@ struct MermaidFormatTests {
         // operator.alerted draws an arrow to the operator, but MermaidRenderer only declares parties
         // that appear as a transition's actor or worker; Mermaid then creates the participant
         // itself and labels it with the raw id "p_operator" instead of "operator".
-        withKnownIssue("MermaidRenderer does not declare the operator when the operator never acts") {
-            #expect(MermaidFormatTests.participants(result.stdout).map(\.name).contains("operator"), "\(result.stdout)")
-        }
+        #expect(MermaidFormatTests.participants(result.stdout).map(\.name).contains("operator"), "\(result.stdout)")
     }
 
     @Test func onlyFiltersTheStatements() throws {

@@ -108,10 +108,8 @@ struct ReplayCommandTests {
         let result = try Lab.run(["replay", path])
         // Like `check`, `replay` reads a multi-scenario stream as one timeline: it replays only the
         // last header's scenario against the transitions of both and reports a divergence.
-        withKnownIssue("replay merges the scenarios of a multi-scenario JSONL stream into one timeline") {
-            #expect(result.status == 0, "\(result.summary)")
-            #expect(!result.stdout.contains("diverges"), "\(result.summary)")
-        }
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(!result.stdout.contains("diverges"), "\(result.summary)")
     }
 
     @Test func aRecordingOfTheNaiveBaselineReplaysAsTheBaseline() throws {
@@ -122,9 +120,7 @@ struct ReplayCommandTests {
         let result = try Lab.run(["replay", path])
         // The header does not say the play was --without-revive, so replay plays it with Revive
         // and reports a divergence at the first transition.
-        withKnownIssue("the JSONL header does not record --without-revive, so replay plays the baseline with Revive") {
-            #expect(result.status == 0, "\(result.summary)")
-            #expect(result.stdout.hasSuffix(" transitions identically\n"), "\(result.summary)")
-        }
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout.hasSuffix(" transitions identically\n"), "\(result.summary)")
     }
 }

@@ -19,7 +19,9 @@ enum ExploreCommand {
                             must complete, not only stay safe
     Each broken invariant is shrunk to a minimal schedule (fewest faults, earliest points, first
     attempts, shortest stalls), written as a normal scenario file under --out (default repro/),
-    and the command that replays it is printed. Results are the same for any --jobs.
+    and the command that replays it is printed. Results are the same for any --jobs. Every retry
+    loop is capped at 20 attempts when the scenario sets no maxAttempts, so a schedule that retries
+    forever stays cheap (and a dead grant retried 20 times is still a breach).
 
     Exit codes: 0 no breach, 1 a breach was found, 2 usage or input error.
 

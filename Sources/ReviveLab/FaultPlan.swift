@@ -33,9 +33,19 @@ public struct FaultPlan: Sendable, Hashable {
 
     /// The base scenario with this plan's faults and events added; its `expect` is dropped
     /// (the added faults change the story) and every invariant is checked.
+    /// The retry cap the explorer puts on a step whose policies set none: a variant that retries a
+    /// dead credential forever (a bug the explorer must find) stays one cheap schedule.
+    public static let exploreRetryCap = 20
+
     public func apply(to base: Scenario) -> Scenario {
         var scenario = base
         scenario.expect = Expectations()
+        let layers = [scenario.runtime.retry, scenario.workflow.retry] + scenario.connections.map(\.retry) + scenario.workflow.steps.map(\.retry)
+        if !layers.contains(where: { ($0?.maxAttempts ?? 0) > 0 }) {
+            var runtimeRetry = scenario.runtime.retry ?? RetryPolicy()
+            runtimeRetry.maxAttempts = FaultPlan.exploreRetryCap
+            scenario.runtime.retry = runtimeRetry
+        }
         for item in items {
             switch item {
             case let .fault(kind, step, point, attempt, signalIndex, stallFor):

@@ -67,6 +67,9 @@ enum RunCommand {
         var quiet = false
         var color = false
         var mode = RecoveryMode.revive
+        #if REVIVE_PLANTED_BUGS
+        var plantedBugs: Set<PlantedBug> = []
+        #endif
     }
 
     /// A usage problem with the command line, in words.
@@ -93,6 +96,14 @@ enum RunCommand {
             case "--no-color": options.color = false
             case "--quiet", "-q": options.quiet = true
             case "--without-revive": options.mode = .withoutRevive
+            #if REVIVE_PLANTED_BUGS
+            case "--plant":
+                // Debug builds only: replay an explorer repro against the planted bug it found.
+                guard let name = value("--plant"), let bug = PlantedBug(rawValue: name) else {
+                    return .failure(UsageProblem(message: "--plant needs one of \(PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"))
+                }
+                options.plantedBugs.insert(bug)
+            #endif
             case "--seed":
                 guard let text = value("--seed"), let seed = UInt64(text) else {
                     return .failure(UsageProblem(message: "--seed needs a whole number from 0 to \(UInt64.max), like --seed 7"))
@@ -163,6 +174,9 @@ enum RunCommand {
                 continue
             }
             if let seed = options.seed { scenario.seed = seed }
+            #if REVIVE_PLANTED_BUGS
+            scenario.recovery.plantedBugs = options.plantedBugs
+            #endif
             let result = ScenarioPlayer.play(scenario, mode: options.mode)
             results.append(result)
             let shown = filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }

@@ -52,6 +52,7 @@ public enum LabCommand {
       revive-lab replay FILE.jsonl...
       revive-lab compare PATH... [--seed N]
       revive-lab explore FILE [--depth 1|2] [--seeds N] [--liveness] [--jobs N] [--out DIR]
+      revive-lab bench [DIR] [--repetitions N] [--seeds N]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
@@ -64,6 +65,7 @@ public enum LabCommand {
       replay    play a recorded JSONL timeline's scenario again and report where history diverges
       compare   play scenarios with Revive and without it, side by side
       explore   search the fault space around a scenario; shrink any breach to a replayable file
+      bench     measure transitions/s, scenarios/s, schedules/s and peak memory on one core
       classify  classify one real provider failure: class, rule, confidence and recovery action
 
     Exit codes:
@@ -92,6 +94,8 @@ public enum LabCommand {
             return ValidateCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "schema":
             return ValidateCommand.schema(Array(arguments.dropFirst()), console: console).rawValue
+        case "bench":
+            return BenchCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "explore":
             return ExploreCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "compare":

@@ -67,6 +67,17 @@ public struct Transition: Hashable, Sendable {
         self.notes = []
     }
 
+    /// Calls `body` with every printable value this transition holds, without building an array.
+    public func forEachValue(_ body: (String) -> Void) {
+        body(actor)
+        body(name)
+        for value in [run, worker, step, connection, lease, caseID, key, failureClass, capability, subject, tenant,
+                      checkpoint, result, reason] {
+            if let value { body(value) }
+        }
+        for note in notes { body(note.value) }
+    }
+
     /// Every printable value this transition holds, for custody scans.
     public var allValues: [String] {
         var values: [String] = [actor, name]

@@ -269,12 +269,16 @@ public enum InvariantChecker {
 
     static func tokenCustody(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
+        // Ids and names repeat on almost every line: scan each distinct value once.
+        var clean = Set<String>()
         for (i, t) in ts.enumerated() {
-            for value in t.allValues {
-                if let marker = SecretScanner.firstMarker(in: value) {
-                    result.append(Breach(invariant: .tokenCustody, message: "\(t.name) carries a secret-looking value (\(marker)…)", evidence: [i]))
-                    break
-                }
+            var leaked: String?
+            t.forEachValue { value in
+                guard leaked == nil, !clean.contains(value) else { return }
+                if let marker = SecretScanner.firstMarker(in: value) { leaked = marker } else { clean.insert(value) }
+            }
+            if let marker = leaked {
+                result.append(Breach(invariant: .tokenCustody, message: "\(t.name) carries a secret-looking value (\(marker)…)", evidence: [i]))
             }
         }
         return result

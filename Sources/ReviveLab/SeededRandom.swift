@@ -18,17 +18,20 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// `count` lower-case hex digits.
     public mutating func hex(_ count: Int) -> String {
-        var text = ""
-        text.reserveCapacity(count)
-        let digits = Array("0123456789abcdef")
         var bits = next()
         var left = 16
-        for _ in 0..<count {
-            if left == 0 { bits = next(); left = 16 }
-            text.append(digits[Int(bits & 0xF)])
-            bits >>= 4
-            left -= 1
+        var generator = self
+        let text = String(unsafeUninitializedCapacity: count) { buffer in
+            for index in 0..<count {
+                if left == 0 { bits = generator.next(); left = 16 }
+                let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
+                buffer[index] = nibble < 10 ? 48 + nibble : 87 + nibble
+                bits >>= 4
+                left -= 1
+            }
+            return count
         }
+        self = generator
         return text
     }
 }

@@ -122,7 +122,11 @@ enum ExploreCommand {
             console.out("BREACH \(finding.invariant.rawValue) in \(finding.occurrences) schedules\n")
             console.out("  minimal schedule  \(finding.minimal.summary)\n")
             console.out("  what broke        \(finding.message)\n")
-            console.out("  reproduce         revive-lab run \(path)\n")
+            var flags = ""
+            #if REVIVE_PLANTED_BUGS
+            flags = options.plantedBugs.map { " --plant \($0.rawValue)" }.sorted().joined()
+            #endif
+            console.out("  reproduce         revive-lab run \(path)\(flags)\n")
         }
         return .failed
     }

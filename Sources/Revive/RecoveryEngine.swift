@@ -414,7 +414,8 @@ public final class RecoveryEngine {
             // A configuration or policy problem: no reconnect helps, only an operator's fix.
             return refuse("needs-operator", capability)
         }
-        if planted("consume-before-verify") {
+        // Consuming is recorded as `reconnect.verified`; the planted bug does it before the identity check.
+        func consume() {
             capability.consumedAt = time
             store.save(capability)
             emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
@@ -425,6 +426,7 @@ public final class RecoveryEngine {
                 t.tenant = grant.identity.tenant
             }
         }
+        if planted("consume-before-verify") { consume() }
         if grant.identity != recoveryCase.pinnedIdentity && planted("rotate-on-mismatch") {
             rotate(grant.connection, to: store.generation(of: grant.connection).next(), reason: "reconnect", caseID: recoveryCase.id,
                    identity: grant.identity, run: recoveryCase.run, at: time)
@@ -445,17 +447,7 @@ public final class RecoveryEngine {
             }
             return .rejected(caseID: recoveryCase.id)
         }
-        if !planted("consume-before-verify") {
-            capability.consumedAt = time
-            store.save(capability)
-            emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
-                t.connection = grant.connection.rawValue
-                t.caseID = recoveryCase.id.rawValue
-                t.capability = capability.id.rawValue
-                t.subject = grant.identity.subject
-                t.tenant = grant.identity.tenant
-            }
-        }
+        if !planted("consume-before-verify") { consume() }
         let rotated = store.generation(of: grant.connection).next()
         broker.install(grant, generation: rotated)
         if recoveryCase.classification.failureClass == .insufficientScope, var record = connections[grant.connection] {

@@ -93,14 +93,12 @@ enum ExploreCommand {
         let mode = options.seeds.map { "fuzz, \($0) seeds from \(options.seedFrom)" } ?? "exhaustive, depth \(options.depth), attempts 1-\(options.maxAttempt)"
         console.out("explore \(base.name) (\(file)): \(mode)\(options.liveness ? ", liveness" : ""), jobs \(options.jobs)\n")
         let showProgress = console.errorIsTerminal
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = console.monotonicSeconds()
         let report = Explorer.explore(base, options: options) { done, total in
             if showProgress { console.err("\r  \(done)/\(total) schedules") }
         }
-        let elapsed = clock.now - started
+        let seconds = console.monotonicSeconds() - started
         if showProgress { console.err("\r\u{1B}[2K") }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         console.out("  schedules played    \(report.schedules)\n")
         console.out("  distinct timelines  \(report.distinctTimelines)\n")
         console.out("  breaches            \(report.breachingSchedules) schedules, \(report.findings.count) invariants\n")

@@ -28,16 +28,21 @@ public enum LabCommand {
         public var readStandardInput: () -> Data?
         /// Whether standard error is a terminal (for progress lines).
         public var errorIsTerminal: Bool
+        /// A monotonic clock in seconds, read only by `bench` and `explore` to report time taken;
+        /// the executable supplies it so that nothing in the library reads a clock.
+        public var monotonicSeconds: () -> Double
 
         /// Makes a console.
         public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, isTerminal: Bool, environment: [String: String],
-                    readStandardInput: @escaping () -> Data? = { nil }, errorIsTerminal: Bool = false) {
+                    readStandardInput: @escaping () -> Data? = { nil }, errorIsTerminal: Bool = false,
+                    monotonicSeconds: @escaping () -> Double = { 0 }) {
             self.out = out
             self.err = err
             self.isTerminal = isTerminal
             self.environment = environment
             self.readStandardInput = readStandardInput
             self.errorIsTerminal = errorIsTerminal
+            self.monotonicSeconds = monotonicSeconds
         }
     }
 

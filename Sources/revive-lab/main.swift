@@ -8,5 +8,10 @@ let console = LabCommand.Console(
     isTerminal: isatty(STDOUT_FILENO) == 1,
     environment: ProcessInfo.processInfo.environment,
     readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() },
-    errorIsTerminal: isatty(STDERR_FILENO) == 1)
+    errorIsTerminal: isatty(STDERR_FILENO) == 1,
+    monotonicSeconds: {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    })
 exit(LabCommand.main(arguments: Array(CommandLine.arguments.dropFirst()), console: console))

@@ -16,10 +16,15 @@ public enum SHA256 {
 
     /// The digest of `text`'s UTF-8 bytes as 64 lower-case hex digits.
     public static func hexDigest(_ text: String) -> String {
-        digest(Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let bytes = digest(Array(text.utf8))
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                let high = byte >> 4, low = byte & 0xF
+                buffer[index * 2] = high < 10 ? 48 + high : 87 + high
+                buffer[index * 2 + 1] = low < 10 ? 48 + low : 87 + low
+            }
+            return bytes.count * 2
+        }
     }
 
     /// The 32-byte digest of `message`.

@@ -158,7 +158,7 @@ public struct SignalFacts: Sendable, Equatable {
         let marker = Array("aadsts".utf8)
         var i = 0
         while i + marker.count <= bytes.count {
-            if Array(bytes[i..<i + marker.count]) == marker {
+            if bytes[i..<i + marker.count].elementsEqual(marker) {
                 var j = i + marker.count
                 var value = 0
                 var digits = 0

@@ -67,28 +67,6 @@ public struct Transition: Hashable, Sendable {
         self.notes = []
     }
 
-    /// Calls `body` with every printable value this transition holds, without building an array.
-    public func forEachValue(_ body: (String) -> Void) {
-        // Field by field rather than through an array: the custody check calls this for every line.
-        body(actor)
-        body(name)
-        if let run { body(run) }
-        if let worker { body(worker) }
-        if let step { body(step) }
-        if let connection { body(connection) }
-        if let lease { body(lease) }
-        if let caseID { body(caseID) }
-        if let key { body(key) }
-        if let failureClass { body(failureClass) }
-        if let capability { body(capability) }
-        if let subject { body(subject) }
-        if let tenant { body(tenant) }
-        if let checkpoint { body(checkpoint) }
-        if let result { body(result) }
-        if let reason { body(reason) }
-        for note in notes { body(note.value) }
-    }
-
     /// Every printable value this transition holds, for custody scans.
     public var allValues: [String] {
         var values: [String] = [actor, name]

@@ -269,12 +269,16 @@ public enum InvariantChecker {
 
     static func tokenCustody(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
+        func scan(_ value: String?) -> String? { value.flatMap(SecretScanner.firstMarker(in:)) }
         for (i, t) in ts.enumerated() {
-            var leaked: String?
-            t.forEachValue { value in
-                guard leaked == nil else { return }
-                leaked = SecretScanner.firstMarker(in: value)
-            }
+            // Field by field, no closure: this runs on every line of every schedule the explorer plays.
+            var leaked: String? = scan(t.actor) ?? scan(t.name)
+            if leaked == nil { leaked = scan(t.run) ?? scan(t.worker) ?? scan(t.step) }
+            if leaked == nil { leaked = scan(t.connection) ?? scan(t.lease) ?? scan(t.caseID) }
+            if leaked == nil { leaked = scan(t.key) ?? scan(t.failureClass) ?? scan(t.capability) }
+            if leaked == nil { leaked = scan(t.subject) ?? scan(t.tenant) ?? scan(t.checkpoint) }
+            if leaked == nil { leaked = scan(t.result) ?? scan(t.reason) }
+            for note in t.notes where leaked == nil { leaked = scan(note.value) }
             if let marker = leaked {
                 result.append(Breach(invariant: .tokenCustody, message: "\(t.name) carries a secret-looking value (\(marker)…)", evidence: [i]))
             }

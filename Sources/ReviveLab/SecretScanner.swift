@@ -11,6 +11,8 @@ public enum SecretScanner {
 
     /// The first marker found in `value` (or `00D…!` for a Salesforce token), or nil.
     public static func firstMarker(in value: String) -> String? {
+        let starts = startsMarker
+        let patterns = markerBytes
         var found: String?
         var sawBang = false
         var salesforcePrefix = false
@@ -24,11 +26,11 @@ public enum SecretScanner {
                 if byte == UInt8(ascii: "0"), i + 2 < count, bytes[i + 1] == UInt8(ascii: "0"), bytes[i + 2] == UInt8(ascii: "D"), !sawBang {
                     salesforcePrefix = true
                 }
-                guard startsMarker[Int(byte)] else {
+                guard starts[Int(byte)] else {
                     i += 1
                     continue
                 }
-                for (index, marker) in markerBytes.enumerated() where marker[0] == byte && i + marker.count <= count {
+                for (index, marker) in patterns.enumerated() where marker[0] == byte && i + marker.count <= count {
                     var matches = true
                     for j in 1..<marker.count where bytes[i + j] != marker[j] {
                         matches = false

@@ -289,6 +289,20 @@ public enum Explorer {
         return hash
     }
 
+    /// The runtime object with the explorer's retry cap written in, when the exploration applied it,
+    /// so the repro replays exactly what was explored (and stays cheap).
+    static func cappedRuntime(_ runtime: JSONValue, explored: Scenario) -> JSONValue {
+        guard case .object(var members) = runtime, explored.runtime.retry?.maxAttempts == FaultPlan.exploreRetryCap else { return runtime }
+        var retry: [(key: String, value: JSONValue)] = []
+        if let index = members.firstIndex(where: { $0.key == "retry" }) {
+            if case .object(let existing) = members[index].value { retry = existing.filter { $0.key != "maxAttempts" } }
+            members.remove(at: index)
+        }
+        retry.append(("maxAttempts", .integer(Int64(FaultPlan.exploreRetryCap))))
+        members.append(("retry", .object(retry)))
+        return .object(members)
+    }
+
     /// The minimal schedule as a normal scenario file: the base scenario plus the schedule's
     /// faults and events, without the base's `expect` (every invariant is still checked).
     public static func reproDocument(for finding: ExploreFinding, base: Scenario) -> JSONValue {
@@ -304,6 +318,8 @@ public enum Explorer {
                 if case .array(let existing) = member.value { result.append(("faults", .array(existing + added.faults))) }
             case "events":
                 if case .array(let existing) = member.value { result.append(("events", .array(existing + added.events))) }
+            case "runtime":
+                result.append(("runtime", cappedRuntime(member.value, explored: finding.minimal.apply(to: base))))
             default: result.append(member)
             }
         }

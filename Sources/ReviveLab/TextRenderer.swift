@@ -96,7 +96,10 @@ public struct TextRenderer {
             }
         }
         if !result.passed {
-            let flag = result.mode == .withoutRevive ? " --without-revive" : ""
+            var flag = result.mode == .withoutRevive ? " --without-revive" : ""
+            #if REVIVE_PLANTED_BUGS
+            flag += result.scenario.recovery.plantedBugs.map { " --plant \($0.rawValue)" }.sorted().joined()
+            #endif
             row("reproduce", "revive-lab run \(result.scenario.file) --seed \(result.scenario.seed)\(flag)")
         }
         return out

@@ -56,4 +56,17 @@ struct DocumentationTests {
         let committed = try DocumentationTests.read("scenario.schema.json")
         #expect(committed == ScenarioSchema.text, "regenerate with: swift run revive-lab schema > scenario.schema.json")
     }
+
+    @Test func readmeTimelineExcerptMatchesTheGolden() throws {
+        let readme = try DocumentationTests.read("README.md")
+        let golden = try DocumentationTests.read("scenarios/golden/revoked-grant.txt")
+        let start = try #require(readme.range(of: "```\n== revoked-grant"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("+") {
+            // Long lines are cut with "…" in the README; every piece must stand in the golden.
+            for piece in line.split(separator: "…") where !piece.trimmingCharacters(in: .whitespaces).isEmpty {
+                #expect(golden.contains(piece.trimmingCharacters(in: .whitespaces)), "README excerpt line not in the golden: \(line)")
+            }
+        }
+    }
 }

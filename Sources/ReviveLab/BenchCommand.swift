@@ -22,35 +22,31 @@ enum BenchCommand {
         var repetitions = 20
         var seeds = 10_000
         var exploreFile: String?
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
+        var cursor = ArgumentCursor(command: "bench", arguments: arguments)
+        while let argument = cursor.next() {
             switch argument {
             case "-h", "--help":
                 console.out(usage)
                 return .passed
             case "--repetitions", "--seeds":
-                index += 1
-                guard index < arguments.count, let n = Int(arguments[index]), n >= 1, n <= 10_000_000 else {
-                    console.err("revive-lab bench: \(argument) needs a whole number from 1 to 10000000\n")
+                guard let n = cursor.number(in: 1...10_000_000) else {
+                    console.err(cursor.numberMessage(argument, 1...10_000_000))
                     return .usage
                 }
                 if argument == "--seeds" { seeds = n } else { repetitions = n }
             case "--explore":
-                index += 1
-                guard index < arguments.count else {
-                    console.err("revive-lab bench: --explore needs a scenario file\n")
+                guard let file = cursor.next() else {
+                    console.err(cursor.message("--explore needs a scenario file"))
                     return .usage
                 }
-                exploreFile = arguments[index]
+                exploreFile = file
             default:
                 if argument.hasPrefix("-") {
-                    console.err("revive-lab bench: unknown option \"\(argument)\"; run `revive-lab bench --help`\n")
+                    console.err(cursor.unknownOption(argument))
                     return .usage
                 }
                 directory = argument
             }
-            index += 1
         }
         let (files, problems) = ScenarioFiles.expand([directory])
         var scenarios: [Scenario] = []

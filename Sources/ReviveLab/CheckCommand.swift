@@ -27,7 +27,7 @@ enum CheckCommand {
                 continue
             default:
                 if argument.hasPrefix("-") {
-                    console.err("revive-lab check: unknown option \"\(argument)\"; run `revive-lab check --help`\n")
+                    console.err(ArgumentCursor(command: "check", arguments: arguments).unknownOption(argument))
                     return .usage
                 }
                 files.append(argument)

@@ -30,13 +30,8 @@ enum ClassifyCommand {
         var broker: BrokerKind?
         var json = false
         var input: String?
-        var index = 0
-        func value(for flag: String) -> String? {
-            index += 1
-            return index < arguments.count ? arguments[index] : nil
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
+        var cursor = ArgumentCursor(command: "classify", arguments: arguments)
+        while let argument = cursor.next() {
             switch argument {
             case "-h", "--help":
                 console.out(usage)
@@ -44,29 +39,28 @@ enum ClassifyCommand {
             case "--json":
                 json = true
             case "--provider":
-                guard let name = value(for: argument), let kind = ProviderKind(rawValue: name) else {
-                    console.err("revive-lab classify: --provider needs one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                guard let kind = cursor.next().flatMap(ProviderKind.init(rawValue:)) else {
+                    console.err(cursor.message("--provider needs one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", "))"))
                     return .usage
                 }
                 provider = kind
             case "--broker":
-                guard let name = value(for: argument), let kind = BrokerKind(rawValue: name) else {
-                    console.err("revive-lab classify: --broker needs one of \(BrokerKind.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                guard let kind = cursor.next().flatMap(BrokerKind.init(rawValue:)) else {
+                    console.err(cursor.message("--broker needs one of \(BrokerKind.allCases.map(\.rawValue).joined(separator: ", "))"))
                     return .usage
                 }
                 broker = kind
             default:
                 if argument.hasPrefix("-") && argument != "-" {
-                    console.err("revive-lab classify: unknown option \"\(argument)\"; run `revive-lab classify --help`\n")
+                    console.err(cursor.unknownOption(argument))
                     return .usage
                 }
                 guard input == nil else {
-                    console.err("revive-lab classify: give one input file (or - for standard input)\n")
+                    console.err(cursor.message("give one input file (or - for standard input)"))
                     return .usage
                 }
                 input = argument
             }
-            index += 1
         }
         guard let provider else {
             console.err("revive-lab classify: say which provider sent it with --provider NAME (\(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")))\n")

@@ -18,28 +18,25 @@ enum CompareCommand {
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
         var paths: [String] = []
         var seed: UInt64?
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
+        var cursor = ArgumentCursor(command: "compare", arguments: arguments)
+        while let argument = cursor.next() {
             switch argument {
             case "-h", "--help":
                 console.out(usage)
                 return .passed
             case "--seed":
-                index += 1
-                guard index < arguments.count, let value = UInt64(arguments[index]) else {
-                    console.err("revive-lab compare: --seed needs a whole number, like --seed 7\n")
+                guard let value = cursor.next().flatMap(UInt64.init) else {
+                    console.err(cursor.message("--seed needs a whole number, like --seed 7"))
                     return .usage
                 }
                 seed = value
             default:
                 if argument.hasPrefix("-") {
-                    console.err("revive-lab compare: unknown option \"\(argument)\"; run `revive-lab compare --help`\n")
+                    console.err(cursor.unknownOption(argument))
                     return .usage
                 }
                 paths.append(argument)
             }
-            index += 1
         }
         guard !paths.isEmpty else {
             console.err("revive-lab compare: name at least one scenario file or directory\n")

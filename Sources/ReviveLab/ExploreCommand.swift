@@ -31,17 +31,15 @@ enum ExploreCommand {
         var options = ExploreOptions()
         var file: String?
         var out = "repro"
-        var index = 0
+        var cursor = ArgumentCursor(command: "explore", arguments: arguments)
         func number(_ flag: String, _ range: ClosedRange<Int>) -> Int? {
-            index += 1
-            guard index < arguments.count, let value = Int(arguments[index]), range.contains(value) else {
-                console.err("revive-lab explore: \(flag) needs a whole number from \(range.lowerBound) to \(range.upperBound)\n")
+            guard let value = cursor.number(in: range) else {
+                console.err(cursor.numberMessage(flag, range))
                 return nil
             }
             return value
         }
-        while index < arguments.count {
-            let argument = arguments[index]
+        while let argument = cursor.next() {
             switch argument {
             case "-h", "--help":
                 console.out(usage)
@@ -53,33 +51,30 @@ enum ExploreCommand {
             case "--jobs": guard let n = number(argument, 1...64) else { return .usage }; options.jobs = n
             case "--liveness": options.liveness = true
             case "--out":
-                index += 1
-                guard index < arguments.count, !arguments[index].isEmpty else {
-                    console.err("revive-lab explore: --out needs a directory\n")
+                guard let directory = cursor.next(), !directory.isEmpty else {
+                    console.err(cursor.message("--out needs a directory"))
                     return .usage
                 }
-                out = arguments[index]
+                out = directory
             #if REVIVE_PLANTED_BUGS
             case "--plant":
-                index += 1
-                guard index < arguments.count, let bug = PlantedBug(rawValue: arguments[index]) else {
-                    console.err("revive-lab explore: --plant needs one of \(PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                guard let bug = cursor.next().flatMap(PlantedBug.init(rawValue:)) else {
+                    console.err(cursor.message("--plant needs one of \(PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"))
                     return .usage
                 }
                 options.plantedBugs.insert(bug)
             #endif
             default:
                 if argument.hasPrefix("-") {
-                    console.err("revive-lab explore: unknown option \"\(argument)\"; run `revive-lab explore --help`\n")
+                    console.err(cursor.unknownOption(argument))
                     return .usage
                 }
                 guard file == nil else {
-                    console.err("revive-lab explore: explore one scenario file at a time\n")
+                    console.err(cursor.message("explore one scenario file at a time"))
                     return .usage
                 }
                 file = argument
             }
-            index += 1
         }
         guard let file else {
             console.err("revive-lab explore: name a scenario file, like `revive-lab explore scenarios/revoked-grant.json`\n")

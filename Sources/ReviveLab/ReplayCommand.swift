@@ -21,7 +21,7 @@ enum ReplayCommand {
             return .passed
         }
         if let option = arguments.first(where: { $0.hasPrefix("-") }) {
-            console.err("revive-lab replay: unknown option \"\(option)\"; run `revive-lab replay --help`\n")
+            console.err(ArgumentCursor(command: "replay", arguments: arguments).unknownOption(option))
             return .usage
         }
         guard !arguments.isEmpty else {

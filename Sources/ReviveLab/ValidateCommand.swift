@@ -20,7 +20,7 @@ enum ValidateCommand {
             return .passed
         }
         if let option = arguments.first(where: { $0.hasPrefix("-") }) {
-            console.err("revive-lab validate: unknown option \"\(option)\"; run `revive-lab validate --help`\n")
+            console.err(ArgumentCursor(command: "validate", arguments: arguments).unknownOption(option))
             return .usage
         }
         guard !arguments.isEmpty else {

@@ -15,14 +15,10 @@ struct CheckCommandTests {
 
     @Test func everyShippedScenariosRecordingChecksClean() throws {
         let fixtures = try Fixtures()
-        let names = try Lab.shippedScenarioNames()
-        let directory = fixtures.directory.appendingPathComponent("jsonl")
-        let run = try Lab.run(["run", "scenarios", "--format", "jsonl", "--output", directory.path])
-        #expect(run.status == 0, "\(run.summary)")
-        let paths = names.map { directory.appendingPathComponent("\($0).jsonl").path }
+        let paths = try Formats.recordAllShipped(in: fixtures)
         let result = try Lab.run(["check"] + paths)
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdoutLines.count == names.count)
+        #expect(result.stdoutLines.count == paths.count)
         for (line, path) in zip(result.stdoutLines, paths) {
             #expect(line.hasPrefix("\(path): ") && line.hasSuffix(" transitions, 11 of 11 invariants held"), "\(line)")
         }

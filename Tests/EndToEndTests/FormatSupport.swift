@@ -52,6 +52,14 @@ enum Formats {
         return (path, result.stdoutLines)
     }
 
+    /// Records every shipped scenario as JSONL under `fixtures` and returns the files, in scenario order.
+    static func recordAllShipped(in fixtures: Fixtures, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+        let directory = fixtures.directory.appendingPathComponent("jsonl")
+        let run = try Lab.run(["run", "scenarios", "--format", "jsonl", "--output", directory.path])
+        try #require(run.status == 0, "recording scenarios: \(run.summary)", sourceLocation: sourceLocation)
+        return try Lab.shippedScenarioNames().map { directory.appendingPathComponent("\($0).jsonl").path }
+    }
+
     /// The 1-based line numbers of `lines` whose record has the transition name `name`.
     static func lineNumbers(of name: String, in lines: [String]) -> [Int] {
         lines.enumerated().filter { $0.element.contains("\"name\":\"\(name)\"") }.map { $0.offset + 1 }

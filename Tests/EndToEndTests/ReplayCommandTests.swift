@@ -15,14 +15,10 @@ struct ReplayCommandTests {
 
     @Test func everyShippedScenarioReplaysIdentically() throws {
         let fixtures = try Fixtures()
-        let names = try Lab.shippedScenarioNames()
-        let directory = fixtures.directory.appendingPathComponent("jsonl")
-        let run = try Lab.run(["run", "scenarios", "--format", "jsonl", "--output", directory.path])
-        #expect(run.status == 0, "\(run.summary)")
-        let paths = names.map { directory.appendingPathComponent("\($0).jsonl").path }
+        let paths = try Formats.recordAllShipped(in: fixtures)
         let result = try Lab.run(["replay"] + paths)
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdoutLines.count == names.count)
+        #expect(result.stdoutLines.count == paths.count)
         for (line, path) in zip(result.stdoutLines, paths) {
             #expect(line.hasPrefix("\(path): replayed ") && line.hasSuffix(" transitions identically"), "\(line)")
         }

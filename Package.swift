@@ -1,28 +1,64 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Zero package dependencies by design: the engine, the lab and the command build on the
-// Swift toolchain alone. Dependencies point inward: revive-lab → ReviveLab → Revive.
+// Zero package dependencies by design: everything builds on the Swift toolchain alone.
+//
+// The targets are the lab's rooms, and the package graph keeps their rules. Dependencies point
+// inward (README, "Architecture"):
+//
+//   revive-lab → ReviveLab → ReviveExplore → ReviveWorld → Revive → ReviveVocabulary
+//                          ↘               ↘ ReviveCheck ─────────↗
+//
+// The checker sees the vocabulary only, never the engine's books; the world and the checker
+// build without Foundation; only the frontend (ReviveLab) and the executable do I/O.
+
+/// Planted engine bugs exist only in debug builds, for the explorer's proof tests; a release
+/// build cannot contain them.
+let plantedBugs: [SwiftSetting] = [.define("REVIVE_PLANTED_BUGS", .when(configuration: .debug))]
+
 let package = Package(
     name: "revive-lab",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "ReviveVocabulary", targets: ["ReviveVocabulary"]),
         .library(name: "Revive", targets: ["Revive"]),
         .library(name: "ReviveLab", targets: ["ReviveLab"]),
         .executable(name: "revive-lab", targets: ["revive-lab"]),
     ],
     targets: [
-        // Planted engine bugs (Sources/Revive/PlantedBug.swift) exist only in debug builds, for the
-        // explorer's proof tests; a release build cannot contain them.
-        .target(name: "Revive", swiftSettings: [.define("REVIVE_PLANTED_BUGS", .when(configuration: .debug))]),
-        .target(name: "ReviveLab", dependencies: ["Revive"],
-                swiftSettings: [.define("REVIVE_PLANTED_BUGS", .when(configuration: .debug))]),
+        // The timeline's types: transition names, actors, facts, failure classes, ids, invariants' names.
+        .target(name: "ReviveVocabulary"),
+        // The recovery engine: pure rules, no I/O, no clock, no randomness of its own.
+        .target(name: "Revive", dependencies: ["ReviveVocabulary"], swiftSettings: plantedBugs),
+        // The simulated world: virtual clock, provider, runtime, workers, faults, the player.
+        .target(name: "ReviveWorld", dependencies: ["Revive", "ReviveVocabulary"], swiftSettings: plantedBugs),
+        // The invariant checker: timelines in, verdicts out.
+        .target(name: "ReviveCheck", dependencies: ["ReviveVocabulary"]),
+        // Playing and judging scenarios, fault-schedule search and shrinking (pure; threads live in the frontend).
+        .target(name: "ReviveExplore", dependencies: ["ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
+                swiftSettings: plantedBugs),
+        // The frontend: commands, the option parser, renderers, scenario and JSONL file I/O.
+        .target(name: "ReviveLab",
+                dependencies: ["ReviveExplore", "ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
+                swiftSettings: plantedBugs),
         .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"]),
         // The provider-error reference rows, one copy shared by the test targets (in no product).
-        .target(name: "ReferenceCatalog", dependencies: ["Revive"], path: "Tests/ReferenceCatalog"),
-        .testTarget(name: "ReviveTests", dependencies: ["Revive", "ReferenceCatalog"]),
-        .testTarget(name: "ReviveLabTests", dependencies: ["ReviveLab", "Revive", "ReferenceCatalog"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab", "ReferenceCatalog"]),
+        .target(name: "ReferenceCatalog", dependencies: ["Revive", "ReviveVocabulary"], path: "Tests/ReferenceCatalog"),
+        .testTarget(name: "ReviveVocabularyTests", dependencies: ["ReviveVocabulary"]),
+        .testTarget(name: "ReviveTests", dependencies: ["Revive", "ReviveVocabulary", "ReferenceCatalog"],
+                    swiftSettings: plantedBugs),
+        .testTarget(name: "ReviveWorldTests", dependencies: ["ReviveWorld", "Revive", "ReviveVocabulary"],
+                    swiftSettings: plantedBugs),
+        .testTarget(name: "ReviveCheckTests", dependencies: ["ReviveCheck", "ReviveVocabulary"]),
+        // The explorer's proofs start from the shipped scenarios, read through the frontend's loader.
+        .testTarget(name: "ReviveExploreTests",
+                    dependencies: ["ReviveExplore", "ReviveLab", "ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
+                    swiftSettings: plantedBugs),
+        .testTarget(name: "ReviveLabTests",
+                    dependencies: ["ReviveLab", "ReviveExplore", "ReviveWorld", "ReviveCheck", "Revive",
+                                   "ReviveVocabulary", "ReferenceCatalog"],
+                    swiftSettings: plantedBugs),
+        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab", "Revive", "ReviveVocabulary", "ReferenceCatalog"]),
     ],
     swiftLanguageModes: [.v6]
 )

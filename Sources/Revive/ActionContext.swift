@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Where an action runs: which run, step attempt and worker, and the checkpoint it would resume from.
 public struct ActionContext: Hashable, Sendable {
     /// The logical run.

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Where a mutating action stands: `intended → executing → committed`, or `unknown` then
 /// `reconciled(committed | absent)`, or `failed`.
 public enum LedgerState: String, Sendable {

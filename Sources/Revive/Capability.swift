@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// A short-lived, single-use right to complete one case's reconnect.
 ///
 /// The engine keeps only the SHA-256 digest of the value; the value travels in the reconnect

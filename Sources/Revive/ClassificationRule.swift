@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// One row of the classification table: a pattern over a signal's facts and the class it means.
 public struct ClassificationRule: Sendable {
     /// A stable name, printed as "the rule that matched".

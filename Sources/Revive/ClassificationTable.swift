@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// The classification table: every rule the classifier knows, in the order it tries them.
 ///
 /// First match wins, so specific rows (an AADSTS number, a provider's own code, a phrase) come

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// The result of classifying one failure.
 public struct Classification: Hashable, Sendable {
     /// The failure class.

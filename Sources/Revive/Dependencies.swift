@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Where the engine gets ids and secret values; injected so that a seed decides them.
 public protocol IdentifierSource: AnyObject {
     /// A fresh printable id that starts with `prefix` (such as `case_`).

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Parses the IMF-fixdate form of an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
 ///
 /// `Retry-After` may be an HTTP date; the engine turns it into a wait by subtracting the

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// A JSON document as plain data, with a strict parser and a canonical writer.
 ///
 /// Hand-written because the lab needs what Foundation's parsers do not give: exact integer vs

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// A worker's right to use a connection's current credential, stamped with its generation.
 ///
 /// A lease carries no token: the credential is attached to the call by the provider gateway when

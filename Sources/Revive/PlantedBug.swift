@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 #if REVIVE_PLANTED_BUGS
 /// Deliberate engine bugs that prove the fault explorer catches real mistakes.
 ///

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// What one execution of a protected action returned.
 public enum ActionAttempt<Output> {
     /// The provider answered with success.

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// What a provider (or the broker in front of it) answered when a call or refresh failed.
 ///
 /// Kept close to the wire: status, headers and body as sent. The classifier reads from here.

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// The durable record that joins everything about one credential failure.
 ///
 /// It joins the connection and its pinned identity, the run, the last saved checkpoint, the

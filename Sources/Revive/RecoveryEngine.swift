@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Revive's recovery engine: classify, join, park, ask, verify, rotate, reconcile, resume.
 ///
 /// It performs no I/O, reads no clock and draws no random number: time comes in as `Instant`s,

@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Durable storage for what must outlive any worker: cases, capabilities, the ledger and the
 /// lease generations.
 ///

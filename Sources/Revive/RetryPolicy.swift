@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// How a runtime retries a failed step, with Temporal's defaults.
 ///
 /// Every field is optional so that policies can be layered (step over connection over workflow

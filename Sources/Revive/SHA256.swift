@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// SHA-256 (FIPS 180-4), used to store capability digests instead of capability values.
 ///
 /// Written here because the package takes no dependencies and Foundation on Linux has no

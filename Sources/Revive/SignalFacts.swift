@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// The facts the classifier matches on, read out of a signal's status, headers and body.
 ///
 /// Reading order (documented in docs/classification.md): unwrap the broker's envelope to the

@@ -1,3 +1,9 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
 /// Walks one command's arguments in order. The commands' loops are built on it so that flags,
 /// their values and the usage messages read the same in every command.
 struct ArgumentCursor {

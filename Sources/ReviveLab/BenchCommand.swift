@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `revive-lab bench`: speed and memory, measured on one core.
 enum BenchCommand {

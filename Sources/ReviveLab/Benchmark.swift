@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Measurements for `revive-lab bench`: plays scenarios many times and counts what was done.
 /// The command line reads the clock around these calls; nothing here reads it.

@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `revive-lab check`: the invariant checker over timelines recorded earlier, or written by a
 /// real integration that logs the same JSONL.

@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `revive-lab classify`: a pasted provider failure in, its class, rule, confidence and recovery action out.
 enum ClassifyCommand {

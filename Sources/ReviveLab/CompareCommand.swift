@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `revive-lab compare`: the same scenario with Revive and without it, side by side.
 enum CompareCommand {

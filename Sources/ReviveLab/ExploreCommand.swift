@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `revive-lab explore`: search the fault space around a scenario.
 enum ExploreCommand {

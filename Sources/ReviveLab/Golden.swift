@@ -1,3 +1,9 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
 /// Golden timelines: the exact text `revive-lab run` prints for a shipped scenario, kept in
 /// `scenarios/golden/NAME.txt` and compared byte for byte by the tests.
 public enum Golden {

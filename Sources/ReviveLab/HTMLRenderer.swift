@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Renders one scenario result as a self-contained HTML page (no network, no external assets):
 /// the timeline as swim lanes per party, the recovery cases, the lease generations, the action

@@ -1,3 +1,9 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
 /// One thing wrong with an input file, with where it is and what to do.
 public struct InputProblem: Hashable, Sendable, CustomStringConvertible {
     /// The file, as the user named it.

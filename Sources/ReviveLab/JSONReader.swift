@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Reads typed values out of a `JSONValue` tree, collecting every problem with its key path.
 ///

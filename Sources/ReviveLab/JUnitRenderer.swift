@@ -1,3 +1,9 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
 /// Renders a suite of results as JUnit XML: one test case per scenario, failures carrying the
 /// broken expectations and invariants with the transitions that show them.
 public enum JUnitRenderer {

@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// The command line's behaviour, kept in the library so tests can reach it; `main.swift` only
 /// calls `LabCommand.main`.

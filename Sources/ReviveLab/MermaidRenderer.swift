@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Renders a timeline as a Mermaid sequence diagram, with the provider, Revive, the runtime, each
 /// worker and the owner (and operator, and the lab's fault injector) as participants.

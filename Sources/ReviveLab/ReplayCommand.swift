@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `revive-lab replay`: play a recorded scenario again and find where history diverges.
 enum ReplayCommand {

@@ -1,4 +1,9 @@
 import Foundation
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Expands command-line paths into scenario files: a file as given, a directory as every
 /// `*.json` below it in sorted order.

@@ -1,3 +1,9 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
 /// Every key of scenario format v1, per object, in one place: the loader accepts exactly these
 /// and `ScenarioSchema` publishes exactly these, so the two cannot drift apart.
 enum ScenarioKeys {

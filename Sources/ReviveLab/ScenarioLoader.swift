@@ -1,5 +1,9 @@
 import Foundation
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Turns scenario text into a checked `Scenario`, or an `InputError` listing every problem.
 public enum ScenarioLoader {

@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// The JSON Schema (draft 2020-12) of scenario format v1, built from the same key lists and
 /// enums the loader uses. `revive-lab schema` prints it; `scenario.schema.json` is a copy that

@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Reads a `retry` object (runtime, workflow, connection or step level).
 enum RetryPolicyBuilder {

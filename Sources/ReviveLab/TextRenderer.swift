@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// Renders a scenario result as the human-readable timeline: header, one line per transition, footer.
 public struct TextRenderer {

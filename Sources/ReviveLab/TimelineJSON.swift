@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// The JSONL form of a timeline: a public, documented interface (docs/jsonl.md).
 ///

@@ -1,4 +1,8 @@
 import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
 
 /// `--only PATTERN`: which transitions to show. `lease.*` matches names; `step=send-briefing`,
 /// `worker=worker-b`, `class=dead_*` match a fact. `*` is the only wildcard. Several patterns

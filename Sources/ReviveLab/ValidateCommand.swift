@@ -1,3 +1,9 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
 /// `revive-lab validate`: check scenario files against the format without playing them;
 /// `revive-lab schema`: print the format's JSON Schema.
 enum ValidateCommand {

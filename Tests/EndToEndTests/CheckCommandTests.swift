@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `revive-lab check`: the invariant checker over recorded JSONL timelines.
 struct CheckCommandTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 import ReferenceCatalog
 
 /// `revive-lab classify` run as a person would: every row of the provider-error reference's

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `run --format html --output DIR`: one self-contained page per scenario.
 struct HTMLFormatTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `run --format jsonl`: one JSON object per line (header, transitions, footer), the summary on
 /// standard error so standard output stays machine-readable.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `run --format mermaid`: a sequence diagram with one statement per transition.
 struct MermaidFormatTests {

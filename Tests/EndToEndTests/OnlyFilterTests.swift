@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `run --only PATTERN`: only matching transitions in the timeline; header and footer intact.
 struct OnlyFilterTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `run --output DIR`: one file per scenario in the chosen format plus `junit.xml`; standard
 /// output keeps only the summary line.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `revive-lab replay`: play a recorded scenario again and report where history diverges.
 struct ReplayCommandTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `revive-lab validate` (every problem in every file, nothing played) and `revive-lab schema`.
 struct ValidateCommandTests {

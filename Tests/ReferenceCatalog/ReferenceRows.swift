@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// One row of the provider-error reference's classification table as a test case: the signal a
 /// provider sends (status, code/text, headers, JSON body), who sent it, and the class it means.

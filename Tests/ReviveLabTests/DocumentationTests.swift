@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 import Revive
+import ReviveCheck
+import ReviveExplore
 import ReviveLab
+import ReviveVocabulary
+import ReviveWorld
 
 /// The README and docs say what the code does: every rule, transition and invariant is listed.
 struct DocumentationTests {

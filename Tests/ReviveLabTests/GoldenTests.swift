@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import Revive
+import ReviveCheck
+import ReviveExplore
 import ReviveLab
+import ReviveVocabulary
+import ReviveWorld
 
 /// The shipped scenarios, played and compared byte for byte with their golden timelines.
 ///

@@ -1,6 +1,10 @@
-import Revive
-import ReviveLab
 import Testing
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveLab
+import ReviveVocabulary
+import ReviveWorld
 
 // Recovery paths played end to end through the public surface only: a scenario is written as JSON
 // text (assembled with `JSONValue` and `compactText`), loaded with `ScenarioLoader.load(text:file:)`,

@@ -1,7 +1,11 @@
 import Testing
-import Revive
-import ReviveLab
 import ReferenceCatalog
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveLab
+import ReviveVocabulary
+import ReviveWorld
 
 /// Every row of the provider-error reference's classification table, played inside a scenario:
 /// the provider answers the mutation step's call with the row's signal once, and the first

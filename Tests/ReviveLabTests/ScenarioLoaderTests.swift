@@ -1,6 +1,10 @@
-import Revive
-import ReviveLab
 import Testing
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveLab
+import ReviveVocabulary
+import ReviveWorld
 
 /// Scenario text for the loader: a small valid scenario whose sections can be swapped one at a time.
 enum ScenarioText {

@@ -1,6 +1,7 @@
 import Testing
-import Revive
 import ReferenceCatalog
+import Revive
+import ReviveVocabulary
 
 /// The classifier against the provider-error reference: one case per row of its table.
 @Suite("Classifier: the reference classification table")

@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 // Test doubles for the engine's three injected collaborators, plus small helpers shared by
 // RecoveryEngineTests and ProtectActionTests. Every double is deterministic: no clock, no random.

@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// The strict JSON parser and the canonical writer.
 @Suite("JSONValue: parsing and writing")

@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// `protectAction`: the closure API a real runtime embeds in a step, end to end over fakes.
 @Suite("protectAction: the closure API end to end")

@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// The recovery engine through its step-by-step API, over fake ids, broker and timeline.
 @Suite("RecoveryEngine: classify, join, park, ask, verify, rotate, reconcile")

@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// Retry policies: Temporal's defaults, layering, and the give-up decisions.
 @Suite("RetryPolicy: defaults, layering and decisions")

@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// SHA-256 against the FIPS 180-4 examples and padding boundaries.
 @Suite("SHA256: FIPS 180-4 vectors")

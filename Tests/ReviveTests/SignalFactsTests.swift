@@ -1,5 +1,6 @@
 import Testing
 import Revive
+import ReviveVocabulary
 
 /// Reading a provider signal: envelopes, bodies and headers.
 @Suite("SignalFacts: envelopes and headers")

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// The integration teams write without a recovery control plane, played by `--without-revive`
 /// and `compare` to show what Revive prevents.

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// A scenario file, loaded and checked: everything the player needs, with defaults filled in.
 public struct Scenario: Sendable {
@@ -28,6 +29,23 @@ public struct Scenario: Sendable {
     public var expect: Expectations
     /// The document it was loaded from (embedded in JSONL headers so a record can be replayed).
     public var source: JSONValue
+
+    /// Makes one from its parts.
+    public init(file: String, name: String, description: String, seed: UInt64, runtime: RuntimeSpec, recovery: RecoveryConfiguration, horizon: Span, connections: [ConnectionSpec], workflow: WorkflowSpec, faults: [FaultSpec], events: [EventSpec], expect: Expectations, source: JSONValue) {
+        self.file = file
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.runtime = runtime
+        self.recovery = recovery
+        self.horizon = horizon
+        self.connections = connections
+        self.workflow = workflow
+        self.faults = faults
+        self.events = events
+        self.expect = expect
+        self.source = source
+    }
 }
 
 /// Which runtime's vocabulary and habits the simulation uses.
@@ -47,6 +65,15 @@ public struct RuntimeSpec: Sendable {
     public var callTimeout: Span
     /// The runtime-wide retry policy.
     public var retry: RetryPolicy?
+
+    /// Makes one from its parts.
+    public init(kind: RuntimeKind, workers: [String], heartbeatTimeout: Span, callTimeout: Span, retry: RetryPolicy? = nil) {
+        self.kind = kind
+        self.workers = workers
+        self.heartbeatTimeout = heartbeatTimeout
+        self.callTimeout = callTimeout
+        self.retry = retry
+    }
 }
 
 /// `connections[]`: one owner's authorization at one provider.
@@ -62,6 +89,19 @@ public struct ConnectionSpec: Sendable {
     public var accessTokenTTL: Span
     /// The integration-level retry policy (between the step's and the workflow's).
     public var retry: RetryPolicy?
+
+    /// Makes one from its parts.
+    public init(id: String, provider: ProviderKind, broker: BrokerKind, owner: String, subject: String, tenant: String, scopes: [String], accessTokenTTL: Span, retry: RetryPolicy? = nil) {
+        self.id = id
+        self.provider = provider
+        self.broker = broker
+        self.owner = owner
+        self.subject = subject
+        self.tenant = tenant
+        self.scopes = scopes
+        self.accessTokenTTL = accessTokenTTL
+        self.retry = retry
+    }
 }
 
 /// What a step does to the remote world.
@@ -77,6 +117,15 @@ public struct StepSpec: Sendable {
     /// Virtual time the call takes (default 100ms).
     public var duration: Span
     public var retry: RetryPolicy?
+
+    /// Makes one from its parts.
+    public init(id: String, connection: String? = nil, effect: StepEffect, duration: Span, retry: RetryPolicy? = nil) {
+        self.id = id
+        self.connection = connection
+        self.effect = effect
+        self.duration = duration
+        self.retry = retry
+    }
 }
 
 /// `workflow`: the steps and the run.
@@ -86,6 +135,14 @@ public struct WorkflowSpec: Sendable {
     public var steps: [StepSpec]
     /// The workflow-level retry policy (between the connection's and the runtime's).
     public var retry: RetryPolicy?
+
+    /// Makes one from its parts.
+    public init(name: String, run: String, steps: [StepSpec], retry: RetryPolicy? = nil) {
+        self.name = name
+        self.run = run
+        self.steps = steps
+        self.retry = retry
+    }
 }
 
 /// A moment inside one attempt of a step.
@@ -133,6 +190,17 @@ public struct FaultSpec: Sendable {
     public var count: Int
     /// How long a stall lasts.
     public var stallFor: Span?
+
+    /// Makes one from its parts.
+    public init(at: FaultTrigger, kind: FaultKind, connection: String? = nil, worker: String? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil) {
+        self.at = at
+        self.kind = kind
+        self.connection = connection
+        self.worker = worker
+        self.signal = signal
+        self.count = count
+        self.stallFor = stallFor
+    }
 }
 
 /// When an event fires.
@@ -156,6 +224,12 @@ public enum EventAction: Sendable {
 public struct EventSpec: Sendable {
     public var trigger: EventTrigger
     public var action: EventAction
+
+    /// Makes one from its parts.
+    public init(trigger: EventTrigger, action: EventAction) {
+        self.trigger = trigger
+        self.action = action
+    }
 }
 
 /// How a run ended.
@@ -174,4 +248,7 @@ public struct Expectations: Sendable {
     public var fenced: Int?
     /// The invariants to check; nil means all of them.
     public var invariants: [Invariant]?
+
+    /// No expectations: only the invariants are checked.
+    public init() {}
 }

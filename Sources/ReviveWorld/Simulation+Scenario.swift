@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// The scenario's faults and events, applied to the simulated world.
 extension Simulation {

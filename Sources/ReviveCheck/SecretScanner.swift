@@ -1,3 +1,5 @@
+import ReviveVocabulary
+
 /// Finds token-shaped values: provider token formats and the lab's own secret prefixes.
 ///
 /// A byte scan rather than `String.contains`, because the custody check reads every value of

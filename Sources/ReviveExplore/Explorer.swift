@@ -1,5 +1,8 @@
 import Dispatch
 import Revive
+import ReviveCheck
+import ReviveVocabulary
+import ReviveWorld
 
 /// What to explore.
 public struct ExploreOptions: Sendable {

@@ -1,4 +1,4 @@
-import Revive
+import ReviveVocabulary
 
 /// A broken invariant, with the transitions that show it.
 public struct Breach: Hashable, Sendable {
@@ -8,6 +8,13 @@ public struct Breach: Hashable, Sendable {
     public var message: String
     /// Indices into the timeline of the transitions that show it.
     public var evidence: [Int]
+
+    /// Makes a breach.
+    public init(invariant: Invariant, message: String, evidence: [Int]) {
+        self.invariant = invariant
+        self.message = message
+        self.evidence = evidence
+    }
 }
 
 /// Checks the recovery contract's invariants on a timeline, reading nothing but the timeline.

@@ -1,5 +1,3 @@
-import Revive
-
 /// Reads and writes the scenario format's durations (`250ms`, `90s`, `15m`, `2h`, `1d`) and
 /// the timeline's clock (`+00:10:00.250`).
 public enum DurationText {

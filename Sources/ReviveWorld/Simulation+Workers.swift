@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// Workers: freezing (crash or stall), heartbeat deadlines, loss, return and new workers.
 extension Simulation {

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// The record of every transition of one scenario play, in order.
 public final class Timeline: TransitionRecorder {

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// The player's one event queue: a binary heap ordered by (time, insertion order).
 ///

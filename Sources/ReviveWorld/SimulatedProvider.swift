@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// The simulated credential provider (and the broker in front of it).
 ///

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// Who handles credential failures in a play.
 public enum RecoveryMode: String, Sendable {

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// Step attempts: lease, ledger, call, answer, checkpoint, with fault points between phases.
 extension Simulation {

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// What the player's queue holds: every kind of thing that can happen at a virtual instant.
 enum SimEvent {

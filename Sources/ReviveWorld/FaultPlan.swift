@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// Faults and events the explorer adds to a base scenario: one schedule to play.
 public struct FaultPlan: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// SplitMix64: a tiny, fast generator whose whole state is one seed, so a seed replays every choice.
 public struct SeededRandom: RandomNumberGenerator, Sendable {

@@ -1,6 +1,5 @@
-import Revive
-import ReviveLab
 
+import ReviveVocabulary
 /// Makes one timeline line at `ms` milliseconds of virtual time, with only the facts given.
 func tr(_ ms: Int64, _ actor: String, _ name: String,
         run: String? = nil, worker: String? = nil, step: String? = nil, attempt: Int? = nil,

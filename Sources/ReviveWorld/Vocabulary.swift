@@ -1,18 +1,19 @@
 import Revive
+import ReviveVocabulary
 
 /// The words a runtime uses for the same things: LangGraph threads, nodes and interrupts;
 /// Temporal workflows, activities and signals. Only the rendering changes, never the contract.
-struct Vocabulary {
-    let run: String
-    let step: String
-    let checkpoint: String
-    let parkedVia: String?
-    let resumedVia: String?
-    let retryVia: String?
-    let summary: String
+public struct Vocabulary: Sendable {
+    public let run: String
+    public let step: String
+    public let checkpoint: String
+    public let parkedVia: String?
+    public let resumedVia: String?
+    public let retryVia: String?
+    public let summary: String
 
     /// Plain words, for timelines recorded without a runtime kind.
-    static let neutral = Vocabulary(run: "run", step: "step", checkpoint: "checkpoint", parkedVia: nil, resumedVia: nil, retryVia: nil, summary: "")
+    public static let neutral = Vocabulary(run: "run", step: "step", checkpoint: "checkpoint", parkedVia: nil, resumedVia: nil, retryVia: nil, summary: "")
 
     private init(run: String, step: String, checkpoint: String, parkedVia: String?, resumedVia: String?, retryVia: String?, summary: String) {
         self.run = run
@@ -24,7 +25,7 @@ struct Vocabulary {
         self.summary = summary
     }
 
-    init(_ kind: RuntimeKind) {
+    public init(_ kind: RuntimeKind) {
         switch kind {
         case .langgraph:
             run = "thread"
@@ -46,7 +47,7 @@ struct Vocabulary {
     }
 
     /// A runtime-specific fact for some transitions (how the runtime parks, resumes, retries).
-    func extraNote(for name: String) -> Transition.Note? {
+    public func extraNote(for name: String) -> Transition.Note? {
         switch name {
         case "run.parked": return parkedVia.map { .init("via", $0) }
         case "run.resumed": return resumedVia.map { .init("via", $0) }

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// What the simulated runtime calls when its steps meet credentials: the real Revive engine, or
 /// the naive integration the baseline (`--without-revive`) plays instead.

@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 
 /// The failure envelopes each simulated provider sends by default, shaped as the real ones are
 /// (see docs/providers.md): Microsoft's JSON with `error_codes` and trace ids, Slack's

@@ -1,4 +1,7 @@
 import Revive
+import ReviveCheck
+import ReviveVocabulary
+import ReviveWorld
 
 /// Everything one play produced: the timeline, what it adds up to, and the verdict.
 public struct ScenarioResult: Sendable {
@@ -36,17 +39,16 @@ public enum ScenarioPlayer {
     /// Without Revive the scenario's `expect` (written for the Revive run) is not checked; every
     /// invariant is, and the breaches are the point.
     public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false) -> ScenarioResult {
-        let simulation = Simulation(scenario: scenario, mode: mode)
-        simulation.healing = healing
-        let transitions = simulation.play().transitions
+        let play = WorldPlay.play(scenario, mode: mode, healing: healing)
+        let transitions = play.transitions
         let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
         let breaches = InvariantChecker.check(transitions, invariants: invariants)
         let effects = effectCounts(transitions, steps: scenario.workflow.steps)
         let failed = mode == .revive
-            ? ExpectationChecker.check(scenario.expect, transitions: transitions, outcome: simulation.outcome, effects: effects) : []
-        return ScenarioResult(scenario: scenario, transitions: transitions, outcome: simulation.outcome, effects: effects,
+            ? ExpectationChecker.check(scenario.expect, transitions: transitions, outcome: play.outcome, effects: effects) : []
+        return ScenarioResult(scenario: scenario, transitions: transitions, outcome: play.outcome, effects: effects,
                               checkedInvariants: invariants, breaches: breaches, failedExpectations: failed,
-                              limitReached: simulation.limitReached, stoppedAtHorizon: simulation.stoppedAtHorizon, mode: mode)
+                              limitReached: play.limitReached, stoppedAtHorizon: play.stoppedAtHorizon, mode: mode)
     }
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).

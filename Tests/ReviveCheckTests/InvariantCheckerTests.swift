@@ -1,6 +1,6 @@
-import Revive
-import ReviveLab
 import Testing
+import ReviveCheck
+import ReviveVocabulary
 
 /// Every invariant of the recovery contract, broken by hand on timelines built from the revoked-grant
 /// story: each breaching timeline must be reported under exactly that invariant, pointing at the

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
-import Revive
+@testable import Revive
+@testable import ReviveCheck
+@testable import ReviveExplore
 @testable import ReviveLab
+@testable import ReviveVocabulary
+@testable import ReviveWorld
 
 /// The explorer's proof: each planted engine bug is found from a shipped scenario within a stated
 /// budget (exhaustive single faults, at most 400 schedules, then at most 300 plays of shrinking)

@@ -1,0 +1,26 @@
+import Revive
+import ReviveVocabulary
+
+/// What one play of a scenario in the simulated world produced, before anyone judges it.
+public struct WorldPlay: Sendable {
+    /// Every transition, in order.
+    public var transitions: [Transition]
+    /// How the run stood when the play ended.
+    public var outcome: Outcome
+    /// Why the play stopped early, if a limit cut it.
+    public var limitReached: String?
+    /// Whether the horizon cut the play with events still queued.
+    public var stoppedAtHorizon: Bool
+
+    /// Plays `scenario` to its end (empty queue, horizon or a limit) on one thread.
+    ///
+    /// With `healing`, the right owner answers every request, an operator fixes every alert and
+    /// every lost worker returns (the explorer's liveness mode).
+    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false) -> WorldPlay {
+        let simulation = Simulation(scenario: scenario, mode: mode)
+        simulation.healing = healing
+        let transitions = simulation.play().transitions
+        return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
+                         stoppedAtHorizon: simulation.stoppedAtHorizon)
+    }
+}

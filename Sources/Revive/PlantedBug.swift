@@ -24,4 +24,30 @@ public enum PlantedBug: String, CaseIterable, Sendable {
     /// Put the capability's secret value into the timeline.
     case leakToken = "leak-token"
 }
+#else
+/// Release builds: no bug can be planted. The hooks' names still resolve, so a misspelt hook fails
+/// to compile in both builds, but each is the constant `false` and compiles away; `.ci/run` checks
+/// that the release binary carries none of their names.
+struct PlantedBug {
+    @inline(__always) static var skipReconciliation: PlantedBug { PlantedBug() }
+    @inline(__always) static var noFencing: PlantedBug { PlantedBug() }
+    @inline(__always) static var consumeBeforeVerify: PlantedBug { PlantedBug() }
+    @inline(__always) static var newRunOnResume: PlantedBug { PlantedBug() }
+    @inline(__always) static var resumeFromStart: PlantedBug { PlantedBug() }
+    @inline(__always) static var retryDeadGrant: PlantedBug { PlantedBug() }
+    @inline(__always) static var rotateOnMismatch: PlantedBug { PlantedBug() }
+    @inline(__always) static var leakToken: PlantedBug { PlantedBug() }
+}
 #endif
+
+extension RecoveryEngine {
+    /// Whether a planted bug is switched on (always false in release builds).
+    @inline(__always)
+    func planted(_ bug: PlantedBug) -> Bool {
+        #if REVIVE_PLANTED_BUGS
+        return configuration.plantedBugs.contains(bug)
+        #else
+        return false
+        #endif
+    }
+}

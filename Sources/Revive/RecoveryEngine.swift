@@ -35,20 +35,10 @@ public final class RecoveryEngine {
         self.recorder = recorder
     }
 
-    /// Whether a planted bug is switched on (always false in release builds).
-    @inline(__always)
-    func planted(_ name: String) -> Bool {
-        #if REVIVE_PLANTED_BUGS
-        return configuration.plantedBugs.contains { $0.rawValue == name }
-        #else
-        return false
-        #endif
-    }
-
     /// Registers a connection and pins its identity (recorded as `connection.pinned`).
     public func register(_ connection: ConnectionRecord, at time: Instant = .zero) {
         connections[connection.id] = connection
-        emit("connection.pinned", at: time, run: nil) { t in
+        emit(.connectionPinned, at: time, run: nil) { t in
             t.connection = connection.id.rawValue
             t.subject = connection.pinnedIdentity.subject
             t.tenant = connection.pinnedIdentity.tenant
@@ -75,7 +65,7 @@ public final class RecoveryEngine {
                           generation: store.generation(of: connection), holder: context.worker,
                           run: context.run, issuedAt: time)
         leases[lease.id] = lease
-        emit("lease.issued", at: time, context: context) { t in
+        emit(.leaseIssued, at: time, context: context) { t in
             t.connection = connection.rawValue
             t.generation = lease.generation.value
             t.lease = lease.id.rawValue
@@ -96,9 +86,9 @@ public final class RecoveryEngine {
         } else if revokedLeases.contains(lease.id) {
             reason = .holderLost
         }
-        if reason != nil && planted("no-fencing") { reason = nil }
+        if reason != nil && planted(.noFencing) { reason = nil }
         if let reason {
-            emit("lease.fenced", at: time, context: context) { t in
+            emit(.leaseFenced, at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
                 t.generation = lease.generation.value
                 t.lease = lease.id.rawValue
@@ -110,7 +100,7 @@ public final class RecoveryEngine {
         }
         if let key, var entry = store.ledgerEntry(key) {
             precondition(!entry.state.isCommitted, "a committed action is never executed again")
-            precondition(entry.state != .unknown || planted("skip-reconciliation"), "an unknown action is reconciled before it executes again")
+            precondition(entry.state != .unknown || planted(.skipReconciliation), "an unknown action is reconciled before it executes again")
             entry.state = .executing
             entry.executingWorker = context.worker
             store.save(entry)
@@ -131,7 +121,7 @@ public final class RecoveryEngine {
         guard var entry = store.ledgerEntry(key) else {
             store.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
                                    state: .intended, executingWorker: nil))
-            emit("action.intended", at: time, context: context) { t in
+            emit(.actionIntended, at: time, context: context) { t in
                 t.connection = connection.rawValue
                 t.key = key.rawValue
             }
@@ -142,9 +132,9 @@ public final class RecoveryEngine {
             return .execute(key)
         case .committed, .reconciledCommitted:
             return .alreadyCommitted(key)
-        case .unknown where planted("skip-reconciliation"):
+        case .unknown where planted(.skipReconciliation):
             return .execute(key)
-        case .executing where planted("skip-reconciliation"):
+        case .executing where planted(.skipReconciliation):
             return .execute(key)
         case .unknown:
             return .reconcile(key)
@@ -154,7 +144,7 @@ public final class RecoveryEngine {
             entry.state = .unknown
             entry.executingWorker = nil
             store.save(entry)
-            emit("action.unknown", at: time, context: context) { t in
+            emit(.actionUnknown, at: time, context: context) { t in
                 t.connection = connection.rawValue
                 t.key = key.rawValue
                 t.reason = "no-outcome-recorded"
@@ -170,7 +160,7 @@ public final class RecoveryEngine {
         precondition(entry.state == .unknown, "only an unknown action is reconciled")
         entry.state = answer == .committed ? .reconciledCommitted : .reconciledAbsent
         store.save(entry)
-        emit("action.reconciled", at: time, context: context) { t in
+        emit(.actionReconciled, at: time, context: context) { t in
             t.connection = entry.connection.rawValue
             t.key = key.rawValue
             t.result = answer.rawValue
@@ -184,7 +174,7 @@ public final class RecoveryEngine {
         entry.state = .committed
         entry.executingWorker = nil
         store.save(entry)
-        emit("action.committed", at: time, context: context) { t in
+        emit(.actionCommitted, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
             t.key = key.rawValue
@@ -197,7 +187,7 @@ public final class RecoveryEngine {
             entry.state = .unknown
             entry.executingWorker = nil
             store.save(entry)
-            emit("action.unknown", at: time, context: context) { t in
+            emit(.actionUnknown, at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
                 t.key = key.rawValue
                 t.reason = "no-answer"
@@ -211,7 +201,7 @@ public final class RecoveryEngine {
         guard var entry = store.ledgerEntry(key), !entry.state.isCommitted else { return }
         entry.state = .failed
         store.save(entry)
-        emit("action.failed", at: time, context: context) { t in
+        emit(.actionFailed, at: time, context: context) { t in
             t.connection = entry.connection.rawValue
             t.key = key.rawValue
         }
@@ -232,11 +222,11 @@ public final class RecoveryEngine {
         let classification = classifier.classify(signal, context: ClassificationContext(
             provider: connection?.provider, operation: operation,
             leaseGeneration: lease.generation, currentGeneration: store.generation(of: lease.connection)))
-        emit("failure.classified", at: time, context: context) { t in
+        emit(.failureClassified, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
             t.key = key?.rawValue
-            t.failureClass = classification.failureClass.rawValue
+            t.failureClass = classification.failureClass
             t.notes.append(.init("rule", classification.rule))
             t.notes.append(.init("confidence", classification.confidence.rawValue))
             t.notes.append(.init("op", operation.rawValue))
@@ -258,7 +248,7 @@ public final class RecoveryEngine {
             if let refreshFailure = broker.refresh(lease.connection, generation: lease.generation, rotatingTo: next) {
                 return handleFailure(refreshFailure, operation: .refresh, lease: lease, key: key, context: context, at: time)
             }
-            emit("token.refreshed", at: time, context: context) { t in
+            emit(.tokenRefreshed, at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
                 t.generation = lease.generation.value
                 t.lease = lease.id.rawValue
@@ -269,7 +259,7 @@ public final class RecoveryEngine {
             return .retryNow(issueLease(connection: lease.connection, context: context, at: time))
         case .transient, .rateLimited:
             return .retryLater(classification)
-        case .deadGrant where planted("retry-dead-grant"):
+        case .deadGrant where planted(.retryDeadGrant):
             return .retryLater(classification)
         default:
             return park(classification, signal: signal, lease: lease, key: key, context: context, at: time)
@@ -297,12 +287,12 @@ public final class RecoveryEngine {
                 classification: classification, rejectedGeneration: lease.generation,
                 openedBy: context.worker, openedAt: time, state: .awaitingReconnect, refusals: 0, currentCapability: nil)
             store.save(recoveryCase)
-            emit("case.opened", at: time, context: context) { t in
+            emit(.caseOpened, at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
                 t.generation = lease.generation.value
                 t.caseID = recoveryCase.id.rawValue
                 t.key = key?.rawValue
-                t.failureClass = classification.failureClass.rawValue
+                t.failureClass = classification.failureClass
                 t.subject = connection.pinnedIdentity.subject
                 t.tenant = connection.pinnedIdentity.tenant
                 t.checkpoint = context.checkpoint
@@ -312,11 +302,11 @@ public final class RecoveryEngine {
                 }
             }
         }
-        emit("run.parked", at: time, context: context) { t in
+        emit(.runParked, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.checkpoint = context.checkpoint
-            t.failureClass = classification.failureClass.rawValue
+            t.failureClass = classification.failureClass
         }
         let request = requestReconnect(for: recoveryCase, reminder: 0, at: time)
         return .parked(store.recoveryCase(recoveryCase.id) ?? recoveryCase, request)
@@ -344,19 +334,19 @@ public final class RecoveryEngine {
                                        responder: responder, capabilityID: capability.id, capabilityValue: value,
                                        expiresAt: capability.expiresAt, reminder: reminder, kind: kind, scopes: scopes)
         // An operator is alerted rather than asked to reconnect: no reconnect would help.
-        emit(responder == .operator ? "operator.alerted" : "reconnect.requested", at: time, run: recoveryCase.run) { t in
+        emit(responder == .operator ? .operatorAlerted : .reconnectRequested, at: time, run: recoveryCase.run) { t in
             t.connection = recoveryCase.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.capability = capability.id.rawValue
             t.expires = capability.expiresAt
-            t.failureClass = failureClass.rawValue
+            t.failureClass = failureClass
             t.notes.append(.init("ask", kind.rawValue))
             t.notes.append(.init("to", recipient))
             if failureClass == .policyBlocked { t.notes.append(.init("cc", recoveryCase.ownerAddress)) }
             if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joined(separator: "+"))) }
             if failureClass == .stepUp { t.notes.append(.init("recurs", "expected")) }
             if reminder > 0 { t.notes.append(.init("reminder", String(reminder))) }
-            if planted("leak-token") { t.notes.append(.init("link", "https://revive.example/reconnect?c=" + value)) }
+            if planted(.leakToken) { t.notes.append(.init("link", "https://revive.example/reconnect?c=" + value)) }
         }
         return request
     }
@@ -368,7 +358,7 @@ public final class RecoveryEngine {
         guard let capability = store.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
               var recoveryCase = store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect,
               recoveryCase.currentCapability == id else { return nil }
-        emit("capability.expired", at: time, run: recoveryCase.run) { t in
+        emit(.capabilityExpired, at: time, run: recoveryCase.run) { t in
             t.connection = capability.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.capability = capability.id.rawValue
@@ -378,7 +368,7 @@ public final class RecoveryEngine {
         }
         recoveryCase.state = .escalated
         store.save(recoveryCase)
-        emit("case.escalated", at: time, run: recoveryCase.run) { t in
+        emit(.caseEscalated, at: time, run: recoveryCase.run) { t in
             t.connection = capability.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.reason = "reminders-exhausted"
@@ -396,7 +386,7 @@ public final class RecoveryEngine {
                 recoveryCase.refusals += 1
                 store.save(recoveryCase)
             }
-            emit("capability.refused", at: time, run: capability.flatMap { store.recoveryCase($0.caseID)?.run }) { t in
+            emit(.capabilityRefused, at: time, run: capability.flatMap { store.recoveryCase($0.caseID)?.run }) { t in
                 t.connection = grant.connection.rawValue
                 t.capability = capability?.id.rawValue
                 t.caseID = capability?.caseID.rawValue
@@ -420,7 +410,7 @@ public final class RecoveryEngine {
         func consume() {
             capability.consumedAt = time
             store.save(capability)
-            emit("reconnect.verified", at: time, run: recoveryCase.run) { t in
+            emit(.reconnectVerified, at: time, run: recoveryCase.run) { t in
                 t.connection = grant.connection.rawValue
                 t.caseID = recoveryCase.id.rawValue
                 t.capability = capability.id.rawValue
@@ -428,8 +418,8 @@ public final class RecoveryEngine {
                 t.tenant = grant.identity.tenant
             }
         }
-        if planted("consume-before-verify") { consume() }
-        if grant.identity != recoveryCase.pinnedIdentity && planted("rotate-on-mismatch") {
+        if planted(.consumeBeforeVerify) { consume() }
+        if grant.identity != recoveryCase.pinnedIdentity && planted(.rotateOnMismatch) {
             rotate(grant.connection, to: store.generation(of: grant.connection).next(), reason: "reconnect", caseID: recoveryCase.id,
                    identity: grant.identity, run: recoveryCase.run, at: time)
         }
@@ -437,11 +427,11 @@ public final class RecoveryEngine {
             broker.discard(grant)
             recoveryCase.refusals += 1
             store.save(recoveryCase)
-            emit("reconnect.rejected", at: time, run: recoveryCase.run) { t in
+            emit(.reconnectRejected, at: time, run: recoveryCase.run) { t in
                 t.connection = grant.connection.rawValue
                 t.caseID = recoveryCase.id.rawValue
                 t.capability = capability.id.rawValue
-                t.failureClass = FailureClass.identityMismatch.rawValue
+                t.failureClass = FailureClass.identityMismatch
                 t.subject = grant.identity.subject
                 t.tenant = grant.identity.tenant
                 t.reason = grant.identity.tenant == recoveryCase.pinnedIdentity.tenant ? "subject-mismatch" : "tenant-mismatch"
@@ -449,7 +439,7 @@ public final class RecoveryEngine {
             }
             return .rejected(caseID: recoveryCase.id)
         }
-        if !planted("consume-before-verify") { consume() }
+        if !planted(.consumeBeforeVerify) { consume() }
         let rotated = store.generation(of: grant.connection).next()
         broker.install(grant, generation: rotated)
         if recoveryCase.classification.failureClass == .insufficientScope, var record = connections[grant.connection] {
@@ -460,8 +450,8 @@ public final class RecoveryEngine {
         store.save(recoveryCase)
         rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
                run: recoveryCase.run, at: time)
-        let resumeRun = planted("new-run-on-resume") ? RunID(recoveryCase.run.rawValue + "-restarted") : recoveryCase.run
-        let resumeCheckpoint = planted("resume-from-start") ? nil : recoveryCase.checkpoint
+        let resumeRun = planted(.newRunOnResume) ? RunID(recoveryCase.run.rawValue + "-restarted") : recoveryCase.run
+        let resumeCheckpoint = planted(.resumeFromStart) ? nil : recoveryCase.checkpoint
         return .verified(caseID: recoveryCase.id, run: resumeRun, checkpoint: resumeCheckpoint, generation: rotated)
     }
 
@@ -471,7 +461,7 @@ public final class RecoveryEngine {
         let previous = store.generation(of: connection)
         precondition(rotated > previous, "a lease generation only moves forward")
         store.setGeneration(rotated, of: connection)
-        emit("lease.rotated", at: time, run: run) { t in
+        emit(.leaseRotated, at: time, run: run) { t in
             t.connection = connection.rawValue
             t.caseID = caseID?.rawValue
             t.generation = rotated.value
@@ -487,7 +477,7 @@ public final class RecoveryEngine {
     public func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?, at time: Instant) -> LeaseGeneration {
         let previous = store.generation(of: connection)
         let next = previous.next()
-        emit("token.refreshed", at: time, run: run) { t in
+        emit(.tokenRefreshed, at: time, run: run) { t in
             t.connection = connection.rawValue
             t.generation = previous.value
             t.worker = holder
@@ -513,7 +503,7 @@ public final class RecoveryEngine {
         else if store.recoveryCase(capability!.caseID)?.classification.failureClass.responder != .operator { refusal = "not-an-operator-case" }
         else { refusal = nil }
         if let refusal {
-            emit("capability.refused", at: time, run: capability.flatMap { store.recoveryCase($0.caseID)?.run }) { t in
+            emit(.capabilityRefused, at: time, run: capability.flatMap { store.recoveryCase($0.caseID)?.run }) { t in
                 t.connection = connection.rawValue
                 t.capability = capability?.id.rawValue
                 t.caseID = capability?.caseID.rawValue
@@ -527,11 +517,11 @@ public final class RecoveryEngine {
         var recoveryCase = store.recoveryCase(used.caseID)!
         recoveryCase.state = .awaitingResume
         store.save(recoveryCase)
-        emit("case.resolved", at: time, run: recoveryCase.run) { t in
+        emit(.caseResolved, at: time, run: recoveryCase.run) { t in
             t.connection = connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.capability = used.id.rawValue
-            t.failureClass = recoveryCase.classification.failureClass.rawValue
+            t.failureClass = recoveryCase.classification.failureClass
             t.notes.append(.init("by", configuration.operatorAddress))
         }
         return .resolved(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint)
@@ -548,7 +538,7 @@ public final class RecoveryEngine {
         guard var recoveryCase = store.recoveryCase(id), recoveryCase.state == .awaitingResume else { return }
         recoveryCase.state = .closed
         store.save(recoveryCase)
-        emit("case.closed", at: time, run: recoveryCase.run) { t in
+        emit(.caseClosed, at: time, run: recoveryCase.run) { t in
             t.connection = recoveryCase.connection.rawValue
             t.caseID = id.rawValue
             t.worker = worker.rawValue
@@ -558,8 +548,8 @@ public final class RecoveryEngine {
 
     // MARK: Recording
 
-    private func emit(_ name: String, at time: Instant, context: ActionContext, _ fill: (inout Transition) -> Void) {
-        var transition = Transition(time: time, actor: "revive", name: name)
+    private func emit(_ name: TransitionName, at time: Instant, context: ActionContext, _ fill: (inout Transition) -> Void) {
+        var transition = Transition(time: time, actor: .revive, name: name)
         transition.run = context.run.rawValue
         transition.worker = context.worker.rawValue
         transition.step = context.action.rawValue
@@ -568,8 +558,8 @@ public final class RecoveryEngine {
         recorder.record(transition)
     }
 
-    private func emit(_ name: String, at time: Instant, run: RunID?, _ fill: (inout Transition) -> Void) {
-        var transition = Transition(time: time, actor: "revive", name: name)
+    private func emit(_ name: TransitionName, at time: Instant, run: RunID?, _ fill: (inout Transition) -> Void) {
+        var transition = Transition(time: time, actor: .revive, name: name)
         transition.run = run?.rawValue
         fill(&transition)
         recorder.record(transition)

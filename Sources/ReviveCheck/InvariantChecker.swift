@@ -47,13 +47,13 @@ public enum InvariantChecker {
         var result: [Breach] = []
         var first: (index: Int, run: String)?
         for (i, t) in ts.enumerated() {
-            if t.name == "run.started" {
+            if t.name == .runStarted {
                 if let first {
                     result.append(Breach(invariant: .sameRun, message: "a second run.started (run \(t.run ?? "?")) after run \(first.run) began", evidence: [first.index, i]))
                 } else {
                     first = (i, t.run ?? "")
                 }
-            } else if let first, let run = t.run, run != first.run, t.name.hasPrefix("run.") || t.name.hasPrefix("step.") {
+            } else if let first, let run = t.run, run != first.run, t.name.family == "run" || t.name.family == "step" {
                 result.append(Breach(invariant: .sameRun, message: "\(t.name) names run \(run), not the original run \(first.run)", evidence: [first.index, i]))
             }
         }
@@ -65,9 +65,9 @@ public enum InvariantChecker {
         var checkpointed: [String: Int] = [:]
         for (i, t) in ts.enumerated() {
             guard let step = t.step else { continue }
-            if t.name == "checkpoint.saved" {
+            if t.name == .checkpointSaved {
                 if checkpointed[step] == nil { checkpointed[step] = i }
-            } else if t.name == "step.started" || t.name == "provider.called", let saved = checkpointed[step] {
+            } else if t.name == .stepStarted || t.name == .providerCalled, let saved = checkpointed[step] {
                 result.append(Breach(invariant: .checkpointResume, message: "step \(step) executes again (\(t.name)) after its checkpoint was saved", evidence: [saved, i]))
             }
         }
@@ -80,7 +80,7 @@ public enum InvariantChecker {
         var keyOfStep: [String: (key: String, index: Int)] = [:]
         var keyChangeReported = Set<String>()
         for (i, t) in ts.enumerated() {
-            if t.name == "effect.applied", let step = t.step {
+            if t.name == .effectApplied, let step = t.step {
                 if let earlier = applied[step] {
                     result.append(Breach(invariant: .effectOnce, message: "the effect of \(step) happened again at the provider", evidence: [earlier, i]))
                 } else {
@@ -109,9 +109,9 @@ public enum InvariantChecker {
         for (i, t) in ts.enumerated() {
             guard let key = t.key else { continue }
             switch t.name {
-            case "action.unknown":
+            case .actionUnknown:
                 unresolved[key] = unresolved[key] ?? i
-            case "action.reconciled":
+            case .actionReconciled:
                 // Only a definite answer resolves an unknown outcome; anything else leaves it unknown.
                 if t.result == "absent" {
                     unresolved[key] = nil
@@ -119,7 +119,7 @@ public enum InvariantChecker {
                     unresolved[key] = nil
                     reconciledCommitted[key] = i
                 }
-            case "provider.called":
+            case .providerCalled:
                 if let unknown = unresolved[key] {
                     result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again while its outcome was unknown and unreconciled", evidence: [unknown, i]))
                 } else if let committed = reconciledCommitted[key] {
@@ -138,21 +138,21 @@ public enum InvariantChecker {
         var verifiedCases = Set<String>()
         for (i, t) in ts.enumerated() {
             switch t.name {
-            case "connection.pinned", "case.opened":
+            case .connectionPinned, .caseOpened:
                 if let connection = t.connection, let subject = t.subject, let tenant = t.tenant, pinned[connection] == nil {
                     pinned[connection] = (subject, tenant, i)
                 }
-            case "case.resolved":
+            case .caseResolved:
                 if let caseID = t.caseID { verifiedCases.insert(caseID) }
-            case "reconnect.verified", "lease.rotated":
-                if let caseID = t.caseID, t.name == "reconnect.verified" { verifiedCases.insert(caseID) }
+            case .reconnectVerified, .leaseRotated:
+                if let caseID = t.caseID, t.name == .reconnectVerified { verifiedCases.insert(caseID) }
                 if let connection = t.connection, let pin = pinned[connection], t.subject != nil || t.tenant != nil,
                    t.subject != pin.subject || t.tenant != pin.tenant {
                     result.append(Breach(invariant: .identityBound,
                                          message: "\(t.name) for \(connection) as \(t.subject ?? "?")@\(t.tenant ?? "?"), but the pinned identity is \(pin.subject)@\(pin.tenant)",
                                          evidence: [pin.index, i]))
                 }
-            case "run.resumed":
+            case .runResumed:
                 if let caseID = t.caseID, !verifiedCases.contains(caseID) {
                     result.append(Breach(invariant: .identityBound, message: "the run resumed on case \(caseID) without a verified reconnect or an operator's fix", evidence: [i]))
                 }
@@ -169,9 +169,9 @@ public enum InvariantChecker {
         var consumed: [String: Int] = [:]
         for (i, t) in ts.enumerated() {
             guard let capability = t.capability else { continue }
-            if t.name == "reconnect.requested" || t.name == "operator.alerted" {
+            if t.name == .reconnectRequested || t.name == .operatorAlerted {
                 issued[capability] = (t.caseID, t.expires, i)
-            } else if t.name == "reconnect.verified" || t.name == "case.resolved" {
+            } else if t.name == .reconnectVerified || t.name == .caseResolved {
                 if let earlier = consumed[capability] {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
                 }
@@ -196,9 +196,9 @@ public enum InvariantChecker {
         var rotated: [String: (generation: Int, index: Int)] = [:]
         for (i, t) in ts.enumerated() {
             guard let connection = t.connection, let generation = t.generation else { continue }
-            if t.name == "lease.rotated" {
+            if t.name == .leaseRotated {
                 rotated[connection] = (generation, i)
-            } else if t.name == "provider.called" || t.name == "effect.applied", let current = rotated[connection], generation < current.generation {
+            } else if t.name == .providerCalled || t.name == .effectApplied, let current = rotated[connection], generation < current.generation {
                 result.append(Breach(invariant: .fencedGenerations,
                                      message: "\(t.name) on \(connection) with generation \(generation) after the rotation to \(current.generation)",
                                      evidence: [current.index, i]))
@@ -211,16 +211,16 @@ public enum InvariantChecker {
         var result: [Breach] = []
         var dead: [String: (generation: Int, index: Int)] = [:]
         var deadRetries: [String: Int] = [:]
-        var classOfCase: [String: String] = [:]
+        var classOfCase: [String: FailureClass] = [:]
         for (i, t) in ts.enumerated() {
             switch t.name {
-            case "failure.classified":
-                if t.failureClass == FailureClass.deadGrant.rawValue, let connection = t.connection, let generation = t.generation {
+            case .failureClassified:
+                if t.failureClass == .deadGrant, let connection = t.connection, let generation = t.generation {
                     if (dead[connection]?.generation ?? 0) < generation { dead[connection] = (generation, i) }
                 }
-            case "case.opened":
+            case .caseOpened:
                 if let caseID = t.caseID { classOfCase[caseID] = t.failureClass }
-            case "provider.called", "token.refreshed":
+            case .providerCalled, .tokenRefreshed:
                 if let connection = t.connection, let generation = t.generation, let deadGen = dead[connection], generation <= deadGen.generation {
                     if let reported = deadRetries[connection] {
                         // Later uses of the same dead grant are counted into the first breach.
@@ -233,10 +233,10 @@ public enum InvariantChecker {
                                              evidence: [deadGen.index, i]))
                     }
                 }
-            case "run.parked":
+            case .runParked:
                 let parkedClass = t.failureClass ?? t.caseID.flatMap { classOfCase[$0] }
-                if let parkedClass, let failureClass = FailureClass(rawValue: parkedClass), !failureClass.parksRun {
-                    result.append(Breach(invariant: .noDeadRetry, message: "a \(parkedClass) failure parked the run", evidence: [i]))
+                if let parkedClass, !parkedClass.parksRun {
+                    result.append(Breach(invariant: .noDeadRetry, message: "a \(parkedClass.rawValue) failure parked the run", evidence: [i]))
                 }
             default:
                 break
@@ -252,17 +252,17 @@ public enum InvariantChecker {
         var completedAt: Int?
         for (i, t) in ts.enumerated() {
             switch t.name {
-            case "case.opened": if let caseID = t.caseID { open[caseID] = i }
-            case "case.closed": if let caseID = t.caseID { open[caseID] = nil }
-            case "case.lost":
+            case .caseOpened: if let caseID = t.caseID { open[caseID] = i }
+            case .caseClosed: if let caseID = t.caseID { open[caseID] = nil }
+            case .caseLost:
                 result.append(Breach(invariant: .durableCase, message: "case \(t.caseID ?? "?") was lost with its worker", evidence: [i]))
-            case "worker.lost": if let worker = t.worker { lostWorkers[worker] = i }
-            case "worker.returned", "worker.started": if let worker = t.worker { lostWorkers[worker] = nil }
-            case "run.resumed":
+            case .workerLost: if let worker = t.worker { lostWorkers[worker] = i }
+            case .workerReturned, .workerStarted: if let worker = t.worker { lostWorkers[worker] = nil }
+            case .runResumed:
                 if let worker = t.worker, let lost = lostWorkers[worker] {
                     result.append(Breach(invariant: .durableCase, message: "the run resumed on \(worker), a worker declared lost", evidence: [lost, i]))
                 }
-            case "run.completed": completedAt = completedAt ?? i
+            case .runCompleted: completedAt = completedAt ?? i
             default: break
             }
         }
@@ -279,10 +279,14 @@ public enum InvariantChecker {
         func scan(_ value: String?) -> String? { value.flatMap(SecretScanner.firstMarker(in:)) }
         for (i, t) in ts.enumerated() {
             // Field by field, no closure: this runs on every line of every schedule the explorer plays.
-            var leaked: String? = scan(t.actor) ?? scan(t.name)
+            // Known names and the parties' names are the lab's own words; a worker's name or a
+            // recorded name this version does not know could carry anything.
+            var leaked: String? = nil
+            if case .worker(let worker) = t.actor { leaked = scan(worker.rawValue) }
+            if leaked == nil, case .unrecognized(let spelling) = t.name { leaked = scan(spelling) }
             if leaked == nil { leaked = scan(t.run) ?? scan(t.worker) ?? scan(t.step) }
             if leaked == nil { leaked = scan(t.connection) ?? scan(t.lease) ?? scan(t.caseID) }
-            if leaked == nil { leaked = scan(t.key) ?? scan(t.failureClass) ?? scan(t.capability) }
+            if leaked == nil { leaked = scan(t.key) ?? scan(t.capability) }
             if leaked == nil { leaked = scan(t.subject) ?? scan(t.tenant) ?? scan(t.checkpoint) }
             if leaked == nil { leaked = scan(t.result) ?? scan(t.reason) }
             for note in t.notes where leaked == nil { leaked = scan(note.value) }
@@ -305,30 +309,30 @@ public enum InvariantChecker {
         var waitingForWorker = false
         for (i, t) in ts.enumerated() {
             switch t.name {
-            case "run.waiting", "worker.lost": waitingForWorker = true
-            case "run.resumed", "run.rescheduled", "step.started": waitingForWorker = false
-            case "run.failed": finished = true
+            case .runWaiting, .workerLost: waitingForWorker = true
+            case .runResumed, .runRescheduled, .stepStarted: waitingForWorker = false
+            case .runFailed: finished = true
             default: break
             }
             switch t.name {
-            case "case.opened":
+            case .caseOpened:
                 if let caseID = t.caseID, let connection = t.connection, let subject = t.subject, let tenant = t.tenant {
                     cases[caseID] = (connection, subject, tenant, i)
-                    if let raw = t.failureClass, FailureClass(rawValue: raw)?.responder == .operator { operatorCases.insert(caseID) }
+                    if t.failureClass?.responder == .operator { operatorCases.insert(caseID) }
                 }
-            case "reconnect.requested", "operator.alerted":
+            case .reconnectRequested, .operatorAlerted:
                 if let capability = t.capability, let expires = t.expires { expiry[capability] = expires }
-            case "operator.fixed":
+            case .operatorFixed:
                 guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
                 for (caseID, c) in cases where c.connection == t.connection { answered.insert(caseID) }
-            case "reconnect.presented":
+            case .reconnectPresented:
                 // The right owner answered in time: same identity, with a capability still valid.
                 guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
                 for (caseID, c) in cases where c.connection == t.connection && c.subject == t.subject && c.tenant == t.tenant
                     && !operatorCases.contains(caseID) {
                     answered.insert(caseID)
                 }
-            case "run.completed":
+            case .runCompleted:
                 finished = true
             default:
                 break

@@ -281,13 +281,13 @@ public enum Explorer {
             hash = (hash ^ 0x1F) &* 0x100_0000_01b3
         }
         for t in transitions {
-            mix(t.name)
-            mix(t.actor)
+            mix(t.name.rawValue)
+            mix(t.actor.rawValue)
             hash = (hash ^ UInt64(bitPattern: t.time.milliseconds)) &* 0x100_0000_01b3
             mix(t.step)
             hash = (hash ^ UInt64(t.attempt ?? 0)) &* 0x100_0000_01b3
             hash = (hash ^ UInt64(t.generation ?? 0)) &* 0x100_0000_01b3
-            mix(t.failureClass)
+            mix(t.failureClass?.rawValue)
         }
         return hash
     }

@@ -26,6 +26,9 @@ public struct ScenarioResult: Sendable {
     /// Who handled the failures: Revive, or the naive baseline.
     public var mode: RecoveryMode
 
+    /// The class of the play's first classified failure, if any failed.
+    public var firstClassification: FailureClass? { ExpectationChecker.firstClassification(in: transitions) }
+
     /// Whether every expectation and every checked invariant held.
     public var passed: Bool { breaches.isEmpty && failedExpectations.isEmpty && limitReached == nil }
 }
@@ -54,7 +57,7 @@ public enum ScenarioPlayer {
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).
     static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: String, count: Int)] {
         var counts: [String: Int] = [:]
-        for t in transitions where t.name == "effect.applied" {
+        for t in transitions where t.name == .effectApplied {
             if let step = t.step { counts[step, default: 0] += 1 }
         }
         var result: [(String, Int)] = []
@@ -67,15 +70,19 @@ public enum ScenarioPlayer {
 
 /// Compares a play with its `expect` block.
 enum ExpectationChecker {
+    static func firstClassification(in transitions: [Transition]) -> FailureClass? {
+        transitions.first(where: { $0.name == .failureClassified })?.failureClass
+    }
+
     static func check(_ expect: Expectations, transitions: [Transition], outcome: Outcome, effects: [(step: String, count: Int)]) -> [String] {
         var failures: [String] = []
         if let wanted = expect.outcome, wanted != outcome {
             failures.append("expect.outcome: expected \(wanted.rawValue), got \(outcome.rawValue)")
         }
         if let wanted = expect.classification {
-            let first = transitions.first(where: { $0.name == "failure.classified" })?.failureClass
-            if first != wanted.rawValue {
-                failures.append("expect.classification: expected \(wanted.rawValue), got \(first ?? "no failure")")
+            let first = firstClassification(in: transitions)
+            if first != wanted {
+                failures.append("expect.classification: expected \(wanted.rawValue), got \(first?.rawValue ?? "no failure")")
             }
         }
         if let wanted = expect.effects {
@@ -106,11 +113,11 @@ enum ExpectationChecker {
             }
         }
         if let wanted = expect.rejected {
-            let actual = transitions.filter { $0.name == "reconnect.rejected" || $0.name == "capability.refused" }.count
+            let actual = transitions.filter { $0.name == .reconnectRejected || $0.name == .capabilityRefused }.count
             if actual != wanted { failures.append("expect.rejected: expected \(wanted), got \(actual)") }
         }
         if let wanted = expect.fenced {
-            let actual = transitions.filter { $0.name == "lease.fenced" }.count
+            let actual = transitions.filter { $0.name == .leaseFenced }.count
             if actual != wanted { failures.append("expect.fenced: expected \(wanted), got \(actual)") }
         }
         return failures

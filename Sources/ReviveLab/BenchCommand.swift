@@ -21,38 +21,47 @@ enum BenchCommand {
 
     """
 
-    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        var directory = "scenarios"
-        var repetitions = 20
-        var seeds = 10_000
+    /// The command's grammar.
+    static let syntax = CommandSyntax(
+        command: "bench", usage: usage,
+        options: [.number("--repetitions", in: 1...10_000_000), .number("--seeds", in: 1...10_000_000),
+                  .value("--explore", needs: "a scenario file")],
+        positionals: .atMostOne(tooMany: "give one directory of scenarios"))
+
+    /// What the command line asked for.
+    struct Options {
+        var directory: String
+        var repetitions: Int
+        var seeds: Int
         var exploreFile: String?
-        var cursor = ArgumentCursor(command: "bench", arguments: arguments)
-        while let argument = cursor.next() {
-            switch argument {
-            case "-h", "--help":
-                console.out(usage)
-                return .passed
-            case "--repetitions", "--seeds":
-                guard let n = cursor.number(in: 1...10_000_000) else {
-                    console.err(cursor.numberMessage(argument, 1...10_000_000))
-                    return .usage
-                }
-                if argument == "--seeds" { seeds = n } else { repetitions = n }
-            case "--explore":
-                guard let file = cursor.next() else {
-                    console.err(cursor.message("--explore needs a scenario file"))
-                    return .usage
-                }
-                exploreFile = file
-            default:
-                if argument.hasPrefix("-") {
-                    console.err(cursor.unknownOption(argument))
-                    return .usage
-                }
-                directory = argument
-            }
+
+        init(_ parsed: ParsedArguments) {
+            directory = parsed.positionals.first ?? "scenarios"
+            repetitions = parsed.number("--repetitions") ?? 20
+            seeds = parsed.number("--seeds") ?? 10_000
+            exploreFile = parsed.value("--explore")
         }
-        let (files, problems) = ScenarioFiles.expand([directory])
+    }
+
+    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        let options: Options
+        switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in Options(parsed) }) {
+        case .done(let code): return code
+        case .proceed(let parsed): options = parsed
+        }
+        guard let inputs = loadInputs(options, console: console) else { return .usage }
+        #if REVIVE_PLANTED_BUGS
+        console.out("note: this is a debug build; build with `swift build -c release` for real figures\n")
+        #endif
+        benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: console)
+        benchExploration(inputs.exploreBase, console: console)
+        benchFuzz(inputs.exploreBase, seeds: options.seeds, console: console)
+        return .passed
+    }
+
+    /// Every scenario in the directory and the exploration's base, or nil after reporting a problem.
+    static func loadInputs(_ options: Options, console: LabCommand.Console) -> (scenarios: [Scenario], exploreBase: Scenario)? {
+        let (files, problems) = ScenarioFiles.expand([options.directory])
         var scenarios: [Scenario] = []
         for problem in problems { console.err("error: \(problem)\n") }
         for file in files {
@@ -60,41 +69,46 @@ enum BenchCommand {
                 for problem in error.problems { console.err("error: \(problem)\n") }
             }
         }
-        guard problems.isEmpty, scenarios.count == files.count, !scenarios.isEmpty else { return .usage }
-        let exploreBase: Scenario
+        guard problems.isEmpty, scenarios.count == files.count, !scenarios.isEmpty else { return nil }
+        let exploreFile = options.exploreFile ?? (options.directory as NSString).appendingPathComponent("revoked-grant.json")
         do {
-            exploreBase = try ScenarioLoader.load(path: exploreFile ?? (directory as NSString).appendingPathComponent("revoked-grant.json"))
+            return (scenarios, try ScenarioLoader.load(path: exploreFile))
         } catch {
             for problem in error.problems { console.err("error: \(problem)\n") }
-            return .usage
+            return nil
         }
-        #if REVIVE_PLANTED_BUGS
-        console.out("note: this is a debug build; build with `swift build -c release` for real figures\n")
-        #endif
+    }
 
-        var start = console.monotonicSeconds()
+    /// The catalogue played `repetitions` times: scenarios/s and transitions/s.
+    static func benchCatalogue(_ scenarios: [Scenario], repetitions: Int, console: LabCommand.Console) {
+        let start = console.monotonicSeconds()
         let catalogue = Benchmark.playCatalogue(scenarios, repetitions: repetitions)
-        var seconds = console.monotonicSeconds() - start
+        let seconds = console.monotonicSeconds() - start
         console.out("catalogue    \(scenarios.count) scenarios x \(repetitions): \(catalogue.plays) plays, \(catalogue.transitions) transitions in \(format(seconds)) s\n")
         console.out("             \(rate(catalogue.plays, seconds)) scenarios/s, \(rate(catalogue.transitions, seconds)) transitions/s, peak memory \(peakMemoryMB()) MB\n")
+    }
 
+    /// The exhaustive single plus pair search of one scenario: schedules/s.
+    static func benchExploration(_ base: Scenario, console: LabCommand.Console) {
         var options = ExploreOptions()
         options.depth = 2
-        start = console.monotonicSeconds()
-        let exhaustive = Explorer.explore(exploreBase, options: options)
-        seconds = console.monotonicSeconds() - start
-        console.out("exploration  \(exploreBase.name), \(exploreBase.workflow.steps.count) steps, exhaustive single + pair faults: \(exhaustive.schedules) schedules in \(format(seconds)) s\n")
+        let start = console.monotonicSeconds()
+        let exhaustive = Explorer.explore(base, options: options)
+        let seconds = console.monotonicSeconds() - start
+        console.out("exploration  \(base.name), \(base.workflow.steps.count) steps, exhaustive single + pair faults: \(exhaustive.schedules) schedules in \(format(seconds)) s\n")
         console.out("             \(rate(exhaustive.schedules, seconds)) schedules/s, \(rate(exhaustive.transitions, seconds)) transitions/s, peak memory \(peakMemoryMB()) MB\n")
+    }
 
+    /// A tenth of the fuzz seeds, then all of them: schedules/s, and memory staying flat.
+    static func benchFuzz(_ base: Scenario, seeds: Int, console: LabCommand.Console) {
         for count in [max(1, seeds / 10), seeds] {
             var fuzz = ExploreOptions()
             fuzz.seeds = count
-            start = console.monotonicSeconds()
-            let report = Explorer.explore(exploreBase, options: fuzz)
-            seconds = console.monotonicSeconds() - start
+            let start = console.monotonicSeconds()
+            let report = Explorer.explore(base, options: fuzz)
+            let seconds = console.monotonicSeconds() - start
             console.out("fuzz         \(count) seeds: \(format(seconds)) s, \(rate(report.schedules, seconds)) schedules/s, peak memory \(peakMemoryMB()) MB\n")
         }
-        return .passed
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> Int { Int(Double(count) / max(seconds, 1e-9)) }

@@ -20,27 +20,19 @@ enum CheckCommand {
 
     """
 
+    /// The command's grammar: `--no-color` is accepted (the report is never coloured).
+    static let syntax = CommandSyntax(command: "check", usage: usage, options: [.flag("--no-color")], positionals: .oneOrMore(
+        missing: "name at least one JSONL timeline, like `revive-lab check out/revoked-grant.jsonl`"))
+
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        var files: [String] = []
-        for argument in arguments {
-            switch argument {
-            case "-h", "--help":
-                console.out(usage)
-                return .passed
-            case "--no-color":
-                continue
-            default:
-                if argument.hasPrefix("-") {
-                    console.err(ArgumentCursor(command: "check", arguments: arguments).unknownOption(argument))
-                    return .usage
-                }
-                files.append(argument)
-            }
+        switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in parsed.positionals }) {
+        case .done(let code): return code
+        case .proceed(let files): return check(files, console: console)
         }
-        guard !files.isEmpty else {
-            console.err("revive-lab check: name at least one JSONL timeline, like `revive-lab check out/revoked-grant.jsonl`\n")
-            return .usage
-        }
+    }
+
+    /// Checks every timeline in the files.
+    static func check(_ files: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
         var inputError = false
         var breached = false
         for file in files {

@@ -29,50 +29,43 @@ enum ClassifyCommand {
 
     """
 
-    static func run(_ arguments: [String], console: LabCommand.Console, readStandardInput: () -> Data?) -> LabCommand.ExitCode {
-        var provider: ProviderKind?
+    /// The command's grammar.
+    static let syntax = CommandSyntax(
+        command: "classify", usage: usage,
+        options: [.choice("--provider", of: ProviderKind.self), .choice("--broker", of: BrokerKind.self), .flag("--json")],
+        positionals: .atMostOne(tooMany: "give one input file (or - for standard input)"))
+
+    /// What the command line asked for.
+    struct Options {
+        var provider: ProviderKind
         var broker: BrokerKind?
-        var json = false
-        var input: String?
-        var cursor = ArgumentCursor(command: "classify", arguments: arguments)
-        while let argument = cursor.next() {
-            switch argument {
-            case "-h", "--help":
-                console.out(usage)
-                return .passed
-            case "--json":
-                json = true
-            case "--provider":
-                guard let kind = cursor.next().flatMap(ProviderKind.init(rawValue:)) else {
-                    console.err(cursor.message("--provider needs one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", "))"))
-                    return .usage
-                }
-                provider = kind
-            case "--broker":
-                guard let kind = cursor.next().flatMap(BrokerKind.init(rawValue:)) else {
-                    console.err(cursor.message("--broker needs one of \(BrokerKind.allCases.map(\.rawValue).joined(separator: ", "))"))
-                    return .usage
-                }
-                broker = kind
-            default:
-                if argument.hasPrefix("-") && argument != "-" {
-                    console.err(cursor.unknownOption(argument))
-                    return .usage
-                }
-                guard input == nil else {
-                    console.err(cursor.message("give one input file (or - for standard input)"))
-                    return .usage
-                }
-                input = argument
+        var json: Bool
+        /// The input file, or "-" for standard input.
+        var source: String
+
+        init(_ parsed: ParsedArguments) throws(UsageError) {
+            guard let provider = parsed.choice("--provider", as: ProviderKind.self) else {
+                let names = ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ClassifyCommand.syntax.error("say which provider sent it with --provider NAME (\(names))")
             }
+            self.provider = provider
+            broker = parsed.choice("--broker", as: BrokerKind.self)
+            json = parsed.isSet("--json")
+            source = parsed.positionals.first ?? "-"
         }
-        guard let provider else {
-            console.err("revive-lab classify: say which provider sent it with --provider NAME (\(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")))\n")
-            return .usage
+    }
+
+    static func run(_ arguments: [String], console: LabCommand.Console, readStandardInput: () -> Data?) -> LabCommand.ExitCode {
+        switch syntax.options(from: arguments, console: console, Options.init) {
+        case .done(let code): return code
+        case .proceed(let options): return classify(options, console: console, readStandardInput: readStandardInput)
         }
-        let source = input ?? "-"
-        let name = source == "-" ? "<stdin>" : source
-        let data = source == "-" ? readStandardInput() : FileManager.default.contents(atPath: source)
+    }
+
+    /// Reads the failure, classifies it and prints the report.
+    static func classify(_ options: Options, console: LabCommand.Console, readStandardInput: () -> Data?) -> LabCommand.ExitCode {
+        let name = options.source == "-" ? "<stdin>" : options.source
+        let data = options.source == "-" ? readStandardInput() : FileManager.default.contents(atPath: options.source)
         guard let data, let text = String(data: data, encoding: .utf8) else {
             console.err("error: \(name): cannot read the input; check the path\n")
             return .usage
@@ -85,10 +78,10 @@ enum ClassifyCommand {
             return .usage
         }
         let classification = Classifier().classify(failure.signal, context: ClassificationContext(
-            provider: provider, operation: failure.operation,
+            provider: options.provider, operation: failure.operation,
             leaseGeneration: failure.leaseGeneration, currentGeneration: failure.currentGeneration))
-        console.out(json ? jsonReport(classification, provider: provider, broker: broker) + "\n"
-                         : textReport(classification, provider: provider, broker: broker))
+        console.out(options.json ? jsonReport(classification, provider: options.provider, broker: options.broker) + "\n"
+                                 : textReport(classification, provider: options.provider, broker: options.broker))
         return .passed
     }
 

@@ -19,34 +19,29 @@ enum CompareCommand {
 
     """
 
-    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        var paths: [String] = []
+    /// The command's grammar.
+    static let syntax = CommandSyntax(command: "compare", usage: usage, options: [.number("--seed", in: 0...UInt64.max)],
+                                      positionals: .oneOrMore(missing: "name at least one scenario file or directory"))
+
+    /// What the command line asked for.
+    struct Options {
+        var paths: [String]
         var seed: UInt64?
-        var cursor = ArgumentCursor(command: "compare", arguments: arguments)
-        while let argument = cursor.next() {
-            switch argument {
-            case "-h", "--help":
-                console.out(usage)
-                return .passed
-            case "--seed":
-                guard let value = cursor.next().flatMap(UInt64.init) else {
-                    console.err(cursor.message("--seed needs a whole number, like --seed 7"))
-                    return .usage
-                }
-                seed = value
-            default:
-                if argument.hasPrefix("-") {
-                    console.err(cursor.unknownOption(argument))
-                    return .usage
-                }
-                paths.append(argument)
-            }
+    }
+
+    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        let outcome = syntax.options(from: arguments, console: console) { parsed throws(UsageError) in
+            Options(paths: parsed.positionals, seed: parsed.number("--seed", as: UInt64.self))
         }
-        guard !paths.isEmpty else {
-            console.err("revive-lab compare: name at least one scenario file or directory\n")
-            return .usage
+        switch outcome {
+        case .done(let code): return code
+        case .proceed(let options): return compare(options, console: console)
         }
-        let (files, pathProblems) = ScenarioFiles.expand(paths)
+    }
+
+    /// Plays every scenario both ways and prints the reports.
+    static func compare(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
+        let (files, pathProblems) = ScenarioFiles.expand(options.paths)
         var inputError = !pathProblems.isEmpty
         for problem in pathProblems { console.err("error: \(problem)\n") }
         var reviveFailed = false
@@ -58,7 +53,7 @@ enum CompareCommand {
                 for problem in error.problems { console.err("error: \(problem)\n") }
                 continue
             }
-            if let seed { scenario.seed = seed }
+            if let seed = options.seed { scenario.seed = seed }
             let with = ScenarioPlayer.play(scenario, mode: .revive)
             let without = ScenarioPlayer.play(scenario, mode: .withoutRevive)
             if !with.passed { reviveFailed = true }
@@ -85,7 +80,7 @@ enum CompareCommand {
             row("effects \(effect.step)", String(effect.count), String(other))
         }
         row("time to recover", recovery(with), recovery(without))
-        row("owner asked", String(count("reconnect.requested", in: with)), String(count("reconnect.requested", in: without)))
+        row("owner asked", String(count(.reconnectRequested, in: with)), String(count(.reconnectRequested, in: without)))
         row("calls on a dead grant", String(deadUses(without: with)), String(deadUses(without: without)))
         for invariant in Invariant.allCases {
             let left = with.breaches.first(where: { $0.invariant == invariant })
@@ -100,8 +95,8 @@ enum CompareCommand {
 
     /// From the first failure to the run's completion, or why there was none.
     static func recovery(_ result: ScenarioResult) -> String {
-        guard let failure = result.transitions.first(where: { $0.name == "failure.classified" }) else { return "no failure" }
-        guard let done = result.transitions.first(where: { $0.name == "run.completed" }) else { return "never (\(result.outcome.rawValue))" }
+        guard let failure = result.transitions.first(where: { $0.name == .failureClassified }) else { return "no failure" }
+        guard let done = result.transitions.first(where: { $0.name == .runCompleted }) else { return "never (\(result.outcome.rawValue))" }
         return done.time.since(failure.time).milliseconds == 0 ? "0ms" : humanSpan(done.time.since(failure.time))
     }
 
@@ -116,7 +111,7 @@ enum CompareCommand {
         return parts.joined(separator: " ")
     }
 
-    static func count(_ name: String, in result: ScenarioResult) -> Int { result.transitions.filter { $0.name == name }.count }
+    static func count(_ name: TransitionName, in result: ScenarioResult) -> Int { result.transitions.filter { $0.name == name }.count }
 
     /// Calls made with a generation already classified a dead grant.
     static func deadUses(without result: ScenarioResult) -> Int {

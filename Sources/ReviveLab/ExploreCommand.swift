@@ -31,69 +31,68 @@ enum ExploreCommand {
 
     """
 
-    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        var options = ExploreOptions()
-        var file: String?
-        var out = "repro"
-        var cursor = ArgumentCursor(command: "explore", arguments: arguments)
-        func number(_ flag: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let value = cursor.number(in: range) else {
-                console.err(cursor.numberMessage(flag, range))
-                return nil
-            }
-            return value
-        }
-        while let argument = cursor.next() {
-            switch argument {
-            case "-h", "--help":
-                console.out(usage)
-                return .passed
-            case "--depth": guard let n = number(argument, 1...2) else { return .usage }; options.depth = n
-            case "--seeds": guard let n = number(argument, 1...10_000_000) else { return .usage }; options.seeds = n
-            case "--seed-from": guard let n = number(argument, 0...Int.max) else { return .usage }; options.seedFrom = UInt64(n)
-            case "--attempts": guard let n = number(argument, 1...5) else { return .usage }; options.maxAttempt = n
-            case "--jobs": guard let n = number(argument, 1...64) else { return .usage }; options.jobs = n
-            case "--liveness": options.liveness = true
-            case "--out":
-                guard let directory = cursor.next(), !directory.isEmpty else {
-                    console.err(cursor.message("--out needs a directory"))
-                    return .usage
-                }
-                out = directory
+    /// The command's grammar.
+    static let syntax: CommandSyntax = {
+        var options: [OptionSpec] = [
+            .number("--depth", in: 1...2),
+            .number("--seeds", in: 1...10_000_000),
+            .number("--seed-from", in: 0...Int.max),
+            .number("--attempts", in: 1...5),
+            .number("--jobs", in: 1...64),
+            .flag("--liveness"),
+            .value("--out", needs: "a directory"),
+        ]
+        #if REVIVE_PLANTED_BUGS
+        options.append(.choice("--plant", of: PlantedBug.self, repeatable: true))
+        #endif
+        return CommandSyntax(command: "explore", usage: usage, options: options, positionals: .exactlyOne(
+            missing: "name a scenario file, like `revive-lab explore scenarios/revoked-grant.json`",
+            tooMany: "explore one scenario file at a time"))
+    }()
+
+    /// What the command line asked for.
+    struct Options {
+        var explore = ExploreOptions()
+        var file: String
+        /// Where repro files go.
+        var out: String
+
+        init(_ parsed: ParsedArguments) {
+            file = parsed.positionals[0]
+            out = parsed.value("--out") ?? "repro"
+            if let depth = parsed.number("--depth") { explore.depth = depth }
+            if let seeds = parsed.number("--seeds") { explore.seeds = seeds }
+            if let seedFrom = parsed.number("--seed-from", as: UInt64.self) { explore.seedFrom = seedFrom }
+            if let attempts = parsed.number("--attempts") { explore.maxAttempt = attempts }
+            if let jobs = parsed.number("--jobs") { explore.jobs = jobs }
+            if parsed.isSet("--liveness") { explore.liveness = true }
             #if REVIVE_PLANTED_BUGS
-            case "--plant":
-                guard let bug = cursor.next().flatMap(PlantedBug.init(rawValue:)) else {
-                    console.err(cursor.message("--plant needs one of \(PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"))
-                    return .usage
-                }
-                options.plantedBugs.insert(bug)
+            explore.plantedBugs.formUnion(parsed.choices("--plant", as: PlantedBug.self))
             #endif
-            default:
-                if argument.hasPrefix("-") {
-                    console.err(cursor.unknownOption(argument))
-                    return .usage
-                }
-                guard file == nil else {
-                    console.err(cursor.message("explore one scenario file at a time"))
-                    return .usage
-                }
-                file = argument
-            }
         }
-        guard let file else {
-            console.err("revive-lab explore: name a scenario file, like `revive-lab explore scenarios/revoked-grant.json`\n")
-            return .usage
+    }
+
+    static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in Options(parsed) }) {
+        case .done(let code): return code
+        case .proceed(let options): return explore(options, console: console)
         }
+    }
+
+    /// Explores the scenario, prints what was found and writes a repro file per broken invariant.
+    static func explore(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
         let base: Scenario
-        do { base = try ScenarioLoader.load(path: file) } catch {
+        do { base = try ScenarioLoader.load(path: options.file) } catch {
             for problem in error.problems { console.err("error: \(problem)\n") }
             return .usage
         }
-        let mode = options.seeds.map { "fuzz, \($0) seeds from \(options.seedFrom)" } ?? "exhaustive, depth \(options.depth), attempts 1-\(options.maxAttempt)"
-        console.out("explore \(base.name) (\(file)): \(mode)\(options.liveness ? ", liveness" : ""), jobs \(options.jobs)\n")
+        let settings = options.explore
+        let mode = settings.seeds.map { "fuzz, \($0) seeds from \(settings.seedFrom)" }
+            ?? "exhaustive, depth \(settings.depth), attempts 1-\(settings.maxAttempt)"
+        console.out("explore \(base.name) (\(options.file)): \(mode)\(settings.liveness ? ", liveness" : ""), jobs \(settings.jobs)\n")
         let showProgress = console.errorIsTerminal
         let started = console.monotonicSeconds()
-        let report = Explorer.explore(base, options: options) { done, total in
+        let report = Explorer.explore(base, options: settings) { done, total in
             if showProgress { console.err("\r  \(done)/\(total) schedules") }
         }
         let seconds = console.monotonicSeconds() - started
@@ -106,25 +105,38 @@ enum ExploreCommand {
             console.out("no breach: every invariant held on every schedule\n")
             return .passed
         }
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        do throws(UsageError) {
+            try reportFindings(report.findings, base: base, options: options, console: console)
         } catch {
-            console.err("revive-lab explore: cannot create \(out)\n")
+            console.err(error.message)
             return .usage
         }
-        for finding in report.findings {
-            let document = Explorer.reproDocument(for: finding, base: base)
-            let path = (out as NSString).appendingPathComponent("\(base.name)-repro-\(finding.invariant.rawValue).json")
-            FileManager.default.createFile(atPath: path, contents: Data((ScenarioSchema.pretty(document, indent: 0) + "\n").utf8))
+        return .failed
+    }
+
+    /// Prints each finding and writes its repro file under `--out`, with the command that replays it.
+    /// Throws when the directory or a file cannot be written.
+    static func reportFindings(_ findings: [ExploreFinding], base: Scenario, options: Options,
+                               console: LabCommand.Console) throws(UsageError) {
+        do {
+            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        } catch {
+            throw syntax.error("cannot create \(options.out)")
+        }
+        var flags = ""
+        #if REVIVE_PLANTED_BUGS
+        flags = options.explore.plantedBugs.map { " --plant \($0.rawValue)" }.sorted().joined()
+        #endif
+        for finding in findings {
             console.out("BREACH \(finding.invariant.rawValue) in \(finding.occurrences) schedules\n")
             console.out("  minimal schedule  \(finding.minimal.summary)\n")
             console.out("  what broke        \(finding.message)\n")
-            var flags = ""
-            #if REVIVE_PLANTED_BUGS
-            flags = options.plantedBugs.map { " --plant \($0.rawValue)" }.sorted().joined()
-            #endif
+            let document = Explorer.reproDocument(for: finding, base: base)
+            let path = (options.out as NSString).appendingPathComponent("\(base.name)-repro-\(finding.invariant.rawValue).json")
+            guard FileManager.default.createFile(atPath: path, contents: Data((ScenarioSchema.pretty(document, indent: 0) + "\n").utf8)) else {
+                throw syntax.error("cannot write the repro file \(path); check the path and permissions")
+            }
             console.out("  reproduce         revive-lab run \(path)\(flags)\n")
         }
-        return .failed
     }
 }

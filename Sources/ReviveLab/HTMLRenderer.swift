@@ -14,7 +14,7 @@ public enum HTMLRenderer {
         let vocabulary = Vocabulary(scenario.runtime.kind)
         let indices = shown ?? Array(result.transitions.indices)
         var lanes = ["provider", "revive", "runtime"] + scenario.runtime.workers
-        for t in result.transitions where !lanes.contains(t.actor) { lanes.append(t.actor) }
+        for t in result.transitions where !lanes.contains(t.actor.rawValue) { lanes.append(t.actor.rawValue) }
         var page = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -41,7 +41,7 @@ public enum HTMLRenderer {
         <p class="story">\(escape(scenario.description))</p>
         <div class="cards">
         <div class="card"><b>outcome</b>\(escape(result.outcome.rawValue))\(scenario.expect.outcome.map { " (expected \($0.rawValue))" } ?? "")</div>
-        <div class="card"><b>first class</b>\(escape(result.transitions.first(where: { $0.name == "failure.classified" })?.failureClass ?? "none"))</div>
+        <div class="card"><b>first class</b>\(escape(result.firstClassification?.rawValue ?? "none"))</div>
         <div class="card"><b>effects at the provider</b>\(escape(result.effects.map { "\($0.step) × \($0.count)" }.joined(separator: ", ").ifEmpty("none")))</div>
         <div class="card"><b>invariants</b>\(result.checkedInvariants.count - Set(result.breaches.map(\.invariant)).count) of \(result.checkedInvariants.count) held</div>
         </div>
@@ -55,10 +55,10 @@ public enum HTMLRenderer {
             let t = result.transitions[index]
             page += "<tr><td class=\"time\">\(DurationText.clock(t.time))</td>"
             for lane in lanes {
-                if lane == t.actor {
+                if lane == t.actor.rawValue {
                     let facts = TextRenderer(color: false).line(t, vocabulary: vocabulary, actorWidth: 0)
                         .split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).joined(separator: " ")
-                    page += "<td><div class=\"ev \(category(t.name))\"><span class=\"n\">\(escape(t.name))</span><div class=\"f\">\(escape(facts))</div></div></td>"
+                    page += "<td><div class=\"ev \(category(t.name))\"><span class=\"n\">\(escape(t.name.rawValue))</span><div class=\"f\">\(escape(facts))</div></div></td>"
                 } else {
                     page += "<td></td>"
                 }
@@ -89,14 +89,14 @@ public enum HTMLRenderer {
     }
 
     static func casesSection(_ result: ScenarioResult) -> String {
-        let opened = result.transitions.filter { $0.name == "case.opened" }
+        let opened = result.transitions.filter { $0.name == .caseOpened }
         guard !opened.isEmpty else { return "" }
         var out = "<h2>Recovery cases</h2>\n<table><tr><th>case</th><th>connection</th><th>pinned identity</th><th>class</th><th>checkpoint</th><th>action key</th><th>rejected generation</th><th>opened</th><th>ended</th></tr>\n"
         for t in opened {
-            let end = result.transitions.first(where: { ($0.name == "case.closed" || $0.name == "case.escalated") && $0.caseID == t.caseID })
+            let end = result.transitions.first(where: { ($0.name == .caseClosed || $0.name == .caseEscalated) && $0.caseID == t.caseID })
             let ended = end.map { "\($0.name) \(DurationText.clock($0.time))" } ?? "open"
             out += "<tr><td>\(escape(t.caseID ?? ""))</td><td>\(escape(t.connection ?? ""))</td><td>\(escape((t.subject ?? "") + "@" + (t.tenant ?? "")))</td>"
-            out += "<td>\(escape(t.failureClass ?? ""))</td><td>\(escape(t.checkpoint ?? "-"))</td><td>\(escape(t.key ?? "-"))</td>"
+            out += "<td>\(escape(t.failureClass?.rawValue ?? ""))</td><td>\(escape(t.checkpoint ?? "-"))</td><td>\(escape(t.key ?? "-"))</td>"
             out += "<td>\(t.generation.map(String.init) ?? "-")</td><td>\(DurationText.clock(t.time)) by \(escape(t.worker ?? "?"))</td><td>\(escape(ended))</td></tr>\n"
         }
         return out + "</table>\n"
@@ -107,10 +107,10 @@ public enum HTMLRenderer {
         var out = "<h2>Lease generations</h2>\n<table><tr><th>connection</th><th>history</th><th>fenced calls</th></tr>\n"
         for connection in connections {
             var history = ["1 at +00:00:00.000"]
-            for t in result.transitions where t.name == "lease.rotated" && t.connection == connection {
+            for t in result.transitions where t.name == .leaseRotated && t.connection == connection {
                 history.append("\(t.generation.map(String.init) ?? "?") at \(DurationText.clock(t.time)) (\(t.reason ?? "rotated"))")
             }
-            let fenced = result.transitions.filter { $0.name == "lease.fenced" && $0.connection == connection }.count
+            let fenced = result.transitions.filter { $0.name == .leaseFenced && $0.connection == connection }.count
             out += "<tr><td>\(escape(connection))</td><td>\(escape(history.joined(separator: " → ")))</td><td>\(fenced)</td></tr>\n"
         }
         return out + "</table>\n"
@@ -118,14 +118,14 @@ public enum HTMLRenderer {
 
     static func ledgerSection(_ result: ScenarioResult) -> String {
         var keys: [String] = []
-        for t in result.transitions where t.name.hasPrefix("action.") || t.name == "effect.applied" {
+        for t in result.transitions where t.name.family == "action" || t.name == .effectApplied {
             if let key = t.key, !keys.contains(key) { keys.append(key) }
         }
         guard !keys.isEmpty else { return "" }
         var out = "<h2>Action ledger</h2>\n<table><tr><th>idempotency key</th><th>states (and effects at the provider)</th></tr>\n"
         for key in keys {
-            let states = result.transitions.filter { ($0.name.hasPrefix("action.") || $0.name == "effect.applied") && $0.key == key }.map { t -> String in
-                let state = t.name == "effect.applied" ? "EFFECT" : String(t.name.dropFirst("action.".count)) + (t.result.map { "(\($0))" } ?? "")
+            let states = result.transitions.filter { ($0.name.family == "action" || $0.name == .effectApplied) && $0.key == key }.map { t -> String in
+                let state = t.name == .effectApplied ? "EFFECT" : String(t.name.rawValue.dropFirst("action.".count)) + (t.result.map { "(\($0))" } ?? "")
                 return "\(state) \(DurationText.clock(t.time))"
             }
             out += "<tr><td>\(escape(key))</td><td>\(escape(states.joined(separator: " → ")))</td></tr>\n"
@@ -133,12 +133,12 @@ public enum HTMLRenderer {
         return out + "</table>\n"
     }
 
-    static func category(_ name: String) -> String {
+    static func category(_ name: TransitionName) -> String {
         switch name {
-        case "run.completed", "reconnect.verified", "run.resumed", "case.closed", "case.resolved", "token.refreshed": return "good"
-        case "run.failed", "reconnect.rejected", "capability.refused", "lease.fenced", "provider.failed", "worker.lost": return "bad"
-        case "failure.classified", "run.parked", "case.opened", "reconnect.requested", "operator.alerted", "retry.scheduled": return "warn"
-        case "fault.injected": return "fault"
+        case .runCompleted, .reconnectVerified, .runResumed, .caseClosed, .caseResolved, .tokenRefreshed: return "good"
+        case .runFailed, .reconnectRejected, .capabilityRefused, .leaseFenced, .providerFailed, .workerLost: return "bad"
+        case .failureClassified, .runParked, .caseOpened, .reconnectRequested, .operatorAlerted, .retryScheduled: return "warn"
+        case .faultInjected: return "fault"
         default: return ""
         }
     }

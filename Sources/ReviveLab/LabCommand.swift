@@ -54,17 +54,20 @@ public enum LabCommand {
     revive-lab \(version): a fault injector and lab for credential recovery in agent workflows.
 
     Usage:
-      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--no-color]
+      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--without-revive] [--no-color]
       revive-lab validate PATH...
       revive-lab schema
       revive-lab check FILE.jsonl...
       revive-lab replay FILE.jsonl...
       revive-lab compare PATH... [--seed N]
-      revive-lab explore FILE [--depth 1|2] [--seeds N] [--liveness] [--jobs N] [--out DIR]
-      revive-lab bench [DIR] [--repetitions N] [--seeds N]
+      revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--jobs N] [--out DIR]
+      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
+
+    Every option that takes a value takes it as --option VALUE or --option=VALUE; -- ends the
+    options (what follows is a path even if it starts with -).
 
     Commands:
       run       play scenario files (a directory means every *.json below it) and print their timelines

@@ -15,13 +15,13 @@ public enum MermaidRenderer {
         var parties = ["provider", "revive", "runtime"] + scenario.runtime.workers
         for index in indices {
             let t = result.transitions[index]
-            for name in [t.actor, t.worker].compactMap({ $0 }) where !parties.contains(name) && name != "another-worker" {
+            for name in [t.actor.rawValue, t.worker].compactMap({ $0 }) where !parties.contains(name) && name != "another-worker" {
                 parties.append(name)
             }
         }
         if !parties.contains("owner") { parties.append("owner") }
         // An operator who is only ever alerted never acts, but is drawn to: declare it too.
-        if !parties.contains("operator"), indices.contains(where: { result.transitions[$0].name.hasPrefix("operator.") }) {
+        if !parties.contains("operator"), indices.contains(where: { result.transitions[$0].name.family == "operator" }) {
             parties.append("operator")
         }
         var out = "sequenceDiagram\n"
@@ -38,21 +38,20 @@ public enum MermaidRenderer {
 
     static func statement(_ t: Transition, parties: [String]) -> String {
         let worker = t.worker.flatMap { parties.contains($0) ? $0 : nil }
-        let label = clean(([t.name] + facts(t)).joined(separator: " "))
+        let label = clean(([t.name.rawValue] + facts(t)).joined(separator: " "))
         switch t.name {
-        case "provider.called": return arrow(t.actor, "provider", "->>", label)
-        case "effect.applied", "provider.failed": return arrow("provider", worker ?? "revive", "-->>", label)
-        case "lease.issued": return arrow("revive", worker ?? "runtime", "->>", label)
-        case "lease.fenced": return arrow("revive", worker ?? "runtime", "-x", label)
-        case "run.parked": return arrow("revive", "runtime", "->>", label)
-        case "reconnect.requested": return arrow("revive", "owner", "->>", label)
-        case "reconnect.presented": return arrow("owner", "revive", "->>", label)
-        case "reconnect.rejected", "capability.refused": return arrow("revive", "owner", "-x", label)
-        case "operator.alerted": return arrow("revive", "operator", "->>", label)
-        case "operator.fixed": return arrow("operator", "revive", "->>", label)
-        case "run.resumed", "run.rescheduled", "run.started": return arrow("runtime", worker ?? "runtime", "->>", label)
-        case "step.started", "step.completed", "provider.answered": return "Note over \(id(t.actor)): \(label)"
-        default: return "Note over \(id(t.actor)): \(label)"
+        case .providerCalled: return arrow(t.actor.rawValue, "provider", "->>", label)
+        case .effectApplied, .providerFailed: return arrow("provider", worker ?? "revive", "-->>", label)
+        case .leaseIssued: return arrow("revive", worker ?? "runtime", "->>", label)
+        case .leaseFenced: return arrow("revive", worker ?? "runtime", "-x", label)
+        case .runParked: return arrow("revive", "runtime", "->>", label)
+        case .reconnectRequested: return arrow("revive", "owner", "->>", label)
+        case .reconnectPresented: return arrow("owner", "revive", "->>", label)
+        case .reconnectRejected, .capabilityRefused: return arrow("revive", "owner", "-x", label)
+        case .operatorAlerted: return arrow("revive", "operator", "->>", label)
+        case .operatorFixed: return arrow("operator", "revive", "->>", label)
+        case .runResumed, .runRescheduled, .runStarted: return arrow("runtime", worker ?? "runtime", "->>", label)
+        default: return "Note over \(id(t.actor.rawValue)): \(label)"
         }
     }
 
@@ -64,7 +63,7 @@ public enum MermaidRenderer {
         var parts: [String] = []
         if let step = t.step { parts.append(step + (t.attempt.map { " attempt \($0)" } ?? "")) }
         if let generation = t.generation { parts.append("gen \(generation)") }
-        if let failureClass = t.failureClass { parts.append(failureClass) }
+        if let failureClass = t.failureClass { parts.append(failureClass.rawValue) }
         if let caseID = t.caseID { parts.append(caseID) }
         if let subject = t.subject, let tenant = t.tenant { parts.append("\(subject)@\(tenant)") }
         if let result = t.result { parts.append(result) }

@@ -19,58 +19,71 @@ enum ReplayCommand {
 
     """
 
+    /// The command's grammar: no options, one or more recorded timelines.
+    static let syntax = CommandSyntax(command: "replay", usage: usage, options: [],
+                                      positionals: .oneOrMore(missing: "name at least one recorded JSONL timeline"))
+
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            console.out(usage)
-            return .passed
+        switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in parsed.positionals }) {
+        case .done(let code): return code
+        case .proceed(let files): return replay(files, console: console)
         }
-        if let option = arguments.first(where: { $0.hasPrefix("-") }) {
-            console.err(ArgumentCursor(command: "replay", arguments: arguments).unknownOption(option))
-            return .usage
-        }
-        guard !arguments.isEmpty else {
-            console.err("revive-lab replay: name at least one recorded JSONL timeline\n")
-            return .usage
-        }
+    }
+
+    /// What replaying some timelines came to.
+    struct Tally {
         var inputError = false
         var diverged = false
-        for file in arguments {
+    }
+
+    /// Replays every timeline in the files and reports each.
+    static func replay(_ files: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        var tally = Tally()
+        for file in files {
             let timelines: [RecordedTimeline]
             do { timelines = try RecordedTimeline.readAll(path: file) } catch {
-                inputError = true
+                tally.inputError = true
                 for problem in error.problems { console.err("error: \(problem)\n") }
                 continue
             }
             for recorded in timelines {
-                let label = recorded.label(in: file, of: timelines.count)
-                var scenario: Scenario
-                let mode: RecoveryMode
-                do throws(InputError) {
-                    guard let header = recorded.header, let source = header["source"],
-                          let seed = header["seed"]?.integerValue else {
-                        throw InputError(file: label, "no header record with the scenario's source and seed; record it with `revive-lab run --format jsonl`")
-                    }
-                    scenario = try ScenarioLoader.load(document: source, file: header["file"]?.stringValue ?? file)
-                    scenario.seed = UInt64(bitPattern: seed)
-                    mode = header["mode"]?.stringValue.flatMap(RecoveryMode.init) ?? .revive
-                } catch {
-                    inputError = true
-                    for problem in error.problems { console.err("error: \(problem)\n") }
-                    continue
-                }
-                let replayed = ScenarioPlayer.play(scenario, mode: mode).transitions
-                if let divergence = firstDivergence(recorded: recorded, replayed: replayed) {
-                    diverged = true
-                    console.out("\(label): diverges at transition \(divergence.sequence) (line \(divergence.line))\n")
-                    console.out("   recorded  \(divergence.recorded)\n")
-                    console.out("   replayed  \(divergence.replayed)\n")
-                } else {
-                    console.out("\(label): replayed \(recorded.transitions.count) transitions identically\n")
-                }
+                replay(recorded, label: recorded.label(in: file, of: timelines.count), file: file, tally: &tally, console: console)
             }
         }
-        if inputError { return .usage }
-        return diverged ? .failed : .passed
+        if tally.inputError { return .usage }
+        return tally.diverged ? .failed : .passed
+    }
+
+    /// Replays one recorded timeline and prints whether history held.
+    static func replay(_ recorded: RecordedTimeline, label: String, file: String, tally: inout Tally, console: LabCommand.Console) {
+        let scenario: Scenario
+        let mode: RecoveryMode
+        do throws(InputError) {
+            (scenario, mode) = try recordedScenario(recorded, label: label, file: file)
+        } catch {
+            tally.inputError = true
+            for problem in error.problems { console.err("error: \(problem)\n") }
+            return
+        }
+        let replayed = ScenarioPlayer.play(scenario, mode: mode).transitions
+        if let divergence = firstDivergence(recorded: recorded, replayed: replayed) {
+            tally.diverged = true
+            console.out("\(label): diverges at transition \(divergence.sequence) (line \(divergence.line))\n")
+            console.out("   recorded  \(divergence.recorded)\n")
+            console.out("   replayed  \(divergence.replayed)\n")
+        } else {
+            console.out("\(label): replayed \(recorded.transitions.count) transitions identically\n")
+        }
+    }
+
+    /// The scenario, seed and mode a timeline's header records.
+    static func recordedScenario(_ recorded: RecordedTimeline, label: String, file: String) throws(InputError) -> (Scenario, RecoveryMode) {
+        guard let header = recorded.header, let source = header["source"], let seed = header["seed"]?.integerValue else {
+            throw InputError(file: label, "no header record with the scenario's source and seed; record it with `revive-lab run --format jsonl`")
+        }
+        var scenario = try ScenarioLoader.load(document: source, file: header["file"]?.stringValue ?? file)
+        scenario.seed = UInt64(bitPattern: seed)
+        return (scenario, header["mode"]?.stringValue.flatMap(RecoveryMode.init) ?? .revive)
     }
 
     struct Divergence {

@@ -62,158 +62,160 @@ enum RunCommand {
         }
     }
 
-    struct Options {
-        var paths: [String] = []
-        var seed: UInt64?
-        var format = Format.text
-        var output: String?
-        var only: [String] = []
-        var quiet = false
-        var color = false
-        var mode = RecoveryMode.revive
+    /// The command's grammar.
+    static let syntax: CommandSyntax = {
+        var options: [OptionSpec] = [
+            .number("--seed", in: 0...UInt64.max),
+            .choice("--format", of: Format.self),
+            .value("--output", needs: "a directory"),
+            .value("--only", needs: "a pattern, like lease.* or step=send-briefing", repeatable: true),
+            .flag("--quiet", aliases: ["-q"]),
+            .flag("--without-revive"),
+            .flag("--no-color"),
+        ]
         #if REVIVE_PLANTED_BUGS
-        var plantedBugs: Set<PlantedBug> = []
+        // Debug builds only: replay an explorer repro against the planted bug it found.
+        options.append(.choice("--plant", of: PlantedBug.self, repeatable: true))
         #endif
-    }
+        return CommandSyntax(command: "run", usage: usage, options: options, positionals: .oneOrMore(
+            missing: "name at least one scenario file or directory, like `revive-lab run scenarios`"))
+    }()
 
-    /// A usage problem with the command line, in words.
-    struct UsageProblem: Error {
-        let message: String
-    }
+    /// What the command line asked for.
+    struct Options {
+        var paths: [String]
+        var seed: UInt64?
+        var format: Format
+        var output: String?
+        var filter: TransitionFilter
+        var quiet: Bool
+        var color: Bool
+        var mode: RecoveryMode
+        #if REVIVE_PLANTED_BUGS
+        var plantedBugs: Set<PlantedBug>
+        #endif
 
-    static func parse(_ arguments: [String], console: LabCommand.Console) -> Result<Options?, UsageProblem> {
-        var options = Options()
-        options.color = console.isTerminal && console.environment["NO_COLOR"] == nil
-        var index = 0
-        func value(_ flag: String) -> String? {
-            if arguments[index].hasPrefix(flag + "=") { return String(arguments[index].dropFirst(flag.count + 1)) }
-            index += 1
-            return index < arguments.count ? arguments[index] : nil
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
-            let flag = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            switch flag {
-            case "-h", "--help":
-                console.out(usage)
-                return .success(nil)
-            case "--no-color": options.color = false
-            case "--quiet", "-q": options.quiet = true
-            case "--without-revive": options.mode = .withoutRevive
-            #if REVIVE_PLANTED_BUGS
-            case "--plant":
-                // Debug builds only: replay an explorer repro against the planted bug it found.
-                guard let name = value("--plant"), let bug = PlantedBug(rawValue: name) else {
-                    return .failure(UsageProblem(message: "--plant needs one of \(PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"))
-                }
-                options.plantedBugs.insert(bug)
-            #endif
-            case "--seed":
-                guard let text = value("--seed"), let seed = UInt64(text) else {
-                    return .failure(UsageProblem(message: "--seed needs a whole number from 0 to \(UInt64.max), like --seed 7"))
-                }
-                options.seed = seed
-            case "--format":
-                guard let text = value("--format"), let format = Format(rawValue: text) else {
-                    return .failure(UsageProblem(message: "--format needs one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))"))
-                }
-                options.format = format
-            case "--output":
-                guard let dir = value("--output"), !dir.isEmpty else { return .failure(UsageProblem(message: "--output needs a directory")) }
-                options.output = dir
-            case "--only":
-                guard let pattern = value("--only"), !pattern.isEmpty else { return .failure(UsageProblem(message: "--only needs a pattern, like lease.* or step=send-briefing")) }
-                options.only.append(pattern)
-            default:
-                if argument.hasPrefix("-") && argument != "-" {
-                    return .failure(UsageProblem(message: "unknown option \"\(argument)\"; run `revive-lab run --help`"))
-                }
-                options.paths.append(argument)
+        init(_ parsed: ParsedArguments, console: LabCommand.Console) throws(UsageError) {
+            paths = parsed.positionals
+            seed = parsed.number("--seed", as: UInt64.self)
+            format = parsed.choice("--format", as: Format.self) ?? .text
+            output = parsed.value("--output")
+            do { filter = try TransitionFilter(parsed.values("--only")) } catch {
+                throw RunCommand.syntax.error("--only: \(error.problems[0].message)")
             }
-            index += 1
+            quiet = parsed.isSet("--quiet")
+            color = console.isTerminal && console.environment["NO_COLOR"] == nil && !parsed.isSet("--no-color")
+            mode = parsed.isSet("--without-revive") ? .withoutRevive : .revive
+            #if REVIVE_PLANTED_BUGS
+            plantedBugs = Set(parsed.choices("--plant", as: PlantedBug.self))
+            #endif
         }
-        guard !options.paths.isEmpty else {
-            return .failure(UsageProblem(message: "name at least one scenario file or directory, like `revive-lab run scenarios`"))
-        }
-        return .success(options)
     }
 
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        let options: Options
-        switch parse(arguments, console: console) {
-        case .failure(let problem):
-            console.err("revive-lab run: \(problem.message)\n")
-            return .usage
-        case .success(nil):
-            return .passed
-        case .success(let parsed?):
-            options = parsed
+        switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in try Options(parsed, console: console) }) {
+        case .done(let code): return code
+        case .proceed(let options): return play(options, console: console)
         }
-        let filter: TransitionFilter
-        do { filter = try TransitionFilter(options.only) } catch {
-            console.err("revive-lab run: --only: \(error.problems[0].message)\n")
-            return .usage
-        }
+    }
+
+    /// Plays every scenario the options name and reports them.
+    static func play(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
         if let output = options.output {
             do {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             } catch {
-                console.err("revive-lab run: cannot create the output directory \(output); check the path and permissions\n")
+                console.err(syntax.error("cannot create the output directory \(output); check the path and permissions").message)
                 return .usage
             }
         }
+        var session = RunSession(options: options, console: console)
         let (files, pathProblems) = ScenarioFiles.expand(options.paths)
-        var inputProblems = pathProblems
+        session.inputProblems = pathProblems
         for problem in pathProblems { console.err("error: \(problem)\n") }
-        var results: [ScenarioResult] = []
-        var writtenNames = Set<String>()
-        var printedAny = false
         for file in files {
-            var scenario: Scenario
-            do {
-                scenario = try ScenarioLoader.load(path: file)
-            } catch {
-                inputProblems += error.problems
-                for problem in error.problems { console.err("error: \(problem)\n") }
-                continue
-            }
-            if let seed = options.seed { scenario.seed = seed }
-            #if REVIVE_PLANTED_BUGS
-            scenario.recovery.plantedBugs = options.plantedBugs
-            #endif
-            let result = ScenarioPlayer.play(scenario, mode: options.mode)
-            results.append(result)
-            let shown = filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }
-            if let output = options.output {
-                guard options.format != .junit else { continue }
-                var name = scenario.name
-                var suffix = 2
-                while writtenNames.contains(name) { name = "\(scenario.name)-\(suffix)"; suffix += 1 }
-                writtenNames.insert(name)
-                let text = options.format.render(result, showing: shown, color: false)
-                let path = (output as NSString).appendingPathComponent("\(name).\(options.format.fileExtension)")
-                guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-                    console.err("revive-lab run: cannot write \(path)\n")
-                    return .usage
-                }
-                continue
-            }
-            if options.quiet && result.passed { continue }
-            switch options.format {
-            case .text, .mermaid:
-                console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, color: options.color))
-                printedAny = options.format == .text
-            case .jsonl, .html:
-                console.out(options.format.render(result, showing: shown, color: false))
-            case .junit:
-                break
+            do throws(UsageError) { try session.play(file) } catch {
+                console.err(error.message)
+                return .usage
             }
         }
+        return session.finish()
+    }
+}
+
+/// One `run`: the scenarios played so far, and what has been printed or written.
+struct RunSession {
+    let options: RunCommand.Options
+    let console: LabCommand.Console
+    var inputProblems: [InputProblem] = []
+    var results: [ScenarioResult] = []
+    /// The file names already written under `--output` (a repeated scenario name gets a suffix).
+    var writtenNames = Set<String>()
+    /// Whether a text timeline has been printed (the next one is set off by a blank line).
+    var printedAny = false
+
+    init(options: RunCommand.Options, console: LabCommand.Console) {
+        self.options = options
+        self.console = console
+    }
+
+    /// Loads, plays and reports one scenario file; an invalid file is reported and counted.
+    /// Throws when a file under `--output` cannot be written.
+    mutating func play(_ file: String) throws(UsageError) {
+        var scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.load(path: file)
+        } catch {
+            inputProblems += error.problems
+            for problem in error.problems { console.err("error: \(problem)\n") }
+            return
+        }
+        if let seed = options.seed { scenario.seed = seed }
+        #if REVIVE_PLANTED_BUGS
+        scenario.recovery.plantedBugs = options.plantedBugs
+        #endif
+        let result = ScenarioPlayer.play(scenario, mode: options.mode)
+        results.append(result)
+        let filter = options.filter
+        let shown = filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }
+        if let output = options.output {
+            guard options.format != .junit else { return }
+            try write(result, showing: shown, under: output)
+        } else if !(options.quiet && result.passed) {
+            show(result, showing: shown)
+        }
+    }
+
+    /// Writes one result as a file under `--output`, named after its scenario.
+    mutating func write(_ result: ScenarioResult, showing shown: [Int]?, under output: String) throws(UsageError) {
+        let scenario = result.scenario
+        var name = scenario.name
+        var suffix = 2
+        while writtenNames.contains(name) { name = "\(scenario.name)-\(suffix)"; suffix += 1 }
+        writtenNames.insert(name)
+        let text = options.format.render(result, showing: shown, color: false)
+        try RunSession.write(text, to: (output as NSString).appendingPathComponent("\(name).\(options.format.fileExtension)"))
+    }
+
+    /// Prints one result on standard output in the chosen format.
+    mutating func show(_ result: ScenarioResult, showing shown: [Int]?) {
+        switch options.format {
+        case .text, .mermaid:
+            console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, color: options.color))
+            printedAny = options.format == .text
+        case .jsonl, .html:
+            console.out(options.format.render(result, showing: shown, color: false))
+        case .junit:
+            break
+        }
+    }
+
+    /// Writes the JUnit report when asked for and the summary line; the exit code.
+    func finish() -> LabCommand.ExitCode {
         let junit = JUnitRenderer.render(results, inputErrors: inputProblems.filter { !$0.file.isEmpty })
         if let output = options.output {
-            let path = (output as NSString).appendingPathComponent("junit.xml")
-            guard FileManager.default.createFile(atPath: path, contents: Data(junit.utf8)) else {
-                console.err("revive-lab run: cannot write \(path)\n")
+            do throws(UsageError) { try RunSession.write(junit, to: (output as NSString).appendingPathComponent("junit.xml")) } catch {
+                console.err(error.message)
                 return .usage
             }
         } else if options.format == .junit {
@@ -229,5 +231,11 @@ enum RunCommand {
         }
         if failedInputs > 0 { return .usage }
         return passed == results.count ? .passed : .failed
+    }
+
+    static func write(_ text: String, to path: String) throws(UsageError) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw RunCommand.syntax.error("cannot write \(path)")
+        }
     }
 }

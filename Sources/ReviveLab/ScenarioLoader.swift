@@ -98,8 +98,13 @@ enum ScenarioBuilder {
         if let list = workers {
             if list.isEmpty { reader.fail("runtime.workers", "name at least one worker, like [\"worker-a\"]") }
             var seen = Set<String>()
-            for (i, worker) in list.enumerated() where !seen.insert(worker).inserted {
-                reader.fail("runtime.workers[\(i)]", "worker \"\(worker)\" is listed twice")
+            for (i, worker) in list.enumerated() {
+                if !seen.insert(worker).inserted {
+                    reader.fail("runtime.workers[\(i)]", "worker \"\(worker)\" is listed twice")
+                } else if Actor.partyNames.contains(worker) {
+                    // Timelines name actors by these words; a worker so named could not be told apart.
+                    reader.fail("runtime.workers[\(i)]", "\"\(worker)\" names a party of the timeline; call the worker something else, like \"worker-a\"")
+                }
             }
             workers = list
         }
@@ -202,14 +207,9 @@ enum ScenarioBuilder {
                 if let instant = reader.instant(at, at: path + ".at") { trigger = .at(instant) }
             case (nil, let on?):
                 let after = object["after"].flatMap { reader.duration($0, at: path + ".after") } ?? .zero
-                if let name = reader.string(on, at: path + ".on") {
-                    if TransitionCatalog.names.contains(name) {
-                        trigger = .on(transition: name, after: after)
-                    } else {
-                        var message = "\"\(name)\" is not a transition name"
-                        if let guess = JSONReader.closest(name, in: TransitionCatalog.entries.map(\.name)) { message += "; did you mean \"\(guess)\"?" }
-                        reader.fail(path + ".on", message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
-                    }
+                if let spelling = reader.string(on, at: path + ".on"),
+                   let name = ExpectationsBuilder.transitionName(spelling, at: path + ".on", reader: &reader) {
+                    trigger = .on(transition: name, after: after)
                 }
             }
             let kinds = ScenarioKeys.eventKinds

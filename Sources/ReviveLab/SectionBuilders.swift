@@ -111,13 +111,22 @@ enum ExpectationsBuilder {
         return expect
     }
 
-    static func transitionNames(_ value: JSONValue, at path: String, reader: inout JSONReader) -> [String]? {
-        guard let names = reader.stringList(value, at: path) else { return nil }
-        for (i, name) in names.enumerated() where !TransitionCatalog.names.contains(name) {
-            var message = "\"\(name)\" is not a transition name"
-            if let guess = JSONReader.closest(name, in: TransitionCatalog.entries.map(\.name)) { message += "; did you mean \"\(guess)\"?" }
-            reader.fail("\(path)[\(i)]", message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
+    static func transitionNames(_ value: JSONValue, at path: String, reader: inout JSONReader) -> [TransitionName]? {
+        guard let spellings = reader.stringList(value, at: path) else { return nil }
+        var names: [TransitionName] = []
+        for (i, spelling) in spellings.enumerated() {
+            if let name = transitionName(spelling, at: "\(path)[\(i)]", reader: &reader) { names.append(name) }
         }
         return names
+    }
+
+    /// A transition name this version records; anything else is reported with the closest name.
+    static func transitionName(_ spelling: String, at path: String, reader: inout JSONReader) -> TransitionName? {
+        let name = TransitionName(rawValue: spelling)
+        guard !name.isRecognized else { return name }
+        var message = "\"\(spelling)\" is not a transition name"
+        if let guess = JSONReader.closest(spelling, in: TransitionName.known.map(\.rawValue)) { message += "; did you mean \"\(guess)\"?" }
+        reader.fail(path, message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
+        return nil
     }
 }

@@ -21,7 +21,7 @@ public struct TextRenderer {
             out += "   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n"
         }
         let vocabulary = Vocabulary(result.scenario.runtime.kind)
-        let actorWidth = max(9, result.transitions.map(\.actor.count).max() ?? 0)
+        let actorWidth = max(9, result.transitions.map(\.actor.rawValue.count).max() ?? 0)
         for index in shown ?? Array(result.transitions.indices) {
             out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
         }
@@ -42,8 +42,8 @@ public struct TextRenderer {
         var facts: [(String, String)] = []
         func add(_ name: String, _ value: String?) { if let value { facts.append((name, value)) } }
         // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
-        if t.name.hasPrefix("run.") || t.name == "case.opened" { add(vocabulary.run, t.run) }
-        if t.worker != t.actor { add("worker", t.worker) }
+        if t.name.family == "run" || t.name == .caseOpened { add(vocabulary.run, t.run) }
+        if t.worker != t.actor.rawValue { add("worker", t.worker) }
         add(vocabulary.step, t.step)
         add("attempt", t.attempt.map(String.init))
         add("conn", t.connection)
@@ -51,7 +51,7 @@ public struct TextRenderer {
         add("lease", t.lease)
         add("case", t.caseID)
         add("key", t.key)
-        add("class", t.failureClass)
+        add("class", t.failureClass?.rawValue)
         add("cap", t.capability)
         add("subject", t.subject)
         add("tenant", t.tenant)
@@ -62,8 +62,8 @@ public struct TextRenderer {
         for note in t.notes { add(note.name, note.value) }
         if let extra = vocabulary.extraNote(for: t.name) { add(extra.name, extra.value) }
         let rendered = facts.map { "\($0.0)=\(TextRenderer.quoted($0.1))" }.joined(separator: " ")
-        let name = t.name.padding(20)
-        return DurationText.clock(t.time) + "  " + t.actor.padding(actorWidth) + "  " + paint(name, style(for: t.name)) + " " + rendered
+        let name = t.name.rawValue.padding(20)
+        return DurationText.clock(t.time) + "  " + t.actor.rawValue.padding(actorWidth) + "  " + paint(name, style(for: t.name)) + " " + rendered
     }
 
     /// The footer: outcome, effects, invariants, verdict and what broke.
@@ -76,7 +76,7 @@ public struct TextRenderer {
         if let wanted = expect.outcome { outcome += " (expected \(wanted.rawValue))" }
         if result.stoppedAtHorizon { outcome += ", stopped at the horizon \(result.scenario.horizon)" }
         row("outcome", outcome)
-        if let first = result.transitions.first(where: { $0.name == "failure.classified" })?.failureClass ?? expect.classification.map({ _ in "none" }) {
+        if let first = result.firstClassification?.rawValue ?? expect.classification.map({ _ in "none" }) {
             row("class", first + (expect.classification.map { " (expected \($0.rawValue))" } ?? ""))
         }
         let effects = result.effects.map { effect -> String in
@@ -92,7 +92,7 @@ public struct TextRenderer {
         row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red))
         for failure in result.failedExpectations { row("broken", failure) }
         let vocabulary = Vocabulary(result.scenario.runtime.kind)
-        let actorWidth = max(9, result.transitions.map(\.actor.count).max() ?? 0)
+        let actorWidth = max(9, result.transitions.map(\.actor.rawValue.count).max() ?? 0)
         for breach in result.breaches {
             row("breach", "\(breach.invariant.rawValue): \(breach.message)")
             for index in breach.evidence where index < result.transitions.count {
@@ -115,11 +115,11 @@ public struct TextRenderer {
 
     private enum Style { case bold, green, red, yellow, cyan, plain }
 
-    private func style(for name: String) -> Style {
+    private func style(for name: TransitionName) -> Style {
         switch name {
-        case "run.completed", "reconnect.verified", "run.resumed": return .green
-        case "run.failed", "reconnect.rejected", "capability.refused", "lease.fenced", "provider.failed": return .red
-        case "failure.classified", "run.parked", "worker.lost", "fault.injected": return .yellow
+        case .runCompleted, .reconnectVerified, .runResumed: return .green
+        case .runFailed, .reconnectRejected, .capabilityRefused, .leaseFenced, .providerFailed: return .red
+        case .failureClassified, .runParked, .workerLost, .faultInjected: return .yellow
         default: return .plain
         }
     }

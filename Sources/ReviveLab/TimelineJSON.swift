@@ -18,7 +18,7 @@ public enum TimelineJSON {
         var members: [(key: String, value: JSONValue)] = [
             ("record", .string("transition")), ("seq", .integer(Int64(sequence))),
             ("time", .string(DurationText.clock(t.time))), ("timeMs", .integer(t.time.milliseconds)),
-            ("actor", .string(t.actor)), ("name", .string(t.name)),
+            ("actor", .string(t.actor.rawValue)), ("name", .string(t.name.rawValue)),
         ]
         func add(_ key: String, _ value: String?) { if let value { members.append((key, .string(value))) } }
         func add(_ key: String, _ value: Int?) { if let value { members.append((key, .integer(Int64(value)))) } }
@@ -31,7 +31,7 @@ public enum TimelineJSON {
         add("lease", t.lease)
         add("case", t.caseID)
         add("key", t.key)
-        add("class", t.failureClass)
+        add("class", t.failureClass?.rawValue)
         add("capability", t.capability)
         add("subject", t.subject)
         add("tenant", t.tenant)
@@ -62,7 +62,7 @@ public enum TimelineJSON {
         return .object([
             ("record", .string("footer")),
             ("outcome", .string(result.outcome.rawValue)),
-            ("classification", result.transitions.first(where: { $0.name == "failure.classified" })?.failureClass.map { .string($0) } ?? .null),
+            ("classification", result.firstClassification.map { .string($0.rawValue) } ?? .null),
             ("effects", .object(result.effects.map { ($0.step, .integer(Int64($0.count))) })),
             ("invariantsChecked", .array(result.checkedInvariants.map { .string($0.rawValue) })),
             ("invariantsBroken", .array(result.checkedInvariants.filter { broken.contains($0) }.map { .string($0.rawValue) })),
@@ -100,7 +100,7 @@ public enum TimelineJSON {
         } else {
             return .failure(.init("missing \"timeMs\" (milliseconds) or \"time\" (+HH:MM:SS.mmm)"))
         }
-        var t = Transition(time: time, actor: fields["actor"]?.stringValue ?? "unknown", name: name)
+        var t = Transition(time: time, actor: Actor(rawValue: fields["actor"]?.stringValue ?? "unknown"), name: TransitionName(rawValue: name))
         t.run = fields["run"]?.stringValue
         t.worker = fields["worker"]?.stringValue
         t.step = fields["step"]?.stringValue
@@ -110,7 +110,11 @@ public enum TimelineJSON {
         t.lease = fields["lease"]?.stringValue
         t.caseID = fields["case"]?.stringValue
         t.key = fields["key"]?.stringValue
-        t.failureClass = fields["class"]?.stringValue
+        if let spelling = fields["class"]?.stringValue {
+            t.failureClass = FailureClass(rawValue: spelling)
+            // A class this version does not know is kept as a fact, not dropped.
+            if t.failureClass == nil { t.notes.append(.init("class", spelling)) }
+        }
         t.capability = fields["capability"]?.stringValue
         t.subject = fields["subject"]?.stringValue
         t.tenant = fields["tenant"]?.stringValue

@@ -44,10 +44,13 @@ public struct TransitionFilter: Sendable {
 
     static func value(of field: String, in t: Transition) -> String? {
         switch field {
-        case "name": return t.name
-        case "actor": return t.actor
+        case "name": return t.name.rawValue
+        case "actor": return t.actor.rawValue
         case "run": return t.run
-        case "worker": return t.worker ?? (t.actor.hasPrefix("worker") ? t.actor : nil)
+        case "worker":
+            if let worker = t.worker { return worker }
+            if case .worker(let actor) = t.actor { return actor.rawValue }
+            return nil
         case "step": return t.step
         case "attempt": return t.attempt.map(String.init)
         case "conn", "connection": return t.connection
@@ -55,7 +58,7 @@ public struct TransitionFilter: Sendable {
         case "lease": return t.lease
         case "case": return t.caseID
         case "key": return t.key
-        case "class": return t.failureClass
+        case "class": return t.failureClass?.rawValue
         case "cap", "capability": return t.capability
         case "subject": return t.subject
         case "tenant": return t.tenant

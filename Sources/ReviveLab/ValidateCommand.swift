@@ -20,20 +20,23 @@ enum ValidateCommand {
 
     """
 
+    /// The grammar of `validate`: no options, one or more paths.
+    static let syntax = CommandSyntax(command: "validate", usage: usage, options: [],
+                                      positionals: .oneOrMore(missing: "name at least one scenario file or directory"))
+
+    /// The grammar of `schema`: nothing at all.
+    static let schemaSyntax = CommandSyntax(command: "schema", usage: usage, options: [], positionals: .none(tooMany: "takes no arguments"))
+
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            console.out(usage)
-            return .passed
+        switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in parsed.positionals }) {
+        case .done(let code): return code
+        case .proceed(let paths): return validate(paths, console: console)
         }
-        if let option = arguments.first(where: { $0.hasPrefix("-") }) {
-            console.err(ArgumentCursor(command: "validate", arguments: arguments).unknownOption(option))
-            return .usage
-        }
-        guard !arguments.isEmpty else {
-            console.err("revive-lab validate: name at least one scenario file or directory\n")
-            return .usage
-        }
-        let (files, pathProblems) = ScenarioFiles.expand(arguments)
+    }
+
+    /// Loads every scenario file without playing it and reports each problem.
+    static func validate(_ paths: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
+        let (files, pathProblems) = ScenarioFiles.expand(paths)
         var invalid = Set(pathProblems.map(\.file))
         for problem in pathProblems { console.err("error: \(problem)\n") }
         for file in files {
@@ -50,13 +53,9 @@ enum ValidateCommand {
     }
 
     static func schema(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            console.out(usage)
-            return .passed
-        }
-        guard arguments.isEmpty else {
-            console.err("revive-lab schema: takes no arguments\n")
-            return .usage
+        switch schemaSyntax.options(from: arguments, console: console, { _ throws(UsageError) in () }) {
+        case .done(let code): return code
+        case .proceed: break
         }
         console.out(ScenarioSchema.text)
         return .passed

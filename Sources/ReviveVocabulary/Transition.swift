@@ -5,10 +5,10 @@
 public struct Transition: Hashable, Sendable {
     /// When it happened.
     public var time: Instant
-    /// Who acted: `provider`, `revive`, `runtime`, a worker's name, `owner` or `operator`.
-    public var actor: String
+    /// Who acted: a party of the contract or a worker.
+    public var actor: Actor
     /// The transition's name, such as `lease.rotated` (names are a public interface: never renamed).
-    public var name: String
+    public var name: TransitionName
     /// The logical run.
     public var run: String?
     /// The worker involved.
@@ -28,7 +28,7 @@ public struct Transition: Hashable, Sendable {
     /// The action's idempotency key.
     public var key: String?
     /// The failure class.
-    public var failureClass: String?
+    public var failureClass: FailureClass?
     /// The recovery capability's id.
     public var capability: String?
     /// A provider subject (pinned or presented).
@@ -60,7 +60,7 @@ public struct Transition: Hashable, Sendable {
     }
 
     /// Makes a transition with only the required parts; set the facts afterwards.
-    public init(time: Instant, actor: String, name: String) {
+    public init(time: Instant, actor: Actor, name: TransitionName) {
         self.time = time
         self.actor = actor
         self.name = name
@@ -69,8 +69,8 @@ public struct Transition: Hashable, Sendable {
 
     /// Every printable value this transition holds, for custody scans.
     public var allValues: [String] {
-        var values: [String] = [actor, name]
-        for value in [run, worker, step, connection, lease, caseID, key, failureClass, capability, subject, tenant,
+        var values: [String] = [actor.rawValue, name.rawValue]
+        for value in [run, worker, step, connection, lease, caseID, key, failureClass?.rawValue, capability, subject, tenant,
                       checkpoint, result, reason] {
             if let value { values.append(value) }
         }

@@ -54,7 +54,7 @@ public struct FaultPlan: Sendable, Hashable {
                                                  connection: nil, worker: nil,
                                                  signal: signalIndex.map { FaultPlan.signals[$0].signal }, count: 1, stallFor: stallFor))
             case let .wrongReconnect(connection, subject, tenant, after):
-                scenario.events.append(EventSpec(trigger: .on(transition: "reconnect.requested", after: after),
+                scenario.events.append(EventSpec(trigger: .on(transition: .reconnectRequested, after: after),
                                                  action: .reconnect(connection: connection, subject: subject, tenant: tenant)))
             }
         }
@@ -83,7 +83,7 @@ public struct FaultPlan: Sendable, Hashable {
                 if let stallFor { members.append(("for", .string(stallFor.description))) }
                 faults.append(.object(members))
             case let .wrongReconnect(connection, subject, tenant, after):
-                events.append(.object([("on", .string("reconnect.requested")), ("after", .string(after.description)), ("do", .string("reconnect")),
+                events.append(.object([("on", .string(TransitionName.reconnectRequested.rawValue)), ("after", .string(after.description)), ("do", .string("reconnect")),
                                        ("connection", .string(connection)), ("subject", .string(subject)), ("tenant", .string(tenant))]))
             }
         }

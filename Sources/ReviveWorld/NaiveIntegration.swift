@@ -28,7 +28,7 @@ final class NaiveIntegration: RecoveryIntegration {
         self.recorder = recorder
     }
 
-    private func record(_ name: String, actor: String, at time: Instant, context: ActionContext? = nil, _ fill: (inout Transition) -> Void) {
+    private func record(_ name: TransitionName, actor: Actor, at time: Instant, context: ActionContext? = nil, _ fill: (inout Transition) -> Void) {
         var t = Transition(time: time, actor: actor, name: name)
         if let context {
             t.run = context.run.rawValue
@@ -47,7 +47,7 @@ final class NaiveIntegration: RecoveryIntegration {
 
     func register(_ connection: ConnectionRecord, at time: Instant) {
         connections[connection.id] = connection
-        record("connection.pinned", actor: "lab", at: time) { t in
+        record(.connectionPinned, actor: .lab, at: time) { t in
             t.connection = connection.id.rawValue
             t.subject = connection.pinnedIdentity.subject
             t.tenant = connection.pinnedIdentity.tenant
@@ -85,10 +85,10 @@ final class NaiveIntegration: RecoveryIntegration {
                        context: ActionContext, at time: Instant) -> FailureDecision {
         let classification = classifier.classify(signal, context: ClassificationContext(
             provider: connections[lease.connection]?.provider, operation: operation))
-        record("failure.classified", actor: "lab", at: time, context: context) { t in
+        record(.failureClassified, actor: .lab, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
-            t.failureClass = classification.failureClass.rawValue
+            t.failureClass = classification.failureClass
             t.notes.append(.init("observer", "lab"))
             t.notes.append(.init("op", operation.rawValue))
         }
@@ -97,7 +97,7 @@ final class NaiveIntegration: RecoveryIntegration {
             if let failure = broker.refresh(lease.connection, generation: .first, rotatingTo: .first) {
                 return handleFailure(failure, operation: .refresh, lease: lease, key: key, context: context, at: time)
             }
-            record("token.refreshed", actor: context.worker.rawValue, at: time, context: context) { t in
+            record(.tokenRefreshed, actor: .worker(context.worker), at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
                 t.generation = lease.generation.value
             }
@@ -124,18 +124,18 @@ final class NaiveIntegration: RecoveryIntegration {
             refusals: 0, currentCapability: nil)
         cases[recoveryCase.id] = (recoveryCase, context.worker, false)
         let worker = context.worker.rawValue
-        record("case.opened", actor: worker, at: time, context: context) { t in
+        record(.caseOpened, actor: .worker(WorkerID(worker)), at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
-            t.failureClass = classification.failureClass.rawValue
+            t.failureClass = classification.failureClass
             t.notes.append(.init("kept-in", "memory of \(worker)"))
         }
-        record("run.parked", actor: worker, at: time, context: context) { t in
+        record(.runParked, actor: .worker(WorkerID(worker)), at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
-            t.failureClass = classification.failureClass.rawValue
+            t.failureClass = classification.failureClass
         }
-        record("reconnect.requested", actor: worker, at: time) { t in
+        record(.reconnectRequested, actor: .worker(WorkerID(worker)), at: time) { t in
             t.run = context.run.rawValue
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
@@ -155,7 +155,7 @@ final class NaiveIntegration: RecoveryIntegration {
         guard let waiting = cases.values.first(where: { $0.recoveryCase.connection == grant.connection && !$0.lost
                                                        && $0.recoveryCase.state == .awaitingReconnect }) else {
             broker.discard(grant)
-            record("capability.refused", actor: "provider", at: time) { t in
+            record(.capabilityRefused, actor: .provider, at: time) { t in
                 t.connection = grant.connection.rawValue
                 t.reason = "nobody-waiting"
             }
@@ -165,7 +165,7 @@ final class NaiveIntegration: RecoveryIntegration {
         recoveryCase.state = .awaitingResume
         cases[recoveryCase.id] = (recoveryCase, waiting.holder, false)
         broker.install(grant, generation: .first)
-        record("reconnect.verified", actor: waiting.holder.rawValue, at: time) { t in
+        record(.reconnectVerified, actor: .worker(waiting.holder), at: time) { t in
             t.run = recoveryCase.run.rawValue
             t.connection = grant.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
@@ -184,7 +184,7 @@ final class NaiveIntegration: RecoveryIntegration {
         guard var entry = cases[id] else { return }
         entry.recoveryCase.state = .closed
         cases[id] = entry
-        record("case.closed", actor: worker.rawValue, at: time) { t in
+        record(.caseClosed, actor: .worker(worker), at: time) { t in
             t.run = entry.recoveryCase.run.rawValue
             t.caseID = id.rawValue
             t.connection = entry.recoveryCase.connection.rawValue
@@ -192,7 +192,7 @@ final class NaiveIntegration: RecoveryIntegration {
     }
 
     func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?, at time: Instant) -> LeaseGeneration {
-        record("token.refreshed", actor: "lab", at: time) { t in
+        record(.tokenRefreshed, actor: .lab, at: time) { t in
             t.run = run?.rawValue
             t.connection = connection.rawValue
             t.worker = holder
@@ -206,7 +206,7 @@ final class NaiveIntegration: RecoveryIntegration {
         for (id, entry) in cases.sorted(by: { $0.key < $1.key }) where entry.holder == worker && !entry.lost && entry.recoveryCase.state != .closed {
             cases[id] = (entry.recoveryCase, entry.holder, true)
             lost.append(id)
-            record("case.lost", actor: "runtime", at: time) { t in
+            record(.caseLost, actor: .runtime, at: time) { t in
                 t.run = entry.recoveryCase.run.rawValue
                 t.caseID = id.rawValue
                 t.connection = entry.recoveryCase.connection.rawValue

@@ -207,7 +207,7 @@ public struct FaultSpec: Sendable {
 public enum EventTrigger: Sendable {
     case at(Instant)
     /// The first occurrence of a transition, plus a delay.
-    case on(transition: String, after: Span)
+    case on(transition: TransitionName, after: Span)
 }
 
 /// What an event does.
@@ -242,8 +242,8 @@ public struct Expectations: Sendable {
     public var outcome: Outcome?
     public var classification: FailureClass?
     public var effects: [(step: String, count: Int)]?
-    public var timeline: [String]?
-    public var absent: [String]?
+    public var timeline: [TransitionName]?
+    public var absent: [TransitionName]?
     public var rejected: Int?
     public var fenced: Int?
     /// The invariants to check; nil means all of them.

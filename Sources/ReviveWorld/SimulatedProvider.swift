@@ -150,7 +150,7 @@ final class SimulatedProvider: CredentialBroker {
         }
         if mutates, let key {
             effectsByKey[key, default: 0] += 1
-            var t = Transition(time: time, actor: "provider", name: "effect.applied")
+            var t = Transition(time: time, actor: .provider, name: .effectApplied)
             t.run = run
             t.step = step
             t.attempt = attempt
@@ -176,7 +176,7 @@ final class SimulatedProvider: CredentialBroker {
     private func recordFailure(_ signal: ProviderSignal, connection: String, operation: String, step: String?, attempt: Int?,
                                run: String?, generation: Int, at time: Instant) {
         let summary = ProviderEnvelopes.summary(signal)
-        var t = Transition(time: time, actor: "provider", name: "provider.failed")
+        var t = Transition(time: time, actor: .provider, name: .providerFailed)
         t.run = run
         t.step = step
         t.attempt = attempt

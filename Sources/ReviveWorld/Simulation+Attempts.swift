@@ -37,7 +37,7 @@ extension Simulation {
     private func begin(_ attempt: Attempt) {
         var attempt = attempt
         let spec = step(attempt.stepIndex)
-        record("step.started", actor: attempt.worker) { t in
+        record(.stepStarted, actor: .worker(WorkerID(attempt.worker))) { t in
             t.worker = attempt.worker
             t.step = spec.id
             t.attempt = attempt.number
@@ -94,7 +94,7 @@ extension Simulation {
     /// Records the call leaving the worker and schedules the provider's side of it.
     func sendCall(_ attempt: inout Attempt, lease: Lease) {
         let spec = step(attempt.stepIndex)
-        record("provider.called", actor: attempt.worker) { t in
+        record(.providerCalled, actor: .worker(WorkerID(attempt.worker))) { t in
             t.worker = attempt.worker
             t.step = spec.id
             t.attempt = attempt.number
@@ -185,11 +185,11 @@ extension Simulation {
             failRun(reason: reason, attempt: attempt)
         case .retry(let wait):
             runState = .backoff(stepIndex: attempt.stepIndex, preferredWorker: attempt.worker)
-            record("retry.scheduled", actor: "runtime") { t in
+            record(.retryScheduled, actor: .runtime) { t in
                 t.worker = attempt.worker
                 t.step = self.step(attempt.stepIndex).id
                 t.attempt = attempt.number + 1
-                t.failureClass = failureClass.rawValue
+                t.failureClass = failureClass
                 t.notes.append(.init("backoff", wait.description))
             }
             queue.schedule(.retryStep, at: now.advanced(by: wait))
@@ -211,14 +211,14 @@ extension Simulation {
 
     private func checkpoint(_ attempt: Attempt) {
         let spec = step(attempt.stepIndex)
-        record("step.completed", actor: attempt.worker) { t in
+        record(.stepCompleted, actor: .worker(WorkerID(attempt.worker))) { t in
             t.worker = attempt.worker
             t.step = spec.id
             t.attempt = attempt.number
         }
         checkpointIndex = attempt.stepIndex
         checkpointID = checkpointName(after: attempt.stepIndex)
-        record("checkpoint.saved", actor: "runtime") { t in
+        record(.checkpointSaved, actor: .runtime) { t in
             t.worker = attempt.worker
             t.step = spec.id
             t.checkpoint = self.checkpointID
@@ -265,7 +265,7 @@ extension Simulation {
             }
         default:
             attempts[attempt.id] = nil
-            record("result.discarded", actor: "runtime") { t in
+            record(.resultDiscarded, actor: .runtime) { t in
                 t.worker = attempt.worker
                 t.step = spec.id
                 t.attempt = attempt.number

@@ -22,7 +22,7 @@ extension Simulation {
     }
 
     private func apply(_ fault: FaultSpec, connection: String?, worker: String?, step: String?, attempt: Int?, point: StepPoint?) {
-        record("fault.injected", actor: "lab") { t in
+        record(.faultInjected, actor: .lab) { t in
             t.step = step
             t.attempt = attempt
             t.connection = fault.kind.targetsWorker ? nil : connection
@@ -52,7 +52,7 @@ extension Simulation {
         case .reuseCapability(let connection):
             let spent = inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
             guard let spent, let pinned = scenario.connections.first(where: { $0.id == connection }) else {
-                record("event.skipped", actor: "owner") { t in
+                record(.eventSkipped, actor: .owner) { t in
                     t.connection = connection
                     t.reason = "no-used-or-expired-capability"
                 }
@@ -65,7 +65,7 @@ extension Simulation {
             startWorker(name)
         case .reviveWorker(let name):
             guard workers[name]?.frozen == true else {
-                record("event.skipped", actor: "runtime") { t in
+                record(.eventSkipped, actor: .runtime) { t in
                     t.worker = name
                     t.reason = "worker-not-stalled-or-lost"
                 }
@@ -78,7 +78,7 @@ extension Simulation {
     /// An operator fixed the configuration or policy and confirms with the latest alert's capability.
     func fireOperatorFix(_ connection: String) {
         let alert = inbox[connection]?.last(where: { $0.responder == .operator })
-        record("operator.fixed", actor: "operator") { t in
+        record(.operatorFixed, actor: .operator) { t in
             t.connection = connection
             t.capability = alert?.capabilityID.rawValue
         }
@@ -92,7 +92,7 @@ extension Simulation {
 
     /// Someone completes the provider's authorization flow and presents a capability (or none).
     func reconnect(_ connection: String, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
-        record("reconnect.presented", actor: "owner") { t in
+        record(.reconnectPresented, actor: .owner) { t in
             t.connection = connection
             t.capability = request?.capabilityID.rawValue
             t.subject = identity.subject
@@ -114,11 +114,11 @@ extension Simulation {
     func scheduleHealing(after transition: Transition) {
         let delays = Simulation.healDelays
         switch transition.name {
-        case "reconnect.requested":
+        case .reconnectRequested:
             if let connection = transition.connection { queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
-        case "operator.alerted":
+        case .operatorAlerted:
             if let connection = transition.connection { queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
-        case "worker.lost":
+        case .workerLost:
             if let worker = transition.worker { queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
         default:
             break

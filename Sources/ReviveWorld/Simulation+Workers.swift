@@ -26,7 +26,7 @@ extension Simulation {
         guard var worker = workers[name], worker.frozen, worker.epoch == epoch, !worker.declaredLost else { return }
         worker.declaredLost = true
         workers[name] = worker
-        record("worker.lost", actor: "runtime") { t in
+        record(.workerLost, actor: .runtime) { t in
             t.worker = name
             t.notes.append(.init("silent-for", self.scenario.runtime.heartbeatTimeout.description))
         }
@@ -49,7 +49,7 @@ extension Simulation {
             announceWaiting(reason: reason)
             return
         }
-        record("run.rescheduled", actor: "runtime") { t in
+        record(.runRescheduled, actor: .runtime) { t in
             t.worker = next
             t.checkpoint = self.checkpointID
             t.reason = reason
@@ -76,7 +76,7 @@ extension Simulation {
         worker.crashed = false
         worker.held = []
         workers[name] = worker
-        record("worker.returned", actor: name) { t in
+        record(.workerReturned, actor: .worker(WorkerID(name))) { t in
             t.worker = name
             t.notes.append(.init("declared-lost", worker.declaredLost ? "yes" : "no"))
         }
@@ -87,7 +87,7 @@ extension Simulation {
     /// A new worker process comes online (replacing any frozen one of the same name, with nothing held).
     func startWorker(_ name: String) {
         if let existing = workers[name], existing.isLive {
-            record("event.skipped", actor: "runtime") { t in
+            record(.eventSkipped, actor: .runtime) { t in
                 t.worker = name
                 t.reason = "worker-already-running"
             }
@@ -100,7 +100,7 @@ extension Simulation {
         worker.held = []
         worker.epoch += 1
         workers[name] = worker
-        record("worker.started", actor: "runtime") { t in t.worker = name }
+        record(.workerStarted, actor: .runtime) { t in t.worker = name }
         queue.schedule(.workerAvailable, at: now)
     }
 }

@@ -44,7 +44,7 @@ final class Simulation {
     var checkpointIndex = -1
     var checkpointID: String?
     var firedFaults = Set<Int>()
-    var pendingOnEvents: [String: [Int]] = [:]
+    var pendingOnEvents: [TransitionName: [Int]] = [:]
     var inbox: [String: [ReconnectRequest]] = [:]
     var consumedCapabilities = Set<CapabilityID>()
     var waitingAnnounced = false
@@ -163,7 +163,7 @@ final class Simulation {
 
     // MARK: Recording helpers
 
-    func record(_ name: String, actor: String, _ fill: (inout Transition) -> Void = { _ in }) {
+    func record(_ name: TransitionName, actor: Actor, _ fill: (inout Transition) -> Void = { _ in }) {
         var transition = Transition(time: now, actor: actor, name: name)
         transition.run = runID.rawValue
         fill(&transition)
@@ -181,7 +181,7 @@ final class Simulation {
 
     private func startRun() {
         guard let first = workerOrder.first else { return }
-        record("run.started", actor: "runtime") { t in
+        record(.runStarted, actor: .runtime) { t in
             t.worker = first
             if !self.scenario.workflow.name.isEmpty { t.notes.append(.init("name", self.scenario.workflow.name)) }
         }
@@ -209,13 +209,13 @@ final class Simulation {
 
     func completeRun() {
         runState = .completed
-        record("run.completed", actor: "runtime")
+        record(.runCompleted, actor: .runtime)
     }
 
     func failRun(reason: String, attempt: Attempt) {
         runState = .failed
         if let key = attempt.key { recovery.recordGivenUp(key: key, context: context(attempt), at: now) }
-        record("run.failed", actor: "runtime") { t in
+        record(.runFailed, actor: .runtime) { t in
             t.step = self.step(attempt.stepIndex).id
             t.attempt = attempt.number
             t.reason = reason
@@ -237,7 +237,7 @@ final class Simulation {
     func announceWaiting(reason: String) {
         guard !waitingAnnounced else { return }
         waitingAnnounced = true
-        record("run.waiting", actor: "runtime") { t in
+        record(.runWaiting, actor: .runtime) { t in
             t.reason = reason
             t.checkpoint = self.checkpointID
         }
@@ -259,7 +259,7 @@ final class Simulation {
             runID = point.run
             checkpointIndex = -1
             checkpointID = nil
-            record("run.started", actor: "runtime") { t in
+            record(.runStarted, actor: .runtime) { t in
                 t.worker = worker
                 t.reason = "engine-named-another-run"
             }
@@ -270,7 +270,7 @@ final class Simulation {
             checkpointID = point.checkpoint
         }
         let nextStep = checkpointIndex + 1
-        record("run.resumed", actor: "runtime") { t in
+        record(.runResumed, actor: .runtime) { t in
             t.worker = worker
             t.caseID = caseID.rawValue
             t.checkpoint = self.checkpointID
@@ -303,7 +303,7 @@ final class Simulation {
             resume(after: caseID)
         case .waitingForWorker(let stepIndex):
             guard let worker = liveWorker() else { return }
-            record("run.rescheduled", actor: "runtime") { t in
+            record(.runRescheduled, actor: .runtime) { t in
                 t.worker = worker
                 t.checkpoint = self.checkpointID
                 if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id }

@@ -47,11 +47,11 @@ public struct Vocabulary: Sendable {
     }
 
     /// A runtime-specific fact for some transitions (how the runtime parks, resumes, retries).
-    public func extraNote(for name: String) -> Transition.Note? {
+    public func extraNote(for name: TransitionName) -> Transition.Note? {
         switch name {
-        case "run.parked": return parkedVia.map { .init("via", $0) }
-        case "run.resumed": return resumedVia.map { .init("via", $0) }
-        case "retry.scheduled": return retryVia.map { .init("via", $0) }
+        case .runParked: return parkedVia.map { .init("via", $0) }
+        case .runResumed: return resumedVia.map { .init("via", $0) }
+        case .retryScheduled: return retryVia.map { .init("via", $0) }
         default: return nil
         }
     }

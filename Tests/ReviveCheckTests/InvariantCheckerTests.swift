@@ -177,7 +177,7 @@ struct InvariantCheckerTests {
         let opened = try #require(clean.index(named: "case.opened"))
         let verified = try #require(clean.index(named: "reconnect.verified"))
         let rotated = try #require(clean.index(named: "lease.rotated"))
-        let timeline = clean.editingAll(where: { ["reconnect.presented", "reconnect.verified", "lease.rotated"].contains($0.name) }) {
+        let timeline = clean.editingAll(where: { ["reconnect.presented", "reconnect.verified", "lease.rotated"].contains($0.name.rawValue) }) {
             $0.subject = "oid-9b77"
         }
         let found = InvariantChecker.check(timeline)
@@ -188,7 +188,7 @@ struct InvariantCheckerTests {
     @Test func identityBoundVerifiedAsTheSameSubjectInAnotherTenant() throws {
         let opened = try #require(clean.index(named: "case.opened"))
         let verified = try #require(clean.index(named: "reconnect.verified"))
-        let timeline = clean.editingAll(where: { ["reconnect.presented", "reconnect.verified", "lease.rotated"].contains($0.name) }) {
+        let timeline = clean.editingAll(where: { ["reconnect.presented", "reconnect.verified", "lease.rotated"].contains($0.name.rawValue) }) {
             $0.tenant = "tid-fabrikam"
         }
         let found = InvariantChecker.check(timeline)
@@ -293,7 +293,7 @@ struct InvariantCheckerTests {
         let stale = tr(Story.reconnectAt, w, "provider.called", run: r, worker: w, step: "send-briefing", attempt: 1,
                        connection: c, generation: 1, lease: Story.staleLease, key: Story.key)
         let timeline = clean
-            .editingAll(where: { $0.failureClass == "dead_grant" }) { $0.failureClass = "consent_required" }
+            .editingAll(where: { $0.failureClass == .init(rawValue: "dead_grant") }) { $0.failureClass = FailureClass(rawValue: "consent_required") }
             .inserting([stale], at: rotated + 1)
         let found = InvariantChecker.check(timeline)
         #expect(found.map(\.invariant) == [.fencedGenerations])
@@ -359,7 +359,7 @@ struct InvariantCheckerTests {
         let parked = try #require(clean.index(named: "run.parked"))
         let timeline = clean
             .through(parked)
-            .editingAll(where: { $0.name == "failure.classified" || $0.name == "case.opened" }) { $0.failureClass = "refreshable" }
+            .editingAll(where: { $0.name.rawValue == "failure.classified" || $0.name.rawValue == "case.opened" }) { $0.failureClass = FailureClass(rawValue: "refreshable") }
             .editing(parked) { $0.failureClass = nil }
         let found = InvariantChecker.check(timeline)
         #expect(found.map(\.invariant) == [.noDeadRetry])
@@ -383,7 +383,7 @@ struct InvariantCheckerTests {
         let resumed = try #require(clean.index(named: "run.resumed"))
         let timeline = clean.inserting([tr(60_300, "runtime", "worker.lost", run: r, worker: w)],
                                        at: try #require(clean.index(named: "reconnect.presented")))
-        let lost = try #require(timeline.firstIndex(where: { $0.name == "worker.lost" }))
+        let lost = try #require(timeline.firstIndex(where: { $0.name.rawValue == "worker.lost" }))
         let found = InvariantChecker.check(timeline)
         #expect(found.map(\.invariant) == [.durableCase])
         #expect(found.first?.evidence == [lost, resumed + 1])
@@ -396,7 +396,7 @@ struct InvariantCheckerTests {
         var moved = clean
         for i in resumed..<moved.count {
             if moved[i].worker == Story.workerA { moved[i].worker = Story.workerB }
-            if moved[i].actor == Story.workerA { moved[i].actor = Story.workerB }
+            if moved[i].actor.rawValue == Story.workerA { moved[i].actor = Actor(rawValue: Story.workerB) }
         }
         let timeline = moved.inserting([tr(60_300, "runtime", "worker.lost", run: r, worker: w),
                                         tr(300_000, "runtime", "worker.started", run: r, worker: Story.workerB)], at: presented)

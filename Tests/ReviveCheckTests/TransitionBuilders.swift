@@ -8,7 +8,7 @@ func tr(_ ms: Int64, _ actor: String, _ name: String,
         subject: String? = nil, tenant: String? = nil, checkpoint: String? = nil,
         result: String? = nil, reason: String? = nil, expires: Int64? = nil,
         notes: [(String, String)] = []) -> Transition {
-    var t = Transition(time: Instant(milliseconds: ms), actor: actor, name: name)
+    var t = Transition(time: Instant(milliseconds: ms), actor: Actor(rawValue: actor), name: TransitionName(rawValue: name))
     t.run = run
     t.worker = worker
     t.step = step
@@ -18,7 +18,7 @@ func tr(_ ms: Int64, _ actor: String, _ name: String,
     t.lease = lease
     t.caseID = caseID
     t.key = key
-    t.failureClass = failureClass
+    t.failureClass = failureClass.flatMap(FailureClass.init(rawValue:))
     t.capability = capability
     t.subject = subject
     t.tenant = tenant
@@ -101,7 +101,7 @@ extension Array where Element == Transition {
     /// The index of the first transition with this name (and step and attempt, when given).
     func index(named name: String, step: String? = nil, attempt: Int? = nil) -> Int? {
         firstIndex { t in
-            t.name == name && (step == nil || t.step == step) && (attempt == nil || t.attempt == attempt)
+            t.name.rawValue == name && (step == nil || t.step == step) && (attempt == nil || t.attempt == attempt)
         }
     }
 

@@ -29,8 +29,8 @@ struct DocumentationTests {
 
     @Test func readmeListsEveryTransition() throws {
         let readme = try DocumentationTests.read("README.md")
-        for entry in TransitionCatalog.entries {
-            #expect(readme.contains("| `\(entry.name)` |"), "README lacks transition \(entry.name)")
+        for name in TransitionName.known {
+            #expect(readme.contains("| `\(name.rawValue)` |"), "README lacks transition \(name.rawValue)")
         }
     }
 

@@ -23,10 +23,10 @@ fileprivate extension Transition {
 
 fileprivate extension ScenarioResult {
     /// Every transition with this name, in order.
-    func transitions(named name: String) -> [Transition] { transitions.filter { $0.name == name } }
+    func transitions(named name: String) -> [Transition] { transitions.filter { $0.name.rawValue == name } }
 
     /// The index of the first transition with this name.
-    func firstIndex(of name: String) -> Int? { transitions.firstIndex(where: { $0.name == name }) }
+    func firstIndex(of name: String) -> Int? { transitions.firstIndex(where: { $0.name.rawValue == name }) }
 
     /// Whether a transition with this name appears.
     func has(_ name: String) -> Bool { firstIndex(of: name) != nil }
@@ -37,7 +37,7 @@ fileprivate extension ScenarioResult {
     /// The attempts started before the run failed.
     var attemptsBeforeFailure: Int {
         let end = firstIndex(of: "run.failed") ?? transitions.count
-        return transitions[..<end].filter { $0.name == "step.started" }.count
+        return transitions[..<end].filter { $0.name.rawValue == "step.started" }.count
     }
 
     /// The backoff notes of every `retry.scheduled`, in order.
@@ -335,7 +335,7 @@ extension RecoveryPathTests {
 
         @Test func retriesAreTransientAndKeepTheCredential() throws {
             let result = try Paths.temporalDefaults.play()
-            #expect(result.transitions(named: "retry.scheduled").allSatisfy { $0.failureClass == "transient" })
+            #expect(result.transitions(named: "retry.scheduled").allSatisfy { $0.failureClass?.rawValue == "transient" })
             #expect(!result.has("lease.rotated"))
             #expect(!result.has("run.parked"))
             #expect(!result.has("case.opened"))
@@ -373,7 +373,7 @@ extension RecoveryPathTests {
             let result = try Paths.retryAfter30s.play()
             let retries = result.transitions(named: "retry.scheduled")
             #expect(retries.count == 2)
-            #expect(retries.allSatisfy { $0.failureClass == "rate_limited" })
+            #expect(retries.allSatisfy { $0.failureClass?.rawValue == "rate_limited" })
             #expect(result.backoffs == ["30s", "30s"])
         }
 
@@ -429,7 +429,7 @@ extension RecoveryPathTests {
         func signalIsClassifiedAsItsClass(_ c: OwnerClass) throws {
             let result = try c.scenario.play()
             let classified = try #require(result.transitions(named: "failure.classified").first)
-            #expect(classified.failureClass == c.failureClass)
+            #expect(classified.failureClass?.rawValue == c.failureClass)
         }
 
         @Test(arguments: OwnerClass.all)
@@ -438,7 +438,7 @@ extension RecoveryPathTests {
             let request = try #require(result.transitions(named: "reconnect.requested").first)
             #expect(request.noteValue("ask") == c.ask)
             #expect(request.noteValue("to") == Scenario.owner)
-            #expect(request.failureClass == c.failureClass)
+            #expect(request.failureClass?.rawValue == c.failureClass)
             #expect(request.capability != nil, "the request carries a capability")
             #expect(!result.has("operator.alerted"))
         }
@@ -449,7 +449,7 @@ extension RecoveryPathTests {
             let parked = try #require(result.firstIndex(of: "run.parked"))
             let requested = try #require(result.firstIndex(of: "reconnect.requested"))
             #expect(parked < requested)
-            #expect(result.transitions[parked].failureClass == c.failureClass)
+            #expect(result.transitions[parked].failureClass?.rawValue == c.failureClass)
         }
 
         @Test(arguments: OwnerClass.all)
@@ -505,14 +505,14 @@ extension RecoveryPathTests {
         func signalIsClassifiedAsItsClass(_ c: OperatorClass) throws {
             let result = try c.ownerOnly.play()
             let classified = try #require(result.transitions(named: "failure.classified").first)
-            #expect(classified.failureClass == c.failureClass)
+            #expect(classified.failureClass?.rawValue == c.failureClass)
         }
 
         @Test(arguments: OperatorClass.all)
         func operatorIsAlertedAndTheOwnerIsNotAskedToReconnect(_ c: OperatorClass) throws {
             let result = try c.ownerOnly.play()
             let alert = try #require(result.transitions(named: "operator.alerted").first)
-            #expect(alert.failureClass == c.failureClass)
+            #expect(alert.failureClass?.rawValue == c.failureClass)
             #expect(alert.capability != nil, "the alert carries a capability to confirm the fix")
             #expect(alert.noteValue("to") != Scenario.owner)
             #expect(!result.has("reconnect.requested"))
@@ -543,7 +543,7 @@ extension RecoveryPathTests {
             let resolved = try #require(result.firstIndex(of: "case.resolved"))
             let resumed = try #require(result.firstIndex(of: "run.resumed"))
             #expect(refused < fixed && fixed < resolved && resolved < resumed)
-            #expect(!result.transitions[refused..<fixed].contains { $0.name == "run.resumed" }, "the refusal alone resumed nothing")
+            #expect(!result.transitions[refused..<fixed].contains { $0.name.rawValue == "run.resumed" }, "the refusal alone resumed nothing")
             #expect(result.outcome == .completed)
         }
 
@@ -576,14 +576,14 @@ extension RecoveryPathTests {
         @Test func expiredAccessTokenIsClassifiedRefreshable() throws {
             let result = try Paths.expiredAccessToken.play()
             let classified = try #require(result.transitions(named: "failure.classified").first)
-            #expect(classified.failureClass == "refreshable")
+            #expect(classified.failureClass?.rawValue == "refreshable")
         }
 
         @Test func refreshRotatesTheGenerationAndReissuesTheLeaseBeforeTheCallSucceeds() throws {
             let result = try Paths.expiredAccessToken.play()
             let refreshed = try #require(result.firstIndex(of: "token.refreshed"))
-            let rotated = try #require(result.transitions.firstIndex(where: { $0.name == "lease.rotated" && $0.reason == "refresh" }))
-            let reissued = try #require(result.transitions.firstIndex(where: { $0.name == "lease.issued" && $0.generation == 2 }))
+            let rotated = try #require(result.transitions.firstIndex(where: { $0.name.rawValue == "lease.rotated" && $0.reason == "refresh" }))
+            let reissued = try #require(result.transitions.firstIndex(where: { $0.name.rawValue == "lease.issued" && $0.generation == 2 }))
             let applied = try #require(result.firstIndex(of: "effect.applied"))
             #expect(refreshed < rotated && rotated < reissued && reissued < applied)
             #expect(result.transitions[rotated].generation == 2)
@@ -602,14 +602,14 @@ extension RecoveryPathTests {
         @Test func refreshElsewhereIsAStaleGenerationRace() throws {
             let result = try Paths.refreshElsewhere.play()
             let classified = try #require(result.transitions(named: "failure.classified").first)
-            #expect(classified.failureClass == "stale_generation")
+            #expect(classified.failureClass?.rawValue == "stale_generation")
             #expect(classified.generation == 1, "the failing call carried the old generation")
         }
 
         @Test func staleGenerationReloadsTheLeaseAndCompletesWithoutACase() throws {
             let result = try Paths.refreshElsewhere.play()
             let classified = try #require(result.firstIndex(of: "failure.classified"))
-            let reloaded = try #require(result.transitions[classified...].firstIndex(where: { $0.name == "lease.issued" }))
+            let reloaded = try #require(result.transitions[classified...].firstIndex(where: { $0.name.rawValue == "lease.issued" }))
             #expect(result.transitions[reloaded].generation == 2)
             #expect(result.outcome == .completed)
             #expect(result.sendEffects == 1)
@@ -626,7 +626,7 @@ extension RecoveryPathTests {
         @Test func colleagueInTheSameTenantIsRejectedAsSubjectMismatch() throws {
             let result = try Paths.colleagueSameTenant.play()
             let rejected = try #require(result.transitions(named: "reconnect.rejected").first)
-            #expect(rejected.failureClass == "identity_mismatch")
+            #expect(rejected.failureClass?.rawValue == "identity_mismatch")
             #expect(rejected.reason == "subject-mismatch")
             #expect(rejected.subject == "oid-77d2")
         }
@@ -634,7 +634,7 @@ extension RecoveryPathTests {
         @Test func reconnectFromAnotherTenantIsRejectedAsTenantMismatch() throws {
             let result = try Paths.otherTenant.play()
             let rejected = try #require(result.transitions(named: "reconnect.rejected").first)
-            #expect(rejected.failureClass == "identity_mismatch")
+            #expect(rejected.failureClass?.rawValue == "identity_mismatch")
             #expect(rejected.reason == "tenant-mismatch")
             #expect(rejected.tenant == "tid-fabrikam")
         }

@@ -71,14 +71,14 @@ struct ReferenceScenarioTests {
         #expect(scenario.faults.count == 1)
         let result = ScenarioPlayer.play(scenario)
 
-        let classified = result.transitions.first { $0.name == "failure.classified" }
+        let classified = result.transitions.first { $0.name.rawValue == "failure.classified" }
         let rule = classified?.notes.first { $0.name == "rule" }?.value ?? "?"
         let signal = try row.scenarioSignal().compactText
-        #expect(classified?.failureClass == row.expected.rawValue,
-                "signal \(signal) on provider \(row.providerName): got \(classified?.failureClass ?? "no failure.classified") by rule \(rule)")
+        #expect(classified?.failureClass == row.expected,
+                "signal \(signal) on provider \(row.providerName): got \(classified?.failureClass?.rawValue ?? "no failure.classified") by rule \(rule)")
         #expect(result.breaches.isEmpty, "\(result.breaches)")
         #expect(result.limitReached == nil, "\(result.limitReached ?? "")")
-        #expect(result.transitions.filter { $0.name == "fault.injected" }.count == 1)
+        #expect(result.transitions.filter { $0.name.rawValue == "fault.injected" }.count == 1)
 
         if ReferenceScenarioTests.selfHealing.contains(row.expected) {
             #expect(result.outcome == .completed, "a \(row.expected.rawValue) failure heals without anyone")

@@ -161,7 +161,7 @@ struct ScenarioLoaderTests {
             Issue.record("the event should fire on a transition")
             return
         }
-        #expect(transition == "reconnect.requested")
+        #expect(transition == .reconnectRequested)
         #expect(after == .minutes(10))
         #expect(scenario.expect.outcome == .completed)
         #expect(scenario.expect.classification == .deadGrant)

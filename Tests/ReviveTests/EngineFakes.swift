@@ -44,9 +44,9 @@ final class TimelineRecorder: TransitionRecorder {
 
     func record(_ transition: Transition) { transitions.append(transition) }
 
-    var names: [String] { transitions.map(\.name) }
+    var names: [String] { transitions.map(\.name.rawValue) }
 
-    func named(_ name: String) -> [Transition] { transitions.filter { $0.name == name } }
+    func named(_ name: String) -> [Transition] { transitions.filter { $0.name.rawValue == name } }
 
     /// The names recorded after position `mark` (a previous `transitions.count`).
     func names(since mark: Int) -> [String] { Array(names.dropFirst(mark)) }

@@ -93,7 +93,7 @@ struct RecoveryEngineTests {
         #expect(opened.checkpoint == "cp-3")
         #expect(opened.generation == 1)
         #expect(opened.key == parked.key.rawValue)
-        #expect(opened.failureClass == "dead_grant")
+        #expect(opened.failureClass?.rawValue == "dead_grant")
     }
 
     @Test("The reconnect request goes to the owner and carries a capability for this case and connection")
@@ -261,7 +261,7 @@ struct RecoveryEngineTests {
                                               grant: harness.grant(mismatch.identity), at: clock(2, 20))
         #expect(outcome == .rejected(caseID: parked.recoveryCase.id))
         let rejected = try #require(timeline.named("reconnect.rejected").first)
-        #expect(rejected.failureClass == "identity_mismatch")
+        #expect(rejected.failureClass?.rawValue == "identity_mismatch")
         #expect(rejected.reason == mismatch.reason)
     }
 
@@ -630,7 +630,7 @@ struct RecoveryEngineTests {
         #expect(recoveryCase.classification.failureClass == .deadGrant)
         #expect(recoveryCase.signal == EngineHarness.invalidGrant)
         let classified = timeline.named("failure.classified")
-        #expect(classified.map(\.failureClass) == ["refreshable", "dead_grant"])
+        #expect(classified.map(\.failureClass) == [.refreshable, .deadGrant])
         #expect(classified.last?.notes.contains(Transition.Note("op", "refresh")) == true)
         #expect(timeline.named("token.refreshed").isEmpty)
     }
@@ -671,7 +671,7 @@ struct RecoveryEngineTests {
         let fresh = try #require(decision.retryNowLease)
         #expect(fresh.generation.value == 2)
         #expect(timeline.names(since: mark) == ["failure.classified", "lease.issued"])
-        #expect(timeline.named("failure.classified").last?.failureClass == "stale_generation")
+        #expect(timeline.named("failure.classified").last?.failureClass?.rawValue == "stale_generation")
     }
 
     @Test("A call refused with a revoked token from an older lease after a rotation pages nobody")

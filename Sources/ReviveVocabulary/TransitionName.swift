@@ -1,0 +1,273 @@
+/// The name of a timeline transition, such as `lease.rotated`.
+///
+/// The raw values are the spellings that timelines, JSONL records, golden files and scenario
+/// files use (a public interface: add names, never rename them). A timeline recorded by another
+/// version or another tool may carry a name this version does not know: it is kept, spelling and
+/// all, as `.unrecognized`, so that reading such a record never fails on a name.
+public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    /// The logical run began.
+    case runStarted
+    /// The run finished its last step.
+    case runCompleted
+    /// The run gave up (retry policy exhausted or non-retryable).
+    case runFailed
+    /// Revive parked the run at its checkpoint.
+    case runParked
+    /// The same run continued from its checkpoint.
+    case runResumed
+    /// The runtime moved the run to another worker.
+    case runRescheduled
+    /// The run waits for a live worker.
+    case runWaiting
+    /// A step attempt began on a worker.
+    case stepStarted
+    /// A step attempt finished.
+    case stepCompleted
+    /// The checkpoint after a completed step.
+    case checkpointSaved
+    /// The runtime will try the step again after a backoff.
+    case retryScheduled
+    /// The runtime ignored a late result from a worker it had declared lost.
+    case resultDiscarded
+    /// A credential lease was handed to a worker.
+    case leaseIssued
+    /// The connection's generation was bumped after a verified reconnect.
+    case leaseRotated
+    /// A call with a stale or revoked lease was refused.
+    case leaseFenced
+    /// A refreshable failure healed without a human.
+    case tokenRefreshed
+    /// A worker's call reached the provider.
+    case providerCalled
+    /// The provider answered a call or refresh with an error signal.
+    case providerFailed
+    /// The provider changed the remote world.
+    case effectApplied
+    /// Revive decided the class of a failure.
+    case failureClassified
+    /// The durable recovery case was opened.
+    case caseOpened
+    /// The case's run resumed; the case is done.
+    case caseClosed
+    /// Every reminder expired unanswered; an operator is told.
+    case caseEscalated
+    /// The owner was asked (to reconnect, re-authenticate, consent, grant scopes, connect or fix the account), with a fresh capability.
+    case reconnectRequested
+    /// An operator was alerted (configuration or policy), with a fresh capability to confirm the fix.
+    case operatorAlerted
+    /// An operator fixed the configuration or policy and presented the alert's capability.
+    case operatorFixed
+    /// An operator's fix was accepted; the capability was consumed.
+    case caseResolved
+    /// Someone completed the provider's authorization flow and presented a capability.
+    case reconnectPresented
+    /// The reconnect matched the pinned identity; the capability was consumed.
+    case reconnectVerified
+    /// The reconnect came back as someone else.
+    case reconnectRejected
+    /// A capability's lifetime ran out unused.
+    case capabilityExpired
+    /// An expired, used, unknown or foreign capability was presented.
+    case capabilityRefused
+    /// The ledger recorded a mutating action before its call.
+    case actionIntended
+    /// The ledger recorded the action's effect.
+    case actionCommitted
+    /// The action's outcome was lost.
+    case actionUnknown
+    /// A lookup by idempotency key found the effect (committed) or not (absent).
+    case actionReconciled
+    /// The action was given up with its run.
+    case actionFailed
+    /// A worker came online.
+    case workerStarted
+    /// A worker stopped heart-beating and was declared lost.
+    case workerLost
+    /// A stalled or lost worker came back and carried on.
+    case workerReturned
+    /// A scenario event could not apply (for example nothing to reuse).
+    case eventSkipped
+    /// The lab injected a scenario fault (actor `lab`).
+    case faultInjected
+    /// A connection was registered with its pinned subject and tenant.
+    case connectionPinned
+    /// A recovery context kept in a worker's memory died with it (only without Revive).
+    case caseLost
+    /// A name this version does not know, kept as it was spelt.
+    case unrecognized(String)
+
+    /// Every name this version records, in the order the README lists them.
+    public static let known: [TransitionName] = [
+        .runStarted,
+        .runCompleted,
+        .runFailed,
+        .runParked,
+        .runResumed,
+        .runRescheduled,
+        .runWaiting,
+        .stepStarted,
+        .stepCompleted,
+        .checkpointSaved,
+        .retryScheduled,
+        .resultDiscarded,
+        .leaseIssued,
+        .leaseRotated,
+        .leaseFenced,
+        .tokenRefreshed,
+        .providerCalled,
+        .providerFailed,
+        .effectApplied,
+        .failureClassified,
+        .caseOpened,
+        .caseClosed,
+        .caseEscalated,
+        .reconnectRequested,
+        .operatorAlerted,
+        .operatorFixed,
+        .caseResolved,
+        .reconnectPresented,
+        .reconnectVerified,
+        .reconnectRejected,
+        .capabilityExpired,
+        .capabilityRefused,
+        .actionIntended,
+        .actionCommitted,
+        .actionUnknown,
+        .actionReconciled,
+        .actionFailed,
+        .workerStarted,
+        .workerLost,
+        .workerReturned,
+        .eventSkipped,
+        .faultInjected,
+        .connectionPinned,
+        .caseLost,
+    ]
+
+    private static let byRawValue: [String: TransitionName] = {
+        var table: [String: TransitionName] = [:]
+        for name in known { table[name.rawValue] = name }
+        return table
+    }()
+
+    /// The name spelt `rawValue`; a spelling this version does not know becomes `.unrecognized`.
+    public init(rawValue: String) {
+        self = TransitionName.byRawValue[rawValue] ?? .unrecognized(rawValue)
+    }
+
+    /// The name's spelling in timelines and files.
+    public var rawValue: String {
+        switch self {
+        case .runStarted: return "run.started"
+        case .runCompleted: return "run.completed"
+        case .runFailed: return "run.failed"
+        case .runParked: return "run.parked"
+        case .runResumed: return "run.resumed"
+        case .runRescheduled: return "run.rescheduled"
+        case .runWaiting: return "run.waiting"
+        case .stepStarted: return "step.started"
+        case .stepCompleted: return "step.completed"
+        case .checkpointSaved: return "checkpoint.saved"
+        case .retryScheduled: return "retry.scheduled"
+        case .resultDiscarded: return "result.discarded"
+        case .leaseIssued: return "lease.issued"
+        case .leaseRotated: return "lease.rotated"
+        case .leaseFenced: return "lease.fenced"
+        case .tokenRefreshed: return "token.refreshed"
+        case .providerCalled: return "provider.called"
+        case .providerFailed: return "provider.failed"
+        case .effectApplied: return "effect.applied"
+        case .failureClassified: return "failure.classified"
+        case .caseOpened: return "case.opened"
+        case .caseClosed: return "case.closed"
+        case .caseEscalated: return "case.escalated"
+        case .reconnectRequested: return "reconnect.requested"
+        case .operatorAlerted: return "operator.alerted"
+        case .operatorFixed: return "operator.fixed"
+        case .caseResolved: return "case.resolved"
+        case .reconnectPresented: return "reconnect.presented"
+        case .reconnectVerified: return "reconnect.verified"
+        case .reconnectRejected: return "reconnect.rejected"
+        case .capabilityExpired: return "capability.expired"
+        case .capabilityRefused: return "capability.refused"
+        case .actionIntended: return "action.intended"
+        case .actionCommitted: return "action.committed"
+        case .actionUnknown: return "action.unknown"
+        case .actionReconciled: return "action.reconciled"
+        case .actionFailed: return "action.failed"
+        case .workerStarted: return "worker.started"
+        case .workerLost: return "worker.lost"
+        case .workerReturned: return "worker.returned"
+        case .eventSkipped: return "event.skipped"
+        case .faultInjected: return "fault.injected"
+        case .connectionPinned: return "connection.pinned"
+        case .caseLost: return "case.lost"
+        case .unrecognized(let spelling): return spelling
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// Whether this version records transitions of this name.
+    public var isRecognized: Bool {
+        if case .unrecognized = self { return false }
+        return true
+    }
+
+    /// The name's meaning, in a sentence for people (empty for an unrecognized name).
+    public var meaning: String {
+        switch self {
+        case .runStarted: return "the logical run began"
+        case .runCompleted: return "the run finished its last step"
+        case .runFailed: return "the run gave up (retry policy exhausted or non-retryable)"
+        case .runParked: return "Revive parked the run at its checkpoint"
+        case .runResumed: return "the same run continued from its checkpoint"
+        case .runRescheduled: return "the runtime moved the run to another worker"
+        case .runWaiting: return "the run waits for a live worker"
+        case .stepStarted: return "a step attempt began on a worker"
+        case .stepCompleted: return "a step attempt finished"
+        case .checkpointSaved: return "the checkpoint after a completed step"
+        case .retryScheduled: return "the runtime will try the step again after a backoff"
+        case .resultDiscarded: return "the runtime ignored a late result from a worker it had declared lost"
+        case .leaseIssued: return "a credential lease was handed to a worker"
+        case .leaseRotated: return "the connection's generation was bumped after a verified reconnect"
+        case .leaseFenced: return "a call with a stale or revoked lease was refused"
+        case .tokenRefreshed: return "a refreshable failure healed without a human"
+        case .providerCalled: return "a worker's call reached the provider"
+        case .providerFailed: return "the provider answered a call or refresh with an error signal"
+        case .effectApplied: return "the provider changed the remote world"
+        case .failureClassified: return "Revive decided the class of a failure"
+        case .caseOpened: return "the durable recovery case was opened"
+        case .caseClosed: return "the case's run resumed; the case is done"
+        case .caseEscalated: return "every reminder expired unanswered; an operator is told"
+        case .reconnectRequested: return "the owner was asked (to reconnect, re-authenticate, consent, grant scopes, connect or fix the account), with a fresh capability"
+        case .operatorAlerted: return "an operator was alerted (configuration or policy), with a fresh capability to confirm the fix"
+        case .operatorFixed: return "an operator fixed the configuration or policy and presented the alert's capability"
+        case .caseResolved: return "an operator's fix was accepted; the capability was consumed"
+        case .reconnectPresented: return "someone completed the provider's authorization flow and presented a capability"
+        case .reconnectVerified: return "the reconnect matched the pinned identity; the capability was consumed"
+        case .reconnectRejected: return "the reconnect came back as someone else"
+        case .capabilityExpired: return "a capability's lifetime ran out unused"
+        case .capabilityRefused: return "an expired, used, unknown or foreign capability was presented"
+        case .actionIntended: return "the ledger recorded a mutating action before its call"
+        case .actionCommitted: return "the ledger recorded the action's effect"
+        case .actionUnknown: return "the action's outcome was lost"
+        case .actionReconciled: return "a lookup by idempotency key found the effect (committed) or not (absent)"
+        case .actionFailed: return "the action was given up with its run"
+        case .workerStarted: return "a worker came online"
+        case .workerLost: return "a worker stopped heart-beating and was declared lost"
+        case .workerReturned: return "a stalled or lost worker came back and carried on"
+        case .eventSkipped: return "a scenario event could not apply (for example nothing to reuse)"
+        case .faultInjected: return "the lab injected a scenario fault (actor `lab`)"
+        case .connectionPinned: return "a connection was registered with its pinned subject and tenant"
+        case .caseLost: return "a recovery context kept in a worker's memory died with it (only without Revive)"
+        case .unrecognized: return ""
+        }
+    }
+
+    /// The first word of the name (`run`, `step`, `lease` …), which groups related transitions.
+    public var family: Substring {
+        let spelling = rawValue
+        return spelling[..<(spelling.firstIndex(of: ".") ?? spelling.endIndex)]
+    }
+}

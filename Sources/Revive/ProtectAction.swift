@@ -38,42 +38,32 @@ extension RecoveryEngine {
         execute: (Lease, IdempotencyKey) -> ActionAttempt<Output>,
         reconcile: (IdempotencyKey) -> ReconcileAnswer
     ) -> ProtectedOutcome<Output> {
-        let context = ActionContext(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint)
-        var lease = issueLease(connection: connection, context: context, at: time)
-        var key = IdempotencyKey(run: run, action: action)
-        var ledgerKey: IdempotencyKey?
-        if mutating {
-            switch prepareAction(connection: connection, context: context, at: time) {
-            case .execute(let prepared):
-                key = prepared
-            case .alreadyCommitted:
+        let request = ActionRequest(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint,
+                                    connection: connection, mutating: mutating)
+        var ticket: ActionTicket
+        switch beginAction(request, at: time) {
+        case .alreadyDone: return .completed(nil)
+        case .call(let begun): ticket = begun
+        case .lookUp(let begun):
+            guard case .call(let cleared) = recordLookup(reconcile(begun.idempotencyKey), for: begun, at: time) else {
                 return .completed(nil)
-            case .reconcile(let prepared):
-                key = prepared
-                let answer = reconcile(prepared)
-                recordReconciliation(answer, key: prepared, context: context, at: time)
-                if answer == .committed { return .completed(nil) }
             }
-            ledgerKey = key
+            ticket = cleared
         }
         for _ in 0...RecoveryEngine.immediateRetryLimit {
-            if case .fenced(let reason) = authorizeCall(with: lease, key: ledgerKey, context: context, at: time) {
-                return .fenced(reason)
+            if case .fenced(let reason) = clearForSend(ticket, at: time) { return .fenced(reason) }
+            let output: Output?
+            let outcome: ActionOutcome
+            switch execute(ticket.lease, ticket.idempotencyKey) {
+            case .succeeded(let value): (output, outcome) = (value, .succeeded)
+            case .failed(let signal): (output, outcome) = (nil, .failed(signal))
+            case .noAnswer: (output, outcome) = (nil, .noAnswer)
             }
-            let decision: FailureDecision
-            switch execute(lease, key) {
-            case .succeeded(let output):
-                recordSuccess(with: lease, key: ledgerKey, context: context, at: time)
-                return .completed(output)
-            case .failed(let signal):
-                decision = handleFailure(signal, operation: .call, lease: lease, key: ledgerKey, context: context, at: time)
-            case .noAnswer:
-                decision = recordNoAnswer(with: lease, key: ledgerKey, context: context, at: time)
-            }
-            switch decision {
-            case .retryNow(let fresh): lease = fresh
+            switch finishAction(ticket, outcome, at: time) {
+            case .completed: return .completed(output)
+            case .retryNow(let fresh): ticket = fresh
             case .retryLater(let classification): return .retryLater(classification)
-            case .parked(let recoveryCase, let request): return .parked(recoveryCase, request)
+            case .parked(let recoveryCase, let reconnect): return .parked(recoveryCase, reconnect)
             }
         }
         return .retryLater(classifier.classify(nil, context: ClassificationContext(provider: nil, operation: .timeout)))

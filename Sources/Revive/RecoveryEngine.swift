@@ -60,7 +60,7 @@ public final class RecoveryEngine {
     // MARK: Leases and fencing
 
     /// Issues a lease on the connection's current generation to a worker.
-    public func issueLease(connection: ConnectionID, context: ActionContext, at time: Instant) -> Lease {
+    func issueLease(connection: ConnectionID, context: ActionContext, at time: Instant) -> Lease {
         let lease = Lease(id: LeaseID(ids.nextID(prefix: "lease_")), connection: connection,
                           generation: store.generation(of: connection), holder: context.worker,
                           run: context.run, issuedAt: time)
@@ -76,7 +76,7 @@ public final class RecoveryEngine {
     /// Decides whether a call with `lease` may reach the provider; a refusal is recorded as `lease.fenced`.
     ///
     /// When allowed and `key` is given, the action's ledger entry moves to `executing`.
-    public func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> CallAuthorization {
+    func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> CallAuthorization {
         var reason: FenceReason?
         // The most fundamental reason first: a rotation outranks a dead grant, which outranks a lost holder.
         if lease.generation < store.generation(of: lease.connection) {
@@ -109,14 +109,20 @@ public final class RecoveryEngine {
     }
 
     /// Revokes every lease a lost worker holds: if it comes back, its calls are fenced.
-    public func workerLost(_ worker: WorkerID) {
+    ///
+    /// Returns the recovery cases lost with the worker: none, since every case lives in the store
+    /// and any live worker can complete it (the baseline integration, which keeps cases in a
+    /// worker's memory, returns the ones it lost).
+    @discardableResult
+    public func workerLost(_ worker: WorkerID, at time: Instant) -> [CaseID] {
         for lease in leases.values where lease.holder == worker { revokedLeases.insert(lease.id) }
+        return []
     }
 
     // MARK: The action ledger
 
     /// Records the intent to run a mutating action, or says it must be reconciled or skipped first.
-    public func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant) -> ActionPreparation {
+    func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant) -> ActionPreparation {
         let key = IdempotencyKey(run: context.run, action: context.action)
         guard var entry = store.ledgerEntry(key) else {
             store.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
@@ -155,7 +161,7 @@ public final class RecoveryEngine {
     }
 
     /// Records what a lookup by idempotency key found at the provider.
-    public func recordReconciliation(_ answer: ReconcileAnswer, key: IdempotencyKey, context: ActionContext, at time: Instant) {
+    func recordReconciliation(_ answer: ReconcileAnswer, key: IdempotencyKey, context: ActionContext, at time: Instant) {
         guard var entry = store.ledgerEntry(key) else { preconditionFailure("reconciling an action that was never intended") }
         precondition(entry.state == .unknown, "only an unknown action is reconciled")
         entry.state = answer == .committed ? .reconciledCommitted : .reconciledAbsent
@@ -168,7 +174,7 @@ public final class RecoveryEngine {
     }
 
     /// Records a successful answer; a mutating action's entry becomes `committed`.
-    public func recordSuccess(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) {
+    func recordSuccess(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) {
         guard let key, var entry = store.ledgerEntry(key) else { return }
         guard !entry.state.isCommitted else { return }
         entry.state = .committed
@@ -182,7 +188,7 @@ public final class RecoveryEngine {
     }
 
     /// Records that a call got no answer before its timeout; a mutation's outcome becomes `unknown`.
-    public func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> FailureDecision {
+    func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> FailureDecision {
         if let key, var entry = store.ledgerEntry(key), entry.state == .executing {
             entry.state = .unknown
             entry.executingWorker = nil
@@ -197,7 +203,7 @@ public final class RecoveryEngine {
     }
 
     /// Marks a mutating action as given up (its run failed).
-    public func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant) {
+    func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant) {
         guard var entry = store.ledgerEntry(key), !entry.state.isCommitted else { return }
         entry.state = .failed
         store.save(entry)
@@ -210,7 +216,7 @@ public final class RecoveryEngine {
     // MARK: Failures
 
     /// Classifies a failed call (or refresh) and takes the class's recovery path.
-    public func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
+    func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
                               context: ActionContext, at time: Instant) -> FailureDecision {
         if let key, var entry = store.ledgerEntry(key), entry.state == .executing, signal != nil {
             // The provider refused the call: nothing happened remotely, the action is intended again.

@@ -59,30 +59,40 @@ final class NaiveIntegration: RecoveryIntegration {
 
     func recoveryCase(_ id: CaseID) -> RecoveryCase? { cases[id]?.recoveryCase }
 
-    func issueLease(connection: ConnectionID, context: ActionContext, at time: Instant) -> Lease {
-        Lease(id: LeaseID(nextID("naive_")), connection: connection, generation: .first, holder: context.worker,
-              run: context.run, issuedAt: time)
+    /// A lease that nothing checks, and a fresh request id per attempt: no stable idempotency key, no ledger.
+    func beginAction(_ request: ActionRequest, at time: Instant) -> ActionStart {
+        let lease = Lease(id: LeaseID(nextID("naive_")), connection: request.connection, generation: .first,
+                          holder: request.worker, run: request.run, issuedAt: time)
+        let key = IdempotencyKey(rawValue: "req-\(request.run)-\(request.action)-\(request.attempt)")
+        return .call(ActionTicket(request: request, lease: lease, idempotencyKey: key))
     }
 
-    /// A fresh request id per attempt: there is no stable idempotency key and no ledger.
-    func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant) -> ActionPreparation {
-        .execute(IdempotencyKey(rawValue: "req-\(context.run)-\(context.action)-\(context.attempt)"))
+    /// Never asked: the baseline never looks anything up.
+    func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) -> ActionStart { .call(ticket) }
+
+    /// Nothing is fenced.
+    func clearForSend(_ ticket: ActionTicket, at time: Instant) -> CallAuthorization { .allowed }
+
+    func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) -> ActionVerdict {
+        let context = ActionContext(run: ticket.request.run, action: ticket.request.action, attempt: ticket.request.attempt,
+                                    worker: ticket.request.worker, checkpoint: ticket.request.checkpoint)
+        let decision: FailureDecision
+        switch outcome {
+        case .succeeded: return .completed
+        case .failed(let signal): decision = handleFailure(signal, operation: .call, lease: ticket.lease, context: context, at: time)
+        case .noAnswer: decision = handleFailure(nil, operation: .timeout, lease: ticket.lease, context: context, at: time)
+        }
+        switch decision {
+        case .retryNow(let lease): return .retryNow(ActionTicket(request: ticket.request, lease: lease, idempotencyKey: ticket.idempotencyKey))
+        case .retryLater(let classification): return .retryLater(classification)
+        case .parked(let recoveryCase, let request): return .parked(recoveryCase, request)
+        }
     }
 
-    func recordReconciliation(_ answer: ReconcileAnswer, key: IdempotencyKey, context: ActionContext, at time: Instant) {}
+    func abandonAction(_ ticket: ActionTicket, at time: Instant) {}
 
-    func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> CallAuthorization { .allowed }
-
-    func recordSuccess(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) {}
-
-    func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) -> FailureDecision {
-        handleFailure(nil, operation: .timeout, lease: lease, key: key, context: context, at: time)
-    }
-
-    func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant) {}
-
-    func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
-                       context: ActionContext, at time: Instant) -> FailureDecision {
+    private func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease,
+                               context: ActionContext, at time: Instant) -> FailureDecision {
         let classification = classifier.classify(signal, context: ClassificationContext(
             provider: connections[lease.connection]?.provider, operation: operation))
         record(.failureClassified, actor: .lab, at: time, context: context) { t in
@@ -95,7 +105,7 @@ final class NaiveIntegration: RecoveryIntegration {
         switch classification.failureClass {
         case .refreshable where operation == .call:
             if let failure = broker.refresh(lease.connection, generation: .first, rotatingTo: .first) {
-                return handleFailure(failure, operation: .refresh, lease: lease, key: key, context: context, at: time)
+                return handleFailure(failure, operation: .refresh, lease: lease, context: context, at: time)
             }
             record(.tokenRefreshed, actor: .worker(context.worker), at: time, context: context) { t in
                 t.connection = lease.connection.rawValue

@@ -27,7 +27,7 @@ extension Simulation {
         case .providerDone: break
         case .workDone: afterPoint(.afterEffect, attempt, then: .commit)
         case .answer(let signal): answer(attempt, failure: signal)
-        case .timeout: decide(attempt, recovery.recordNoAnswer(with: attempt.lease!, key: attempt.key, context: context(attempt), at: now))
+        case .timeout: finishCall(attempt, .noAnswer)
         case .commit: afterPoint(.afterCommit, attempt, then: .checkpoint)
         case .checkpoint: checkpoint(attempt)
         case .next: finish(attempt)
@@ -43,24 +43,7 @@ extension Simulation {
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
         }
-        if let connection = spec.connection {
-            let ctx = context(attempt)
-            attempt.lease = recovery.issueLease(connection: ConnectionID(connection), context: ctx, at: now)
-            if spec.effect == .mutation {
-                switch recovery.prepareAction(connection: ConnectionID(connection), context: ctx, at: now) {
-                case .execute(let key):
-                    attempt.key = key
-                case .alreadyCommitted(let key):
-                    attempt.key = key
-                    attempt.skipCall = true
-                case .reconcile(let key):
-                    attempt.key = key
-                    let answer: ReconcileAnswer = provider.hasEffect(key: key.rawValue) ? .committed : .absent
-                    recovery.recordReconciliation(answer, key: key, context: ctx, at: now)
-                    attempt.skipCall = answer == .committed
-                }
-            }
-        }
+        if spec.connection != nil { beginAction(&attempt) }
         attempts[attempt.id] = attempt
         afterPoint(.beforeCall, attempt, then: attempt.skipCall ? .commit : .call)
     }
@@ -68,27 +51,52 @@ extension Simulation {
     private func call(_ attempt: Attempt) {
         var attempt = attempt
         let spec = step(attempt.stepIndex)
-        guard let connection = spec.connection, let lease = attempt.lease else {
+        guard let ticket = attempt.ticket else {
             queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
             return
         }
-        switch recovery.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
+        switch recovery.clearForSend(ticket, at: now) {
         case .fenced:
-            // The live attempt's own lease went stale under it: take a current one and call again.
+            // The live attempt's own lease went stale under it: begin the action again on the
+            // current generation and call again.
             attempt.immediateRetries += 1
             guard attempt.immediateRetries <= Simulation.immediateRetryLimit else {
                 attempts[attempt.id] = attempt
                 failRun(reason: "lease fenced \(Simulation.immediateRetryLimit) times in one attempt", attempt: attempt)
                 return
             }
-            attempt.lease = recovery.issueLease(connection: ConnectionID(connection), context: context(attempt), at: now)
+            beginAction(&attempt)
             attempts[attempt.id] = attempt
-            queue.schedule(.phase(attempt: attempt.id, .call), at: now)
+            queue.schedule(.phase(attempt: attempt.id, attempt.skipCall ? .commit : .call), at: now)
             return
         case .allowed:
             break
         }
-        sendCall(&attempt, lease: lease)
+        sendCall(&attempt, lease: ticket.lease)
+    }
+
+    /// Begins the step's action through the engine's public action API: a lease, and for a
+    /// mutation the ledger's word (call, look the key up first, or already done).
+    private func beginAction(_ attempt: inout Attempt) {
+        let spec = step(attempt.stepIndex)
+        guard let connection = spec.connection else { return }
+        let request = ActionRequest(run: runID, action: ActionKey(spec.id), attempt: attempt.number,
+                                    worker: WorkerID(attempt.worker), checkpoint: checkpointID,
+                                    connection: ConnectionID(connection), mutating: spec.effect == .mutation)
+        var start = recovery.beginAction(request, at: now)
+        if case .lookUp(let ticket) = start {
+            // The lookup by idempotency key: does the provider hold the effect?
+            let answer: ReconcileAnswer = provider.hasEffect(key: ticket.idempotencyKey.rawValue) ? .committed : .absent
+            start = recovery.recordLookup(answer, for: ticket, at: now)
+        }
+        switch start {
+        case .call(let ticket), .lookUp(let ticket):
+            attempt.ticket = ticket
+            attempt.skipCall = false
+        case .alreadyDone(let ticket):
+            attempt.ticket = ticket
+            attempt.skipCall = true
+        }
     }
 
     /// Records the call leaving the worker and schedules the provider's side of it.
@@ -141,24 +149,24 @@ extension Simulation {
     }
 
     private func answer(_ attempt: Attempt, failure: ProviderSignal?) {
-        guard let lease = attempt.lease else { return }
-        let ctx = context(attempt)
         guard let signal = failure else {
-            recovery.recordSuccess(with: lease, key: attempt.key, context: ctx, at: now)
-            afterPoint(.afterCommit, attempt, then: .checkpoint)
+            finishCall(attempt, .succeeded)
             return
         }
         provider.prepareRefresh(at: now, run: runID.rawValue, step: step(attempt.stepIndex).id, attempt: attempt.number)
-        decide(attempt, recovery.handleFailure(signal, operation: .call, lease: lease, key: attempt.key, context: ctx, at: now))
+        finishCall(attempt, .failed(signal))
     }
 
-    /// Acts on the recovery's decision after a failed or unanswered call.
-    private func decide(_ attempt: Attempt, _ decision: FailureDecision) {
+    /// Finishes the call through the engine's public action API and acts on its verdict.
+    private func finishCall(_ attempt: Attempt, _ outcome: ActionOutcome) {
+        guard let ticket = attempt.ticket else { return }
         var attempt = attempt
-        switch decision {
-        case .retryNow(let lease):
+        switch recovery.finishAction(ticket, outcome, at: now) {
+        case .completed:
+            afterPoint(.afterCommit, attempt, then: .checkpoint)
+        case .retryNow(let fresh):
             attempt.immediateRetries += 1
-            attempt.lease = lease
+            attempt.ticket = fresh
             attempts[attempt.id] = attempt
             if attempt.immediateRetries > Simulation.immediateRetryLimit {
                 scheduleRetry(attempt, failureClass: .transient, retryAfter: nil)
@@ -254,14 +262,14 @@ extension Simulation {
         let spec = step(attempt.stepIndex)
         switch phase {
         case .call:
-            guard let lease = attempt.lease else { fallthrough }
-            switch recovery.authorizeCall(with: lease, key: attempt.key, context: context(attempt), at: now) {
+            guard let ticket = attempt.ticket else { fallthrough }
+            switch recovery.clearForSend(ticket, at: now) {
             case .fenced:
                 attempts[attempt.id] = nil
             case .allowed:
                 // Only a broken fence lets a zombie through; the invariant checker will say so.
                 var copy = attempt
-                sendCall(&copy, lease: lease)
+                sendCall(&copy, lease: ticket.lease)
             }
         default:
             attempts[attempt.id] = nil

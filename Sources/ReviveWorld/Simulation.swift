@@ -172,11 +172,6 @@ final class Simulation {
 
     func step(_ index: Int) -> StepSpec { scenario.workflow.steps[index] }
 
-    func context(_ attempt: Attempt) -> ActionContext {
-        ActionContext(run: runID, action: ActionKey(step(attempt.stepIndex).id), attempt: attempt.number,
-                      worker: WorkerID(attempt.worker), checkpoint: checkpointID)
-    }
-
     // MARK: The run's life
 
     private func startRun() {
@@ -214,7 +209,7 @@ final class Simulation {
 
     func failRun(reason: String, attempt: Attempt) {
         runState = .failed
-        if let key = attempt.key { recovery.recordGivenUp(key: key, context: context(attempt), at: now) }
+        if let ticket = attempt.ticket { recovery.abandonAction(ticket, at: now) }
         record(.runFailed, actor: .runtime) { t in
             t.step = self.step(attempt.stepIndex).id
             t.attempt = attempt.number

@@ -47,12 +47,17 @@ enum AttemptPhase {
 
 /// One attempt of one step on one worker.
 struct Attempt {
+    /// The call's lease, once the action has begun.
+    var lease: Lease? { ticket?.lease }
+    /// The ledger's key for a mutating call (nil for reads).
+    var key: IdempotencyKey? { ticket?.ledgerKey }
+
     let id: Int
     let stepIndex: Int
     let number: Int
     let worker: String
-    var lease: Lease?
-    var key: IdempotencyKey?
+    /// The engine's ticket for the step's provider call (nil for a step without a connection).
+    var ticket: ActionTicket?
     /// The effect is already known to have happened: no call is made.
     var skipCall = false
     var sentAt: Instant = .zero

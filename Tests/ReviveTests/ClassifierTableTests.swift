@@ -1,6 +1,6 @@
 import Testing
 import ReferenceCatalog
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 /// The classifier against the provider-error reference: one case per row of its table.

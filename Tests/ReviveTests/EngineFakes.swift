@@ -1,5 +1,5 @@
 import Testing
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 // Test doubles for the engine's three injected collaborators, plus small helpers shared by

@@ -1,5 +1,5 @@
 import Testing
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 /// `protectAction`: the closure API a real runtime embeds in a step, end to end over fakes.
@@ -151,7 +151,7 @@ struct ProtectActionTests {
             execute: { _, _ in
                 executions += 1
                 // The runtime declares this worker lost while its call is out; the token had expired.
-                engine.workerLost(WorkerID("worker-a"))
+                engine.workerLost(WorkerID("worker-a"), at: .zero)
                 return .failed(EngineHarness.tokenExpired)
             },
             reconcile: { _ in .absent })

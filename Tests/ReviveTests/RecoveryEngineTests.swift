@@ -1,5 +1,5 @@
 import Testing
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 /// The recovery engine through its step-by-step API, over fake ids, broker and timeline.
@@ -473,7 +473,7 @@ struct RecoveryEngineTests {
     func lostWorkerIsFenced() throws {
         let context = harness.context(worker: "worker-a")
         let lease = engine.issueLease(connection: connection, context: context, at: clock(1))
-        engine.workerLost(WorkerID("worker-a"))
+        engine.workerLost(WorkerID("worker-a"), at: .zero)
         #expect(engine.authorizeCall(with: lease, key: nil, context: context, at: clock(1, 5)) == .fenced(reason: .holderLost))
         #expect(timeline.named("lease.fenced").first?.reason == "holder-lost")
     }
@@ -482,7 +482,7 @@ struct RecoveryEngineTests {
     func otherWorkersAreNotFenced() {
         let other = harness.context(worker: "worker-b")
         let lease = engine.issueLease(connection: connection, context: other, at: clock(1))
-        engine.workerLost(WorkerID("worker-a"))
+        engine.workerLost(WorkerID("worker-a"), at: .zero)
         #expect(engine.authorizeCall(with: lease, key: nil, context: other, at: clock(1, 5)) == .allowed)
     }
 
@@ -554,7 +554,7 @@ struct RecoveryEngineTests {
         let lease = engine.issueLease(connection: connection, context: context, at: clock(1))
         let key = try #require(engine.prepareAction(connection: connection, context: context, at: clock(1)).executeKey)
         _ = engine.authorizeCall(with: lease, key: key, context: context, at: clock(1))
-        engine.workerLost(WorkerID("worker-a"))
+        engine.workerLost(WorkerID("worker-a"), at: .zero)
         let next = harness.context(worker: "worker-b", attempt: 2)
         #expect(engine.prepareAction(connection: connection, context: next, at: clock(1, 5)) == .reconcile(key))
         let unknown = try #require(timeline.named("action.unknown").first)

@@ -1,5 +1,5 @@
 import Testing
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 /// Retry policies: Temporal's defaults, layering, and the give-up decisions.

@@ -1,5 +1,5 @@
 import Testing
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 /// SHA-256 against the FIPS 180-4 examples and padding boundaries.

@@ -1,5 +1,5 @@
 import Testing
-import Revive
+@testable import Revive
 import ReviveVocabulary
 
 /// Reading a provider signal: envelopes, bodies and headers.

@@ -1,0 +1,151 @@
+import ReviveVocabulary
+
+/// What a worker says before it calls a provider on a run's behalf.
+public struct ActionRequest: Hashable, Sendable {
+    /// The logical run.
+    public var run: RunID
+    /// The step (LangGraph node, Temporal activity) the call belongs to; with the run, it makes the
+    /// action's idempotency key.
+    public var action: ActionKey
+    /// The step attempt, counted from 1 across the run's life.
+    public var attempt: Int
+    /// The worker that will make the call.
+    public var worker: WorkerID
+    /// The run's last checkpoint, where a parked run resumes.
+    public var checkpoint: String?
+    /// The connection whose credential the call uses.
+    public var connection: ConnectionID
+    /// Whether the call changes the remote world (then it goes through the action ledger).
+    public var mutating: Bool
+
+    /// Makes a request.
+    public init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?,
+                connection: ConnectionID, mutating: Bool) {
+        self.run = run
+        self.action = action
+        self.attempt = attempt
+        self.worker = worker
+        self.checkpoint = checkpoint
+        self.connection = connection
+        self.mutating = mutating
+    }
+
+    var context: ActionContext {
+        ActionContext(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint)
+    }
+}
+
+/// A begun action: what the worker needs to call the provider, and what the engine needs to
+/// finish the action when the answer (or the timeout) comes, at its own instant.
+public struct ActionTicket: Hashable, Sendable {
+    /// What the worker asked for.
+    public let request: ActionRequest
+    /// The lease the call is made under (the credential gateway attaches the token for it).
+    public let lease: Lease
+    /// The action's idempotency key, stable across attempts, resumes and workers.
+    public let idempotencyKey: IdempotencyKey
+
+    /// Makes a ticket (the engine makes its own; other integrations, such as the lab's naive
+    /// baseline, make theirs).
+    public init(request: ActionRequest, lease: Lease, idempotencyKey: IdempotencyKey) {
+        self.request = request
+        self.lease = lease
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// The key the action ledger tracks: a mutating action's idempotency key; nil for a read.
+    public var ledgerKey: IdempotencyKey? { request.mutating ? idempotencyKey : nil }
+
+    func with(_ lease: Lease) -> ActionTicket { ActionTicket(request: request, lease: lease, idempotencyKey: idempotencyKey) }
+}
+
+/// Where a begun action stands.
+public enum ActionStart: Equatable, Sendable {
+    /// Call the provider with the ticket's lease and key (ask `clearForSend` at the instant the call leaves).
+    case call(ActionTicket)
+    /// An earlier attempt's outcome is unknown: look the key up at the provider, then give the
+    /// answer to `recordLookup`, before anything is sent again.
+    case lookUp(ActionTicket)
+    /// The action's effect is already recorded: skip the call, the step is done.
+    case alreadyDone(ActionTicket)
+}
+
+/// What came back from the provider for one call.
+public enum ActionOutcome: Equatable, Sendable {
+    /// The provider answered with success.
+    case succeeded
+    /// The provider answered with an error signal (nothing happened remotely).
+    case failed(ProviderSignal)
+    /// No answer came back before the caller's timeout: the outcome is unknown.
+    case noAnswer
+}
+
+/// What the engine decided once an action's call finished.
+public enum ActionVerdict: Equatable, Sendable {
+    /// The action is done (its effect, if any, is recorded in the ledger).
+    case completed
+    /// Call again at once with this ticket (a refreshed or reloaded lease).
+    case retryNow(ActionTicket)
+    /// A transient or rate-limited failure: the runtime's retry policy schedules another attempt.
+    case retryLater(Classification)
+    /// The run is parked on a recovery case; the request went to its owner (or operator).
+    case parked(RecoveryCase, ReconnectRequest)
+}
+
+extension RecoveryEngine {
+    /// Begins an action: issues a lease on the connection's current generation and, for a
+    /// mutating action, records the intent in the ledger or says that an earlier attempt must be
+    /// reconciled first, or that the effect is already there.
+    public func beginAction(_ request: ActionRequest, at time: Instant) -> ActionStart {
+        let context = request.context
+        let lease = issueLease(connection: request.connection, context: context, at: time)
+        let key = IdempotencyKey(run: request.run, action: request.action)
+        let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
+        guard request.mutating else { return .call(ticket) }
+        switch prepareAction(connection: request.connection, context: context, at: time) {
+        case .execute: return .call(ticket)
+        case .alreadyCommitted: return .alreadyDone(ticket)
+        case .reconcile: return .lookUp(ticket)
+        }
+    }
+
+    /// Records what a lookup by idempotency key found at the provider for an action whose
+    /// earlier outcome was unknown: `.alreadyDone` when the effect is there, else `.call`.
+    public func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) -> ActionStart {
+        recordReconciliation(answer, key: ticket.idempotencyKey, context: ticket.request.context, at: time)
+        return answer == .committed ? .alreadyDone(ticket) : .call(ticket)
+    }
+
+    /// The credential gateway's check at the instant a call leaves: a stale, dead or revoked
+    /// lease is fenced (recorded as `lease.fenced`); an allowed mutation is marked executing.
+    public func clearForSend(_ ticket: ActionTicket, at time: Instant) -> CallAuthorization {
+        authorizeCall(with: ticket.lease, key: ticket.ledgerKey, context: ticket.request.context, at: time)
+    }
+
+    /// Finishes a call with its outcome, at the instant the answer (or the caller's timeout) came:
+    /// records the effect, or classifies the failure and takes the class's recovery path.
+    public func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) -> ActionVerdict {
+        let context = ticket.request.context
+        let decision: FailureDecision
+        switch outcome {
+        case .succeeded:
+            recordSuccess(with: ticket.lease, key: ticket.ledgerKey, context: context, at: time)
+            return .completed
+        case .failed(let signal):
+            decision = handleFailure(signal, operation: .call, lease: ticket.lease, key: ticket.ledgerKey, context: context, at: time)
+        case .noAnswer:
+            decision = recordNoAnswer(with: ticket.lease, key: ticket.ledgerKey, context: context, at: time)
+        }
+        switch decision {
+        case .retryNow(let lease): return .retryNow(ticket.with(lease))
+        case .retryLater(let classification): return .retryLater(classification)
+        case .parked(let recoveryCase, let request): return .parked(recoveryCase, request)
+        }
+    }
+
+    /// Records that the runtime gave the action up with its run (`action.failed`).
+    public func abandonAction(_ ticket: ActionTicket, at time: Instant) {
+        guard let key = ticket.ledgerKey else { return }
+        recordGivenUp(key: key, context: ticket.request.context, at: time)
+    }
+}

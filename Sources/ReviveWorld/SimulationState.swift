@@ -92,3 +92,16 @@ enum RunState: Equatable {
 
     var isFinished: Bool { self == .completed || self == .failed }
 }
+
+/// A step invocation's retry budget: which step, how many attempts so far, since when.
+struct Invocation {
+    let stepIndex: Int
+    var attempts: Int
+    let start: Instant
+}
+
+/// A checkpoint the runtime saved: after which step, under which id.
+struct SavedCheckpoint: Equatable {
+    let stepIndex: Int
+    let id: String
+}

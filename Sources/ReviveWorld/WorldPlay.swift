@@ -17,7 +17,7 @@ public struct WorldPlay: Sendable {
     /// With `healing`, the right owner answers every request, an operator fixes every alert and
     /// every lost worker returns (the explorer's liveness mode).
     public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false) -> WorldPlay {
-        let simulation = Simulation(scenario: scenario, mode: mode)
+        let simulation = Player(scenario: scenario, mode: mode)
         simulation.healing = healing
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,

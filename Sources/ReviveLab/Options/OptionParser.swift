@@ -1,18 +1,18 @@
-/// The one option parser of the frontend. Each command declares its grammar as data (a
-/// `CommandSyntax`: options and positional arguments); `CommandSyntax.parse` reads a command line
-/// against it, the same way for every command:
-///
-/// - `--flag value` and `--flag=value` are the same for every option that takes a value;
-///   a value is taken as given, even when it starts with `-` (so `--seed -1` is a bad seed, not
-///   an unknown option `-1`); an empty or missing value is an error;
-/// - `--flag=value` on an option that takes no value is an error;
-/// - `-h` and `--help` print the command's help and end the reading (the arguments after them are
-///   not checked);
-/// - `--` ends the options: every argument after it is positional;
-/// - `-` alone is positional (standard input, for the commands that read it);
-/// - a value option that is not repeatable may be given once; a flag that takes no value may be
-///   repeated harmlessly;
-/// - every problem is a `UsageError`, printed as `revive-lab COMMAND: text` (exit code 2).
+// The one option parser of the frontend. Each command declares its grammar as data (a
+// `CommandSyntax`: options and positional arguments); `CommandSyntax.parse` reads a command line
+// against it, the same way for every command:
+//
+// - `--flag value` and `--flag=value` are the same for every option that takes a value;
+//   a value is taken as given, even when it starts with `-` (so `--seed -1` is a bad seed, not
+//   an unknown option `-1`); an empty or missing value is an error;
+// - `--flag=value` on an option that takes no value is an error;
+// - `-h` and `--help` print the command's help and end the reading (the arguments after them are
+//   not checked);
+// - `--` ends the options: every argument after it is positional;
+// - `-` alone is positional (standard input, for the commands that read it);
+// - a value option that is not repeatable may be given once; a flag that takes no value may be
+//   repeated harmlessly;
+// - every problem is a `UsageError`, printed as `revive-lab COMMAND: text` (exit code 2).
 
 /// A usage problem on a command line. Exit code 2.
 struct UsageError: Error, Equatable, Sendable {
@@ -119,11 +119,6 @@ struct CommandSyntax: Sendable {
     /// The error for an option the command does not know.
     func unknownOption(_ argument: String) -> UsageError {
         error("unknown option \"\(argument)\"; run `revive-lab \(command) --help`")
-    }
-
-    /// The error for a flag whose number is missing or out of range.
-    func numberError<T: FixedWidthInteger>(_ flag: String, _ range: ClosedRange<T>) -> UsageError {
-        error("\(flag) needs \(OptionSpec.numberNeeds(range))")
     }
 
     /// Reads a command line against this grammar: the parsed arguments, or nil when it asks for help.

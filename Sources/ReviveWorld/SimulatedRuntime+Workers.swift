@@ -2,7 +2,7 @@ import Revive
 import ReviveVocabulary
 
 /// Workers: freezing (crash or stall), heartbeat deadlines, loss, return and new workers.
-extension Simulation {
+extension SimulatedRuntime {
     /// Freezes a worker: it stops heart-beating and acting. A stall thaws after `stall`; a crash waits for `revive-worker`.
     func freeze(_ name: String, stall: Span?) {
         guard var worker = workers[name] else { return }
@@ -18,8 +18,8 @@ extension Simulation {
         worker.declaredLost = false
         workers[name] = worker
         // A stall no longer than the heartbeat timeout is a pause: the thaw is queued first.
-        if let stall { queue.schedule(.stallEnds(worker: name, epoch: worker.epoch), at: now.advanced(by: stall)) }
-        queue.schedule(.heartbeatDeadline(worker: name, epoch: worker.epoch), at: now.advanced(by: scenario.runtime.heartbeatTimeout))
+        if let stall { world.queue.schedule(.stallEnds(worker: name, epoch: worker.epoch), at: now.advanced(by: stall)) }
+        world.queue.schedule(.heartbeatDeadline(worker: name, epoch: worker.epoch), at: now.advanced(by: scenario.runtime.heartbeatTimeout))
     }
 
     func heartbeatDeadline(_ name: String, epoch: Int) {
@@ -43,7 +43,7 @@ extension Simulation {
     /// Gives up on the lost worker's part of the run and continues from the last checkpoint on a live worker.
     private func moveRun(from name: String, reason: String) {
         // The runtime gives up on the lost worker's attempt and continues from the last checkpoint.
-        let stepIndex = checkpointIndex + 1
+        let stepIndex = checkpoint.map { $0.stepIndex + 1 } ?? 0
         guard let next = liveWorker() else {
             runState = .waitingForWorker(stepIndex: stepIndex)
             announceWaiting(reason: reason)
@@ -80,8 +80,8 @@ extension Simulation {
             t.worker = name
             t.notes.append(.init("declared-lost", worker.declaredLost ? "yes" : "no"))
         }
-        for event in held { queue.schedule(event, at: now) }
-        queue.schedule(.workerAvailable, at: now)
+        for event in held { world.queue.schedule(event, at: now) }
+        world.queue.schedule(.workerAvailable, at: now)
     }
 
     /// A new worker process comes online (replacing any frozen one of the same name, with nothing held).
@@ -101,6 +101,6 @@ extension Simulation {
         worker.epoch += 1
         workers[name] = worker
         record(.workerStarted, actor: .runtime) { t in t.worker = name }
-        queue.schedule(.workerAvailable, at: now)
+        world.queue.schedule(.workerAvailable, at: now)
     }
 }

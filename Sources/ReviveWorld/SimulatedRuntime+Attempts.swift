@@ -2,7 +2,7 @@ import Revive
 import ReviveVocabulary
 
 /// Step attempts: lease, ledger, call, answer, checkpoint, with fault points between phases.
-extension Simulation {
+extension SimulatedRuntime {
     /// Most immediate re-calls (after a refresh or a lease reload) in one attempt.
     static let immediateRetryLimit = 3
 
@@ -52,7 +52,7 @@ extension Simulation {
         var attempt = attempt
         let spec = step(attempt.stepIndex)
         guard let ticket = attempt.ticket else {
-            queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
+            world.queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
             return
         }
         switch recovery.clearForSend(ticket, at: now) {
@@ -60,14 +60,14 @@ extension Simulation {
             // The live attempt's own lease went stale under it: begin the action again on the
             // current generation and call again.
             attempt.immediateRetries += 1
-            guard attempt.immediateRetries <= Simulation.immediateRetryLimit else {
+            guard attempt.immediateRetries <= SimulatedRuntime.immediateRetryLimit else {
                 attempts[attempt.id] = attempt
-                failRun(reason: "lease fenced \(Simulation.immediateRetryLimit) times in one attempt", attempt: attempt)
+                failRun(reason: "lease fenced \(SimulatedRuntime.immediateRetryLimit) times in one attempt", attempt: attempt)
                 return
             }
             beginAction(&attempt)
             attempts[attempt.id] = attempt
-            queue.schedule(.phase(attempt: attempt.id, attempt.skipCall ? .commit : .call), at: now)
+            world.queue.schedule(.phase(attempt: attempt.id, attempt.skipCall ? .commit : .call), at: now)
             return
         case .allowed:
             break
@@ -114,9 +114,9 @@ extension Simulation {
         attempt.sentAt = now
         attempts[attempt.id] = attempt
         if provider.takesDrop(lease.connection.rawValue) {
-            queue.schedule(.phase(attempt: attempt.id, .timeout), at: now.advanced(by: scenario.runtime.callTimeout))
+            world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: now.advanced(by: scenario.runtime.callTimeout))
         } else {
-            queue.schedule(.phase(attempt: attempt.id, .providerDone), at: now.advanced(by: spec.duration))
+            world.queue.schedule(.phase(attempt: attempt.id, .providerDone), at: now.advanced(by: spec.duration))
         }
     }
 
@@ -133,17 +133,17 @@ extension Simulation {
                                           generation: lease.generation.value, at: now)
         switch outcome {
         case .failed(let signal):
-            queue.schedule(.phase(attempt: attempt.id, .answer(signal)), at: now)
+            world.queue.schedule(.phase(attempt: attempt.id, .answer(signal)), at: now)
         case .answerLost:
-            strike(.afterEffect, attempt)
-            queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
+            stepPoints?.strike(.afterEffect, attempt)
+            world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
         case .answered:
-            strike(.afterEffect, attempt)
+            stepPoints?.strike(.afterEffect, attempt)
             if provider.takesLoss(lease.connection.rawValue) {
                 // A lose-response struck at this very point: the answer is in flight and never lands.
-                queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
+                world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
             } else {
-                queue.schedule(.phase(attempt: attempt.id, .answer(nil)), at: now)
+                world.queue.schedule(.phase(attempt: attempt.id, .answer(nil)), at: now)
             }
         }
     }
@@ -168,17 +168,17 @@ extension Simulation {
             attempt.immediateRetries += 1
             attempt.ticket = fresh
             attempts[attempt.id] = attempt
-            if attempt.immediateRetries > Simulation.immediateRetryLimit {
+            if attempt.immediateRetries > SimulatedRuntime.immediateRetryLimit {
                 scheduleRetry(attempt, failureClass: .transient, retryAfter: nil)
             } else {
-                queue.schedule(.phase(attempt: attempt.id, .call), at: now)
+                world.queue.schedule(.phase(attempt: attempt.id, .call), at: now)
             }
         case .retryLater(let classification):
             scheduleRetry(attempt, failureClass: classification.failureClass, retryAfter: classification.retryAfter)
         case .parked(let recoveryCase, let request):
             attempts[attempt.id] = nil
             runState = .parked(recoveryCase.id)
-            deliver(request)
+            world.deliver(request)
         }
     }
 
@@ -186,8 +186,8 @@ extension Simulation {
     private func scheduleRetry(_ attempt: Attempt, failureClass: FailureClass, retryAfter: Span?) {
         attempts[attempt.id] = nil
         let policy = retryPolicy(for: attempt.stepIndex)
-        let decision = policy.decide(after: failureClass, attemptsSoFar: invocationAttempts,
-                                     elapsed: now.since(invocationStart), retryAfter: retryAfter)
+        let decision = policy.decide(after: failureClass, attemptsSoFar: invocation?.attempts ?? 0,
+                                     elapsed: now.since(invocation?.start ?? now), retryAfter: retryAfter)
         switch decision {
         case .giveUp(let reason):
             failRun(reason: reason, attempt: attempt)
@@ -200,7 +200,7 @@ extension Simulation {
                 t.failureClass = failureClass
                 t.notes.append(.init("backoff", wait.description))
             }
-            queue.schedule(.retryStep, at: now.advanced(by: wait))
+            world.queue.schedule(.retryStep, at: now.advanced(by: wait))
         }
     }
 
@@ -210,7 +210,7 @@ extension Simulation {
         let connection = spec.connection.flatMap { id in scenario.connections.first(where: { $0.id == id }) }
         let layers = [spec.retry, connection?.retry, scenario.workflow.retry, scenario.runtime.retry].compactMap { $0 }
         var policy = layers.reduce(RetryPolicy()) { merged, broader in merged.merged(over: broader) }
-        if mode == .withoutRevive, (policy.maxAttempts ?? 0) == 0 {
+        if world.mode == .withoutRevive, (policy.maxAttempts ?? 0) == 0 {
             // The baseline retries blindly; a cap keeps its timeline readable.
             policy.maxAttempts = NaiveIntegration.retryCap
         }
@@ -224,8 +224,7 @@ extension Simulation {
             t.step = spec.id
             t.attempt = attempt.number
         }
-        checkpointIndex = attempt.stepIndex
-        checkpointID = checkpointName(after: attempt.stepIndex)
+        checkpoint = SavedCheckpoint(stepIndex: attempt.stepIndex, id: checkpointName(after: attempt.stepIndex))
         record(.checkpointSaved, actor: .runtime) { t in
             t.worker = attempt.worker
             t.step = spec.id
@@ -251,8 +250,8 @@ extension Simulation {
 
     /// Fires the faults at `point` of this attempt, then moves to the next phase (held if the worker froze).
     private func afterPoint(_ point: StepPoint, _ attempt: Attempt, then next: AttemptPhase) {
-        strike(point, attempt)
-        queue.schedule(.phase(attempt: attempt.id, next), at: now)
+        stepPoints?.strike(point, attempt)
+        world.queue.schedule(.phase(attempt: attempt.id, next), at: now)
     }
 
     // MARK: Zombies

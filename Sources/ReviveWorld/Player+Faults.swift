@@ -2,10 +2,10 @@ import Revive
 import ReviveVocabulary
 
 /// The scenario's faults and events, applied to the simulated world.
-extension Simulation {
+extension Player: StepPointObserver {
     /// Fires every unfired fault aimed at this point of this attempt, in file order.
     func strike(_ point: StepPoint, _ attempt: Attempt) {
-        let spec = step(attempt.stepIndex)
+        let spec = runtime.step(attempt.stepIndex)
         for (index, fault) in scenario.faults.enumerated() where !firedFaults.contains(index) {
             guard case .step(let id, let faultPoint, let number) = fault.at,
                   id == spec.id, faultPoint == point, number == attempt.number else { continue }
@@ -22,7 +22,7 @@ extension Simulation {
     }
 
     private func apply(_ fault: FaultSpec, connection: String?, worker: String?, step: String?, attempt: Int?, point: StepPoint?) {
-        record(.faultInjected, actor: .lab) { t in
+        runtime.record(.faultInjected, actor: .lab) { t in
             t.step = step
             t.attempt = attempt
             t.connection = fault.kind.targetsWorker ? nil : connection
@@ -39,8 +39,8 @@ extension Simulation {
             if let connection, let signal = fault.signal { provider.failNextCalls(connection, signal: signal, count: fault.count) }
         case .loseResponse: connection.map { provider.loseNextResponse($0) }
         case .dropRequest: connection.map { provider.dropNextRequest($0) }
-        case .crashWorker: worker.map { freeze($0, stall: nil) }
-        case .stallWorker: worker.map { freeze($0, stall: fault.stallFor) }
+        case .crashWorker: worker.map { runtime.freeze($0, stall: nil) }
+        case .stallWorker: worker.map { runtime.freeze($0, stall: fault.stallFor) }
         case .refreshElsewhere: connection.map { provider.refreshElsewhereBeforeNextCall($0) }
         }
     }
@@ -48,11 +48,11 @@ extension Simulation {
     func fireEvent(_ index: Int) {
         switch scenario.events[index].action {
         case .reconnect(let connection, let subject, let tenant):
-            reconnect(connection, as: ProviderIdentity(subject: subject, tenant: tenant), capability: inbox[connection]?.last, reuse: false)
+            reconnect(connection, as: ProviderIdentity(subject: subject, tenant: tenant), capability: world.inbox[connection]?.last, reuse: false)
         case .reuseCapability(let connection):
-            let spent = inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
+            let spent = world.inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
             guard let spent, let pinned = scenario.connections.first(where: { $0.id == connection }) else {
-                record(.eventSkipped, actor: .owner) { t in
+                runtime.record(.eventSkipped, actor: .owner) { t in
                     t.connection = connection
                     t.reason = "no-used-or-expired-capability"
                 }
@@ -62,37 +62,37 @@ extension Simulation {
         case .operatorFix(let connection):
             fireOperatorFix(connection)
         case .startWorker(let name):
-            startWorker(name)
+            runtime.startWorker(name)
         case .reviveWorker(let name):
-            guard workers[name]?.frozen == true else {
-                record(.eventSkipped, actor: .runtime) { t in
+            guard runtime.workers[name]?.frozen == true else {
+                runtime.record(.eventSkipped, actor: .runtime) { t in
                     t.worker = name
                     t.reason = "worker-not-stalled-or-lost"
                 }
                 return
             }
-            thaw(name)
+            runtime.thaw(name)
         }
     }
 
     /// An operator fixed the configuration or policy and confirms with the latest alert's capability.
     func fireOperatorFix(_ connection: String) {
-        let alert = inbox[connection]?.last(where: { $0.responder == .operator })
-        record(.operatorFixed, actor: .operator) { t in
+        let alert = world.inbox[connection]?.last(where: { $0.responder == .operator })
+        runtime.record(.operatorFixed, actor: .operator) { t in
             t.connection = connection
             t.capability = alert?.capabilityID.rawValue
         }
         provider.clearConfiguredErrors(connection)
         let outcome = recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
-        if case .resolved(let caseID, let run, let checkpoint) = outcome, runState == .parked(caseID) {
-            resumePoint = (run, checkpoint)
-            resume(after: caseID)
+        if case .resolved(let caseID, let run, let checkpoint) = outcome, runtime.runState == .parked(caseID) {
+            runtime.resumePoint = (run, checkpoint)
+            runtime.resume(after: caseID)
         }
     }
 
     /// Someone completes the provider's authorization flow and presents a capability (or none).
     func reconnect(_ connection: String, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
-        record(.reconnectPresented, actor: .owner) { t in
+        runtime.record(.reconnectPresented, actor: .owner) { t in
             t.connection = connection
             t.capability = request?.capabilityID.rawValue
             t.subject = identity.subject
@@ -103,23 +103,23 @@ extension Simulation {
         let outcome = recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
         guard case .verified(let caseID, let run, let checkpoint, _) = outcome else { return }
         if let request { consumedCapabilities.insert(request.capabilityID) }
-        if runState == .parked(caseID) {
-            resumePoint = (run, checkpoint)
-            resume(after: caseID)
+        if runtime.runState == .parked(caseID) {
+            runtime.resumePoint = (run, checkpoint)
+            runtime.resume(after: caseID)
         }
     }
 
     // MARK: Healing (liveness mode)
 
     func scheduleHealing(after transition: Transition) {
-        let delays = Simulation.healDelays
+        let delays = Player.healDelays
         switch transition.name {
         case .reconnectRequested:
-            if let connection = transition.connection { queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
+            if let connection = transition.connection { world.queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
         case .operatorAlerted:
-            if let connection = transition.connection { queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
+            if let connection = transition.connection { world.queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
         case .workerLost:
-            if let worker = transition.worker { queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
+            if let worker = transition.worker { world.queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
         default:
             break
         }
@@ -129,13 +129,13 @@ extension Simulation {
         switch action {
         case .reconnect(let connection):
             // Only while that connection's case still waits: an answered request needs no second answer.
-            guard case .parked = runState, let pinned = scenario.connections.first(where: { $0.id == connection }) else { return }
-            reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: inbox[connection]?.last, reuse: false)
+            guard case .parked = runtime.runState, let pinned = scenario.connections.first(where: { $0.id == connection }) else { return }
+            reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: world.inbox[connection]?.last, reuse: false)
         case .operatorFix(let connection):
-            guard case .parked = runState else { return }
+            guard case .parked = runtime.runState else { return }
             fireOperatorFix(connection)
         case .revive(let worker):
-            if workers[worker]?.frozen == true { thaw(worker) }
+            if runtime.workers[worker]?.frozen == true { runtime.thaw(worker) }
         }
     }
 }

@@ -1,0 +1,105 @@
+import Revive
+import ReviveVocabulary
+
+/// Plays one scenario in the simulated world: steps the virtual clock through the event queue on
+/// one thread, hands runtime events to the simulated runtime, and applies the scenario's faults
+/// and events (`Player+Faults`) and, in liveness mode, healing.
+final class Player {
+    /// Most transitions one play may record before it is stopped and reported.
+    static let transitionLimit = 250_000
+    /// Most queue events one play may process before it is stopped and reported.
+    static let eventLimit = 1_000_000
+    /// How long healing takes: an owner reconnects 10 minutes after a request, an operator fixes
+    /// in 30 minutes, a lost worker returns 5 minutes after it was declared lost.
+    static let healDelays = (owner: Span.minutes(10), operator: Span.minutes(30), worker: Span.minutes(5))
+
+    let world: WorldWiring
+    let runtime: SimulatedRuntime
+    var firedFaults = Set<Int>()
+    var pendingOnEvents: [TransitionName: [Int]] = [:]
+    var consumedCapabilities = Set<CapabilityID>()
+    /// Why the play stopped early, if it did (a limit was reached).
+    var limitReached: String?
+    /// Whether the horizon cut the play short with events still queued.
+    var stoppedAtHorizon = false
+    /// Liveness mode: owners answer, operators fix, lost workers return.
+    var healing = false
+
+    init(scenario: Scenario, mode: RecoveryMode = .revive) {
+        world = WorldWiring(scenario: scenario, mode: mode)
+        runtime = SimulatedRuntime(world: world)
+        runtime.stepPoints = self
+        world.timeline.observer = { [unowned self] transition in self.observe(transition) }
+    }
+
+    var scenario: Scenario { world.scenario }
+    var now: Instant { world.now }
+    var provider: SimulatedProvider { world.provider }
+    var recovery: RecoveryIntegration { world.recovery }
+    var timeline: Timeline { world.timeline }
+    /// How the run stands at the end of the play.
+    var outcome: Outcome { runtime.outcome }
+
+    /// Plays the scenario to the end (empty queue, horizon or a limit) and returns the timeline.
+    func play() -> Timeline {
+        world.queue.schedule(.startRun, at: .zero)
+        for (index, fault) in scenario.faults.enumerated() {
+            if case .time(let instant) = fault.at { world.queue.schedule(.timedFault(index: index), at: instant) }
+        }
+        for (index, event) in scenario.events.enumerated() {
+            switch event.trigger {
+            case .at(let instant): world.queue.schedule(.scenarioEvent(index: index), at: instant)
+            case .on(let name, _): pendingOnEvents[name, default: []].append(index)
+            }
+        }
+        let horizon = Instant.zero.advanced(by: scenario.horizon)
+        var processed = 0
+        while let time = world.queue.nextTime {
+            if time > horizon {
+                // Only a run with work still pending was cut short; a late event after a finished run was not.
+                stoppedAtHorizon = !runtime.runState.isFinished
+                break
+            }
+            if processed >= Player.eventLimit {
+                limitReached = "the play processed \(Player.eventLimit) events without finishing"
+                break
+            }
+            if timeline.transitions.count >= Player.transitionLimit {
+                limitReached = "the play recorded \(Player.transitionLimit) transitions without finishing"
+                break
+            }
+            let (at, event) = world.queue.popFirst()!
+            world.advance(to: at)
+            processed += 1
+            dispatch(event)
+        }
+        return timeline
+    }
+
+    private func dispatch(_ event: SimEvent) {
+        switch event {
+        case .startRun: runtime.startRun()
+        case .phase(let id, let phase): runtime.dispatchPhase(id, phase)
+        case .timedFault(let index): fireTimedFault(index)
+        case .scenarioEvent(let index): fireEvent(index)
+        case .heartbeatDeadline(let worker, let epoch): runtime.heartbeatDeadline(worker, epoch: epoch)
+        case .stallEnds(let worker, let epoch): runtime.stallEnds(worker, epoch: epoch)
+        case .capabilityExpiry(let id):
+            if let request = recovery.capabilityExpired(id, at: now) { world.deliver(request) }
+        case .retryStep: runtime.retryStep()
+        case .workerAvailable: runtime.workerAvailable()
+        case .heal(let action): heal(action)
+        }
+    }
+
+    /// Fires `on` events at the first occurrence of their transition (and schedules healing).
+    private func observe(_ transition: Transition) {
+        if healing { scheduleHealing(after: transition) }
+        guard let waiting = pendingOnEvents.removeValue(forKey: transition.name) else { return }
+        for index in waiting {
+            if case .on(_, let after) = scenario.events[index].trigger {
+                world.queue.schedule(.scenarioEvent(index: index), at: transition.time.advanced(by: after))
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Revive
+import ReviveVocabulary
+
+/// Where the runtime reports the points of a step attempt, so that the scenario's faults aimed at
+/// them can strike (the player's fault plan).
+protocol StepPointObserver: AnyObject {
+    /// The attempt reached `point`; fire every fault aimed there.
+    func strike(_ point: StepPoint, _ attempt: Attempt)
+}
+
+/// The simulated durable runtime: the run's state machine, its step attempts, checkpoints,
+/// retries and workers (heartbeats, loss, return).
+///
+/// Split by job across files: this one holds the state and the run's life;
+/// `SimulatedRuntime+Attempts` runs step attempts, `SimulatedRuntime+Workers` heartbeats and
+/// worker loss.
+final class SimulatedRuntime {
+    let world: WorldWiring
+    /// The scenario's fault plan, told of every step point.
+    weak var stepPoints: StepPointObserver?
+
+    var workers: [String: WorkerState] = [:]
+    var workerOrder: [String] = []
+    var runState = RunState.notStarted
+    var attempts: [Int: Attempt] = [:]
+    var nextAttemptID = 1
+    var stepAttemptCounts: [Int]
+    /// The step invocation whose retry budget is running (reset on resume).
+    var invocation: Invocation?
+    /// The last checkpoint saved (nil before the first).
+    var checkpoint: SavedCheckpoint?
+    var waitingAnnounced = false
+    /// The run the runtime is executing: the scenario's, unless an engine asked for another.
+    var runID: RunID
+    /// Where the engine said to resume from, once a reconnect is verified: (run, checkpoint).
+    var resumePoint: (run: RunID, checkpoint: String?)?
+
+    init(world: WorldWiring) {
+        self.world = world
+        runID = RunID(world.scenario.workflow.run)
+        stepAttemptCounts = Array(repeating: 0, count: world.scenario.workflow.steps.count)
+        for worker in world.scenario.runtime.workers {
+            workers[worker] = WorkerState(name: worker)
+            workerOrder.append(worker)
+        }
+    }
+
+    var scenario: Scenario { world.scenario }
+    var now: Instant { world.now }
+    var provider: SimulatedProvider { world.provider }
+    var recovery: RecoveryIntegration { world.recovery }
+    /// The id of the last checkpoint saved.
+    var checkpointID: String? { checkpoint?.id }
+
+    /// How the run stands.
+    var outcome: Outcome {
+        switch runState {
+        case .completed: return .completed
+        case .failed: return .failed
+        default: return .parked
+        }
+    }
+
+    // MARK: Recording helpers
+
+    func record(_ name: TransitionName, actor: Actor, _ fill: (inout Transition) -> Void = { _ in }) {
+        var transition = Transition(time: now, actor: actor, name: name)
+        transition.run = runID.rawValue
+        fill(&transition)
+        world.timeline.record(transition)
+    }
+
+    func step(_ index: Int) -> StepSpec { scenario.workflow.steps[index] }
+
+    // MARK: The run's life
+
+    func startRun() {
+        guard let first = workerOrder.first else { return }
+        record(.runStarted, actor: .runtime) { t in
+            t.worker = first
+            if !self.scenario.workflow.name.isEmpty { t.notes.append(.init("name", self.scenario.workflow.name)) }
+        }
+        beginAttempt(stepIndex: 0, on: first)
+    }
+
+    func beginAttempt(stepIndex: Int, on worker: String) {
+        waitingAnnounced = false
+        stepAttemptCounts[stepIndex] += 1
+        if invocation?.stepIndex != stepIndex {
+            invocation = Invocation(stepIndex: stepIndex, attempts: 0, start: now)
+        }
+        invocation?.attempts += 1
+        let attempt = Attempt(id: nextAttemptID, stepIndex: stepIndex, number: stepAttemptCounts[stepIndex], worker: worker)
+        nextAttemptID += 1
+        attempts[attempt.id] = attempt
+        runState = .running(attempt: attempt.id)
+        world.queue.schedule(.phase(attempt: attempt.id, .begin), at: now)
+    }
+
+    /// Starts a new invocation budget (after a resume, the step is invoked afresh).
+    func resetInvocation() { invocation = nil }
+
+    func completeRun() {
+        runState = .completed
+        record(.runCompleted, actor: .runtime)
+    }
+
+    func failRun(reason: String, attempt: Attempt) {
+        runState = .failed
+        if let ticket = attempt.ticket { recovery.abandonAction(ticket, at: now) }
+        record(.runFailed, actor: .runtime) { t in
+            t.step = self.step(attempt.stepIndex).id
+            t.attempt = attempt.number
+            t.reason = reason
+        }
+    }
+
+    /// The first live worker, preferring `preferred`.
+    func liveWorker(preferring preferred: String? = nil) -> String? {
+        if let preferred, workers[preferred]?.isLive == true { return preferred }
+        return workerOrder.first(where: { workers[$0]?.isLive == true })
+    }
+
+    func announceWaiting(reason: String) {
+        guard !waitingAnnounced else { return }
+        waitingAnnounced = true
+        record(.runWaiting, actor: .runtime) { t in
+            t.reason = reason
+            t.checkpoint = self.checkpointID
+        }
+    }
+
+    /// Resumes the parked run on a live worker, or waits for one. The run and checkpoint are the
+    /// engine's word (`resumePoint`); the runtime obeys it, so an engine that names another run or
+    /// no checkpoint shows up on the timeline as a restarted run.
+    func resume(after caseID: CaseID) {
+        guard let worker = liveWorker() else {
+            runState = .resumable(caseID)
+            announceWaiting(reason: "no-live-worker")
+            return
+        }
+        let generation = recovery.recoveryCase(caseID).map { recovery.currentGeneration(of: $0.connection).value }
+        let point = resumePoint ?? (runID, checkpointID)
+        resumePoint = nil
+        if point.run != runID {
+            runID = point.run
+            checkpoint = nil
+            record(.runStarted, actor: .runtime) { t in
+                t.worker = worker
+                t.reason = "engine-named-another-run"
+            }
+        } else if point.checkpoint != checkpointID {
+            // The engine named another checkpoint (only a planted bug does): resume after it, or
+            // from the start when it names none the runtime saved.
+            checkpoint = point.checkpoint.flatMap { id in
+                scenario.workflow.steps.indices.first(where: { checkpointName(after: $0) == id })
+                    .map { SavedCheckpoint(stepIndex: $0, id: id) }
+            }
+        }
+        let nextStep = checkpoint.map { $0.stepIndex + 1 } ?? 0
+        record(.runResumed, actor: .runtime) { t in
+            t.worker = worker
+            t.caseID = caseID.rawValue
+            t.checkpoint = self.checkpointID
+            t.generation = generation
+            if nextStep < self.scenario.workflow.steps.count { t.step = self.step(nextStep).id }
+        }
+        recovery.closeCase(caseID, resumedOn: WorkerID(worker), at: now)
+        resetInvocation()
+        if nextStep < scenario.workflow.steps.count {
+            beginAttempt(stepIndex: nextStep, on: worker)
+        } else {
+            completeRun()
+        }
+    }
+
+    func retryStep() {
+        guard case .backoff(let stepIndex, let preferred) = runState else { return }
+        guard let worker = liveWorker(preferring: preferred) else {
+            runState = .waitingForWorker(stepIndex: stepIndex)
+            announceWaiting(reason: "no-live-worker")
+            return
+        }
+        beginAttempt(stepIndex: stepIndex, on: worker)
+    }
+
+    /// A worker came online or back: a run waiting for one continues.
+    func workerAvailable() {
+        switch runState {
+        case .resumable(let caseID):
+            resume(after: caseID)
+        case .waitingForWorker(let stepIndex):
+            guard let worker = liveWorker() else { return }
+            record(.runRescheduled, actor: .runtime) { t in
+                t.worker = worker
+                t.checkpoint = self.checkpointID
+                if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id }
+            }
+            if stepIndex < scenario.workflow.steps.count {
+                beginAttempt(stepIndex: stepIndex, on: worker)
+            } else {
+                completeRun()
+            }
+        default:
+            break
+        }
+    }
+}

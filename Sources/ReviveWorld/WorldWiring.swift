@@ -1,0 +1,62 @@
+import Revive
+import ReviveVocabulary
+
+/// Who handles credential failures in a play.
+public enum RecoveryMode: String, Sendable {
+    /// The real Revive engine.
+    case revive
+    /// A naive integration, for contrast: blind retries, anyone may reconnect, nothing fenced,
+    /// no reconciliation, recovery context in the worker's memory.
+    case withoutRevive = "without-revive"
+}
+
+/// What the simulated runtime and the player share: the scenario, the virtual clock and its
+/// event queue, the timeline, the simulated provider, the recovery integration (the real engine
+/// through its public API, or the naive baseline) and the owners' mailboxes.
+final class WorldWiring {
+    let scenario: Scenario
+    /// Whether the real engine or the naive baseline handles credential failures.
+    let mode: RecoveryMode
+    let timeline = Timeline()
+    let provider: SimulatedProvider
+    let recovery: RecoveryIntegration
+    /// Events by (virtual time, insertion order).
+    var queue = EventQueue<SimEvent>()
+    /// The virtual time now; moved only by `advance(to:)`.
+    private(set) var now = Instant.zero
+    /// Every request delivered to an owner or operator, per connection, in order.
+    var inbox: [String: [ReconnectRequest]] = [:]
+
+    init(scenario: Scenario, mode: RecoveryMode) {
+        self.scenario = scenario
+        self.mode = mode
+        let provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline)
+        self.provider = provider
+        switch mode {
+        case .revive:
+            recovery = RecoveryEngine(configuration: scenario.recovery, ids: SeededIdentifierSource(seed: scenario.seed),
+                                      broker: provider, recorder: timeline)
+        case .withoutRevive:
+            recovery = NaiveIntegration(broker: provider, recorder: timeline)
+        }
+        for connection in scenario.connections {
+            recovery.register(ConnectionRecord(
+                id: ConnectionID(connection.id), provider: connection.provider, broker: connection.broker,
+                ownerAddress: connection.owner, pinnedIdentity: ProviderIdentity(subject: connection.subject, tenant: connection.tenant),
+                scopes: connection.scopes), at: .zero)
+        }
+    }
+
+    /// Moves the virtual clock to the next event's instant (never backwards).
+    func advance(to instant: Instant) {
+        precondition(instant >= now, "virtual time never moves backwards")
+        now = instant
+        provider.setClock(instant)
+    }
+
+    /// Hands a reconnect request to its recipient and arms its expiry.
+    func deliver(_ request: ReconnectRequest) {
+        inbox[request.connection.rawValue, default: []].append(request)
+        queue.schedule(.capabilityExpiry(request.capabilityID), at: request.expiresAt)
+    }
+}

@@ -96,45 +96,57 @@ extension RecoveryEngine {
     /// Begins an action: issues a lease on the connection's current generation and, for a
     /// mutating action, records the intent in the ledger or says that an earlier attempt must be
     /// reconciled first, or that the effect is already there.
-    public func beginAction(_ request: ActionRequest, at time: Instant) -> ActionStart {
-        let context = request.context
-        let lease = issueLease(connection: request.connection, context: context, at: time)
-        let key = IdempotencyKey(run: request.run, action: request.action)
-        let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
-        guard request.mutating else { return .call(ticket) }
-        switch prepareAction(connection: request.connection, context: context, at: time) {
-        case .execute: return .call(ticket)
-        case .alreadyCommitted: return .alreadyDone(ticket)
-        case .reconcile: return .lookUp(ticket)
+    public func beginAction(_ request: ActionRequest, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
+        try decide { (tx) throws(RecoveryStoreError) -> ActionStart in
+            let context = request.context
+            let lease = try issueLease(connection: request.connection, context: context, at: time, in: tx)
+            let key = IdempotencyKey(run: request.run, action: request.action)
+            let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
+            guard request.mutating else { return .call(ticket) }
+            switch try prepareAction(connection: request.connection, context: context, at: time, in: tx) {
+            case .execute: return .call(ticket)
+            case .alreadyCommitted: return .alreadyDone(ticket)
+            case .reconcile: return .lookUp(ticket)
+            }
         }
     }
 
     /// Records what a lookup by idempotency key found at the provider for an action whose
     /// earlier outcome was unknown: `.alreadyDone` when the effect is there, else `.call`.
-    public func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) -> ActionStart {
-        recordReconciliation(answer, key: ticket.idempotencyKey, context: ticket.request.context, at: time)
+    public func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
+        try decide { (tx) throws(RecoveryStoreError) in
+            try recordReconciliation(answer, key: ticket.idempotencyKey, context: ticket.request.context, at: time, in: tx)
+        }
         return answer == .committed ? .alreadyDone(ticket) : .call(ticket)
     }
 
     /// The credential gateway's check at the instant a call leaves: a stale, dead or revoked
     /// lease is fenced (recorded as `lease.fenced`); an allowed mutation is marked executing.
-    public func clearForSend(_ ticket: ActionTicket, at time: Instant) -> CallAuthorization {
-        authorizeCall(with: ticket.lease, key: ticket.ledgerKey, context: ticket.request.context, at: time)
+    public func clearForSend(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> CallAuthorization {
+        try decide { (tx) throws(RecoveryStoreError) in
+            try authorizeCall(with: ticket.lease, key: ticket.ledgerKey, context: ticket.request.context, at: time, in: tx)
+        }
     }
 
     /// Finishes a call with its outcome, at the instant the answer (or the caller's timeout) came:
     /// records the effect, or classifies the failure and takes the class's recovery path.
-    public func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) -> ActionVerdict {
-        let context = ticket.request.context
+    public func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict {
+        let (lease, key, context) = (ticket.lease, ticket.ledgerKey, ticket.request.context)
         let decision: FailureDecision
         switch outcome {
         case .succeeded:
-            recordSuccess(with: ticket.lease, key: ticket.ledgerKey, context: context, at: time)
+            try decide { (tx) throws(RecoveryStoreError) in
+                try recordSuccess(with: lease, key: key, context: context, at: time, in: tx)
+            }
             return .completed
         case .failed(let signal):
-            decision = handleFailure(signal, operation: .call, lease: ticket.lease, key: ticket.ledgerKey, context: context, at: time)
+            decision = try resolveFailure(lease: lease, key: key, context: context, at: time) { (tx) throws(RecoveryStoreError) in
+                try classifyFailure(signal, operation: .call, lease: lease, key: key, context: context, at: time, in: tx)
+            }
         case .noAnswer:
-            decision = recordNoAnswer(with: ticket.lease, key: ticket.ledgerKey, context: context, at: time)
+            decision = try resolveFailure(lease: lease, key: key, context: context, at: time) { (tx) throws(RecoveryStoreError) in
+                try recordNoAnswer(with: lease, key: key, context: context, at: time, in: tx)
+            }
         }
         switch decision {
         case .retryNow(let lease): return .retryNow(ticket.with(lease))
@@ -144,8 +156,10 @@ extension RecoveryEngine {
     }
 
     /// Records that the runtime gave the action up with its run (`action.failed`).
-    public func abandonAction(_ ticket: ActionTicket, at time: Instant) {
+    public func abandonAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) {
         guard let key = ticket.ledgerKey else { return }
-        recordGivenUp(key: key, context: ticket.request.context, at: time)
+        try decide { (tx) throws(RecoveryStoreError) in
+            try recordGivenUp(key: key, context: ticket.request.context, at: time, in: tx)
+        }
     }
 }

@@ -36,6 +36,20 @@ public struct LedgerEntry: Hashable, Sendable {
     public var state: LedgerState
     /// The worker that last sent the call, while `executing`.
     public var executingWorker: WorkerID?
+    /// When the entry last changed; a settled entry is kept for the retention window after it.
+    public var changedAt: Instant
+
+    /// Makes an entry (a store implementation rebuilds entries from its rows with this).
+    public init(key: IdempotencyKey, run: RunID, action: ActionKey, connection: ConnectionID, state: LedgerState,
+                executingWorker: WorkerID?, changedAt: Instant) {
+        self.key = key
+        self.run = run
+        self.action = action
+        self.connection = connection
+        self.state = state
+        self.executingWorker = executingWorker
+        self.changedAt = changedAt
+    }
 }
 
 /// What the caller must do before executing an action.

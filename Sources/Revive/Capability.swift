@@ -22,6 +22,19 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// When it was consumed, if it was.
     public var consumedAt: Instant?
 
+    /// Makes a record (a store implementation rebuilds records from its rows with this).
+    public init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String, issuedAt: Instant,
+                expiresAt: Instant, reminder: Int, consumedAt: Instant?) {
+        self.id = id
+        self.caseID = caseID
+        self.connection = connection
+        self.digest = digest
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.reminder = reminder
+        self.consumedAt = consumedAt
+    }
+
     /// Whether it can no longer be used at `instant` because its lifetime ran out.
     public func isExpired(at instant: Instant) -> Bool { instant >= expiresAt }
 }

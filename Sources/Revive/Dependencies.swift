@@ -58,16 +58,24 @@ public struct RecoveryConfiguration: Hashable, Sendable {
     public var maxReminders: Int
     /// Where operator alerts go.
     public var operatorAddress: String
+    /// How long the store keeps a closed case, and a settled ledger entry after its last change (default 7 days).
+    ///
+    /// Within it, a retried action stays idempotent and an old capability is still recognized
+    /// (`already-used`, `case-not-open`); after it, both are forgotten (see `RecoveryStore`).
+    public var closedCaseRetention: Span
 
     #if REVIVE_PLANTED_BUGS
     /// Deliberate bugs switched on for the explorer's proof tests (debug builds only).
     public var plantedBugs: Set<PlantedBug> = []
     #endif
 
-    /// The documented defaults: 1h capabilities, 24 reminders, so an owner has a valid link for 25 hours.
-    public init(capabilityLifetime: Span = .hours(1), maxReminders: Int = 24, operatorAddress: String = "operator") {
+    /// The documented defaults: 1h capabilities, 24 reminders, so an owner has a valid link for 25
+    /// hours; closed cases and settled ledger entries kept for 7 days.
+    public init(capabilityLifetime: Span = .hours(1), maxReminders: Int = 24, operatorAddress: String = "operator",
+                closedCaseRetention: Span = .days(7)) {
         self.capabilityLifetime = capabilityLifetime
         self.maxReminders = maxReminders
         self.operatorAddress = operatorAddress
+        self.closedCaseRetention = closedCaseRetention
     }
 }

@@ -29,6 +29,20 @@ public struct Lease: Hashable, Sendable {
     }
 }
 
+/// A lease as a store keeps it: the lease, and whether its holder was declared lost since it was issued.
+public struct LeaseRecord: Hashable, Sendable {
+    /// The lease.
+    public let lease: Lease
+    /// Whether the holder was declared lost after the lease was issued: its calls are fenced.
+    public var revoked: Bool
+
+    /// Makes a record (a store implementation rebuilds records from its rows with this).
+    public init(lease: Lease, revoked: Bool) {
+        self.lease = lease
+        self.revoked = revoked
+    }
+}
+
 /// Whether a call made with a lease may reach the provider.
 public enum CallAuthorization: Equatable, Sendable {
     /// The lease is current: the call goes through.

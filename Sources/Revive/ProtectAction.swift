@@ -31,27 +31,28 @@ extension RecoveryEngine {
     ///
     /// `execute` receives the lease (no token: the credential is attached by the provider gateway)
     /// and the action's idempotency key, stable across attempts, resumes and workers. `reconcile`
-    /// looks the key up at the provider when an earlier call's outcome was lost.
+    /// looks the key up at the provider when an earlier call's outcome was lost. A store failure
+    /// throws `RecoveryStoreError` from the decision it hit; the decisions before it stand.
     public func protectAction<Output>(
         run: RunID, checkpoint: String?, connection: ConnectionID, action: ActionKey, mutating: Bool,
         worker: WorkerID, attempt: Int = 1, at time: Instant,
         execute: (Lease, IdempotencyKey) -> ActionAttempt<Output>,
         reconcile: (IdempotencyKey) -> ReconcileAnswer
-    ) -> ProtectedOutcome<Output> {
+    ) throws(RecoveryStoreError) -> ProtectedOutcome<Output> {
         let request = ActionRequest(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint,
                                     connection: connection, mutating: mutating)
         var ticket: ActionTicket
-        switch beginAction(request, at: time) {
+        switch try beginAction(request, at: time) {
         case .alreadyDone: return .completed(nil)
         case .call(let begun): ticket = begun
         case .lookUp(let begun):
-            guard case .call(let cleared) = recordLookup(reconcile(begun.idempotencyKey), for: begun, at: time) else {
+            guard case .call(let cleared) = try recordLookup(reconcile(begun.idempotencyKey), for: begun, at: time) else {
                 return .completed(nil)
             }
             ticket = cleared
         }
         for _ in 0...RecoveryEngine.immediateRetryLimit {
-            if case .fenced(let reason) = clearForSend(ticket, at: time) { return .fenced(reason) }
+            if case .fenced(let reason) = try clearForSend(ticket, at: time) { return .fenced(reason) }
             let output: Output?
             let outcome: ActionOutcome
             switch execute(ticket.lease, ticket.idempotencyKey) {
@@ -59,7 +60,7 @@ extension RecoveryEngine {
             case .failed(let signal): (output, outcome) = (nil, .failed(signal))
             case .noAnswer: (output, outcome) = (nil, .noAnswer)
             }
-            switch finishAction(ticket, outcome, at: time) {
+            switch try finishAction(ticket, outcome, at: time) {
             case .completed: return .completed(output)
             case .retryNow(let fresh): ticket = fresh
             case .retryLater(let classification): return .retryLater(classification)

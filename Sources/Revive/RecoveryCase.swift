@@ -40,12 +40,15 @@ public struct RecoveryCase: Hashable, Sendable {
     public var refusals: Int
     /// The capability of the latest request; only its expiry sends a reminder.
     public var currentCapability: CapabilityID?
+    /// When it closed; the store keeps a closed case for the retention window after it.
+    public var closedAt: Instant?
 
     /// Makes a case (a store implementation rebuilds cases from its rows with this).
     public init(id: CaseID, connection: ConnectionID, pinnedIdentity: ProviderIdentity, ownerAddress: String, run: RunID,
                 checkpoint: String?, action: ActionKey?, idempotencyKey: IdempotencyKey?, ledgerState: LedgerState?,
                 signal: ProviderSignal?, classification: Classification, rejectedGeneration: LeaseGeneration,
-                openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?) {
+                openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?,
+                closedAt: Instant? = nil) {
         self.id = id
         self.connection = connection
         self.pinnedIdentity = pinnedIdentity
@@ -63,6 +66,7 @@ public struct RecoveryCase: Hashable, Sendable {
         self.state = state
         self.refusals = refusals
         self.currentCapability = currentCapability
+        self.closedAt = closedAt
     }
 }
 

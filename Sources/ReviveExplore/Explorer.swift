@@ -1,4 +1,3 @@
-import Dispatch
 import Revive
 import ReviveCheck
 import ReviveVocabulary
@@ -18,6 +17,10 @@ public struct ExploreOptions: Sendable {
     public var maxAttempt = 2
     /// Threads to play schedules on; results are identical for any value.
     public var jobs = 1
+    /// Runs `body(chunk)` for every chunk in `0..<count`, possibly on several threads, and returns
+    /// when all are done. The frontend supplies it (the explorer's search is pure and starts no
+    /// thread); without one, schedules are played on the calling thread whatever `jobs` says.
+    public var runChunks: (@Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void)?
     /// Most plays spent shrinking one breach.
     public var shrinkBudget = 300
     #if REVIVE_PLANTED_BUGS
@@ -162,7 +165,8 @@ public enum Explorer {
         #endif
         base.expect = Expectations()
         let plans = plans(for: base, options: options)
-        let verdicts = playAll(plans, base: base, liveness: options.liveness, jobs: options.jobs, progress: progress)
+        let verdicts = playAll(plans, base: base, liveness: options.liveness, jobs: options.jobs, runChunks: options.runChunks,
+                               progress: progress)
         var fingerprints = Set<UInt64>()
         var breaching = 0
         var transitions = 0
@@ -191,9 +195,10 @@ public enum Explorer {
 
     /// Plays every plan, on `jobs` threads; the verdicts come back in plan order.
     static func playAll(_ plans: [FaultPlan], base: Scenario, liveness: Bool, jobs: Int,
+                        runChunks: (@Sendable (Int, @Sendable (Int) -> Void) -> Void)?,
                         progress: ((Int, Int) -> Void)?) -> [Verdict] {
         let empty = Verdict(broken: [], fingerprint: 0, transitions: 0)
-        guard jobs > 1, plans.count > 1 else {
+        guard jobs > 1, plans.count > 1, let runChunks else {
             var verdicts: [Verdict] = []
             verdicts.reserveCapacity(plans.count)
             for (index, plan) in plans.enumerated() {
@@ -208,7 +213,7 @@ public enum Explorer {
         defer { buffer.deallocate() }
         let chunks = jobs * 8
         let results = SendableBuffer(buffer)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        runChunks(chunks) { chunk in
             var index = chunk
             while index < plans.count {
                 results.buffer[index] = judge(plans[index], base: base, liveness: liveness).verdict
@@ -311,12 +316,12 @@ public enum Explorer {
     public static func reproDocument(for finding: ExploreFinding, base: Scenario) -> JSONValue {
         guard case .object(let members) = base.source else { return base.source }
         let added = finding.minimal.jsonItems()
+        let description = "Found by revive-lab explore from \(base.name): \(finding.invariant.rawValue) breaks with \(finding.minimal.summary)."
         var result: [(key: String, value: JSONValue)] = []
         for member in members where member.key != "expect" {
             switch member.key {
             case "name": result.append(("name", .string("\(base.name)-repro-\(finding.invariant.rawValue)")))
-            case "description":
-                result.append(("description", .string("Found by revive-lab explore from \(base.name): \(finding.invariant.rawValue) breaks with \(finding.minimal.summary).")))
+            case "description": result.append(("description", .string(description)))
             case "faults":
                 if case .array(let existing) = member.value { result.append(("faults", .array(existing + added.faults))) }
             case "events":
@@ -328,9 +333,7 @@ public enum Explorer {
         }
         if !members.contains(where: { $0.key == "faults" }) { result.append(("faults", .array(added.faults))) }
         if !members.contains(where: { $0.key == "events" }) { result.append(("events", .array(added.events))) }
-        if !members.contains(where: { $0.key == "description" }) {
-            result.append(("description", .string("Found by revive-lab explore from \(base.name): \(finding.invariant.rawValue) breaks with \(finding.minimal.summary).")))
-        }
+        if !members.contains(where: { $0.key == "description" }) { result.append(("description", .string(description))) }
         return .object(result)
     }
 }

@@ -65,6 +65,8 @@ enum ExploreCommand {
             if let seedFrom = parsed.number("--seed-from", as: UInt64.self) { explore.seedFrom = seedFrom }
             if let attempts = parsed.number("--attempts") { explore.maxAttempt = attempts }
             if let jobs = parsed.number("--jobs") { explore.jobs = jobs }
+            // The frontend owns the threads; the explorer's search stays pure.
+            explore.runChunks = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
             if parsed.isSet("--liveness") { explore.liveness = true }
             #if REVIVE_PLANTED_BUGS
             explore.plantedBugs.formUnion(parsed.choices("--plant", as: PlantedBug.self))

@@ -10,16 +10,28 @@ import ReviveWorld
 public enum HTMLRenderer {
     /// The page for one result (optionally only some transitions in the swim lanes).
     public static func render(_ result: ScenarioResult, showing shown: [Int]? = nil) -> String {
-        let scenario = result.scenario
-        let vocabulary = Vocabulary(scenario.runtime.kind)
-        let indices = shown ?? Array(result.transitions.indices)
-        var lanes = ["provider", "revive", "runtime"] + scenario.runtime.workers
-        for t in result.transitions where !lanes.contains(t.actor.rawValue) { lanes.append(t.actor.rawValue) }
-        var page = """
+        var page = pageHead(title: result.scenario.name) + summary(result) + cards(result)
+        page += verdictSection(result)
+        page += timelineSection(result, showing: shown ?? Array(result.transitions.indices))
+        page += casesSection(result) + generationsSection(result) + ledgerSection(result)
+        page += "</body></html>\n"
+        return page
+    }
+
+    /// Everything before the body's content; the style is inline so the page needs nothing else.
+    static func pageHead(title: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
-        <title>\(escape(scenario.name)) · revive-lab</title>
+        <title>\(escape(title)) · revive-lab</title>
         <style>
+        \(style)
+        </style></head><body>
+
+        """
+    }
+
+    static let style = """
         body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
         .meta{color:#5b6475}.story{max-width:900px}
@@ -35,44 +47,67 @@ public enum HTMLRenderer {
         .ev .f{color:#4a5363;overflow-wrap:anywhere}
         .good{background:#dafbe1}.bad{background:#ffebe9}.warn{background:#fff8c5}.fault{background:#fbefff}
         .ok{color:#1f883d;font-weight:700}.broken{color:#cf222e;font-weight:700}
-        </style></head><body>
-        <h1>\(escape(scenario.name)) <span class="verdict \(result.passed ? "pass" : "fail")">\(result.passed ? "PASS" : "FAIL")</span></h1>
-        <div class="meta">\(escape(scenario.file)) · seed \(scenario.seed) · runtime \(scenario.runtime.kind.rawValue) (\(escape(vocabulary.summary))) · workers \(escape(scenario.runtime.workers.joined(separator: ", ")))</div>
-        <p class="story">\(escape(scenario.description))</p>
-        <div class="cards">
-        <div class="card"><b>outcome</b>\(escape(result.outcome.rawValue))\(scenario.expect.outcome.map { " (expected \($0.rawValue))" } ?? "")</div>
-        <div class="card"><b>first class</b>\(escape(result.firstClassification?.rawValue ?? "none"))</div>
-        <div class="card"><b>effects at the provider</b>\(escape(result.effects.map { "\($0.step) × \($0.count)" }.joined(separator: ", ").ifEmpty("none")))</div>
-        <div class="card"><b>invariants</b>\(result.checkedInvariants.count - Set(result.breaches.map(\.invariant)).count) of \(result.checkedInvariants.count) held</div>
-        </div>
-
         """
-        page += verdictSection(result)
-        page += "<h2>Timeline</h2>\n<table class=\"lanes\"><tr><th>time</th>"
-        for lane in lanes { page += "<th>\(escape(lane))</th>" }
-        page += "</tr>\n"
+
+    /// The title with the verdict badge, the scenario's file, seed, runtime and workers, and its story.
+    static func summary(_ result: ScenarioResult) -> String {
+        let scenario = result.scenario
+        let vocabulary = Vocabulary(scenario.runtime.kind)
+        return """
+            <h1>\(escape(scenario.name)) <span class="verdict \(result.passed ? "pass" : "fail")">\(result.passed ? "PASS" : "FAIL")</span></h1>
+            <div class="meta">\(escape(scenario.file)) · seed \(scenario.seed) · runtime \(scenario.runtime.kind.rawValue) (\(escape(vocabulary.summary))) · workers \(escape(scenario.runtime.workers.joined(separator: ", ")))</div>
+            <p class="story">\(escape(scenario.description))</p>
+
+            """
+    }
+
+    /// The four headline numbers: outcome, first class, effects at the provider, invariants held.
+    static func cards(_ result: ScenarioResult) -> String {
+        let expected = result.scenario.expect.outcome.map { " (expected \($0.rawValue))" } ?? ""
+        let effects = result.effects.map { "\($0.step) × \($0.count)" }.joined(separator: ", ").ifEmpty("none")
+        let held = result.checkedInvariants.count - Set(result.breaches.map(\.invariant)).count
+        return """
+            <div class="cards">
+            <div class="card"><b>outcome</b>\(escape(result.outcome.rawValue))\(expected)</div>
+            <div class="card"><b>first class</b>\(escape(result.firstClassification?.rawValue ?? "none"))</div>
+            <div class="card"><b>effects at the provider</b>\(escape(effects))</div>
+            <div class="card"><b>invariants</b>\(held) of \(result.checkedInvariants.count) held</div>
+            </div>
+
+            """
+    }
+
+    /// The swim lanes: one column per party, the runtime's workers, then any other actor in order of appearance.
+    static func timelineSection(_ result: ScenarioResult, showing indices: [Int]) -> String {
+        let vocabulary = Vocabulary(result.scenario.runtime.kind)
+        var lanes = ["provider", "revive", "runtime"] + result.scenario.runtime.workers
+        for t in result.transitions where !lanes.contains(t.actor.rawValue) { lanes.append(t.actor.rawValue) }
+        var out = tableHead("Timeline", columns: ["time"] + lanes, tableClass: "lanes")
         for index in indices {
             let t = result.transitions[index]
-            page += "<tr><td class=\"time\">\(DurationText.clock(t.time))</td>"
-            for lane in lanes {
-                if lane == t.actor.rawValue {
-                    let facts = TextRenderer(color: false).line(t, vocabulary: vocabulary, actorWidth: 0)
-                        .split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).joined(separator: " ")
-                    page += "<td><div class=\"ev \(category(t.name))\"><span class=\"n\">\(escape(t.name.rawValue))</span><div class=\"f\">\(escape(facts))</div></div></td>"
-                } else {
-                    page += "<td></td>"
-                }
-            }
-            page += "</tr>\n"
+            out += "<tr><td class=\"time\">\(DurationText.clock(t.time))</td>"
+            for lane in lanes { out += lane == t.actor.rawValue ? timelineCell(t, vocabulary: vocabulary) : "<td></td>" }
+            out += "</tr>\n"
         }
-        page += "</table>\n"
-        page += casesSection(result) + generationsSection(result) + ledgerSection(result)
-        page += "</body></html>\n"
-        return page
+        return out + "</table>\n"
+    }
+
+    /// One transition in its lane: the name, coloured by category, over its facts as the text timeline words them.
+    static func timelineCell(_ t: Transition, vocabulary: Vocabulary) -> String {
+        // The text line starts with time, actor and name; the facts are what follows.
+        let facts = TextRenderer(color: false).line(t, vocabulary: vocabulary, actorWidth: 0)
+            .split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).joined(separator: " ")
+        return "<td><div class=\"ev \(category(t.name))\"><span class=\"n\">\(escape(t.name.rawValue))</span><div class=\"f\">\(escape(facts))</div></div></td>"
+    }
+
+    /// A section's heading and its table's opening through the header row; the rows and `</table>` follow.
+    static func tableHead(_ title: String, columns: [String], tableClass: String? = nil) -> String {
+        let open = tableClass.map { "<table class=\"\($0)\">" } ?? "<table>"
+        return "<h2>\(title)</h2>\n" + open + "<tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
     }
 
     static func verdictSection(_ result: ScenarioResult) -> String {
-        var out = "<h2>Invariants</h2>\n<table><tr><th>invariant</th><th>rule</th><th>held</th></tr>\n"
+        var out = tableHead("Invariants", columns: ["invariant", "rule", "held"])
         let broken = Set(result.breaches.map(\.invariant))
         for invariant in result.checkedInvariants {
             let ok = !broken.contains(invariant)
@@ -91,7 +126,8 @@ public enum HTMLRenderer {
     static func casesSection(_ result: ScenarioResult) -> String {
         let opened = result.transitions.filter { $0.name == .caseOpened }
         guard !opened.isEmpty else { return "" }
-        var out = "<h2>Recovery cases</h2>\n<table><tr><th>case</th><th>connection</th><th>pinned identity</th><th>class</th><th>checkpoint</th><th>action key</th><th>rejected generation</th><th>opened</th><th>ended</th></tr>\n"
+        var out = tableHead("Recovery cases", columns: ["case", "connection", "pinned identity", "class", "checkpoint", "action key",
+                                                        "rejected generation", "opened", "ended"])
         for t in opened {
             let end = result.transitions.first(where: { ($0.name == .caseClosed || $0.name == .caseEscalated) && $0.caseID == t.caseID })
             let ended = end.map { "\($0.name) \(DurationText.clock($0.time))" } ?? "open"
@@ -104,7 +140,7 @@ public enum HTMLRenderer {
 
     static func generationsSection(_ result: ScenarioResult) -> String {
         let connections = result.scenario.connections.map(\.id)
-        var out = "<h2>Lease generations</h2>\n<table><tr><th>connection</th><th>history</th><th>fenced calls</th></tr>\n"
+        var out = tableHead("Lease generations", columns: ["connection", "history", "fenced calls"])
         for connection in connections {
             var history = ["1 at +00:00:00.000"]
             for t in result.transitions where t.name == .leaseRotated && t.connection == connection {
@@ -118,13 +154,13 @@ public enum HTMLRenderer {
 
     static func ledgerSection(_ result: ScenarioResult) -> String {
         var keys: [String] = []
-        for t in result.transitions where t.name.family == "action" || t.name == .effectApplied {
+        for t in result.transitions where isLedgerEntry(t) {
             if let key = t.key, !keys.contains(key) { keys.append(key) }
         }
         guard !keys.isEmpty else { return "" }
-        var out = "<h2>Action ledger</h2>\n<table><tr><th>idempotency key</th><th>states (and effects at the provider)</th></tr>\n"
+        var out = tableHead("Action ledger", columns: ["idempotency key", "states (and effects at the provider)"])
         for key in keys {
-            let states = result.transitions.filter { ($0.name.family == "action" || $0.name == .effectApplied) && $0.key == key }.map { t -> String in
+            let states = result.transitions.filter { isLedgerEntry($0) && $0.key == key }.map { t -> String in
                 let state = t.name == .effectApplied ? "EFFECT" : String(t.name.rawValue.dropFirst("action.".count)) + (t.result.map { "(\($0))" } ?? "")
                 return "\(state) \(DurationText.clock(t.time))"
             }
@@ -132,6 +168,9 @@ public enum HTMLRenderer {
         }
         return out + "</table>\n"
     }
+
+    /// A transition the action ledger shows: a state of an action, or its effect reaching the provider.
+    static func isLedgerEntry(_ t: Transition) -> Bool { t.name.family == "action" || t.name == .effectApplied }
 
     static func category(_ name: TransitionName) -> String {
         switch name {

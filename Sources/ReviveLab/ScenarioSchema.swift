@@ -17,65 +17,97 @@ public enum ScenarioSchema {
             ("type", .string("object")),
             ("required", strings(ScenarioKeys.topRequired)),
             ("additionalProperties", .bool(false)),
-            ("properties", .object([("$schema", .object([("type", .string("string"))]))] + zipKeys(ScenarioKeys.top, [
-                "format": .object([("const", .integer(1))]),
-                "name": .object([("type", .string("string")), ("pattern", .string("^[a-z0-9]+(-[a-z0-9]+)*$"))]),
-                "description": string,
-                "seed": .object([("type", .string("integer")), ("minimum", .integer(0))]),
-                "runtime": object(ScenarioKeys.runtime, required: ScenarioKeys.runtimeRequired, [
-                    "kind": enumeration(RuntimeKind.allCases.map(\.rawValue)),
-                    "workers": .object([("type", .string("array")), ("minItems", .integer(1)), ("uniqueItems", .bool(true)), ("items", nonEmptyString)]),
-                    "heartbeatTimeout": duration, "callTimeout": duration, "retry": retry,
-                ]),
-                "connections": array(object(ScenarioKeys.connection, required: ScenarioKeys.connectionRequired, [
-                    "id": nonEmptyString, "provider": enumeration(ProviderKind.allCases.map(\.rawValue)),
-                    "broker": enumeration(BrokerKind.allCases.map(\.rawValue)), "owner": nonEmptyString,
-                    "subject": nonEmptyString, "tenant": nonEmptyString, "scopes": array(nonEmptyString),
-                    "accessTokenTTL": duration, "retry": retry,
-                ])),
-                "workflow": object(ScenarioKeys.workflow, required: ScenarioKeys.workflowRequired, [
-                    "name": nonEmptyString, "run": nonEmptyString, "retry": retry,
-                    "steps": .object([("type", .string("array")), ("minItems", .integer(1)), ("items", object(ScenarioKeys.step, required: ScenarioKeys.stepRequired, [
-                        "id": nonEmptyString, "connection": nonEmptyString, "effect": enumeration(StepEffect.allCases.map(\.rawValue)),
-                        "duration": duration, "retry": retry,
-                    ]))]),
-                ]),
-                "faults": array(object(ScenarioKeys.fault, required: ScenarioKeys.faultRequired, [
-                    "at": .object([("oneOf", .array([virtualTime, object(ScenarioKeys.stepPoint, required: ScenarioKeys.stepPointRequired, [
-                        "step": nonEmptyString, "point": enumeration(StepPoint.allCases.map(\.rawValue)),
-                        "attempt": .object([("type", .string("integer")), ("minimum", .integer(1))]),
-                    ])]))]),
-                    "fault": enumeration(FaultKind.allCases.map(\.rawValue)),
-                    "signal": object(ScenarioKeys.signal, required: ScenarioKeys.signalRequired, [
-                        "status": .object([("type", .string("integer")), ("minimum", .integer(100)), ("maximum", .integer(599))]),
-                        "error": nonEmptyString, "description": string, "retryAfter": duration,
-                        "headers": .object([("type", .string("object")), ("additionalProperties", string)]),
-                        "body": .object([]),
-                    ]),
-                    "count": .object([("type", .string("integer")), ("minimum", .integer(1))]),
-                    "for": duration, "connection": nonEmptyString, "worker": nonEmptyString,
-                ])),
-                "events": array(object(ScenarioKeys.event, required: ScenarioKeys.eventRequired, [
-                    "at": virtualTime, "on": enumeration(TransitionName.known.map(\.rawValue)), "after": duration,
-                    "do": enumeration(ScenarioKeys.eventKinds), "connection": nonEmptyString, "subject": nonEmptyString,
-                    "tenant": nonEmptyString, "worker": nonEmptyString,
-                ])),
-                "expect": object(ScenarioKeys.expect, required: [], [
-                    "outcome": enumeration(Outcome.allCases.map(\.rawValue)),
-                    "classification": enumeration(FailureClass.allCases.map(\.rawValue)),
-                    "effects": .object([("type", .string("object")), ("additionalProperties", .object([("type", .string("integer")), ("minimum", .integer(0))]))]),
-                    "timeline": array(enumeration(TransitionName.known.map(\.rawValue))),
-                    "absent": array(enumeration(TransitionName.known.map(\.rawValue))),
-                    "rejected": .object([("type", .string("integer")), ("minimum", .integer(0))]),
-                    "fenced": .object([("type", .string("integer")), ("minimum", .integer(0))]),
-                    "invariants": .object([("oneOf", .array([.object([("const", .string("all"))]), array(enumeration(Invariant.allCases.map(\.rawValue)))]))]),
-                ]),
-                "recovery": object(ScenarioKeys.recovery, required: [], [
-                    "capabilityTTL": duration,
-                    "maxReminders": .object([("type", .string("integer")), ("minimum", .integer(0)), ("maximum", .integer(1000))]),
-                ]),
-                "horizon": duration,
-            ]))),
+            // "$schema" is allowed at the top so editors can find this file; the loader skips it.
+            ("properties", .object([("$schema", string)] + zipKeys(ScenarioKeys.top, topLevel))),
+        ])
+    }
+
+    /// The schema of each top-level key.
+    static var topLevel: [String: JSONValue] {
+        [
+            "format": .object([("const", .integer(1))]),
+            "name": .object([("type", .string("string")), ("pattern", .string("^[a-z0-9]+(-[a-z0-9]+)*$"))]),
+            "description": string,
+            "seed": integer(minimum: 0),
+            "runtime": runtime, "connections": connections, "workflow": workflow, "faults": faults, "events": events,
+            "expect": expect, "recovery": recovery,
+            "horizon": duration,
+        ]
+    }
+
+    static var runtime: JSONValue {
+        object(ScenarioKeys.runtime, required: ScenarioKeys.runtimeRequired, [
+            "kind": enumeration(of: RuntimeKind.self),
+            "workers": nonEmptyArray(nonEmptyString, unique: true),
+            "heartbeatTimeout": duration, "callTimeout": duration, "retry": retry,
+        ])
+    }
+
+    static var connections: JSONValue {
+        array(object(ScenarioKeys.connection, required: ScenarioKeys.connectionRequired, [
+            "id": nonEmptyString, "provider": enumeration(of: ProviderKind.self),
+            "broker": enumeration(of: BrokerKind.self), "owner": nonEmptyString,
+            "subject": nonEmptyString, "tenant": nonEmptyString, "scopes": array(nonEmptyString),
+            "accessTokenTTL": duration, "retry": retry,
+        ]))
+    }
+
+    static var workflow: JSONValue {
+        object(ScenarioKeys.workflow, required: ScenarioKeys.workflowRequired, [
+            "name": nonEmptyString, "run": nonEmptyString, "retry": retry,
+            "steps": nonEmptyArray(object(ScenarioKeys.step, required: ScenarioKeys.stepRequired, [
+                "id": nonEmptyString, "connection": nonEmptyString, "effect": enumeration(of: StepEffect.self),
+                "duration": duration, "retry": retry,
+            ]), unique: false),
+        ])
+    }
+
+    static var faults: JSONValue {
+        array(object(ScenarioKeys.fault, required: ScenarioKeys.faultRequired, [
+            "at": oneOf([virtualTime, object(ScenarioKeys.stepPoint, required: ScenarioKeys.stepPointRequired, [
+                "step": nonEmptyString, "point": enumeration(of: StepPoint.self), "attempt": integer(minimum: 1),
+            ])]),
+            "fault": enumeration(of: FaultKind.self),
+            "signal": signal,
+            "count": integer(minimum: 1),
+            "for": duration, "connection": nonEmptyString, "worker": nonEmptyString,
+        ]))
+    }
+
+    static var signal: JSONValue {
+        object(ScenarioKeys.signal, required: ScenarioKeys.signalRequired, [
+            "status": integer(minimum: 100, maximum: 599),
+            "error": nonEmptyString, "description": string, "retryAfter": duration,
+            "headers": .object([("type", .string("object")), ("additionalProperties", string)]),
+            "body": .object([]),
+        ])
+    }
+
+    static var events: JSONValue {
+        array(object(ScenarioKeys.event, required: ScenarioKeys.eventRequired, [
+            "at": virtualTime, "on": transitionName, "after": duration,
+            "do": enumeration(ScenarioKeys.eventKinds), "connection": nonEmptyString, "subject": nonEmptyString,
+            "tenant": nonEmptyString, "worker": nonEmptyString,
+        ]))
+    }
+
+    static var expect: JSONValue {
+        object(ScenarioKeys.expect, required: [], [
+            "outcome": enumeration(of: Outcome.self),
+            "classification": enumeration(of: FailureClass.self),
+            "effects": .object([("type", .string("object")), ("additionalProperties", integer(minimum: 0))]),
+            "timeline": array(transitionName),
+            "absent": array(transitionName),
+            "rejected": integer(minimum: 0),
+            "fenced": integer(minimum: 0),
+            "invariants": oneOf([.object([("const", .string("all"))]), array(enumeration(of: Invariant.self))]),
+        ])
+    }
+
+    static var recovery: JSONValue {
+        object(ScenarioKeys.recovery, required: [], [
+            "capabilityTTL": duration,
+            "maxReminders": integer(minimum: 0, maximum: 1000),
         ])
     }
 
@@ -88,17 +120,41 @@ public enum ScenarioSchema {
     static let virtualTime: JSONValue = .object([("type", .string("string")), ("pattern", .string("^\\+[0-9]{1,12}(ms|s|m|h|d)$"))])
     static var retry: JSONValue {
         object(ScenarioKeys.retry, required: [], [
-            "maxAttempts": .object([("type", .string("integer")), ("minimum", .integer(0))]),
+            "maxAttempts": integer(minimum: 0),
             "maxElapsed": duration, "initialBackoff": duration,
-            "backoffCoefficient": .object([("type", .string("number")), ("minimum", .integer(1)), ("maximum", .integer(100))]),
+            "backoffCoefficient": bounded("number", minimum: 1, maximum: 100),
             "maxBackoff": duration,
-            "nonRetryable": array(enumeration(FailureClass.allCases.map(\.rawValue))),
+            "nonRetryable": array(enumeration(of: FailureClass.self)),
         ])
     }
 
     static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
     static func enumeration(_ values: [String]) -> JSONValue { .object([("enum", strings(values))]) }
     static func array(_ items: JSONValue) -> JSONValue { .object([("type", .string("array")), ("items", items)]) }
+    static func oneOf(_ choices: [JSONValue]) -> JSONValue { .object([("oneOf", .array(choices))]) }
+    static var transitionName: JSONValue { enumeration(TransitionName.known.map(\.rawValue)) }
+
+    /// The raw values of an enum the loader reads with `choice`, so the two accept the same words.
+    static func enumeration<E: RawRepresentable & CaseIterable>(of type: E.Type) -> JSONValue where E.RawValue == String {
+        enumeration(type.allCases.map(\.rawValue))
+    }
+
+    /// An array of at least one item (the loader reports an empty one).
+    static func nonEmptyArray(_ items: JSONValue, unique: Bool) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("type", .string("array")), ("minItems", .integer(1))]
+        if unique { members.append(("uniqueItems", .bool(true))) }
+        members.append(("items", items))
+        return .object(members)
+    }
+
+    static func integer(minimum: Int64, maximum: Int64? = nil) -> JSONValue { bounded("integer", minimum: minimum, maximum: maximum) }
+
+    /// A number schema of `type` ("integer" or "number") with the loader's range.
+    static func bounded(_ type: String, minimum: Int64, maximum: Int64?) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("type", .string(type)), ("minimum", .integer(minimum))]
+        if let maximum { members.append(("maximum", .integer(maximum))) }
+        return .object(members)
+    }
 
     /// An object schema whose properties are exactly `keys` (in that order); every key must have a schema.
     static func object(_ keys: [String], required: [String], _ properties: [String: JSONValue]) -> JSONValue {

@@ -26,13 +26,7 @@ enum RetryPolicyBuilder {
             reader.fail(path + ".maxBackoff", "\(maximum) is shorter than initialBackoff \(initial)")
         }
         if let raw = object["nonRetryable"], let items = reader.array(raw, at: path + ".nonRetryable") {
-            var classes: [FailureClass] = []
-            for (i, item) in items.enumerated() {
-                if let failureClass = reader.choice(item, at: path + ".nonRetryable[\(i)]", of: FailureClass.self, noun: "a failure class") {
-                    classes.append(failureClass)
-                }
-            }
-            policy.nonRetryable = classes
+            policy.nonRetryable = reader.choices(items, at: path + ".nonRetryable", of: FailureClass.self, noun: "a failure class")
         }
         return policy
     }
@@ -48,13 +42,9 @@ enum SignalBuilder {
         let description = object["description"].flatMap { reader.string($0, at: path + ".description", nonEmpty: false) }
         let retryAfter = object["retryAfter"].flatMap { reader.duration($0, at: path + ".retryAfter") }
         var headers: [String: String] = [:]
-        if let raw = object["headers"] {
-            if case .object(let members) = raw {
-                for member in members {
-                    if let text = reader.string(member.value, at: path + ".headers." + member.key, nonEmpty: false) { headers[member.key] = text }
-                }
-            } else {
-                reader.fail(path + ".headers", "expected an object of header names to strings, found \(raw.typeName)")
+        if let raw = object["headers"], let members = reader.freeMembers(raw, at: path + ".headers", of: "header names to strings") {
+            for member in members {
+                if let text = reader.string(member.value, at: path + ".headers." + member.key, nonEmpty: false) { headers[member.key] = text }
             }
         }
         guard let status else { return nil }
@@ -74,41 +64,33 @@ enum ExpectationsBuilder {
         expect.classification = object["classification"].flatMap {
             reader.choice($0, at: "expect.classification", of: FailureClass.self, noun: "a failure class")
         }
-        if let raw = object["effects"] {
-            if case .object(let members) = raw {
-                var effects: [(String, Int)] = []
-                for member in members {
-                    let path = "expect.effects." + member.key
-                    if !steps.isEmpty && !steps.contains(member.key) {
-                        reader.fail(path, "no step \"\(member.key)\"; the workflow's steps are \(steps.joined(separator: ", "))")
-                    }
-                    if let count = reader.integer(member.value, at: path, range: 0...1_000_000) { effects.append((member.key, Int(count))) }
-                }
-                expect.effects = effects
-            } else {
-                reader.fail("expect.effects", "expected an object of step id to count, found \(raw.typeName)")
-            }
-        }
+        if let raw = object["effects"], let effects = readEffects(raw, steps: steps, reader: &reader) { expect.effects = effects }
         expect.timeline = object["timeline"].flatMap { transitionNames($0, at: "expect.timeline", reader: &reader) }
         expect.absent = object["absent"].flatMap { transitionNames($0, at: "expect.absent", reader: &reader) }
         expect.rejected = object["rejected"].flatMap { reader.integer($0, at: "expect.rejected", range: 0...1_000_000) }.map(Int.init)
         expect.fenced = object["fenced"].flatMap { reader.integer($0, at: "expect.fenced", range: 0...1_000_000) }.map(Int.init)
         if let raw = object["invariants"] {
-            if case .string("all") = raw {
-                expect.invariants = nil
-            } else if case .array(let items) = raw {
-                var chosen: [Invariant] = []
-                for (i, item) in items.enumerated() {
-                    if let invariant = reader.choice(item, at: "expect.invariants[\(i)]", of: Invariant.self, noun: "an invariant") {
-                        chosen.append(invariant)
-                    }
-                }
-                expect.invariants = chosen
-            } else {
-                reader.fail("expect.invariants", "expected \"all\" or a list of invariant names, found \(raw.compactText)")
+            switch raw {
+            case .string("all"): expect.invariants = nil
+            case .array(let items): expect.invariants = reader.choices(items, at: "expect.invariants", of: Invariant.self, noun: "an invariant")
+            default: reader.fail("expect.invariants", "expected \"all\" or a list of invariant names, found \(raw.compactText)")
             }
         }
         return expect
+    }
+
+    /// `effects`: how many times each step's effect must reach the provider, in the order written.
+    static func readEffects(_ raw: JSONValue, steps: [String], reader: inout JSONReader) -> [(step: String, count: Int)]? {
+        guard let members = reader.freeMembers(raw, at: "expect.effects", of: "step id to count") else { return nil }
+        var effects: [(step: String, count: Int)] = []
+        for member in members {
+            let path = "expect.effects." + member.key
+            if !steps.isEmpty && !steps.contains(member.key) {
+                reader.fail(path, "no step \"\(member.key)\"; the workflow's steps are \(steps.joined(separator: ", "))")
+            }
+            if let count = reader.integer(member.value, at: path, range: 0...1_000_000) { effects.append((member.key, Int(count))) }
+        }
+        return effects
     }
 
     static func transitionNames(_ value: JSONValue, at path: String, reader: inout JSONReader) -> [TransitionName]? {

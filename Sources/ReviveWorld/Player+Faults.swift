@@ -83,7 +83,9 @@ extension Player: StepPointObserver {
             t.capability = alert?.capabilityID.rawValue
         }
         provider.clearConfiguredErrors(connection)
-        let outcome = recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
+        guard let outcome = world.engine({ () throws(RecoveryStoreError) in
+            try recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
+        }) else { return }
         if case .resolved(let caseID, let run, let checkpoint) = outcome, runtime.runState == .parked(caseID) {
             runtime.resumePoint = (run, checkpoint)
             runtime.resume(after: caseID)
@@ -100,7 +102,9 @@ extension Player: StepPointObserver {
             if reuse { t.notes.append(.init("reuse", "yes")) }
         }
         let grant = provider.authorize(connection: connection, identity: identity)
-        let outcome = recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
+        guard let outcome = world.engine({ () throws(RecoveryStoreError) in
+            try recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
+        }) else { return }
         guard case .verified(let caseID, let run, let checkpoint, _) = outcome else { return }
         if let request { consumedCapabilities.insert(request.capabilityID) }
         if runtime.runState == .parked(caseID) {

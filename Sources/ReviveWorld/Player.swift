@@ -64,6 +64,10 @@ final class Player {
                 limitReached = "the play processed \(Player.eventLimit) events without finishing"
                 break
             }
+            if let failure = world.storeFailure {
+                limitReached = "the recovery store failed: \(failure)"
+                break
+            }
             if timeline.transitions.count >= Player.transitionLimit {
                 limitReached = "the play recorded \(Player.transitionLimit) transitions without finishing"
                 break
@@ -85,7 +89,8 @@ final class Player {
         case .heartbeatDeadline(let worker, let epoch): runtime.heartbeatDeadline(worker, epoch: epoch)
         case .stallEnds(let worker, let epoch): runtime.stallEnds(worker, epoch: epoch)
         case .capabilityExpiry(let id):
-            if let request = recovery.capabilityExpired(id, at: now) { world.deliver(request) }
+            let expired = world.engine { () throws(RecoveryStoreError) in try recovery.capabilityExpired(id, at: now) }
+            if let request = expired ?? nil { world.deliver(request) }
         case .retryStep: runtime.retryStep()
         case .workerAvailable: runtime.workerAvailable()
         case .heal(let action): heal(action)

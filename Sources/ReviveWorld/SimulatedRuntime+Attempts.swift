@@ -55,7 +55,9 @@ extension SimulatedRuntime {
             world.queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
             return
         }
-        switch recovery.clearForSend(ticket, at: now) {
+        guard let authorization = world.engine({ () throws(RecoveryStoreError) in try recovery.clearForSend(ticket, at: now) })
+        else { return }
+        switch authorization {
         case .fenced:
             // The live attempt's own lease went stale under it: begin the action again on the
             // current generation and call again.
@@ -83,11 +85,13 @@ extension SimulatedRuntime {
         let request = ActionRequest(run: runID, action: ActionKey(spec.id), attempt: attempt.number,
                                     worker: WorkerID(attempt.worker), checkpoint: checkpointID,
                                     connection: ConnectionID(connection), mutating: spec.effect == .mutation)
-        var start = recovery.beginAction(request, at: now)
+        guard var start = world.engine({ () throws(RecoveryStoreError) in try recovery.beginAction(request, at: now) }) else { return }
         if case .lookUp(let ticket) = start {
             // The lookup by idempotency key: does the provider hold the effect?
             let answer: ReconcileAnswer = provider.hasEffect(key: ticket.idempotencyKey.rawValue) ? .committed : .absent
-            start = recovery.recordLookup(answer, for: ticket, at: now)
+            guard let looked = world.engine({ () throws(RecoveryStoreError) in try recovery.recordLookup(answer, for: ticket, at: now) })
+            else { return }
+            start = looked
         }
         switch start {
         case .call(let ticket), .lookUp(let ticket):
@@ -125,7 +129,9 @@ extension SimulatedRuntime {
         guard let lease = attempt.lease else { return }
         if provider.takesRefreshElsewhere(lease.connection.rawValue) {
             // Another worker's refresh lands first: the token pair this call carries is replaced.
-            let rotated = recovery.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
+            guard let rotated = world.engine({ () throws(RecoveryStoreError) in
+                try recovery.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
+            }) else { return }
             provider.rotateTokens(lease.connection.rawValue, to: rotated.value)
         }
         let outcome = provider.handleCall(connection: lease.connection.rawValue, step: spec.id, attempt: attempt.number,
@@ -161,7 +167,9 @@ extension SimulatedRuntime {
     private func finishCall(_ attempt: Attempt, _ outcome: ActionOutcome) {
         guard let ticket = attempt.ticket else { return }
         var attempt = attempt
-        switch recovery.finishAction(ticket, outcome, at: now) {
+        guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.finishAction(ticket, outcome, at: now) })
+        else { return }
+        switch verdict {
         case .completed:
             afterPoint(.afterCommit, attempt, then: .checkpoint)
         case .retryNow(let fresh):
@@ -262,7 +270,9 @@ extension SimulatedRuntime {
         switch phase {
         case .call:
             guard let ticket = attempt.ticket else { fallthrough }
-            switch recovery.clearForSend(ticket, at: now) {
+            guard let authorization = world.engine({ () throws(RecoveryStoreError) in try recovery.clearForSend(ticket, at: now) })
+            else { return }
+            switch authorization {
             case .fenced:
                 attempts[attempt.id] = nil
             case .allowed:

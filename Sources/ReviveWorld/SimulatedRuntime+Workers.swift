@@ -30,7 +30,7 @@ extension SimulatedRuntime {
             t.worker = name
             t.notes.append(.init("silent-for", self.scenario.runtime.heartbeatTimeout.description))
         }
-        let lostCases = recovery.workerLost(WorkerID(name), at: now)
+        let lostCases = world.engine { () throws(RecoveryStoreError) in try recovery.workerLost(WorkerID(name), at: now) } ?? []
         if case .parked(let caseID) = runState, lostCases.contains(caseID) {
             // The recovery context died with the worker: the runtime retries the step elsewhere, from scratch.
             moveRun(from: name, reason: "worker-lost")

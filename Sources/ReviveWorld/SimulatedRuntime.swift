@@ -107,7 +107,7 @@ final class SimulatedRuntime {
 
     func failRun(reason: String, attempt: Attempt) {
         runState = .failed
-        if let ticket = attempt.ticket { recovery.abandonAction(ticket, at: now) }
+        if let ticket = attempt.ticket { _ = world.engine { () throws(RecoveryStoreError) in try recovery.abandonAction(ticket, at: now) } }
         record(.runFailed, actor: .runtime) { t in
             t.step = self.step(attempt.stepIndex).id
             t.attempt = attempt.number
@@ -139,7 +139,9 @@ final class SimulatedRuntime {
             announceWaiting(reason: "no-live-worker")
             return
         }
-        let generation = recovery.recoveryCase(caseID).map { recovery.currentGeneration(of: $0.connection).value }
+        let generation = world.engine { () throws(RecoveryStoreError) -> Int? in
+            try recovery.recoveryCase(caseID).map { (c: RecoveryCase) throws(RecoveryStoreError) -> Int in try recovery.currentGeneration(of: c.connection).value }
+        } ?? nil
         let point = resumePoint ?? (runID, checkpointID)
         resumePoint = nil
         if point.run != runID {
@@ -165,7 +167,7 @@ final class SimulatedRuntime {
             t.generation = generation
             if nextStep < self.scenario.workflow.steps.count { t.step = self.step(nextStep).id }
         }
-        recovery.closeCase(caseID, resumedOn: WorkerID(worker), at: now)
+        _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: WorkerID(worker), at: now) }
         resetInvocation()
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: worker)

@@ -26,6 +26,8 @@ final class WorldWiring {
     private(set) var now = Instant.zero
     /// Every request delivered to an owner or operator, per connection, in order.
     var inbox: [String: [ReconnectRequest]] = [:]
+    /// The first error the recovery store threw; the player stops the play after the event that met it.
+    private(set) var storeFailure: RecoveryStoreError?
 
     init(scenario: Scenario, mode: RecoveryMode) {
         self.scenario = scenario
@@ -40,10 +42,23 @@ final class WorldWiring {
             recovery = NaiveIntegration(broker: provider, recorder: timeline)
         }
         for connection in scenario.connections {
-            recovery.register(ConnectionRecord(
+            let record = ConnectionRecord(
                 id: ConnectionID(connection.id), provider: connection.provider, broker: connection.broker,
                 ownerAddress: connection.owner, pinnedIdentity: ProviderIdentity(subject: connection.subject, tenant: connection.tenant),
-                scopes: connection.scopes), at: .zero)
+                scopes: connection.scopes)
+            _ = engine { [recovery] () throws(RecoveryStoreError) in try recovery.register(record, at: .zero) }
+        }
+    }
+
+    /// Makes one call to the recovery integration. A store error is kept (the play stops after the
+    /// current event and reports it) and the call answers nil, so nothing acts on a decision that
+    /// was never taken.
+    func engine<Answer>(_ call: () throws(RecoveryStoreError) -> Answer) -> Answer? {
+        do {
+            return try call()
+        } catch {
+            if storeFailure == nil { storeFailure = error }
+            return nil
         }
     }
 

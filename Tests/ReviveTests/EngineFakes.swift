@@ -28,7 +28,11 @@ final class RecordingBroker: CredentialBroker {
     private(set) var installs: [(grant: PendingGrant, generation: LeaseGeneration)] = []
     private(set) var discards: [PendingGrant] = []
 
+    /// Called at each refresh, before it answers (to see what the timeline holds at that instant).
+    var onRefresh: (() -> Void)?
+
     func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal? {
+        onRefresh?()
         refreshes.append((connection, generation))
         return scriptedRefreshFailures.isEmpty ? nil : scriptedRefreshFailures.removeFirst()
     }
@@ -57,7 +61,7 @@ final class EngineHarness {
     let ids = CountingIdentifiers()
     let broker = RecordingBroker()
     let timeline = TimelineRecorder()
-    let store = InMemoryRecoveryStore()
+    let store: RecoveryStore
     let engine: RecoveryEngine
 
     static let pinned = ProviderIdentity(subject: "U0ADA", tenant: "T0ACME")
@@ -77,13 +81,21 @@ final class EngineHarness {
     /// A passing server fault.
     static let unavailable = ProviderSignal(status: 503)
 
-    init(configuration: RecoveryConfiguration = RecoveryConfiguration()) {
+    init(configuration: RecoveryConfiguration = RecoveryConfiguration(),
+         store: RecoveryStore = InMemoryRecoveryStore()) throws(RecoveryStoreError) {
+        self.store = store
         engine = RecoveryEngine(configuration: configuration, store: store, ids: ids, broker: broker, recorder: timeline)
-        engine.register(EngineHarness.slack)
-        engine.register(EngineHarness.github)
+        try engine.register(EngineHarness.slack)
+        try engine.register(EngineHarness.github)
     }
 
     var connection: ConnectionID { EngineHarness.slack.id }
+
+    /// A new engine over the same store, ids, broker and timeline, as after a process restart:
+    /// it knows only what the store kept.
+    func restartedEngine() -> RecoveryEngine {
+        RecoveryEngine(configuration: engine.configuration, store: store, ids: ids, broker: broker, recorder: timeline)
+    }
 
     func context(run: String = "run-1", action: String = "post-summary", worker: String = "worker-a",
                  checkpoint: String? = "cp-3", attempt: Int = 1) -> ActionContext {
@@ -99,10 +111,10 @@ final class EngineHarness {
     func parkOnDeadGrant(context: ActionContext? = nil, at time: Instant = clock(2)) throws
         -> (lease: Lease, key: IdempotencyKey, recoveryCase: RecoveryCase, request: ReconnectRequest) {
         let context = context ?? self.context()
-        let lease = engine.issueLease(connection: connection, context: context, at: time)
-        let key = try #require(engine.prepareAction(connection: connection, context: context, at: time).executeKey)
-        #expect(engine.authorizeCall(with: lease, key: key, context: context, at: time) == .allowed)
-        let decision = engine.handleFailure(EngineHarness.tokenRevoked, operation: .call, lease: lease, key: key,
+        let lease = try engine.issueLease(connection: connection, context: context, at: time)
+        let key = try #require(try engine.prepareAction(connection: connection, context: context, at: time).executeKey)
+        #expect(try engine.authorizeCall(with: lease, key: key, context: context, at: time) == .allowed)
+        let decision = try engine.handleFailure(EngineHarness.tokenRevoked, operation: .call, lease: lease, key: key,
                                             context: context, at: time)
         let (recoveryCase, request) = try #require(decision.parked)
         return (lease, key, recoveryCase, request)
@@ -135,5 +147,87 @@ extension ActionPreparation {
     var executeKey: IdempotencyKey? {
         if case .execute(let key) = self { return key }
         return nil
+    }
+}
+
+/// Reads of the store, each in a transaction of its own, for tests that look behind the engine.
+extension RecoveryStore {
+    func capability(_ id: CapabilityID) throws(RecoveryStoreError) -> CapabilityRecord? {
+        try transaction { (tx) throws(RecoveryStoreError) in try tx.capability(id) }
+    }
+
+    func lease(_ id: LeaseID) throws(RecoveryStoreError) -> LeaseRecord? {
+        try transaction { (tx) throws(RecoveryStoreError) in try tx.lease(id) }
+    }
+
+    func leases(heldBy worker: WorkerID) throws(RecoveryStoreError) -> [LeaseRecord] {
+        try transaction { (tx) throws(RecoveryStoreError) in try tx.leases(heldBy: worker) }
+    }
+
+    func refreshMark(run: RunID, action: ActionKey) throws(RecoveryStoreError) -> RefreshMark? {
+        try transaction { (tx) throws(RecoveryStoreError) in try tx.refreshMark(run: run, action: action) }
+    }
+}
+
+/// A store over the in-memory one that can refuse a commit, as a database can fail at COMMIT.
+final class ScriptedStore: RecoveryStore {
+    private let inner = InMemoryRecoveryStore()
+    /// When set, this many more commits go through, then one is refused (and the count clears).
+    var commitsBeforeRefusal: Int?
+    /// Called when a transaction is about to commit (or be refused).
+    var onCommit: (() -> Void)?
+
+    func transaction<T>(_ body: (RecoveryStoreTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
+        try inner.transaction { (tx) throws(RecoveryStoreError) -> T in
+            let result = try body(tx)
+            onCommit?()
+            if let remaining = commitsBeforeRefusal {
+                commitsBeforeRefusal = remaining == 0 ? nil : remaining - 1
+                // Thrown at the commit: the inner store rolls back every write of the decision.
+                if remaining == 0 { throw RecoveryStoreError.unavailable("the test refused the commit") }
+            }
+            return result
+        }
+    }
+}
+
+/// The engine's step-level calls, each run as a decision of its own, for tests that drive one step at a time.
+extension RecoveryEngine {
+    func issueLease(connection: ConnectionID, context: ActionContext, at time: Instant) throws(RecoveryStoreError) -> Lease {
+        try decide { (tx) throws(RecoveryStoreError) in try issueLease(connection: connection, context: context, at: time, in: tx) }
+    }
+
+    func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext,
+                       at time: Instant) throws(RecoveryStoreError) -> CallAuthorization {
+        try decide { (tx) throws(RecoveryStoreError) in try authorizeCall(with: lease, key: key, context: context, at: time, in: tx) }
+    }
+
+    func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant) throws(RecoveryStoreError) -> ActionPreparation {
+        try decide { (tx) throws(RecoveryStoreError) in try prepareAction(connection: connection, context: context, at: time, in: tx) }
+    }
+
+    func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
+                       context: ActionContext, at time: Instant) throws(RecoveryStoreError) -> FailureDecision {
+        try resolveFailure(lease: lease, key: key, context: context, at: time) { (tx) throws(RecoveryStoreError) in
+            try classifyFailure(signal, operation: operation, lease: lease, key: key, context: context, at: time, in: tx)
+        }
+    }
+
+    func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext,
+                        at time: Instant) throws(RecoveryStoreError) -> FailureDecision {
+        try resolveFailure(lease: lease, key: key, context: context, at: time) { (tx) throws(RecoveryStoreError) in
+            try recordNoAnswer(with: lease, key: key, context: context, at: time, in: tx)
+        }
+    }
+
+    func recordReconciliation(_ answer: ReconcileAnswer, key: IdempotencyKey, context: ActionContext,
+                              at time: Instant) throws(RecoveryStoreError) {
+        try decide { (tx) throws(RecoveryStoreError) in
+            try recordReconciliation(answer, key: key, context: context, at: time, in: tx)
+        }
+    }
+
+    func recordSuccess(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant) throws(RecoveryStoreError) {
+        try decide { (tx) throws(RecoveryStoreError) in try recordSuccess(with: lease, key: key, context: context, at: time, in: tx) }
     }
 }

@@ -9,7 +9,7 @@ struct ProtectActionTests {
     var engine: RecoveryEngine { harness.engine }
     var connection: ConnectionID { harness.connection }
 
-    init() { harness = EngineHarness() }
+    init() throws { harness = try EngineHarness() }
 
     /// Records what the closures were called with.
     final class Calls {
@@ -19,9 +19,9 @@ struct ProtectActionTests {
 
     private func protect<Output>(run: String = "run-1", worker: String = "worker-a", mutating: Bool = true, attempt: Int = 1,
                                  at time: Instant, calls: Calls,
-                                 answers: [ActionAttempt<Output>], reconcile: ReconcileAnswer = .absent) -> ProtectedOutcome<Output> {
+                                 answers: [ActionAttempt<Output>], reconcile: ReconcileAnswer = .absent) throws -> ProtectedOutcome<Output> {
         var remaining = answers
-        return engine.protectAction(
+        return try engine.protectAction(
             run: RunID(run), checkpoint: "cp-3", connection: connection, action: ActionKey("post-summary"), mutating: mutating,
             worker: WorkerID(worker), attempt: attempt, at: time,
             execute: { lease, key in
@@ -37,9 +37,9 @@ struct ProtectActionTests {
     private let key = IdempotencyKey(run: RunID("run-1"), action: ActionKey("post-summary"))
 
     @Test("A successful call completes with the output and commits the action")
-    func successCompletes() {
+    func successCompletes() throws {
         let calls = Calls()
-        let outcome = protect(at: clock(1), calls: calls, answers: [.succeeded("ts-1700000000.000100")])
+        let outcome = try protect(at: clock(1), calls: calls, answers: [.succeeded("ts-1700000000.000100")])
         guard case .completed(let output) = outcome else {
             Issue.record("expected completed, got \(outcome)")
             return
@@ -48,20 +48,20 @@ struct ProtectActionTests {
         #expect(calls.executed.count == 1)
         #expect(calls.executed.first?.key == key)
         #expect(calls.executed.first?.lease.generation == .first)
-        #expect(engine.ledgerEntry(key)?.state == .committed)
+        #expect(try engine.ledgerEntry(key)?.state == .committed)
     }
 
     @Test("A non-mutating call keeps no ledger entry")
-    func nonMutatingKeepsNoLedger() {
+    func nonMutatingKeepsNoLedger() throws {
         let calls = Calls()
-        _ = protect(mutating: false, at: clock(1), calls: calls, answers: [.succeeded(1)])
-        #expect(engine.ledgerEntry(key) == nil)
+        _ = try protect(mutating: false, at: clock(1), calls: calls, answers: [.succeeded(1)])
+        #expect(try engine.ledgerEntry(key) == nil)
     }
 
     @Test("A dead grant parks the run on a case with a reconnect request for the owner")
     func deadGrantParks() throws {
         let calls = Calls()
-        let outcome = protect(at: clock(2), calls: calls, answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
+        let outcome = try protect(at: clock(2), calls: calls, answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
         guard case .parked(let recoveryCase, let request) = outcome else {
             Issue.record("expected parked, got \(outcome)")
             return
@@ -75,18 +75,18 @@ struct ProtectActionTests {
     }
 
     @Test("A lost answer asks for a later retry; reconciliation then finds it committed and completes without executing")
-    func lostAnswerThenReconciledCommitted() {
+    func lostAnswerThenReconciledCommitted() throws {
         let first = Calls()
-        let lost = protect(at: clock(1), calls: first, answers: [ActionAttempt<String>.noAnswer])
+        let lost = try protect(at: clock(1), calls: first, answers: [ActionAttempt<String>.noAnswer])
         guard case .retryLater(let classification) = lost else {
             Issue.record("expected retryLater, got \(lost)")
             return
         }
         #expect(classification.failureClass == .transient)
-        #expect(engine.ledgerEntry(key)?.state == .unknown)
+        #expect(try engine.ledgerEntry(key)?.state == .unknown)
 
         let second = Calls()
-        let outcome = protect(worker: "worker-b", attempt: 2, at: clock(1, 1), calls: second,
+        let outcome = try protect(worker: "worker-b", attempt: 2, at: clock(1, 1), calls: second,
                               answers: [ActionAttempt<String>.succeeded("duplicate!")], reconcile: .committed)
         guard case .completed(let output) = outcome else {
             Issue.record("expected completed, got \(outcome)")
@@ -95,15 +95,15 @@ struct ProtectActionTests {
         #expect(output == nil)
         #expect(second.executed.isEmpty)
         #expect(second.reconciled == [key])
-        #expect(engine.ledgerEntry(key)?.state == .reconciledCommitted)
+        #expect(try engine.ledgerEntry(key)?.state == .reconciledCommitted)
     }
 
     @Test("A lost answer reconciled as absent executes once more with the same idempotency key")
-    func lostAnswerThenReconciledAbsent() {
+    func lostAnswerThenReconciledAbsent() throws {
         let first = Calls()
-        _ = protect(at: clock(1), calls: first, answers: [ActionAttempt<String>.noAnswer])
+        _ = try protect(at: clock(1), calls: first, answers: [ActionAttempt<String>.noAnswer])
         let second = Calls()
-        let outcome = protect(worker: "worker-b", attempt: 2, at: clock(1, 1), calls: second,
+        let outcome = try protect(worker: "worker-b", attempt: 2, at: clock(1, 1), calls: second,
                               answers: [ActionAttempt<String>.succeeded("ok")], reconcile: .absent)
         guard case .completed(let output) = outcome else {
             Issue.record("expected completed, got \(outcome)")
@@ -112,14 +112,14 @@ struct ProtectActionTests {
         #expect(output == "ok")
         #expect(second.reconciled == [key])
         #expect(first.executed.map(\.key) + second.executed.map(\.key) == [key, key])
-        #expect(engine.ledgerEntry(key)?.state == .committed)
+        #expect(try engine.ledgerEntry(key)?.state == .committed)
     }
 
     @Test("An already committed action completes with nil without executing or reconciling")
-    func committedActionIsSkipped() {
-        _ = protect(at: clock(1), calls: Calls(), answers: [ActionAttempt<String>.succeeded("once")])
+    func committedActionIsSkipped() throws {
+        _ = try protect(at: clock(1), calls: Calls(), answers: [ActionAttempt<String>.succeeded("once")])
         let calls = Calls()
-        let outcome = protect(attempt: 2, at: clock(1, 5), calls: calls, answers: [ActionAttempt<String>.succeeded("twice")])
+        let outcome = try protect(attempt: 2, at: clock(1, 5), calls: calls, answers: [ActionAttempt<String>.succeeded("twice")])
         guard case .completed(let output) = outcome else {
             Issue.record("expected completed, got \(outcome)")
             return
@@ -130,10 +130,10 @@ struct ProtectActionTests {
     }
 
     @Test("A lease on a dead generation is fenced before the call is made")
-    func deadGenerationIsFenced() {
-        _ = protect(at: clock(2), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
+    func deadGenerationIsFenced() throws {
+        _ = try protect(at: clock(2), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
         let calls = Calls()
-        let outcome = protect(run: "run-2", worker: "worker-b", at: clock(2, 5), calls: calls, answers: [ActionAttempt<String>.succeeded("x")])
+        let outcome = try protect(run: "run-2", worker: "worker-b", at: clock(2, 5), calls: calls, answers: [ActionAttempt<String>.succeeded("x")])
         guard case .fenced(let reason) = outcome else {
             Issue.record("expected fenced, got \(outcome)")
             return
@@ -143,15 +143,15 @@ struct ProtectActionTests {
     }
 
     @Test("A worker declared lost mid-call is fenced on its retry")
-    func lostWorkerIsFencedOnRetry() {
+    func lostWorkerIsFencedOnRetry() throws {
         var executions = 0
-        let outcome: ProtectedOutcome<String> = engine.protectAction(
+        let outcome: ProtectedOutcome<String> = try engine.protectAction(
             run: RunID("run-1"), checkpoint: "cp-3", connection: connection, action: ActionKey("post-summary"), mutating: false,
             worker: WorkerID("worker-a"), at: clock(1),
             execute: { _, _ in
                 executions += 1
                 // The runtime declares this worker lost while its call is out; the token had expired.
-                engine.workerLost(WorkerID("worker-a"), at: .zero)
+                do { try engine.workerLost(WorkerID("worker-a"), at: .zero) } catch { Issue.record(error) }
                 return .failed(EngineHarness.tokenExpired)
             },
             reconcile: { _ in .absent })
@@ -164,9 +164,9 @@ struct ProtectActionTests {
     }
 
     @Test("A refreshable failure is refreshed and the call retried once with the same key")
-    func refreshableRetriesOnce() {
+    func refreshableRetriesOnce() throws {
         let calls = Calls()
-        let outcome = protect(at: clock(1), calls: calls,
+        let outcome = try protect(at: clock(1), calls: calls,
                               answers: [.failed(EngineHarness.tokenExpired), ActionAttempt<String>.succeeded("ok")])
         guard case .completed(let output) = outcome else {
             Issue.record("expected completed, got \(outcome)")
@@ -178,8 +178,8 @@ struct ProtectActionTests {
     }
 
     @Test("A transient failure hands the retry to the runtime")
-    func transientRetriesLater() {
-        let outcome = protect(at: clock(1), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.unavailable)])
+    func transientRetriesLater() throws {
+        let outcome = try protect(at: clock(1), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.unavailable)])
         guard case .retryLater(let classification) = outcome else {
             Issue.record("expected retryLater, got \(outcome)")
             return
@@ -190,14 +190,14 @@ struct ProtectActionTests {
 
     @Test("After a verified reconnect the parked run resumes on generation 2 with the same key")
     func resumeAfterReconnect() throws {
-        let parked = protect(at: clock(2), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
+        let parked = try protect(at: clock(2), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
         guard case .parked(_, let request) = parked else {
             Issue.record("expected parked, got \(parked)")
             return
         }
-        _ = engine.presentReconnect(capabilityValue: request.capabilityValue, grant: harness.grant(), at: clock(2, 30))
+        _ = try engine.presentReconnect(capabilityValue: request.capabilityValue, grant: harness.grant(), at: clock(2, 30))
         let calls = Calls()
-        let outcome = protect(worker: "worker-b", attempt: 2, at: clock(2, 31), calls: calls, answers: [ActionAttempt<String>.succeeded("ok")])
+        let outcome = try protect(worker: "worker-b", attempt: 2, at: clock(2, 31), calls: calls, answers: [ActionAttempt<String>.succeeded("ok")])
         guard case .completed(let output) = outcome else {
             Issue.record("expected completed, got \(outcome)")
             return

@@ -1,0 +1,143 @@
+import ReviveVocabulary
+
+/// Where a failure's handling stands when a transaction ends: decided, or waiting for the
+/// broker to refresh the token pair (outside any transaction).
+enum FailureStep: Equatable {
+    /// The caller's answer.
+    case decided(FailureDecision)
+    /// Refresh the lease's connection to this generation, then finish in a second transaction.
+    case refresh(rotatingTo: LeaseGeneration)
+}
+
+/// Failures: classify a failed call (or refresh) and take the class's recovery path.
+extension RecoveryEngine {
+    /// Handles a failure as one decision that `first` starts in a transaction; a refresh splits
+    /// it in two around the broker's call, because no transaction is held across a network call.
+    ///
+    /// The first transaction's transitions are recorded before the broker is called, so a
+    /// provider's own transitions (a failed refresh's `provider.failed`) come after them.
+    func resolveFailure(lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
+                        _ first: (EngineTransaction) throws(RecoveryStoreError) -> FailureStep) throws(RecoveryStoreError) -> FailureDecision {
+        var step = try decide(first)
+        while case .refresh(let next) = step {
+            let refused = broker.refresh(lease.connection, generation: lease.generation, rotatingTo: next)
+            step = try decide { (tx) throws(RecoveryStoreError) in
+                if let refused {
+                    return try classifyFailure(refused, operation: .refresh, lease: lease, key: key, context: context, at: time, in: tx)
+                }
+                try tx.emit(.tokenRefreshed, at: time, context: context) { t in
+                    t.connection = lease.connection.rawValue
+                    t.generation = lease.generation.value
+                    t.lease = lease.id.rawValue
+                }
+                try rotate(lease.connection, to: next, reason: "refresh", caseID: nil, identity: nil, run: context.run, at: time, in: tx)
+                return .decided(.retryNow(try issueLease(connection: lease.connection, context: context, at: time, in: tx)))
+            }
+        }
+        guard case .decided(let decision) = step else { preconditionFailure("the loop ends only on a decision") }
+        return decision
+    }
+
+    /// Classifies a failed call (or refresh) and takes the class's recovery path, up to a refresh.
+    func classifyFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
+                         context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureStep {
+        if let key, var entry = try tx.store.ledgerEntry(key), entry.state == .executing, signal != nil {
+            // The provider refused the call: nothing happened remotely, the action is intended again.
+            entry.state = .intended
+            entry.executingWorker = nil
+            entry.changedAt = time
+            try tx.store.save(entry)
+        }
+        let current = try tx.store.generation(of: lease.connection)
+        let classification = classifier.classify(signal, context: ClassificationContext(
+            provider: try tx.store.connection(lease.connection)?.provider, operation: operation,
+            leaseGeneration: lease.generation, currentGeneration: current))
+        try tx.emit(.failureClassified, at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.key = key?.rawValue
+            t.failureClass = classification.failureClass
+            t.notes.append(.init("rule", classification.rule))
+            t.notes.append(.init("confidence", classification.confidence.rawValue))
+            t.notes.append(.init("op", operation.rawValue))
+            if let from = classification.unwrappedFrom { t.notes.append(.init("unwrapped", from)) }
+        }
+        // A lease whose holder was declared lost gets no refresh and no reload: its retry is fenced.
+        if !classification.failureClass.parksRun, try holderLost(lease, in: tx) {
+            return .decided(.retryNow(lease))
+        }
+        switch classification.failureClass {
+        case .refreshable:
+            if let mark = try tx.store.refreshMark(run: context.run, action: context.action), context.attempt <= mark.attempt {
+                // Refreshed once already in this attempt and still refused: the runtime's retry policy decides.
+                return .decided(.retryLater(classification))
+            }
+            try tx.store.save(RefreshMark(run: context.run, action: context.action, attempt: context.attempt, markedAt: time))
+            return .refresh(rotatingTo: current.next())
+        case .staleGeneration:
+            return .decided(.retryNow(try issueLease(connection: lease.connection, context: context, at: time, in: tx)))
+        case .transient, .rateLimited:
+            return .decided(.retryLater(classification))
+        case .deadGrant where planted(.retryDeadGrant):
+            return .decided(.retryLater(classification))
+        default:
+            return .decided(try park(classification, signal: signal, lease: lease, key: key, context: context, at: time, in: tx))
+        }
+    }
+
+    private func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
+                      context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureDecision {
+        // A low-confidence guess parks the run but does not condemn the generation.
+        if classification.failureClass == .deadGrant && classification.confidence >= .medium {
+            let dead = try tx.store.deadGeneration(of: lease.connection)
+            try tx.store.setDeadGeneration(max(dead ?? lease.generation, lease.generation), of: lease.connection)
+        }
+        let recoveryCase: RecoveryCase
+        if let open = try tx.store.openCase(for: lease.connection), open.state == .awaitingReconnect {
+            recoveryCase = open
+        } else {
+            recoveryCase = try openCase(classification, signal: signal, lease: lease, key: key, context: context, at: time, in: tx)
+        }
+        try tx.emit(.runParked, at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.checkpoint = context.checkpoint
+            t.failureClass = classification.failureClass
+        }
+        let request = try requestReconnect(for: recoveryCase, reminder: 0, at: time, in: tx)
+        return .parked(try tx.store.recoveryCase(recoveryCase.id) ?? recoveryCase, request)
+    }
+
+    /// Opens a case that joins the failure to its connection, identity, run, checkpoint and action.
+    private func openCase(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
+                          context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> RecoveryCase {
+        guard let connection = try tx.store.connection(lease.connection) else {
+            preconditionFailure("a lease was issued for an unregistered connection \(lease.connection)")
+        }
+        var ledgerState: LedgerState?
+        if let key { ledgerState = try tx.store.ledgerEntry(key)?.state }
+        let recoveryCase = RecoveryCase(
+            id: CaseID(ids.nextID(prefix: "case_")), connection: lease.connection,
+            pinnedIdentity: connection.pinnedIdentity, ownerAddress: connection.ownerAddress, run: context.run,
+            checkpoint: context.checkpoint, action: context.action, idempotencyKey: key,
+            ledgerState: ledgerState, signal: signal,
+            classification: classification, rejectedGeneration: lease.generation,
+            openedBy: context.worker, openedAt: time, state: .awaitingReconnect, refusals: 0, currentCapability: nil)
+        try tx.store.save(recoveryCase)
+        try tx.emit(.caseOpened, at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.caseID = recoveryCase.id.rawValue
+            t.key = key?.rawValue
+            t.failureClass = classification.failureClass
+            t.subject = connection.pinnedIdentity.subject
+            t.tenant = connection.pinnedIdentity.tenant
+            t.checkpoint = context.checkpoint
+            if let signal {
+                t.notes.append(.init("status", String(signal.status)))
+                if let error = signal.error { t.notes.append(.init("error", error)) }
+            }
+        }
+        return recoveryCase
+    }
+}

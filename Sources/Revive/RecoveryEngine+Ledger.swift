@@ -1,0 +1,107 @@
+import ReviveVocabulary
+
+/// The action ledger: a mutating action's intent, execution, outcome and reconciliation.
+extension RecoveryEngine {
+    /// Records the intent to run a mutating action, or says it must be reconciled or skipped first.
+    func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant,
+                       in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionPreparation {
+        let key = IdempotencyKey(run: context.run, action: context.action)
+        guard var entry = try tx.store.ledgerEntry(key) else {
+            try tx.store.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
+                                          state: .intended, executingWorker: nil, changedAt: time))
+            try tx.emit(.actionIntended, at: time, context: context) { t in
+                t.connection = connection.rawValue
+                t.key = key.rawValue
+            }
+            return .execute(key)
+        }
+        switch entry.state {
+        case .intended, .reconciledAbsent, .failed:
+            return .execute(key)
+        case .committed, .reconciledCommitted:
+            return .alreadyCommitted(key)
+        case .unknown where planted(.skipReconciliation):
+            return .execute(key)
+        case .executing where planted(.skipReconciliation):
+            return .execute(key)
+        case .unknown:
+            return .reconcile(key)
+        case .executing:
+            // A call went out and no outcome was ever recorded (its worker was lost): unknown.
+            let previous = entry.executingWorker
+            entry.state = .unknown
+            entry.executingWorker = nil
+            entry.changedAt = time
+            try tx.store.save(entry)
+            try tx.emit(.actionUnknown, at: time, context: context) { t in
+                t.connection = connection.rawValue
+                t.key = key.rawValue
+                t.reason = "no-outcome-recorded"
+                if let previous { t.notes.append(.init("sent-by", previous.rawValue)) }
+            }
+            return .reconcile(key)
+        }
+    }
+
+    /// Records what a lookup by idempotency key found at the provider.
+    func recordReconciliation(_ answer: ReconcileAnswer, key: IdempotencyKey, context: ActionContext, at time: Instant,
+                              in tx: EngineTransaction) throws(RecoveryStoreError) {
+        guard var entry = try tx.store.ledgerEntry(key) else { preconditionFailure("reconciling an action that was never intended") }
+        precondition(entry.state == .unknown, "only an unknown action is reconciled")
+        entry.state = answer == .committed ? .reconciledCommitted : .reconciledAbsent
+        entry.changedAt = time
+        try tx.store.save(entry)
+        try tx.emit(.actionReconciled, at: time, context: context) { t in
+            t.connection = entry.connection.rawValue
+            t.key = key.rawValue
+            t.result = answer.rawValue
+        }
+    }
+
+    /// Records a successful answer; a mutating action's entry becomes `committed`.
+    func recordSuccess(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
+                       in tx: EngineTransaction) throws(RecoveryStoreError) {
+        guard let key, var entry = try tx.store.ledgerEntry(key) else { return }
+        guard !entry.state.isCommitted else { return }
+        entry.state = .committed
+        entry.executingWorker = nil
+        entry.changedAt = time
+        try tx.store.save(entry)
+        try tx.emit(.actionCommitted, at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.key = key.rawValue
+        }
+    }
+
+    /// Records that a call got no answer before its timeout (a mutation's outcome becomes
+    /// `unknown`), then classifies the timeout like any failure.
+    func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
+                        in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureStep {
+        if let key, var entry = try tx.store.ledgerEntry(key), entry.state == .executing {
+            entry.state = .unknown
+            entry.executingWorker = nil
+            entry.changedAt = time
+            try tx.store.save(entry)
+            try tx.emit(.actionUnknown, at: time, context: context) { t in
+                t.connection = lease.connection.rawValue
+                t.key = key.rawValue
+                t.reason = "no-answer"
+            }
+        }
+        return try classifyFailure(nil, operation: .timeout, lease: lease, key: key, context: context, at: time, in: tx)
+    }
+
+    /// Marks a mutating action as given up (its run failed).
+    func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant,
+                       in tx: EngineTransaction) throws(RecoveryStoreError) {
+        guard var entry = try tx.store.ledgerEntry(key), !entry.state.isCommitted else { return }
+        entry.state = .failed
+        entry.changedAt = time
+        try tx.store.save(entry)
+        try tx.emit(.actionFailed, at: time, context: context) { t in
+            t.connection = entry.connection.rawValue
+            t.key = key.rawValue
+        }
+    }
+}

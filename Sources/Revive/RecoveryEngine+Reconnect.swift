@@ -1,0 +1,178 @@
+import ReviveVocabulary
+
+/// Which way a capability comes back: with an owner's reconnect, or with an operator's fix.
+enum CapabilityPath {
+    case reconnect, operatorFix
+
+    /// Why this path refuses a case whose responder is `responder`, or nil if it may complete it.
+    func refusal(for responder: Responder) -> String? {
+        switch self {
+        case .reconnect:
+            // A configuration or policy problem: no reconnect helps, only an operator's fix.
+            return responder == .operator ? "needs-operator" : nil
+        case .operatorFix:
+            return responder == .operator ? nil : "not-an-operator-case"
+        }
+    }
+}
+
+/// A refused capability, with the record and case it matched (when it matched one) for the timeline.
+struct CapabilityRefusal {
+    let reason: String
+    let capability: CapabilityRecord?
+    let recoveryCase: RecoveryCase?
+}
+
+/// What checking a presented capability found.
+enum CapabilityCheck {
+    /// Valid, unused, unexpired, for the connection, and its case is open and this path's to complete.
+    case accepted(CapabilityRecord, RecoveryCase)
+    /// Refused, and why.
+    case refused(CapabilityRefusal)
+}
+
+/// Completing a case: an owner's reconnect (identity checked, grant installed, generation
+/// rotated) or an operator's fix, both behind one capability check.
+extension RecoveryEngine {
+    /// Checks a presented capability value for a connection, in the one order both paths share:
+    /// no-request, unknown, foreign, already-used, expired, case-not-open, then the path's rule.
+    func checkCapability(_ value: String?, for connection: ConnectionID, path: CapabilityPath, at time: Instant,
+                         in tx: EngineTransaction) throws(RecoveryStoreError) -> CapabilityCheck {
+        guard let value else { return .refused(CapabilityRefusal(reason: "no-request", capability: nil, recoveryCase: nil)) }
+        guard let capability = try tx.store.capability(digest: SHA256.hexDigest(value)) else {
+            return .refused(CapabilityRefusal(reason: "unknown", capability: nil, recoveryCase: nil))
+        }
+        let found = try tx.store.recoveryCase(capability.caseID)
+        func refuse(_ reason: String) -> CapabilityCheck {
+            .refused(CapabilityRefusal(reason: reason, capability: capability, recoveryCase: found))
+        }
+        guard capability.connection == connection else { return refuse("foreign") }
+        guard capability.consumedAt == nil else { return refuse("already-used") }
+        guard !capability.isExpired(at: time) else { return refuse("expired") }
+        guard let recoveryCase = found, recoveryCase.state == .awaitingReconnect else { return refuse("case-not-open") }
+        if let reason = path.refusal(for: recoveryCase.classification.failureClass.responder) { return refuse(reason) }
+        return .accepted(capability, recoveryCase)
+    }
+
+    /// Records a refused capability as `capability.refused`.
+    func refuse(_ refusal: CapabilityRefusal, on path: CapabilityPath, connection: ConnectionID, at time: Instant,
+                in tx: EngineTransaction) throws(RecoveryStoreError) -> ReconnectOutcome {
+        // A case counts its refused reconnects (`RecoveryCase.refusals`); an operator's refused fix is no reconnect.
+        if path == .reconnect, var recoveryCase = refusal.recoveryCase {
+            recoveryCase.refusals += 1
+            try tx.store.save(recoveryCase)
+        }
+        try tx.emit(.capabilityRefused, at: time, run: refusal.recoveryCase?.run) { t in
+            t.connection = connection.rawValue
+            t.capability = refusal.capability?.id.rawValue
+            t.caseID = refusal.capability?.caseID.rawValue
+            t.reason = refusal.reason
+        }
+        return .refused(reason: refusal.reason)
+    }
+
+    /// Completes a reconnect: checks the capability, then the identity, and only then consumes the
+    /// capability, rotates the lease generation and installs the grant.
+    ///
+    /// The grant is installed (or discarded) once the decision has committed, outside the store's
+    /// transaction; if the store throws, the grant is neither, and the same reconnect may be presented again.
+    public func presentReconnect(capabilityValue: String?, grant: PendingGrant, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome {
+        let (outcome, installAt) = try decide { (tx) throws(RecoveryStoreError) in
+            try decideReconnect(capabilityValue, grant: grant, at: time, in: tx)
+        }
+        if let installAt { broker.install(grant, generation: installAt) } else { broker.discard(grant) }
+        return outcome
+    }
+
+    /// The reconnect's decision, and the generation to install the grant at (nil: discard it).
+    private func decideReconnect(_ value: String?, grant: PendingGrant, at time: Instant,
+                                 in tx: EngineTransaction) throws(RecoveryStoreError) -> (ReconnectOutcome, LeaseGeneration?) {
+        switch try checkCapability(value, for: grant.connection, path: .reconnect, at: time, in: tx) {
+        case .refused(let refusal):
+            return (try refuse(refusal, on: .reconnect, connection: grant.connection, at: time, in: tx), nil)
+        case .accepted(let capability, let recoveryCase):
+            return try completeReconnect(capability, of: recoveryCase, grant: grant, at: time, in: tx)
+        }
+    }
+
+    /// Checks a reconnect's identity against the case's pin; on a match, consumes the capability and rotates.
+    private func completeReconnect(_ capability: CapabilityRecord, of recoveryCase: RecoveryCase, grant: PendingGrant, at time: Instant,
+                                   in tx: EngineTransaction) throws(RecoveryStoreError) -> (ReconnectOutcome, LeaseGeneration?) {
+        var (capability, recoveryCase) = (capability, recoveryCase)
+        if planted(.consumeBeforeVerify) { try consume(&capability, for: recoveryCase, grant: grant, at: time, in: tx) }
+        if grant.identity != recoveryCase.pinnedIdentity && planted(.rotateOnMismatch) {
+            try rotate(grant.connection, to: try tx.store.generation(of: grant.connection).next(), reason: "reconnect",
+                       caseID: recoveryCase.id, identity: grant.identity, run: recoveryCase.run, at: time, in: tx)
+        }
+        guard grant.identity == recoveryCase.pinnedIdentity else {
+            recoveryCase.refusals += 1
+            try tx.store.save(recoveryCase)
+            try tx.emit(.reconnectRejected, at: time, run: recoveryCase.run) { t in
+                t.connection = grant.connection.rawValue
+                t.caseID = recoveryCase.id.rawValue
+                t.capability = capability.id.rawValue
+                t.failureClass = FailureClass.identityMismatch
+                t.subject = grant.identity.subject
+                t.tenant = grant.identity.tenant
+                t.reason = grant.identity.tenant == recoveryCase.pinnedIdentity.tenant ? "subject-mismatch" : "tenant-mismatch"
+                t.notes.append(.init("pinned", recoveryCase.pinnedIdentity.description))
+            }
+            return (.rejected(caseID: recoveryCase.id), nil)
+        }
+        if !planted(.consumeBeforeVerify) { try consume(&capability, for: recoveryCase, grant: grant, at: time, in: tx) }
+        let rotated = try tx.store.generation(of: grant.connection).next()
+        if recoveryCase.classification.failureClass == .insufficientScope, var record = try tx.store.connection(grant.connection) {
+            record.scopes = RecoveryEngine.union(record.scopes, recoveryCase.classification.neededScopes)
+            try tx.store.save(record)
+        }
+        recoveryCase.state = .awaitingResume
+        try tx.store.save(recoveryCase)
+        try rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
+                   run: recoveryCase.run, at: time, in: tx)
+        let resumeRun = planted(.newRunOnResume) ? RunID(recoveryCase.run.rawValue + "-restarted") : recoveryCase.run
+        let resumeCheckpoint = planted(.resumeFromStart) ? nil : recoveryCase.checkpoint
+        return (.verified(caseID: recoveryCase.id, run: resumeRun, checkpoint: resumeCheckpoint, generation: rotated), rotated)
+    }
+
+    /// Consumes the capability, recorded as `reconnect.verified`; the planted bug does it before the identity check.
+    private func consume(_ capability: inout CapabilityRecord, for recoveryCase: RecoveryCase, grant: PendingGrant,
+                         at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) {
+        capability.consumedAt = time
+        try tx.store.save(capability)
+        let id = capability.id
+        try tx.emit(.reconnectVerified, at: time, run: recoveryCase.run) { t in
+            t.connection = grant.connection.rawValue
+            t.caseID = recoveryCase.id.rawValue
+            t.capability = id.rawValue
+            t.subject = grant.identity.subject
+            t.tenant = grant.identity.tenant
+        }
+    }
+
+    /// An operator confirms, with the alert's capability, that a configuration or policy problem is fixed.
+    ///
+    /// The capability is checked like a reconnect's; no grant changes hands, so no identity is
+    /// checked and the generation stays.
+    public func presentOperatorFix(capabilityValue: String?, connection: ConnectionID,
+                                   at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome {
+        try decide { (tx) throws(RecoveryStoreError) -> ReconnectOutcome in
+            var (capability, recoveryCase): (CapabilityRecord, RecoveryCase)
+            switch try checkCapability(capabilityValue, for: connection, path: .operatorFix, at: time, in: tx) {
+            case .refused(let refusal): return try refuse(refusal, on: .operatorFix, connection: connection, at: time, in: tx)
+            case .accepted(let found, let open): (capability, recoveryCase) = (found, open)
+            }
+            capability.consumedAt = time
+            try tx.store.save(capability)
+            recoveryCase.state = .awaitingResume
+            try tx.store.save(recoveryCase)
+            try tx.emit(.caseResolved, at: time, run: recoveryCase.run) { t in
+                t.connection = connection.rawValue
+                t.caseID = recoveryCase.id.rawValue
+                t.capability = capability.id.rawValue
+                t.failureClass = recoveryCase.classification.failureClass
+                t.notes.append(.init("by", configuration.operatorAddress))
+            }
+            return .resolved(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
+/// Reads `connections`: each grant the workflow calls a provider through, and whose account it pins.
+extension ScenarioBuilder {
+    static func readConnections(_ value: JSONValue?, reader: inout JSONReader) -> [ConnectionSpec]? {
+        guard let items = reader.array(value, at: "connections") else { return nil }
+        var result: [ConnectionSpec] = []
+        var seen = Set<String>()
+        for (i, item) in items.enumerated() {
+            if let connection = readConnection(item, at: JSONReader.index("connections", i), seen: &seen, reader: &reader) {
+                result.append(connection)
+            }
+        }
+        return result
+    }
+
+    static func readConnection(_ item: JSONValue, at path: String, seen: inout Set<String>, reader: inout JSONReader) -> ConnectionSpec? {
+        guard let object = reader.object(item, at: path, allowed: ScenarioKeys.connection,
+                                         required: ScenarioKeys.connectionRequired) else { return nil }
+        let id = reader.string(object["id"], at: path + ".id")
+        checkDefinedOnce(id, noun: "connection", at: path + ".id", seen: &seen, reader: &reader)
+        let provider = reader.choice(object["provider"], at: path + ".provider", of: ProviderKind.self, noun: "a provider")
+        let broker = reader.choice(object["broker"], at: path + ".broker", of: BrokerKind.self, noun: "a broker")
+        let owner = reader.string(object["owner"], at: path + ".owner")
+        let subject = reader.string(object["subject"], at: path + ".subject")
+        let tenant = reader.string(object["tenant"], at: path + ".tenant")
+        let scopes = object["scopes"].flatMap { reader.stringList($0, at: path + ".scopes") } ?? []
+        let ttl = object["accessTokenTTL"].flatMap { reader.duration($0, at: path + ".accessTokenTTL", allowZero: false) } ?? .hours(1)
+        let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
+        guard let id, let provider, let broker, let owner, let subject, let tenant else { return nil }
+        return ConnectionSpec(id: id, provider: provider, broker: broker, owner: owner, subject: subject,
+                              tenant: tenant, scopes: scopes, accessTokenTTL: ttl, retry: retry)
+    }
+}

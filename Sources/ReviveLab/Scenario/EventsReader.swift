@@ -1,0 +1,91 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
+/// Reads `events`: what the world does to heal (reconnects, operator fixes, workers coming back),
+/// at a virtual time or after a transition.
+extension ScenarioBuilder {
+    /// The keys that name what an event acts on; each kind requires some of them and refuses the rest.
+    static let eventTargetKeys = ["connection", "subject", "tenant", "worker"]
+
+    static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout Set<String>, reader: inout JSONReader) -> [EventSpec] {
+        guard let items = reader.array(value, at: "events") else { return [] }
+        var result: [EventSpec] = []
+        // Workers started by events may be revived or struck later: collect their names first.
+        for item in items {
+            if case .string("start-worker")? = item["do"], case .string(let worker)? = item["worker"] { workers.insert(worker) }
+        }
+        for (i, item) in items.enumerated() {
+            let path = JSONReader.index("events", i)
+            if let event = readEvent(item, at: path, connectionIDs: known, workers: workers, reader: &reader) { result.append(event) }
+        }
+        return result
+    }
+
+    static func readEvent(_ item: JSONValue, at path: String, connectionIDs known: [String]?, workers: Set<String>,
+                          reader: inout JSONReader) -> EventSpec? {
+        guard let object = reader.object(item, at: path, allowed: ScenarioKeys.event,
+                                         required: ScenarioKeys.eventRequired) else { return nil }
+        let trigger = readEventTrigger(object, at: path, reader: &reader)
+        guard let kind = reader.string(object["do"], at: path + ".do"),
+              let needs = eventTargets(of: kind, at: path + ".do", reader: &reader) else { return nil }
+        for key in eventTargetKeys {
+            if needs.contains(key) && object[key] == nil { reader.fail(path + "." + key, "missing required key for \"\(kind)\"") }
+            if !needs.contains(key) && object[key] != nil { reader.fail(path + "." + key, "\"\(kind)\" takes no \"\(key)\"; it takes \(needs.joined(separator: ", "))") }
+        }
+        let connection = reader.optionalString(object, "connection", under: path)
+        if let connection { checkConnectionExists(connection, at: path + ".connection", known: known, reader: &reader) }
+        let worker = reader.optionalString(object, "worker", under: path)
+        if kind == "revive-worker", let worker { checkWorkerExists(worker, at: path + ".worker", workers: workers, reader: &reader) }
+        let subject = reader.optionalString(object, "subject", under: path)
+        let tenant = reader.optionalString(object, "tenant", under: path)
+        let action = eventAction(kind, connection: connection, subject: subject, tenant: tenant, worker: worker)
+        guard let trigger, let action else { return nil }
+        return EventSpec(trigger: trigger, action: action)
+    }
+
+    /// When the event fires: `"at"` a virtual time, or `"on"` a transition plus an optional `"after"`.
+    static func readEventTrigger(_ object: [String: JSONValue], at path: String, reader: inout JSONReader) -> EventTrigger? {
+        switch (object["at"], object["on"]) {
+        case (nil, nil):
+            reader.fail(path, "say when the event fires: \"at\": \"+12m\", or \"on\": a transition name (with an optional \"after\")")
+            return nil
+        case (.some, .some):
+            reader.fail(path + ".on", "use either \"at\" or \"on\", not both")
+            return nil
+        case (let at?, nil):
+            if object["after"] != nil { reader.fail(path + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
+            return reader.instant(at, at: path + ".at").map { .at($0) }
+        case (nil, let on?):
+            let after = object["after"].flatMap { reader.duration($0, at: path + ".after") } ?? .zero
+            guard let spelling = reader.string(on, at: path + ".on"),
+                  let name = ExpectationsBuilder.transitionName(spelling, at: path + ".on", reader: &reader) else { return nil }
+            return .on(transition: name, after: after)
+        }
+    }
+
+    /// The target keys event kind `kind` requires (all others it refuses); nil, reported, for an unknown kind.
+    static func eventTargets(of kind: String, at path: String, reader: inout JSONReader) -> [String]? {
+        switch kind {
+        case "reconnect": return ["connection", "subject", "tenant"]
+        case "reuse-capability", "operator-fix": return ["connection"]
+        case "start-worker", "revive-worker": return ["worker"]
+        default:
+            reader.fail(path, "\"\(kind)\" is not an event; use one of \(ScenarioKeys.eventKinds.joined(separator: ", "))")
+            return nil
+        }
+    }
+
+    /// The action of a known event kind, once the targets it needs were read.
+    static func eventAction(_ kind: String, connection: String?, subject: String?, tenant: String?, worker: String?) -> EventAction? {
+        switch kind {
+        case "reconnect": connection.flatMap { c in subject.flatMap { s in tenant.map { .reconnect(connection: c, subject: s, tenant: $0) } } }
+        case "reuse-capability": connection.map { .reuseCapability(connection: $0) }
+        case "operator-fix": connection.map { .operatorFix(connection: $0) }
+        case "start-worker": worker.map { .startWorker($0) }
+        default: worker.map { .reviveWorker($0) }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Revive
+import ReviveCheck
+import ReviveExplore
+import ReviveVocabulary
+import ReviveWorld
+
+/// Reads `workflow`: the run id and its steps, each with the connection it calls and its effect.
+extension ScenarioBuilder {
+    static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, reader: inout JSONReader) -> WorkflowSpec? {
+        guard let object = reader.object(value, at: "workflow", allowed: ScenarioKeys.workflow, required: ScenarioKeys.workflowRequired) else { return nil }
+        let name = object["name"].flatMap { reader.string($0, at: "workflow.name") } ?? ""
+        let run = reader.string(object["run"], at: "workflow.run")
+        let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
+        guard let items = reader.array(object["steps"], at: "workflow.steps") else { return nil }
+        if items.isEmpty { reader.fail("workflow.steps", "a workflow needs at least one step") }
+        var steps: [StepSpec] = []
+        var seen = Set<String>()
+        for (i, item) in items.enumerated() {
+            let path = JSONReader.index("workflow.steps", i)
+            if let step = readStep(item, at: path, connectionIDs: known, seen: &seen, reader: &reader) { steps.append(step) }
+        }
+        // A missing run id is already reported; the steps are still returned so faults and
+        // expectations that name them are checked too.
+        return WorkflowSpec(name: name, run: run ?? "", steps: steps, retry: retry)
+    }
+
+    static func readStep(_ item: JSONValue, at path: String, connectionIDs known: [String]?, seen: inout Set<String>,
+                         reader: inout JSONReader) -> StepSpec? {
+        guard let step = reader.object(item, at: path, allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { return nil }
+        let id = reader.string(step["id"], at: path + ".id")
+        checkDefinedOnce(id, noun: "step", at: path + ".id", seen: &seen, reader: &reader)
+        let connection = reader.optionalString(step, "connection", under: path)
+        if let connection { checkConnectionExists(connection, at: path + ".connection", known: known, reader: &reader) }
+        // A step that names a connection reads from it unless it says otherwise.
+        let effect = step["effect"].flatMap { reader.choice($0, at: path + ".effect", of: StepEffect.self, noun: "an effect") }
+            ?? (connection == nil ? StepEffect.none : .read)
+        if effect != .none && step["connection"] == nil {
+            reader.fail(path + ".effect", "a \(effect.rawValue) step calls a provider; give it a \"connection\"")
+        }
+        let duration = step["duration"].flatMap { reader.duration($0, at: path + ".duration") } ?? Span(milliseconds: 100)
+        let retry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
+        guard let id else { return nil }
+        return StepSpec(id: id, connection: connection, effect: effect, duration: duration, retry: retry)
+    }
+}

@@ -58,10 +58,11 @@ public struct RecoveryConfiguration: Hashable, Sendable {
     public var maxReminders: Int
     /// Where operator alerts go.
     public var operatorAddress: String
-    /// How long the store keeps a closed case, and a settled ledger entry after its last change (default 7 days).
+    /// How long the store keeps a closed case after it closed, and a settled ledger entry after its last change (default 7 days).
     ///
     /// Within it, a retried action stays idempotent and an old capability is still recognized
-    /// (`already-used`, `case-not-open`); after it, both are forgotten (see `RecoveryStore`).
+    /// (`already-used`, `case-not-open`); after it, both are forgotten. Refresh marks, lost-worker
+    /// marks and leases are kept no longer either (the whole bound is stated on `RecoveryStore`).
     public var closedCaseRetention: Span
 
     #if REVIVE_PLANTED_BUGS

@@ -13,6 +13,7 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     /// An empty store.
     public init() {}
 
+    /// Runs `body` on the rows; if it throws, puts back every row it wrote.
     public func transaction<T>(_ body: (RecoveryStoreTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
         precondition(!inTransaction, "transactions do not nest: one decision, one transaction")
         inTransaction = true

@@ -2,7 +2,7 @@ import ReviveVocabulary
 
 /// Where a failure's handling stands when a transaction ends: decided, or waiting for the
 /// broker to refresh the token pair (outside any transaction).
-enum FailureStep: Equatable {
+enum FailureStep {
     /// The caller's answer.
     case decided(FailureDecision)
     /// Refresh the lease's connection to this generation, then finish in a second transaction.
@@ -19,23 +19,33 @@ extension RecoveryEngine {
     func resolveFailure(lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
                         _ first: (EngineTransaction) throws(RecoveryStoreError) -> FailureStep) throws(RecoveryStoreError) -> FailureDecision {
         var step = try decide(first)
-        while case .refresh(let next) = step {
-            let refused = broker.refresh(lease.connection, generation: lease.generation, rotatingTo: next)
-            step = try decide { (tx) throws(RecoveryStoreError) in
-                if let refused {
-                    return try classifyFailure(refused, operation: .refresh, lease: lease, key: key, context: context, at: time, in: tx)
+        while true {
+            switch step {
+            case .decided(let decision):
+                return decision
+            case .refresh(let next):
+                let refused = broker.refresh(lease.connection, generation: lease.generation, rotatingTo: next)
+                step = try decide { (tx) throws(RecoveryStoreError) in
+                    try finishRefresh(refused, rotatingTo: next, lease: lease, key: key, context: context, at: time, in: tx)
                 }
-                try tx.emit(.tokenRefreshed, at: time, context: context) { t in
-                    t.connection = lease.connection.rawValue
-                    t.generation = lease.generation.value
-                    t.lease = lease.id.rawValue
-                }
-                try rotate(lease.connection, to: next, reason: "refresh", caseID: nil, identity: nil, run: context.run, at: time, in: tx)
-                return .decided(.retryNow(try issueLease(connection: lease.connection, context: context, at: time, in: tx)))
             }
         }
-        guard case .decided(let decision) = step else { preconditionFailure("the loop ends only on a decision") }
-        return decision
+    }
+
+    /// Takes the broker's answer: a refused refresh is classified in turn; a refresh rotates the
+    /// generation and issues a lease on it.
+    private func finishRefresh(_ refused: ProviderSignal?, rotatingTo next: LeaseGeneration, lease: Lease, key: IdempotencyKey?,
+                               context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureStep {
+        if let refused {
+            return try classifyFailure(refused, operation: .refresh, lease: lease, key: key, context: context, at: time, in: tx)
+        }
+        try tx.emit(.tokenRefreshed, at: time, context: context) { t in
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.lease = lease.id.rawValue
+        }
+        try rotate(lease.connection, to: next, reason: "refresh", caseID: nil, identity: nil, run: context.run, at: time, in: tx)
+        return .decided(.retryNow(try issueLease(connection: lease.connection, context: context, at: time, in: tx)))
     }
 
     /// Classifies a failed call (or refresh) and takes the class's recovery path, up to a refresh.

@@ -42,5 +42,6 @@ public struct RecoveryStoreError: Error, Hashable, Sendable, CustomStringConvert
             + "nothing was decided: repair or restore the record from a backup before retrying")
     }
 
+    /// The code, then the message: what an operator's log shows.
     public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -84,11 +84,18 @@ struct ExplorerTests {
         options.plantedBugs = [.skipReconciliation]
         let single = Explorer.explore(base, options: options)
         options.jobs = 3
+        // Real threads, as `explore --jobs` runs them, and chunks in reverse order: neither the
+        // interleaving nor the order of the chunks may change a result.
+        options.runChunks = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
         let parallel = Explorer.explore(base, options: options)
-        #expect(single.schedules == parallel.schedules)
-        #expect(single.distinctTimelines == parallel.distinctTimelines)
-        #expect(single.breachingSchedules == parallel.breachingSchedules)
-        #expect(single.findings.map(\.minimal) == parallel.findings.map(\.minimal))
+        options.runChunks = { count, body in for chunk in (0..<count).reversed() { body(chunk) } }
+        let reversed = Explorer.explore(base, options: options)
+        for other in [parallel, reversed] {
+            #expect(single.schedules == other.schedules)
+            #expect(single.distinctTimelines == other.distinctTimelines)
+            #expect(single.breachingSchedules == other.breachingSchedules)
+            #expect(single.findings.map(\.minimal) == other.findings.map(\.minimal))
+        }
     }
 
     @Test func aFuzzScheduleDependsOnItsSeedOnly() throws {

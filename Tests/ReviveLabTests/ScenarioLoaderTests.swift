@@ -410,4 +410,12 @@ struct ScenarioLoaderTests {
         let message = try #require(found.first?.message)
         #expect(!message.contains("found 1. Set"))
     }
+
+    @Test func aWorkerNamedLikeAPartyIsRefusedWhereverItIsNamed() {
+        let runtime = #"{"kind": "langgraph", "workers": ["worker-a", "revive"]}"#
+        let start = [#""events": [{"at": "+1s", "do": "start-worker", "worker": "runtime"}]"#]
+        let found = S.problems(S.make(runtime: runtime, extra: start))
+        #expect(found.map(\.path) == ["runtime.workers[1]", "events[0].worker"])
+        #expect(found.allSatisfy { $0.message.contains("names a party of the timeline") })
+    }
 }

@@ -39,6 +39,7 @@ extension ScenarioBuilder {
         if let connection { checkConnectionExists(connection, at: path + ".connection", known: known, reader: &reader) }
         let worker = reader.optionalString(object, "worker", under: path)
         if kind == "revive-worker", let worker { checkWorkerExists(worker, at: path + ".worker", workers: workers, reader: &reader) }
+        if kind == "start-worker", let worker { checkNotAParty(worker, at: path + ".worker", reader: &reader) }
         let subject = reader.optionalString(object, "subject", under: path)
         let tenant = reader.optionalString(object, "tenant", under: path)
         let action = eventAction(kind, connection: connection, subject: subject, tenant: tenant, worker: worker)

@@ -24,4 +24,11 @@ extension ScenarioBuilder {
         guard !workers.contains(worker) else { return }
         reader.fail(path, "no worker \"\(worker)\"; known workers: \(workers.sorted().joined(separator: ", "))")
     }
+
+    /// Reports a worker named like a party of the timeline (`revive`, `runtime`, `owner` …):
+    /// timelines name actors by these words, so such a worker could not be told apart.
+    static func checkNotAParty(_ worker: String, at path: String, reader: inout JSONReader) {
+        guard Actor.partyNames.contains(worker) else { return }
+        reader.fail(path, "\"\(worker)\" names a party of the timeline; call the worker something else, like \"worker-a\"")
+    }
 }

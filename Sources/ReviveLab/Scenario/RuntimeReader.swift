@@ -26,9 +26,8 @@ extension ScenarioBuilder {
         for (i, worker) in workers.enumerated() {
             if !seen.insert(worker).inserted {
                 reader.fail("runtime.workers[\(i)]", "worker \"\(worker)\" is listed twice")
-            } else if Actor.partyNames.contains(worker) {
-                // Timelines name actors by these words; a worker so named could not be told apart.
-                reader.fail("runtime.workers[\(i)]", "\"\(worker)\" names a party of the timeline; call the worker something else, like \"worker-a\"")
+            } else {
+                checkNotAParty(worker, at: "runtime.workers[\(i)]", reader: &reader)
             }
         }
     }

@@ -2,7 +2,7 @@ import ReviveVocabulary
 
 /// A `RecoveryStore` in memory: durable for the life of the process that holds it, and never throws.
 ///
-/// A transaction writes in place and logs the row each write replaced; if the decision fails,
+/// A transaction writes in place and each table logs the rows it replaced; if the decision fails,
 /// the log puts those rows back, so a failed decision leaves nothing behind (as a database
 /// rollback would). It keeps no transition log: the engine's recorder holds the timeline.
 /// Like the engine, it is single-threaded.
@@ -33,40 +33,78 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     }
 }
 
-/// The store's rows: plain dictionaries, plus the undo log of the open transaction.
-private struct Rows {
-    var connections: [ConnectionID: ConnectionRecord] = [:]
-    var generations: [ConnectionID: LeaseGeneration] = [:]
-    var deadGenerations: [ConnectionID: LeaseGeneration] = [:]
-    var leases: [LeaseID: LeaseRecord] = [:]
-    var losses: [WorkerID: Instant] = [:]
-    var cases: [CaseID: RecoveryCase] = [:]
-    var openCaseByConnection: [ConnectionID: CaseID] = [:]
-    var capabilities: [CapabilityID: CapabilityRecord] = [:]
-    var capabilityByDigest: [String: CapabilityID] = [:]
-    var ledger: [IdempotencyKey: LedgerEntry] = [:]
-    var refreshMarks: [RefreshKey: RefreshMark] = [:]
-    /// How to put back each row the open transaction replaced, oldest first.
-    var undo: [(inout Rows) -> Void] = []
+/// One table: its rows, and the rows the open transaction replaced, oldest first.
+///
+/// Each table keeps its own undo log: tables never share a row, so putting each one back in
+/// reverse order undoes the whole transaction. Plain values, no closures: every engine decision
+/// of every play writes here.
+private struct Table<Key: Hashable, Value> {
+    private(set) var rows: [Key: Value] = [:]
+    private var replaced: [(key: Key, value: Value?)] = []
+
+    subscript(key: Key) -> Value? { rows[key] }
 
     /// Writes (or, with nil, deletes) one row and logs the row it replaced.
-    mutating func set<Key: Hashable, Value>(_ table: WritableKeyPath<Rows, [Key: Value]>, _ key: Key, _ value: Value?) {
-        let old = self[keyPath: table][key]
-        undo.append { rows in rows[keyPath: table][key] = old }
-        self[keyPath: table][key] = value
+    mutating func set(_ key: Key, _ value: Value?) {
+        replaced.append((key, rows[key]))
+        rows[key] = value
     }
 
-    /// Deletes every row of `table` that matches.
-    mutating func delete<Key: Hashable, Value>(_ table: WritableKeyPath<Rows, [Key: Value]>, where matches: (Value) -> Bool) {
-        for (key, value) in self[keyPath: table] where matches(value) { set(table, key, nil) }
+    /// Deletes every row that matches.
+    mutating func delete(where matches: (Value) -> Bool) {
+        // Keys first: deleting while iterating would copy the whole table.
+        let doomed = rows.compactMap { matches($0.value) ? $0.key : nil }
+        for key in doomed { set(key, nil) }
     }
 
-    mutating func commit() { undo.removeAll() }
+    mutating func commit() { replaced.removeAll(keepingCapacity: true) }
 
     mutating func rollback() {
-        let steps = undo
-        undo.removeAll()
-        for step in steps.reversed() { step(&self) }
+        for (key, value) in replaced.reversed() { rows[key] = value }
+        replaced.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The store's tables.
+private struct Rows {
+    var connections = Table<ConnectionID, ConnectionRecord>()
+    var generations = Table<ConnectionID, LeaseGeneration>()
+    var deadGenerations = Table<ConnectionID, LeaseGeneration>()
+    var leases = Table<LeaseID, LeaseRecord>()
+    var losses = Table<WorkerID, Instant>()
+    var cases = Table<CaseID, RecoveryCase>()
+    var openCaseByConnection = Table<ConnectionID, CaseID>()
+    var capabilities = Table<CapabilityID, CapabilityRecord>()
+    var capabilityByDigest = Table<String, CapabilityID>()
+    var ledger = Table<IdempotencyKey, LedgerEntry>()
+    var refreshMarks = Table<RefreshKey, RefreshMark>()
+
+    mutating func commit() {
+        connections.commit()
+        generations.commit()
+        deadGenerations.commit()
+        leases.commit()
+        losses.commit()
+        cases.commit()
+        openCaseByConnection.commit()
+        capabilities.commit()
+        capabilityByDigest.commit()
+        ledger.commit()
+        refreshMarks.commit()
+    }
+
+    mutating func rollback() {
+        connections.rollback()
+        generations.rollback()
+        deadGenerations.rollback()
+        leases.rollback()
+        losses.rollback()
+        cases.rollback()
+        openCaseByConnection.rollback()
+        capabilities.rollback()
+        capabilityByDigest.rollback()
+        ledger.rollback()
+        refreshMarks.rollback()
     }
 }
 
@@ -78,7 +116,7 @@ private struct RefreshKey: Hashable {
 
 /// The in-memory store's transaction: reads and writes go straight to the rows, logged for rollback.
 private final class InMemoryTransaction: RecoveryStoreTransaction {
-    private unowned let store: InMemoryRecoveryStore
+    private let store: InMemoryRecoveryStore
     var isOpen = true
 
     init(store: InMemoryRecoveryStore) { self.store = store }
@@ -99,40 +137,40 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func connection(_ id: ConnectionID) -> ConnectionRecord? { rows.connections[id] }
 
-    func save(_ connection: ConnectionRecord) { rows.set(\.connections, connection.id, connection) }
+    func save(_ connection: ConnectionRecord) { rows.connections.set(connection.id, connection) }
 
     func generation(of connection: ConnectionID) -> LeaseGeneration { rows.generations[connection] ?? .first }
 
     func setGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
         precondition(generation >= self.generation(of: connection), "a lease generation never moves backwards")
-        rows.set(\.generations, connection, generation)
+        rows.generations.set(connection, generation)
     }
 
     func deadGeneration(of connection: ConnectionID) -> LeaseGeneration? { rows.deadGenerations[connection] }
 
     func setDeadGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
-        rows.set(\.deadGenerations, connection, generation)
+        rows.deadGenerations.set(connection, generation)
     }
 
     // MARK: Leases and lost workers
 
     func lease(_ id: LeaseID) -> LeaseRecord? { rows.leases[id] }
 
-    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.leases.values.filter { $0.lease.holder == worker } }
+    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.leases.rows.values.filter { $0.lease.holder == worker } }
 
-    func save(_ lease: LeaseRecord) { rows.set(\.leases, lease.lease.id, lease) }
+    func save(_ lease: LeaseRecord) { rows.leases.set(lease.lease.id, lease) }
 
     func deleteLeases(of connection: ConnectionID, olderThan generation: LeaseGeneration) {
-        rows.delete(\.leases) { $0.lease.connection == connection && $0.lease.generation < generation }
+        rows.leases.delete { $0.lease.connection == connection && $0.lease.generation < generation }
     }
 
-    func deleteLeases(issuedBefore cutoff: Instant) { rows.delete(\.leases) { $0.lease.issuedAt < cutoff } }
+    func deleteLeases(issuedBefore cutoff: Instant) { rows.leases.delete { $0.lease.issuedAt < cutoff } }
 
     func lastLoss(of worker: WorkerID) -> Instant? { rows.losses[worker] }
 
-    func setLastLoss(_ instant: Instant, of worker: WorkerID) { rows.set(\.losses, worker, instant) }
+    func setLastLoss(_ instant: Instant, of worker: WorkerID) { rows.losses.set(worker, instant) }
 
-    func deleteLosses(before cutoff: Instant) { rows.delete(\.losses) { $0 < cutoff } }
+    func deleteLosses(before cutoff: Instant) { rows.losses.delete { $0 < cutoff } }
 
     // MARK: Cases and capabilities
 
@@ -143,21 +181,21 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     }
 
     func save(_ recoveryCase: RecoveryCase) {
-        rows.set(\.cases, recoveryCase.id, recoveryCase)
+        rows.cases.set(recoveryCase.id, recoveryCase)
         if recoveryCase.state != .closed {
-            rows.set(\.openCaseByConnection, recoveryCase.connection, recoveryCase.id)
+            rows.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
         } else if rows.openCaseByConnection[recoveryCase.connection] == recoveryCase.id {
-            rows.set(\.openCaseByConnection, recoveryCase.connection, nil)
+            rows.openCaseByConnection.set(recoveryCase.connection, nil)
         }
     }
 
     func deleteCases(closedBefore cutoff: Instant) {
-        let expired = Set(rows.cases.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
+        let expired = Set(rows.cases.rows.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
         guard !expired.isEmpty else { return }
-        rows.delete(\.cases) { expired.contains($0.id) }
-        for capability in rows.capabilities.values where expired.contains(capability.caseID) {
-            rows.set(\.capabilities, capability.id, nil)
-            rows.set(\.capabilityByDigest, capability.digest, nil)
+        rows.cases.delete { expired.contains($0.id) }
+        for capability in rows.capabilities.rows.values where expired.contains(capability.caseID) {
+            rows.capabilities.set(capability.id, nil)
+            rows.capabilityByDigest.set(capability.digest, nil)
         }
     }
 
@@ -169,8 +207,8 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
         if let old = rows.capabilities[capability.id] {
             precondition(old.consumedAt == nil || old.consumedAt == capability.consumedAt, "a capability is consumed at most once")
         }
-        rows.set(\.capabilities, capability.id, capability)
-        rows.set(\.capabilityByDigest, capability.digest, capability.id)
+        rows.capabilities.set(capability.id, capability)
+        rows.capabilityByDigest.set(capability.digest, capability.id)
     }
 
     // MARK: The ledger and refresh marks
@@ -181,22 +219,22 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
         if let old = rows.ledger[entry.key], old.state.isCommitted {
             precondition(entry.state.isCommitted, "a committed action never goes back to uncommitted")
         }
-        rows.set(\.ledger, entry.key, entry)
+        rows.ledger.set(entry.key, entry)
     }
 
     func deleteSettledEntries(changedBefore cutoff: Instant) {
         // A parked run resumes from its checkpoint: its committed steps must stay known until its case closes.
-        let parkedRuns = Set(rows.cases.values.filter { $0.state != .closed }.map(\.run))
-        rows.delete(\.ledger) { entry in
+        let parkedRuns = Set(rows.cases.rows.values.filter { $0.state != .closed }.map(\.run))
+        rows.ledger.delete { entry in
             (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff && !parkedRuns.contains(entry.run)
         }
     }
 
     func refreshMark(run: RunID, action: ActionKey) -> RefreshMark? { rows.refreshMarks[RefreshKey(run: run, action: action)] }
 
-    func save(_ mark: RefreshMark) { rows.set(\.refreshMarks, RefreshKey(run: mark.run, action: mark.action), mark) }
+    func save(_ mark: RefreshMark) { rows.refreshMarks.set(RefreshKey(run: mark.run, action: mark.action), mark) }
 
-    func deleteRefreshMarks(before cutoff: Instant) { rows.delete(\.refreshMarks) { $0.markedAt < cutoff } }
+    func deleteRefreshMarks(before cutoff: Instant) { rows.refreshMarks.delete { $0.markedAt < cutoff } }
 
     // MARK: The decision's timeline
 

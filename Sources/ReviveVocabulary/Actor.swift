@@ -48,4 +48,33 @@ public enum Actor: Hashable, Sendable, RawRepresentable, CustomStringConvertible
     }
 
     public var description: String { rawValue }
+
+    // Written out rather than synthesized so that other modules can inline them (see TransitionName).
+    @inlinable
+    public static func == (a: Actor, b: Actor) -> Bool {
+        switch (a, b) {
+        case (.worker(let x), .worker(let y)): return x == y
+        case (.worker, _), (_, .worker): return false
+        default: return a.ordinal == b.ordinal
+        }
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        if case .worker(let worker) = self { hasher.combine(worker) } else { hasher.combine(ordinal) }
+    }
+
+    /// The position of a party in the declaration (-1 for a worker).
+    @usableFromInline
+    var ordinal: Int {
+        switch self {
+        case .revive: return 0
+        case .provider: return 1
+        case .runtime: return 2
+        case .owner: return 3
+        case .operator: return 4
+        case .lab: return 5
+        case .worker: return -1
+        }
+    }
 }

@@ -208,10 +208,79 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
 
     public var description: String { rawValue }
 
+    // Written out rather than synthesized so that other modules can inline them: the player and
+    // the checker compare and hash names on every transition of every explored schedule.
+    @inlinable
+    public static func == (a: TransitionName, b: TransitionName) -> Bool {
+        switch (a, b) {
+        case (.unrecognized(let x), .unrecognized(let y)): return x == y
+        case (.unrecognized, _), (_, .unrecognized): return false
+        default: return a.ordinal == b.ordinal
+        }
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        if case .unrecognized(let spelling) = self { hasher.combine(spelling) } else { hasher.combine(ordinal) }
+    }
+
     /// Whether this version records transitions of this name.
     public var isRecognized: Bool {
         if case .unrecognized = self { return false }
         return true
+    }
+
+    /// The position of a known name in the declaration (-1 for an unrecognized one): compared and
+    /// hashed in place of the spelling.
+    @usableFromInline
+    var ordinal: Int {
+        switch self {
+        case .runStarted: return 0
+        case .runCompleted: return 1
+        case .runFailed: return 2
+        case .runParked: return 3
+        case .runResumed: return 4
+        case .runRescheduled: return 5
+        case .runWaiting: return 6
+        case .stepStarted: return 7
+        case .stepCompleted: return 8
+        case .checkpointSaved: return 9
+        case .retryScheduled: return 10
+        case .resultDiscarded: return 11
+        case .leaseIssued: return 12
+        case .leaseRotated: return 13
+        case .leaseFenced: return 14
+        case .tokenRefreshed: return 15
+        case .providerCalled: return 16
+        case .providerFailed: return 17
+        case .effectApplied: return 18
+        case .failureClassified: return 19
+        case .caseOpened: return 20
+        case .caseClosed: return 21
+        case .caseEscalated: return 22
+        case .reconnectRequested: return 23
+        case .operatorAlerted: return 24
+        case .operatorFixed: return 25
+        case .caseResolved: return 26
+        case .reconnectPresented: return 27
+        case .reconnectVerified: return 28
+        case .reconnectRejected: return 29
+        case .capabilityExpired: return 30
+        case .capabilityRefused: return 31
+        case .actionIntended: return 32
+        case .actionCommitted: return 33
+        case .actionUnknown: return 34
+        case .actionReconciled: return 35
+        case .actionFailed: return 36
+        case .workerStarted: return 37
+        case .workerLost: return 38
+        case .workerReturned: return 39
+        case .eventSkipped: return 40
+        case .faultInjected: return 41
+        case .connectionPinned: return 42
+        case .caseLost: return 43
+        case .unrecognized: return -1
+        }
     }
 
     /// The name's meaning, in a sentence for people (empty for an unrecognized name).

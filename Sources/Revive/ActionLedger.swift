@@ -39,6 +39,15 @@ public struct LedgerEntry: Hashable, Sendable {
     /// When the entry last changed; a settled entry is kept for the retention window after it.
     public var changedAt: Instant
 
+    /// Moves the entry to `state` at `time`. Who sends the call is kept only while the entry is
+    /// `executing`; every move stamps `changedAt`, which the retention window counts from.
+    public mutating func move(to state: LedgerState, at time: Instant, sentBy worker: WorkerID? = nil) {
+        precondition((state == .executing) == (worker != nil), "only an executing entry names the worker that sends it")
+        self.state = state
+        executingWorker = worker
+        changedAt = time
+    }
+
     /// Makes an entry (a store implementation rebuilds entries from its rows with this).
     public init(key: IdempotencyKey, run: RunID, action: ActionKey, connection: ConnectionID, state: LedgerState,
                 executingWorker: WorkerID?, changedAt: Instant) {

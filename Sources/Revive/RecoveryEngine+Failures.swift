@@ -53,9 +53,7 @@ extension RecoveryEngine {
                          context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureStep {
         if let key, var entry = try tx.store.ledgerEntry(key), entry.state == .executing, signal != nil {
             // The provider refused the call: nothing happened remotely, the action is intended again.
-            entry.state = .intended
-            entry.executingWorker = nil
-            entry.changedAt = time
+            entry.move(to: .intended, at: time)
             try tx.store.save(entry)
         }
         let current = try tx.store.generation(of: lease.connection)

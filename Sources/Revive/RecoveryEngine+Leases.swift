@@ -47,9 +47,7 @@ extension RecoveryEngine {
         if let key, var entry = try tx.store.ledgerEntry(key) {
             precondition(!entry.state.isCommitted, "a committed action is never executed again")
             precondition(entry.state != .unknown || planted(.skipReconciliation), "an unknown action is reconciled before it executes again")
-            entry.state = .executing
-            entry.executingWorker = context.worker
-            entry.changedAt = time
+            entry.move(to: .executing, at: time, sentBy: context.worker)
             try tx.store.save(entry)
         }
         return .allowed

@@ -29,9 +29,7 @@ extension RecoveryEngine {
         case .executing:
             // A call went out and no outcome was ever recorded (its worker was lost): unknown.
             let previous = entry.executingWorker
-            entry.state = .unknown
-            entry.executingWorker = nil
-            entry.changedAt = time
+            entry.move(to: .unknown, at: time)
             try tx.store.save(entry)
             try tx.emit(.actionUnknown, at: time, context: context) { t in
                 t.connection = connection.rawValue
@@ -48,8 +46,7 @@ extension RecoveryEngine {
                               in tx: EngineTransaction) throws(RecoveryStoreError) {
         guard var entry = try tx.store.ledgerEntry(key) else { preconditionFailure("reconciling an action that was never intended") }
         precondition(entry.state == .unknown, "only an unknown action is reconciled")
-        entry.state = answer == .committed ? .reconciledCommitted : .reconciledAbsent
-        entry.changedAt = time
+        entry.move(to: answer == .committed ? .reconciledCommitted : .reconciledAbsent, at: time)
         try tx.store.save(entry)
         try tx.emit(.actionReconciled, at: time, context: context) { t in
             t.connection = entry.connection.rawValue
@@ -63,9 +60,7 @@ extension RecoveryEngine {
                        in tx: EngineTransaction) throws(RecoveryStoreError) {
         guard let key, var entry = try tx.store.ledgerEntry(key) else { return }
         guard !entry.state.isCommitted else { return }
-        entry.state = .committed
-        entry.executingWorker = nil
-        entry.changedAt = time
+        entry.move(to: .committed, at: time)
         try tx.store.save(entry)
         try tx.emit(.actionCommitted, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
@@ -79,9 +74,7 @@ extension RecoveryEngine {
     func recordNoAnswer(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
                         in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureStep {
         if let key, var entry = try tx.store.ledgerEntry(key), entry.state == .executing {
-            entry.state = .unknown
-            entry.executingWorker = nil
-            entry.changedAt = time
+            entry.move(to: .unknown, at: time)
             try tx.store.save(entry)
             try tx.emit(.actionUnknown, at: time, context: context) { t in
                 t.connection = lease.connection.rawValue
@@ -96,8 +89,7 @@ extension RecoveryEngine {
     func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant,
                        in tx: EngineTransaction) throws(RecoveryStoreError) {
         guard var entry = try tx.store.ledgerEntry(key), !entry.state.isCommitted else { return }
-        entry.state = .failed
-        entry.changedAt = time
+        entry.move(to: .failed, at: time)
         try tx.store.save(entry)
         try tx.emit(.actionFailed, at: time, context: context) { t in
             t.connection = entry.connection.rawValue

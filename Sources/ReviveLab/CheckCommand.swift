@@ -55,7 +55,7 @@ enum CheckCommand {
     /// Checks one timeline and prints the verdict; true when every invariant held.
     static func report(_ recorded: RecordedTimeline, label: String, console: LabCommand.Console) -> Bool {
         let breaches = InvariantChecker.check(recorded.transitions)
-        let vocabulary = recorded.runtime.map(Vocabulary.init) ?? .neutral
+        let vocabulary = recorded.runtime.map(RuntimeVocabulary.init) ?? .neutral
         let renderer = TextRenderer(color: false)
         let checked = Invariant.allCases.count
         let held = checked - Set(breaches.map(\.invariant)).count

@@ -52,7 +52,7 @@ public enum HTMLRenderer {
     /// The title with the verdict badge, the scenario's file, seed, runtime and workers, and its story.
     static func summary(_ result: ScenarioResult) -> String {
         let scenario = result.scenario
-        let vocabulary = Vocabulary(scenario.runtime.kind)
+        let vocabulary = RuntimeVocabulary(scenario.runtime.kind)
         return """
             <h1>\(escape(scenario.name)) <span class="verdict \(result.passed ? "pass" : "fail")">\(result.passed ? "PASS" : "FAIL")</span></h1>
             <div class="meta">\(escape(scenario.file)) · seed \(scenario.seed) · runtime \(scenario.runtime.kind.rawValue) (\(escape(vocabulary.summary))) · workers \(escape(scenario.runtime.workers.joined(separator: ", ")))</div>
@@ -79,7 +79,7 @@ public enum HTMLRenderer {
 
     /// The swim lanes: one column per party, the runtime's workers, then any other actor in order of appearance.
     static func timelineSection(_ result: ScenarioResult, showing indices: [Int]) -> String {
-        let vocabulary = Vocabulary(result.scenario.runtime.kind)
+        let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
         var lanes = ["provider", "revive", "runtime"] + result.scenario.runtime.workers
         for t in result.transitions where !lanes.contains(t.actor.rawValue) { lanes.append(t.actor.rawValue) }
         var out = tableHead("Timeline", columns: ["time"] + lanes, tableClass: "lanes")
@@ -93,7 +93,7 @@ public enum HTMLRenderer {
     }
 
     /// One transition in its lane: the name, coloured by category, over its facts as the text timeline words them.
-    static func timelineCell(_ t: Transition, vocabulary: Vocabulary) -> String {
+    static func timelineCell(_ t: Transition, vocabulary: RuntimeVocabulary) -> String {
         // The text line starts with time, actor and name; the facts are what follows.
         let facts = TextRenderer(color: false).line(t, vocabulary: vocabulary, actorWidth: 0)
             .split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).joined(separator: " ")

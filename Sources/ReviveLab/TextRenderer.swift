@@ -20,7 +20,7 @@ public struct TextRenderer {
             out += "   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n"
             out += "   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n"
         }
-        let vocabulary = Vocabulary(result.scenario.runtime.kind)
+        let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
         let actorWidth = max(9, result.transitions.map(\.actor.rawValue.count).max() ?? 0)
         for index in shown ?? Array(result.transitions.indices) {
             out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
@@ -32,13 +32,13 @@ public struct TextRenderer {
     /// The header: name, file, seed, runtime and the story.
     public func header(_ scenario: Scenario) -> String {
         var out = paint("== \(scenario.name)", .bold) + "  (\(scenario.file))\n"
-        out += "   seed \(scenario.seed), runtime \(scenario.runtime.kind.rawValue) (\(Vocabulary(scenario.runtime.kind).summary)), workers \(scenario.runtime.workers.joined(separator: ", "))\n"
+        out += "   seed \(scenario.seed), runtime \(scenario.runtime.kind.rawValue) (\(RuntimeVocabulary(scenario.runtime.kind).summary)), workers \(scenario.runtime.workers.joined(separator: ", "))\n"
         if !scenario.description.isEmpty { out += "   \(scenario.description)\n" }
         return out
     }
 
     /// One timeline line: time, actor, name, facts.
-    func line(_ t: Transition, vocabulary: Vocabulary, actorWidth: Int) -> String {
+    func line(_ t: Transition, vocabulary: RuntimeVocabulary, actorWidth: Int) -> String {
         var facts: [(String, String)] = []
         func add(_ name: String, _ value: String?) { if let value { facts.append((name, value)) } }
         // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
@@ -91,7 +91,7 @@ public struct TextRenderer {
         if let limit = result.limitReached { row("limit", limit) }
         row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red))
         for failure in result.failedExpectations { row("broken", failure) }
-        let vocabulary = Vocabulary(result.scenario.runtime.kind)
+        let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
         let actorWidth = max(9, result.transitions.map(\.actor.rawValue.count).max() ?? 0)
         for breach in result.breaches {
             row("breach", "\(breach.invariant.rawValue): \(breach.message)")

@@ -1,20 +1,20 @@
 import ReviveVocabulary
 
 /// Where an action runs: which run, step attempt and worker, and the checkpoint it would resume from.
-public struct ActionContext: Hashable, Sendable {
+struct ActionContext: Hashable, Sendable {
     /// The logical run.
-    public var run: RunID
+    var run: RunID
     /// The action (the step's call).
-    public var action: ActionKey
+    var action: ActionKey
     /// The step attempt, counted from 1.
-    public var attempt: Int
+    var attempt: Int
     /// The worker running it.
-    public var worker: WorkerID
+    var worker: WorkerID
     /// The last checkpoint saved before this step (nil before the first).
-    public var checkpoint: String?
+    var checkpoint: String?
 
     /// Makes a context.
-    public init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?) {
+    init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?) {
         self.run = run
         self.action = action
         self.attempt = attempt
@@ -24,7 +24,7 @@ public struct ActionContext: Hashable, Sendable {
 }
 
 /// What the caller does after a failed or unanswered call.
-public enum FailureDecision: Equatable, Sendable {
+enum FailureDecision: Equatable, Sendable {
     /// Retry the call now with this lease (after a refresh, or after reloading a newer generation).
     case retryNow(Lease)
     /// Let the runtime's retry policy decide; wait at least `minimumDelay` if the provider said so.

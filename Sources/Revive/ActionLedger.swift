@@ -62,7 +62,7 @@ public struct LedgerEntry: Hashable, Sendable {
 }
 
 /// What the caller must do before executing an action.
-public enum ActionPreparation: Equatable, Sendable {
+enum ActionPreparation: Equatable, Sendable {
     /// Execute the call with this key.
     case execute(IdempotencyKey)
     /// The outcome of an earlier call is unknown: reconcile by key first.

@@ -28,13 +28,14 @@ final class NaiveIntegration: RecoveryIntegration {
         self.recorder = recorder
     }
 
-    private func record(_ name: TransitionName, actor: Actor, at time: Instant, context: ActionContext? = nil, _ fill: (inout Transition) -> Void) {
+    private func record(_ name: TransitionName, actor: Actor, at time: Instant, request: ActionRequest? = nil,
+                        _ fill: (inout Transition) -> Void) {
         var t = Transition(time: time, actor: actor, name: name)
-        if let context {
-            t.run = context.run.rawValue
-            t.worker = context.worker.rawValue
-            t.step = context.action.rawValue
-            t.attempt = context.attempt
+        if let request {
+            t.run = request.run.rawValue
+            t.worker = request.worker.rawValue
+            t.step = request.action.rawValue
+            t.attempt = request.attempt
         }
         fill(&t)
         recorder.record(t)
@@ -74,28 +75,21 @@ final class NaiveIntegration: RecoveryIntegration {
     func clearForSend(_ ticket: ActionTicket, at time: Instant) -> CallAuthorization { .allowed }
 
     func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) -> ActionVerdict {
-        let context = ActionContext(run: ticket.request.run, action: ticket.request.action, attempt: ticket.request.attempt,
-                                    worker: ticket.request.worker, checkpoint: ticket.request.checkpoint)
-        let decision: FailureDecision
         switch outcome {
         case .succeeded: return .completed
-        case .failed(let signal): decision = handleFailure(signal, operation: .call, lease: ticket.lease, context: context, at: time)
-        case .noAnswer: decision = handleFailure(nil, operation: .timeout, lease: ticket.lease, context: context, at: time)
-        }
-        switch decision {
-        case .retryNow(let lease): return .retryNow(ActionTicket(request: ticket.request, lease: lease, idempotencyKey: ticket.idempotencyKey))
-        case .retryLater(let classification): return .retryLater(classification)
-        case .parked(let recoveryCase, let request): return .parked(recoveryCase, request)
+        case .failed(let signal): return handleFailure(signal, operation: .call, ticket: ticket, at: time)
+        case .noAnswer: return handleFailure(nil, operation: .timeout, ticket: ticket, at: time)
         }
     }
 
     func abandonAction(_ ticket: ActionTicket, at time: Instant) {}
 
-    private func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease,
-                               context: ActionContext, at time: Instant) -> FailureDecision {
+    private func handleFailure(_ signal: ProviderSignal?, operation: FailedOperation, ticket: ActionTicket,
+                               at time: Instant) -> ActionVerdict {
+        let (lease, request) = (ticket.lease, ticket.request)
         let classification = classifier.classify(signal, context: ClassificationContext(
             provider: connections[lease.connection]?.provider, operation: operation))
-        record(.failureClassified, actor: .lab, at: time, context: context) { t in
+        record(.failureClassified, actor: .lab, at: time, request: request) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
             t.failureClass = classification.failureClass
@@ -105,25 +99,26 @@ final class NaiveIntegration: RecoveryIntegration {
         switch classification.failureClass {
         case .refreshable where operation == .call:
             if let failure = broker.refresh(lease.connection, generation: .first, rotatingTo: .first) {
-                return handleFailure(failure, operation: .refresh, lease: lease, context: context, at: time)
+                return handleFailure(failure, operation: .refresh, ticket: ticket, at: time)
             }
-            record(.tokenRefreshed, actor: .worker(context.worker), at: time, context: context) { t in
+            record(.tokenRefreshed, actor: .worker(request.worker), at: time, request: request) { t in
                 t.connection = lease.connection.rawValue
                 t.generation = lease.generation.value
             }
-            return .retryNow(lease)
+            return .retryNow(ticket)
         case _ where !classification.failureClass.parksRun:
             return .retryLater(classification)
-        case _ where context.attempt < NaiveIntegration.blindAttempts:
+        case _ where request.attempt < NaiveIntegration.blindAttempts:
             // The credential may come back by itself, or so the integration hopes.
             return .retryLater(classification)
         default:
-            return parkInMemory(classification, signal: signal, lease: lease, context: context, at: time)
+            return parkInMemory(classification, signal: signal, ticket: ticket, at: time)
         }
     }
 
-    private func parkInMemory(_ classification: Classification, signal: ProviderSignal?, lease: Lease,
-                              context: ActionContext, at time: Instant) -> FailureDecision {
+    private func parkInMemory(_ classification: Classification, signal: ProviderSignal?, ticket: ActionTicket,
+                              at time: Instant) -> ActionVerdict {
+        let (lease, context) = (ticket.lease, ticket.request)
         let connection = connections[lease.connection]
         let recoveryCase = RecoveryCase(
             id: CaseID(nextID("mem_")), connection: lease.connection,
@@ -134,18 +129,18 @@ final class NaiveIntegration: RecoveryIntegration {
             refusals: 0, currentCapability: nil)
         cases[recoveryCase.id] = (recoveryCase, context.worker, false)
         let worker = context.worker.rawValue
-        record(.caseOpened, actor: .worker(WorkerID(worker)), at: time, context: context) { t in
+        record(.caseOpened, actor: .worker(context.worker), at: time, request: context) { t in
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.failureClass = classification.failureClass
             t.notes.append(.init("kept-in", "memory of \(worker)"))
         }
-        record(.runParked, actor: .worker(WorkerID(worker)), at: time, context: context) { t in
+        record(.runParked, actor: .worker(context.worker), at: time, request: context) { t in
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue
             t.failureClass = classification.failureClass
         }
-        record(.reconnectRequested, actor: .worker(WorkerID(worker)), at: time) { t in
+        record(.reconnectRequested, actor: .worker(context.worker), at: time) { t in
             t.run = context.run.rawValue
             t.connection = lease.connection.rawValue
             t.caseID = recoveryCase.id.rawValue

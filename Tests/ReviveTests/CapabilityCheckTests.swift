@@ -4,10 +4,8 @@ import ReviveVocabulary
 
 /// One capability check for both ways back: an owner's reconnect and an operator's fix.
 @Suite("Capability check: reconnects and operator fixes")
-struct CapabilityCheckTests {
+struct CapabilityCheckTests: EngineSuite {
     let harness: EngineHarness
-    var engine: RecoveryEngine { harness.engine }
-    var connection: ConnectionID { harness.connection }
 
     init() throws { harness = try EngineHarness() }
 

@@ -231,3 +231,15 @@ extension RecoveryEngine {
         try decide { (tx) throws(RecoveryStoreError) in try recordSuccess(with: lease, key: key, context: context, at: time, in: tx) }
     }
 }
+
+/// A suite over a fresh `EngineHarness`: the harness's parts under short names.
+protocol EngineSuite {
+    var harness: EngineHarness { get }
+}
+
+extension EngineSuite {
+    var engine: RecoveryEngine { harness.engine }
+    var timeline: TimelineRecorder { harness.timeline }
+    var broker: RecordingBroker { harness.broker }
+    var connection: ConnectionID { harness.connection }
+}

@@ -4,10 +4,8 @@ import ReviveVocabulary
 
 /// `protectAction`: the closure API a real runtime embeds in a step, end to end over fakes.
 @Suite("protectAction: the closure API end to end")
-struct ProtectActionTests {
+struct ProtectActionTests: EngineSuite {
     let harness: EngineHarness
-    var engine: RecoveryEngine { harness.engine }
-    var connection: ConnectionID { harness.connection }
 
     init() throws { harness = try EngineHarness() }
 

@@ -5,12 +5,8 @@ import ReviveVocabulary
 /// The recovery engine's later steps: reminders and escalation, lost workers, the action ledger,
 /// and the failures it heals alone (refresh, retry, reload), over fake ids, broker and timeline.
 @Suite("RecoveryEngine: remind, escalate, fence lost workers, reconcile, refresh")
-struct RecoveryEngineLedgerTests {
+struct RecoveryEngineLedgerTests: EngineSuite {
     let harness: EngineHarness
-    var engine: RecoveryEngine { harness.engine }
-    var timeline: TimelineRecorder { harness.timeline }
-    var broker: RecordingBroker { harness.broker }
-    var connection: ConnectionID { harness.connection }
 
     init() throws { harness = try EngineHarness() }
 

@@ -4,12 +4,8 @@ import ReviveVocabulary
 
 /// The recovery engine through its step-by-step API, over fake ids, broker and timeline.
 @Suite("RecoveryEngine: classify, join, park, ask, verify, rotate, reconcile")
-struct RecoveryEngineTests {
+struct RecoveryEngineTests: EngineSuite {
     let harness: EngineHarness
-    var engine: RecoveryEngine { harness.engine }
-    var timeline: TimelineRecorder { harness.timeline }
-    var broker: RecordingBroker { harness.broker }
-    var connection: ConnectionID { harness.connection }
 
     init() throws { harness = try EngineHarness() }
 

@@ -4,11 +4,8 @@ import ReviveVocabulary
 
 /// What the store keeps and for how long: the bound stated on `RecoveryStore`.
 @Suite("RecoveryStore: the stated bound on what it keeps")
-struct StoreBoundTests {
+struct StoreBoundTests: EngineSuite {
     let harness: EngineHarness
-    var engine: RecoveryEngine { harness.engine }
-    var timeline: TimelineRecorder { harness.timeline }
-    var connection: ConnectionID { harness.connection }
     var retention: Span { engine.configuration.closedCaseRetention }
     static let oneMillisecond = Span(milliseconds: 1)
 

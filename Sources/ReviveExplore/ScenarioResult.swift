@@ -12,7 +12,7 @@ public struct ScenarioResult: Sendable {
     /// How the run ended.
     public var outcome: Outcome
     /// Remote effects per step, counted from the provider's `effect.applied` records.
-    public var effects: [(step: String, count: Int)]
+    public var effects: [(step: ActionKey, count: Int)]
     /// The invariants that were checked.
     public var checkedInvariants: [Invariant]
     /// Broken invariants.
@@ -55,12 +55,12 @@ public enum ScenarioPlayer {
     }
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).
-    static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: String, count: Int)] {
-        var counts: [String: Int] = [:]
+    static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: ActionKey, count: Int)] {
+        var counts: [ActionKey: Int] = [:]
         for t in transitions where t.name == .effectApplied {
-            if let step = t.step { counts[step, default: 0] += 1 }
+            if let step = t.step { counts[ActionKey(step), default: 0] += 1 }
         }
-        var result: [(String, Int)] = []
+        var result: [(ActionKey, Int)] = []
         for step in steps where step.effect == .mutation || counts[step.id] != nil {
             result.append((step.id, counts[step.id] ?? 0))
         }
@@ -74,7 +74,7 @@ enum ExpectationChecker {
         transitions.first(where: { $0.name == .failureClassified })?.failureClass
     }
 
-    static func check(_ expect: Expectations, transitions: [Transition], outcome: Outcome, effects: [(step: String, count: Int)]) -> [String] {
+    static func check(_ expect: Expectations, transitions: [Transition], outcome: Outcome, effects: [(step: ActionKey, count: Int)]) -> [String] {
         var failures: [String] = []
         if let wanted = expect.outcome, wanted != outcome {
             failures.append("expect.outcome: expected \(wanted.rawValue), got \(outcome.rawValue)")

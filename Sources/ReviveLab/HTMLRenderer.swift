@@ -55,7 +55,7 @@ public enum HTMLRenderer {
         let vocabulary = RuntimeVocabulary(scenario.runtime.kind)
         return """
             <h1>\(escape(scenario.name)) <span class="verdict \(result.passed ? "pass" : "fail")">\(result.passed ? "PASS" : "FAIL")</span></h1>
-            <div class="meta">\(escape(scenario.file)) · seed \(scenario.seed) · runtime \(scenario.runtime.kind.rawValue) (\(escape(vocabulary.summary))) · workers \(escape(scenario.runtime.workers.joined(separator: ", ")))</div>
+            <div class="meta">\(escape(scenario.file)) · seed \(scenario.seed) · runtime \(scenario.runtime.kind.rawValue) (\(escape(vocabulary.summary))) · workers \(escape(scenario.runtime.workers.map(\.rawValue).joined(separator: ", ")))</div>
             <p class="story">\(escape(scenario.description))</p>
 
             """
@@ -80,7 +80,7 @@ public enum HTMLRenderer {
     /// The swim lanes: one column per party, the runtime's workers, then any other actor in order of appearance.
     static func timelineSection(_ result: ScenarioResult, showing indices: [Int]) -> String {
         let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
-        var lanes = ["provider", "revive", "runtime"] + result.scenario.runtime.workers
+        var lanes = ["provider", "revive", "runtime"] + result.scenario.runtime.workers.map(\.rawValue)
         for t in result.transitions where !lanes.contains(t.actor.rawValue) { lanes.append(t.actor.rawValue) }
         var out = tableHead("Timeline", columns: ["time"] + lanes, tableClass: "lanes")
         for index in indices {
@@ -139,7 +139,7 @@ public enum HTMLRenderer {
     }
 
     static func generationsSection(_ result: ScenarioResult) -> String {
-        let connections = result.scenario.connections.map(\.id)
+        let connections = result.scenario.connections.map(\.id.rawValue)
         var out = tableHead("Lease generations", columns: ["connection", "history", "fenced calls"])
         for connection in connections {
             var history = ["1 at +00:00:00.000"]

@@ -12,7 +12,7 @@ public enum MermaidRenderer {
     public static func render(_ result: ScenarioResult, showing shown: [Int]? = nil) -> String {
         let scenario = result.scenario
         let indices = shown ?? Array(result.transitions.indices)
-        var parties = ["provider", "revive", "runtime"] + scenario.runtime.workers
+        var parties = ["provider", "revive", "runtime"] + scenario.runtime.workers.map(\.rawValue)
         for index in indices {
             let t = result.transitions[index]
             for name in [t.actor.rawValue, t.worker].compactMap({ $0 }) where !parties.contains(name) && name != "another-worker" {

@@ -65,10 +65,10 @@ enum ScenarioBuilder {
             return items.compactMap { $0["id"]?.stringValue }
         }
         let workflow = readWorkflow(top["workflow"], connectionIDs: connectionIDs, reader: &reader)
-        var workers = Set(runtime?.workers ?? [])
+        var workers = Set(runtime?.workers.map(\.rawValue) ?? [])
         let events = readEvents(top["events"], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
         let faults = readFaults(top["faults"], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)
-        let expect = ExpectationsBuilder.read(top["expect"], steps: workflow?.steps.map(\.id) ?? [], reader: &reader)
+        let expect = ExpectationsBuilder.read(top["expect"], steps: workflow?.steps.map(\.id.rawValue) ?? [], reader: &reader)
         guard reader.problems.isEmpty, let name, let runtime, let connections, let workflow else { return nil }
         return Scenario(file: reader.file, name: name, description: description, seed: UInt64(seed), runtime: runtime,
                         recovery: recovery, horizon: horizon, connections: connections, workflow: workflow,

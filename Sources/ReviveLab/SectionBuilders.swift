@@ -64,7 +64,9 @@ enum ExpectationsBuilder {
         expect.classification = object["classification"].flatMap {
             reader.choice($0, at: "expect.classification", of: FailureClass.self, noun: "a failure class")
         }
-        if let raw = object["effects"], let effects = readEffects(raw, steps: steps, reader: &reader) { expect.effects = effects }
+        if let raw = object["effects"], let effects = readEffects(raw, steps: steps, reader: &reader) {
+            expect.effects = effects.map { (ActionKey($0.step), $0.count) }
+        }
         expect.timeline = object["timeline"].flatMap { transitionNames($0, at: "expect.timeline", reader: &reader) }
         expect.absent = object["absent"].flatMap { transitionNames($0, at: "expect.absent", reader: &reader) }
         expect.rejected = object["rejected"].flatMap { reader.integer($0, at: "expect.rejected", range: 0...1_000_000) }.map(Int.init)

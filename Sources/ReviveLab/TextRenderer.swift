@@ -32,7 +32,7 @@ public struct TextRenderer {
     /// The header: name, file, seed, runtime and the story.
     public func header(_ scenario: Scenario) -> String {
         var out = paint("== \(scenario.name)", .bold) + "  (\(scenario.file))\n"
-        out += "   seed \(scenario.seed), runtime \(scenario.runtime.kind.rawValue) (\(RuntimeVocabulary(scenario.runtime.kind).summary)), workers \(scenario.runtime.workers.joined(separator: ", "))\n"
+        out += "   seed \(scenario.seed), runtime \(scenario.runtime.kind.rawValue) (\(RuntimeVocabulary(scenario.runtime.kind).summary)), workers \(scenario.runtime.workers.map(\.rawValue).joined(separator: ", "))\n"
         if !scenario.description.isEmpty { out += "   \(scenario.description)\n" }
         return out
     }

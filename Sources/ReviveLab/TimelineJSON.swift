@@ -51,7 +51,7 @@ public enum TimelineJSON {
         .object([
             ("record", .string("header")), ("schema", .integer(Int64(schemaVersion))),
             ("scenario", .string(scenario.name)), ("file", .string(scenario.file)), ("seed", .integer(Int64(bitPattern: scenario.seed))),
-            ("runtime", .string(scenario.runtime.kind.rawValue)), ("workers", .array(scenario.runtime.workers.map { .string($0) })),
+            ("runtime", .string(scenario.runtime.kind.rawValue)), ("workers", .array(scenario.runtime.workers.map { .string($0.rawValue) })),
             ("description", .string(scenario.description)), ("mode", .string(mode.rawValue)), ("source", scenario.source),
         ])
     }
@@ -63,7 +63,7 @@ public enum TimelineJSON {
             ("record", .string("footer")),
             ("outcome", .string(result.outcome.rawValue)),
             ("classification", result.firstClassification.map { .string($0.rawValue) } ?? .null),
-            ("effects", .object(result.effects.map { ($0.step, .integer(Int64($0.count))) })),
+            ("effects", .object(result.effects.map { ($0.step.rawValue, .integer(Int64($0.count))) })),
             ("invariantsChecked", .array(result.checkedInvariants.map { .string($0.rawValue) })),
             ("invariantsBroken", .array(result.checkedInvariants.filter { broken.contains($0) }.map { .string($0.rawValue) })),
             ("breaches", .array(result.breaches.map { breach in

@@ -6,9 +6,9 @@ public struct FaultPlan: Sendable, Hashable {
     /// One added fault or event.
     public enum Item: Sendable, Hashable {
         /// A fault at a step point (`stallFor` for stalls, `signal` for provider errors).
-        case fault(kind: FaultKind, step: String, point: StepPoint, attempt: Int, signalIndex: Int?, stallFor: Span?)
+        case fault(kind: FaultKind, step: ActionKey, point: StepPoint, attempt: Int, signalIndex: Int?, stallFor: Span?)
         /// Someone other than the owner reconnects when the first request goes out.
-        case wrongReconnect(connection: String, subject: String, tenant: String, after: Span)
+        case wrongReconnect(connection: ConnectionID, subject: String, tenant: String, after: Span)
     }
 
     /// The items, in the order they were chosen.
@@ -69,7 +69,7 @@ public struct FaultPlan: Sendable, Hashable {
             switch item {
             case let .fault(kind, step, point, attempt, signalIndex, stallFor):
                 var members: [(key: String, value: JSONValue)] = [
-                    ("at", .object([("step", .string(step)), ("point", .string(point.rawValue)), ("attempt", .integer(Int64(attempt)))])),
+                    ("at", .object([("step", .string(step.rawValue)), ("point", .string(point.rawValue)), ("attempt", .integer(Int64(attempt)))])),
                     ("fault", .string(kind.rawValue)),
                 ]
                 if let index = signalIndex {
@@ -84,7 +84,7 @@ public struct FaultPlan: Sendable, Hashable {
                 faults.append(.object(members))
             case let .wrongReconnect(connection, subject, tenant, after):
                 events.append(.object([("on", .string(TransitionName.reconnectRequested.rawValue)), ("after", .string(after.description)), ("do", .string("reconnect")),
-                                       ("connection", .string(connection)), ("subject", .string(subject)), ("tenant", .string(tenant))]))
+                                       ("connection", .string(connection.rawValue)), ("subject", .string(subject)), ("tenant", .string(tenant))]))
             }
         }
         return (faults, events)

@@ -21,12 +21,12 @@ extension Player: StepPointObserver {
         apply(fault, connection: fault.connection, worker: fault.worker, step: nil, attempt: nil, point: nil)
     }
 
-    private func apply(_ fault: FaultSpec, connection: String?, worker: String?, step: String?, attempt: Int?, point: StepPoint?) {
+    private func apply(_ fault: FaultSpec, connection: ConnectionID?, worker: WorkerID?, step: ActionKey?, attempt: Int?, point: StepPoint?) {
         runtime.record(.faultInjected, actor: .lab) { t in
-            t.step = step
+            t.step = step?.rawValue
             t.attempt = attempt
-            t.connection = fault.kind.targetsWorker ? nil : connection
-            t.worker = fault.kind.targetsWorker ? worker : nil
+            t.connection = fault.kind.targetsWorker ? nil : connection?.rawValue
+            t.worker = fault.kind.targetsWorker ? worker?.rawValue : nil
             t.notes.append(.init("fault", fault.kind.rawValue))
             if let point { t.notes.append(.init("point", point.rawValue)) }
             if fault.kind == .providerError, fault.count != 1 { t.notes.append(.init("count", String(fault.count))) }
@@ -53,7 +53,7 @@ extension Player: StepPointObserver {
             let spent = world.inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
             guard let spent, let pinned = scenario.connections.first(where: { $0.id == connection }) else {
                 runtime.record(.eventSkipped, actor: .owner) { t in
-                    t.connection = connection
+                    t.connection = connection.rawValue
                     t.reason = "no-used-or-expired-capability"
                 }
                 return
@@ -66,7 +66,7 @@ extension Player: StepPointObserver {
         case .reviveWorker(let name):
             guard runtime.workers[name]?.frozen == true else {
                 runtime.record(.eventSkipped, actor: .runtime) { t in
-                    t.worker = name
+                    t.worker = name.rawValue
                     t.reason = "worker-not-stalled-or-lost"
                 }
                 return
@@ -76,15 +76,15 @@ extension Player: StepPointObserver {
     }
 
     /// An operator fixed the configuration or policy and confirms with the latest alert's capability.
-    func fireOperatorFix(_ connection: String) {
+    func fireOperatorFix(_ connection: ConnectionID) {
         let alert = world.inbox[connection]?.last(where: { $0.responder == .operator })
         runtime.record(.operatorFixed, actor: .operator) { t in
-            t.connection = connection
+            t.connection = connection.rawValue
             t.capability = alert?.capabilityID.rawValue
         }
         provider.clearConfiguredErrors(connection)
         guard let outcome = world.engine({ () throws(RecoveryStoreError) in
-            try recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: ConnectionID(connection), at: now)
+            try recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: connection, at: now)
         }) else { return }
         if case .resolved(let caseID, let run, let checkpoint) = outcome, runtime.runState == .parked(caseID) {
             runtime.resumePoint = (run, checkpoint)
@@ -93,9 +93,9 @@ extension Player: StepPointObserver {
     }
 
     /// Someone completes the provider's authorization flow and presents a capability (or none).
-    func reconnect(_ connection: String, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
+    func reconnect(_ connection: ConnectionID, as identity: ProviderIdentity, capability request: ReconnectRequest?, reuse: Bool) {
         runtime.record(.reconnectPresented, actor: .owner) { t in
-            t.connection = connection
+            t.connection = connection.rawValue
             t.capability = request?.capabilityID.rawValue
             t.subject = identity.subject
             t.tenant = identity.tenant
@@ -119,11 +119,11 @@ extension Player: StepPointObserver {
         let delays = Player.healDelays
         switch transition.name {
         case .reconnectRequested:
-            if let connection = transition.connection { world.queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
+            if let connection = transition.connection.map(ConnectionID.init) { world.queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
         case .operatorAlerted:
-            if let connection = transition.connection { world.queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
+            if let connection = transition.connection.map(ConnectionID.init) { world.queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
         case .workerLost:
-            if let worker = transition.worker { world.queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
+            if let worker = transition.worker.map(WorkerID.init) { world.queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
         default:
             break
         }

@@ -58,7 +58,7 @@ public struct RuntimeSpec: Sendable {
     /// The vocabulary.
     public var kind: RuntimeKind
     /// Workers alive at the start; the run starts on the first.
-    public var workers: [String]
+    public var workers: [WorkerID]
     /// How long a silent worker has before it is declared lost (default 1m).
     public var heartbeatTimeout: Span
     /// How long a worker waits for a provider's answer before it gives up (default 30s).
@@ -67,7 +67,7 @@ public struct RuntimeSpec: Sendable {
     public var retry: RetryPolicy?
 
     /// Makes one from its parts.
-    public init(kind: RuntimeKind, workers: [String], heartbeatTimeout: Span, callTimeout: Span, retry: RetryPolicy? = nil) {
+    public init(kind: RuntimeKind, workers: [WorkerID], heartbeatTimeout: Span, callTimeout: Span, retry: RetryPolicy? = nil) {
         self.kind = kind
         self.workers = workers
         self.heartbeatTimeout = heartbeatTimeout
@@ -78,7 +78,7 @@ public struct RuntimeSpec: Sendable {
 
 /// `connections[]`: one owner's authorization at one provider.
 public struct ConnectionSpec: Sendable {
-    public var id: String
+    public var id: ConnectionID
     public var provider: ProviderKind
     public var broker: BrokerKind
     public var owner: String
@@ -91,7 +91,7 @@ public struct ConnectionSpec: Sendable {
     public var retry: RetryPolicy?
 
     /// Makes one from its parts.
-    public init(id: String, provider: ProviderKind, broker: BrokerKind, owner: String, subject: String, tenant: String, scopes: [String], accessTokenTTL: Span, retry: RetryPolicy? = nil) {
+    public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, owner: String, subject: String, tenant: String, scopes: [String], accessTokenTTL: Span, retry: RetryPolicy? = nil) {
         self.id = id
         self.provider = provider
         self.broker = broker
@@ -111,15 +111,15 @@ public enum StepEffect: String, Sendable, CaseIterable {
 
 /// `workflow.steps[]`.
 public struct StepSpec: Sendable {
-    public var id: String
-    public var connection: String?
+    public var id: ActionKey
+    public var connection: ConnectionID?
     public var effect: StepEffect
     /// Virtual time the call takes (default 100ms).
     public var duration: Span
     public var retry: RetryPolicy?
 
     /// Makes one from its parts.
-    public init(id: String, connection: String? = nil, effect: StepEffect, duration: Span, retry: RetryPolicy? = nil) {
+    public init(id: ActionKey, connection: ConnectionID? = nil, effect: StepEffect, duration: Span, retry: RetryPolicy? = nil) {
         self.id = id
         self.connection = connection
         self.effect = effect
@@ -131,13 +131,13 @@ public struct StepSpec: Sendable {
 /// `workflow`: the steps and the run.
 public struct WorkflowSpec: Sendable {
     public var name: String
-    public var run: String
+    public var run: RunID
     public var steps: [StepSpec]
     /// The workflow-level retry policy (between the connection's and the runtime's).
     public var retry: RetryPolicy?
 
     /// Makes one from its parts.
-    public init(name: String, run: String, steps: [StepSpec], retry: RetryPolicy? = nil) {
+    public init(name: String, run: RunID, steps: [StepSpec], retry: RetryPolicy? = nil) {
         self.name = name
         self.run = run
         self.steps = steps
@@ -156,7 +156,7 @@ public enum StepPoint: String, Sendable, CaseIterable {
 /// Where a fault strikes.
 public enum FaultTrigger: Sendable {
     /// At a point of a step's attempt.
-    case step(id: String, point: StepPoint, attempt: Int)
+    case step(id: ActionKey, point: StepPoint, attempt: Int)
     /// At a virtual time.
     case time(Instant)
 }
@@ -182,9 +182,9 @@ public struct FaultSpec: Sendable {
     public var at: FaultTrigger
     public var kind: FaultKind
     /// The connection struck (step faults: the step's connection).
-    public var connection: String?
+    public var connection: ConnectionID?
     /// The worker struck (step faults: the worker running the step).
-    public var worker: String?
+    public var worker: WorkerID?
     public var signal: ProviderSignal?
     /// How many calls a provider error affects (default 1).
     public var count: Int
@@ -192,7 +192,7 @@ public struct FaultSpec: Sendable {
     public var stallFor: Span?
 
     /// Makes one from its parts.
-    public init(at: FaultTrigger, kind: FaultKind, connection: String? = nil, worker: String? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil) {
+    public init(at: FaultTrigger, kind: FaultKind, connection: ConnectionID? = nil, worker: WorkerID? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil) {
         self.at = at
         self.kind = kind
         self.connection = connection
@@ -212,12 +212,12 @@ public enum EventTrigger: Sendable {
 
 /// What an event does.
 public enum EventAction: Sendable {
-    case reconnect(connection: String, subject: String, tenant: String)
-    case reuseCapability(connection: String)
-    case startWorker(String)
-    case reviveWorker(String)
+    case reconnect(connection: ConnectionID, subject: String, tenant: String)
+    case reuseCapability(connection: ConnectionID)
+    case startWorker(WorkerID)
+    case reviveWorker(WorkerID)
     /// An operator fixed the configuration or policy and confirms with the alert's capability.
-    case operatorFix(connection: String)
+    case operatorFix(connection: ConnectionID)
 }
 
 /// `events[]`.
@@ -241,7 +241,7 @@ public enum Outcome: String, Sendable, CaseIterable {
 public struct Expectations: Sendable {
     public var outcome: Outcome?
     public var classification: FailureClass?
-    public var effects: [(step: String, count: Int)]?
+    public var effects: [(step: ActionKey, count: Int)]?
     public var timeline: [TransitionName]?
     public var absent: [TransitionName]?
     public var rejected: Int?

@@ -33,9 +33,9 @@ final class SimulatedProvider: CredentialBroker {
         var refreshElsewherePending = false
     }
 
-    private var connections: [String: ConnectionState] = [:]
-    private var connectionOrder: [String] = []
-    private var effectsByKey: [String: Int] = [:]
+    private var connections: [ConnectionID: ConnectionState] = [:]
+    private var connectionOrder: [ConnectionID] = []
+    private var effectsByKey: [IdempotencyKey: Int] = [:]
     private var pendingGrants: [String: PendingGrant] = [:]
     private var random: SeededRandom
     private let timeline: Timeline
@@ -68,35 +68,35 @@ final class SimulatedProvider: CredentialBroker {
 
     // MARK: Faults
 
-    func revokeGrant(_ connection: String, signal: ProviderSignal?) {
+    func revokeGrant(_ connection: ConnectionID, signal: ProviderSignal?) {
         guard var state = connections[connection] else { return }
         state.grantAlive = false
         state.deadSignal = signal
         connections[connection] = state
     }
 
-    func expireAccessToken(_ connection: String, at time: Instant) {
+    func expireAccessToken(_ connection: ConnectionID, at time: Instant) {
         connections[connection]?.accessTokenExpiresAt = time
     }
 
-    func failNextCalls(_ connection: String, signal: ProviderSignal, count: Int) {
+    func failNextCalls(_ connection: ConnectionID, signal: ProviderSignal, count: Int) {
         connections[connection]?.pendingErrors.append((signal, count))
     }
 
-    func dropNextRequest(_ connection: String) { connections[connection]?.dropNextRequests += 1 }
+    func dropNextRequest(_ connection: ConnectionID) { connections[connection]?.dropNextRequests += 1 }
 
     /// Arms a refresh by another worker that lands just before this connection's next call.
-    func refreshElsewhereBeforeNextCall(_ connection: String) { connections[connection]?.refreshElsewherePending = true }
+    func refreshElsewhereBeforeNextCall(_ connection: ConnectionID) { connections[connection]?.refreshElsewherePending = true }
 
     /// Whether a refresh by another worker lands now (consumes it).
-    func takesRefreshElsewhere(_ connection: String) -> Bool {
+    func takesRefreshElsewhere(_ connection: ConnectionID) -> Bool {
         guard connections[connection]?.refreshElsewherePending == true else { return false }
         connections[connection]!.refreshElsewherePending = false
         return true
     }
 
     /// Another worker refreshed: a new token pair at `generation` replaces the old one.
-    func rotateTokens(_ connection: String, to generation: Int) {
+    func rotateTokens(_ connection: ConnectionID, to generation: Int) {
         guard var state = connections[connection] else { return }
         state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
         state.refreshToken = "rvlab_rt_" + random.hex(32)
@@ -106,12 +106,12 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     /// An operator fixed the integration: the configured errors stop.
-    func clearConfiguredErrors(_ connection: String) { connections[connection]?.pendingErrors = [] }
+    func clearConfiguredErrors(_ connection: ConnectionID) { connections[connection]?.pendingErrors = [] }
 
-    func loseNextResponse(_ connection: String) { connections[connection]?.loseNextResponses += 1 }
+    func loseNextResponse(_ connection: ConnectionID) { connections[connection]?.loseNextResponses += 1 }
 
     /// Whether a pending lose-response takes the answer now in flight (consumes it).
-    func takesLoss(_ connection: String) -> Bool {
+    func takesLoss(_ connection: ConnectionID) -> Bool {
         guard let state = connections[connection], state.loseNextResponses > 0 else { return false }
         connections[connection]!.loseNextResponses -= 1
         return true
@@ -120,14 +120,14 @@ final class SimulatedProvider: CredentialBroker {
     // MARK: Calls
 
     /// Whether the next request to the connection never arrives (consumes the drop).
-    func takesDrop(_ connection: String) -> Bool {
+    func takesDrop(_ connection: ConnectionID) -> Bool {
         guard let state = connections[connection], state.dropNextRequests > 0 else { return false }
         connections[connection]!.dropNextRequests -= 1
         return true
     }
 
     /// Handles a call that reached the provider, recording any effect or failure on the timeline.
-    func handleCall(connection id: String, step: String, attempt: Int, run: String, key: String?, mutates: Bool,
+    func handleCall(connection id: ConnectionID, step: ActionKey, attempt: Int, run: RunID, key: IdempotencyKey?, mutates: Bool,
                     generation: Int, at time: Instant) -> CallOutcome {
         guard var state = connections[id] else { preconditionFailure("call to an unknown connection \(id)") }
         var failure: ProviderSignal?
@@ -151,12 +151,12 @@ final class SimulatedProvider: CredentialBroker {
         if mutates, let key {
             effectsByKey[key, default: 0] += 1
             var t = Transition(time: time, actor: .provider, name: .effectApplied)
-            t.run = run
-            t.step = step
+            t.run = run.rawValue
+            t.step = step.rawValue
             t.attempt = attempt
-            t.connection = id
+            t.connection = id.rawValue
             t.generation = generation
-            t.key = key
+            t.key = key.rawValue
             if loses { t.notes.append(.init("answer", "lost")) }
             timeline.record(t)
         }
@@ -173,14 +173,14 @@ final class SimulatedProvider: CredentialBroker {
         "\(random.hex(8))-\(random.hex(4))-\(random.hex(4))-\(random.hex(4))-\(random.hex(12))"
     }
 
-    private func recordFailure(_ signal: ProviderSignal, connection: String, operation: String, step: String?, attempt: Int?,
-                               run: String?, generation: Int, at time: Instant) {
+    private func recordFailure(_ signal: ProviderSignal, connection: ConnectionID, operation: String, step: ActionKey?, attempt: Int?,
+                               run: RunID?, generation: Int, at time: Instant) {
         let summary = ProviderEnvelopes.summary(signal)
         var t = Transition(time: time, actor: .provider, name: .providerFailed)
-        t.run = run
-        t.step = step
+        t.run = run?.rawValue
+        t.step = step?.rawValue
         t.attempt = attempt
-        t.connection = connection
+        t.connection = connection.rawValue
         t.generation = generation
         t.notes.append(.init("op", operation))
         t.notes.append(.init("status", summary.status))
@@ -190,19 +190,19 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     /// Whether an effect with this idempotency key happened (the reconciliation lookup).
-    func hasEffect(key: String) -> Bool { (effectsByKey[key] ?? 0) > 0 }
+    func hasEffect(key: IdempotencyKey) -> Bool { (effectsByKey[key] ?? 0) > 0 }
 
     // MARK: CredentialBroker
 
-    private var refreshContext: (time: Instant, run: String?, step: String?, attempt: Int?) = (.zero, nil, nil, nil)
+    private var refreshContext: (time: Instant, run: RunID?, step: ActionKey?, attempt: Int?) = (.zero, nil, nil, nil)
 
     /// Sets the time and run that the next refresh happens in (the engine's broker calls carry no time).
-    func prepareRefresh(at time: Instant, run: String, step: String, attempt: Int) {
+    func prepareRefresh(at time: Instant, run: RunID, step: ActionKey, attempt: Int) {
         refreshContext = (time, run, step, attempt)
     }
 
     func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal? {
-        guard var state = connections[connection.rawValue] else { return ProviderSignal(status: 404, error: "unknown_connection") }
+        guard var state = connections[connection] else { return ProviderSignal(status: 404, error: "unknown_connection") }
         var failure: ProviderSignal?
         if !state.grantAlive {
             failure = deadGrantSignal(state)
@@ -211,7 +211,7 @@ final class SimulatedProvider: CredentialBroker {
             failure = ProviderEnvelopes.wrapped(ProviderEnvelopes.spentRefreshToken(provider: state.spec.provider), broker: state.spec.broker)
         }
         if let failure {
-            recordFailure(failure, connection: connection.rawValue, operation: "refresh", step: refreshContext.step,
+            recordFailure(failure, connection: connection, operation: "refresh", step: refreshContext.step,
                           attempt: refreshContext.attempt, run: refreshContext.run, generation: generation.value, at: refreshContext.time)
             return failure
         }
@@ -219,19 +219,19 @@ final class SimulatedProvider: CredentialBroker {
         state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
         state.tokenGeneration = next.value
-        connections[connection.rawValue] = state
+        connections[connection] = state
         return nil
     }
 
     /// Runs the provider's authorization flow for whoever is at the browser; the grant waits for Revive's verdict.
-    func authorize(connection: String, identity: ProviderIdentity) -> PendingGrant {
-        let grant = PendingGrant(id: "grant_" + random.hex(8), connection: ConnectionID(connection), identity: identity)
+    func authorize(connection: ConnectionID, identity: ProviderIdentity) -> PendingGrant {
+        let grant = PendingGrant(id: "grant_" + random.hex(8), connection: connection, identity: identity)
         pendingGrants[grant.id] = grant
         return grant
     }
 
     func install(_ grant: PendingGrant, generation: LeaseGeneration) {
-        guard pendingGrants.removeValue(forKey: grant.id) != nil, var state = connections[grant.connection.rawValue] else { return }
+        guard pendingGrants.removeValue(forKey: grant.id) != nil, var state = connections[grant.connection] else { return }
         // The access and refresh token are replaced as one pair, and every earlier fault is healed.
         state.grantAlive = true
         state.deadSignal = nil
@@ -239,7 +239,7 @@ final class SimulatedProvider: CredentialBroker {
         state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
         state.tokenGeneration = generation.value
-        connections[grant.connection.rawValue] = state
+        connections[grant.connection] = state
     }
 
     func discard(_ grant: PendingGrant) { pendingGrants.removeValue(forKey: grant.id) }

@@ -37,9 +37,9 @@ extension SimulatedRuntime {
     private func begin(_ attempt: Attempt) {
         var attempt = attempt
         let spec = step(attempt.stepIndex)
-        record(.stepStarted, actor: .worker(WorkerID(attempt.worker))) { t in
-            t.worker = attempt.worker
-            t.step = spec.id
+        record(.stepStarted, actor: .worker(attempt.worker)) { t in
+            t.worker = attempt.worker.rawValue
+            t.step = spec.id.rawValue
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
         }
@@ -82,13 +82,13 @@ extension SimulatedRuntime {
     private func beginAction(_ attempt: inout Attempt) {
         let spec = step(attempt.stepIndex)
         guard let connection = spec.connection else { return }
-        let request = ActionRequest(run: runID, action: ActionKey(spec.id), attempt: attempt.number,
-                                    worker: WorkerID(attempt.worker), checkpoint: checkpointID,
-                                    connection: ConnectionID(connection), mutating: spec.effect == .mutation)
+        let request = ActionRequest(run: runID, action: spec.id, attempt: attempt.number,
+                                    worker: attempt.worker, checkpoint: checkpointID,
+                                    connection: connection, mutating: spec.effect == .mutation)
         guard var start = world.engine({ () throws(RecoveryStoreError) in try recovery.beginAction(request, at: now) }) else { return }
         if case .lookUp(let ticket) = start {
             // The lookup by idempotency key: does the provider hold the effect?
-            let answer: ReconcileAnswer = provider.hasEffect(key: ticket.idempotencyKey.rawValue) ? .committed : .absent
+            let answer: ReconcileAnswer = provider.hasEffect(key: ticket.idempotencyKey) ? .committed : .absent
             guard let looked = world.engine({ () throws(RecoveryStoreError) in try recovery.recordLookup(answer, for: ticket, at: now) })
             else { return }
             start = looked
@@ -106,9 +106,9 @@ extension SimulatedRuntime {
     /// Records the call leaving the worker and schedules the provider's side of it.
     func sendCall(_ attempt: inout Attempt, lease: Lease) {
         let spec = step(attempt.stepIndex)
-        record(.providerCalled, actor: .worker(WorkerID(attempt.worker))) { t in
-            t.worker = attempt.worker
-            t.step = spec.id
+        record(.providerCalled, actor: .worker(attempt.worker)) { t in
+            t.worker = attempt.worker.rawValue
+            t.step = spec.id.rawValue
             t.attempt = attempt.number
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
@@ -117,7 +117,7 @@ extension SimulatedRuntime {
         }
         attempt.sentAt = now
         attempts[attempt.id] = attempt
-        if provider.takesDrop(lease.connection.rawValue) {
+        if provider.takesDrop(lease.connection) {
             world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: now.advanced(by: scenario.runtime.callTimeout))
         } else {
             world.queue.schedule(.phase(attempt: attempt.id, .providerDone), at: now.advanced(by: spec.duration))
@@ -127,15 +127,15 @@ extension SimulatedRuntime {
     private func providerDone(_ attempt: Attempt) {
         let spec = step(attempt.stepIndex)
         guard let lease = attempt.lease else { return }
-        if provider.takesRefreshElsewhere(lease.connection.rawValue) {
+        if provider.takesRefreshElsewhere(lease.connection) {
             // Another worker's refresh lands first: the token pair this call carries is replaced.
             guard let rotated = world.engine({ () throws(RecoveryStoreError) in
                 try recovery.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
             }) else { return }
-            provider.rotateTokens(lease.connection.rawValue, to: rotated.value)
+            provider.rotateTokens(lease.connection, to: rotated.value)
         }
-        let outcome = provider.handleCall(connection: lease.connection.rawValue, step: spec.id, attempt: attempt.number,
-                                          run: runID.rawValue, key: attempt.key?.rawValue, mutates: spec.effect == .mutation,
+        let outcome = provider.handleCall(connection: lease.connection, step: spec.id, attempt: attempt.number,
+                                          run: runID, key: attempt.key, mutates: spec.effect == .mutation,
                                           generation: lease.generation.value, at: now)
         switch outcome {
         case .failed(let signal):
@@ -145,7 +145,7 @@ extension SimulatedRuntime {
             world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
         case .answered:
             stepPoints?.strike(.afterEffect, attempt)
-            if provider.takesLoss(lease.connection.rawValue) {
+            if provider.takesLoss(lease.connection) {
                 // A lose-response struck at this very point: the answer is in flight and never lands.
                 world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
             } else {
@@ -159,7 +159,7 @@ extension SimulatedRuntime {
             finishCall(attempt, .succeeded)
             return
         }
-        provider.prepareRefresh(at: now, run: runID.rawValue, step: step(attempt.stepIndex).id, attempt: attempt.number)
+        provider.prepareRefresh(at: now, run: runID, step: step(attempt.stepIndex).id, attempt: attempt.number)
         finishCall(attempt, .failed(signal))
     }
 
@@ -202,8 +202,8 @@ extension SimulatedRuntime {
         case .retry(let wait):
             runState = .backoff(stepIndex: attempt.stepIndex, preferredWorker: attempt.worker)
             record(.retryScheduled, actor: .runtime) { t in
-                t.worker = attempt.worker
-                t.step = self.step(attempt.stepIndex).id
+                t.worker = attempt.worker.rawValue
+                t.step = self.step(attempt.stepIndex).id.rawValue
                 t.attempt = attempt.number + 1
                 t.failureClass = failureClass
                 t.notes.append(.init("backoff", wait.description))
@@ -227,15 +227,15 @@ extension SimulatedRuntime {
 
     private func checkpoint(_ attempt: Attempt) {
         let spec = step(attempt.stepIndex)
-        record(.stepCompleted, actor: .worker(WorkerID(attempt.worker))) { t in
-            t.worker = attempt.worker
-            t.step = spec.id
+        record(.stepCompleted, actor: .worker(attempt.worker)) { t in
+            t.worker = attempt.worker.rawValue
+            t.step = spec.id.rawValue
             t.attempt = attempt.number
         }
         checkpoint = SavedCheckpoint(stepIndex: attempt.stepIndex, id: checkpointName(after: attempt.stepIndex))
         record(.checkpointSaved, actor: .runtime) { t in
-            t.worker = attempt.worker
-            t.step = spec.id
+            t.worker = attempt.worker.rawValue
+            t.step = spec.id.rawValue
             t.checkpoint = self.checkpointID
         }
         afterPoint(.afterCheckpoint, attempt, then: .next)
@@ -283,8 +283,8 @@ extension SimulatedRuntime {
         default:
             attempts[attempt.id] = nil
             record(.resultDiscarded, actor: .runtime) { t in
-                t.worker = attempt.worker
-                t.step = spec.id
+                t.worker = attempt.worker.rawValue
+                t.step = spec.id.rawValue
                 t.attempt = attempt.number
                 t.reason = "worker-declared-lost"
             }

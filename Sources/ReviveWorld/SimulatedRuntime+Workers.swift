@@ -4,7 +4,7 @@ import ReviveVocabulary
 /// Workers: freezing (crash or stall), heartbeat deadlines, loss, return and new workers.
 extension SimulatedRuntime {
     /// Freezes a worker: it stops heart-beating and acting. A stall thaws after `stall`; a crash waits for `revive-worker`.
-    func freeze(_ name: String, stall: Span?) {
+    func freeze(_ name: WorkerID, stall: Span?) {
         guard var worker = workers[name] else { return }
         if worker.frozen {
             // Already frozen: a crash makes it permanent, a further stall changes nothing.
@@ -22,15 +22,15 @@ extension SimulatedRuntime {
         world.queue.schedule(.heartbeatDeadline(worker: name, epoch: worker.epoch), at: now.advanced(by: scenario.runtime.heartbeatTimeout))
     }
 
-    func heartbeatDeadline(_ name: String, epoch: Int) {
+    func heartbeatDeadline(_ name: WorkerID, epoch: Int) {
         guard var worker = workers[name], worker.frozen, worker.epoch == epoch, !worker.declaredLost else { return }
         worker.declaredLost = true
         workers[name] = worker
         record(.workerLost, actor: .runtime) { t in
-            t.worker = name
+            t.worker = name.rawValue
             t.notes.append(.init("silent-for", self.scenario.runtime.heartbeatTimeout.description))
         }
-        let lostCases = world.engine { () throws(RecoveryStoreError) in try recovery.workerLost(WorkerID(name), at: now) } ?? []
+        let lostCases = world.engine { () throws(RecoveryStoreError) in try recovery.workerLost(name, at: now) } ?? []
         if case .parked(let caseID) = runState, lostCases.contains(caseID) {
             // The recovery context died with the worker: the runtime retries the step elsewhere, from scratch.
             moveRun(from: name, reason: "worker-lost")
@@ -41,7 +41,7 @@ extension SimulatedRuntime {
     }
 
     /// Gives up on the lost worker's part of the run and continues from the last checkpoint on a live worker.
-    private func moveRun(from name: String, reason: String) {
+    private func moveRun(from name: WorkerID, reason: String) {
         // The runtime gives up on the lost worker's attempt and continues from the last checkpoint.
         let stepIndex = checkpoint.map { $0.stepIndex + 1 } ?? 0
         guard let next = liveWorker() else {
@@ -50,11 +50,11 @@ extension SimulatedRuntime {
             return
         }
         record(.runRescheduled, actor: .runtime) { t in
-            t.worker = next
+            t.worker = next.rawValue
             t.checkpoint = self.checkpointID
             t.reason = reason
-            t.notes.append(.init("from", name))
-            if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id }
+            t.notes.append(.init("from", name.rawValue))
+            if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id.rawValue }
         }
         if stepIndex < scenario.workflow.steps.count {
             beginAttempt(stepIndex: stepIndex, on: next)
@@ -63,21 +63,21 @@ extension SimulatedRuntime {
         }
     }
 
-    func stallEnds(_ name: String, epoch: Int) {
+    func stallEnds(_ name: WorkerID, epoch: Int) {
         guard let worker = workers[name], worker.frozen, worker.epoch == epoch else { return }
         thaw(name)
     }
 
     /// Brings a frozen worker back; it carries on with whatever it held.
-    func thaw(_ name: String) {
+    func thaw(_ name: WorkerID) {
         guard var worker = workers[name], worker.frozen else { return }
         let held = worker.held
         worker.frozen = false
         worker.crashed = false
         worker.held = []
         workers[name] = worker
-        record(.workerReturned, actor: .worker(WorkerID(name))) { t in
-            t.worker = name
+        record(.workerReturned, actor: .worker(name)) { t in
+            t.worker = name.rawValue
             t.notes.append(.init("declared-lost", worker.declaredLost ? "yes" : "no"))
         }
         for event in held { world.queue.schedule(event, at: now) }
@@ -85,10 +85,10 @@ extension SimulatedRuntime {
     }
 
     /// A new worker process comes online (replacing any frozen one of the same name, with nothing held).
-    func startWorker(_ name: String) {
+    func startWorker(_ name: WorkerID) {
         if let existing = workers[name], existing.isLive {
             record(.eventSkipped, actor: .runtime) { t in
-                t.worker = name
+                t.worker = name.rawValue
                 t.reason = "worker-already-running"
             }
             return
@@ -100,7 +100,7 @@ extension SimulatedRuntime {
         worker.held = []
         worker.epoch += 1
         workers[name] = worker
-        record(.workerStarted, actor: .runtime) { t in t.worker = name }
+        record(.workerStarted, actor: .runtime) { t in t.worker = name.rawValue }
         world.queue.schedule(.workerAvailable, at: now)
     }
 }

@@ -19,8 +19,8 @@ final class SimulatedRuntime {
     /// The scenario's fault plan, told of every step point.
     weak var stepPoints: StepPointObserver?
 
-    var workers: [String: WorkerState] = [:]
-    var workerOrder: [String] = []
+    var workers: [WorkerID: WorkerState] = [:]
+    var workerOrder: [WorkerID] = []
     var runState = RunState.notStarted
     var attempts: [Int: Attempt] = [:]
     var nextAttemptID = 1
@@ -37,7 +37,7 @@ final class SimulatedRuntime {
 
     init(world: WorldWiring) {
         self.world = world
-        runID = RunID(world.scenario.workflow.run)
+        runID = world.scenario.workflow.run
         stepAttemptCounts = Array(repeating: 0, count: world.scenario.workflow.steps.count)
         for worker in world.scenario.runtime.workers {
             workers[worker] = WorkerState(name: worker)
@@ -77,13 +77,13 @@ final class SimulatedRuntime {
     func startRun() {
         guard let first = workerOrder.first else { return }
         record(.runStarted, actor: .runtime) { t in
-            t.worker = first
+            t.worker = first.rawValue
             if !self.scenario.workflow.name.isEmpty { t.notes.append(.init("name", self.scenario.workflow.name)) }
         }
         beginAttempt(stepIndex: 0, on: first)
     }
 
-    func beginAttempt(stepIndex: Int, on worker: String) {
+    func beginAttempt(stepIndex: Int, on worker: WorkerID) {
         waitingAnnounced = false
         stepAttemptCounts[stepIndex] += 1
         if invocation?.stepIndex != stepIndex {
@@ -109,14 +109,14 @@ final class SimulatedRuntime {
         runState = .failed
         if let ticket = attempt.ticket { _ = world.engine { () throws(RecoveryStoreError) in try recovery.abandonAction(ticket, at: now) } }
         record(.runFailed, actor: .runtime) { t in
-            t.step = self.step(attempt.stepIndex).id
+            t.step = self.step(attempt.stepIndex).id.rawValue
             t.attempt = attempt.number
             t.reason = reason
         }
     }
 
     /// The first live worker, preferring `preferred`.
-    func liveWorker(preferring preferred: String? = nil) -> String? {
+    func liveWorker(preferring preferred: WorkerID? = nil) -> WorkerID? {
         if let preferred, workers[preferred]?.isLive == true { return preferred }
         return workerOrder.first(where: { workers[$0]?.isLive == true })
     }
@@ -148,7 +148,7 @@ final class SimulatedRuntime {
             runID = point.run
             checkpoint = nil
             record(.runStarted, actor: .runtime) { t in
-                t.worker = worker
+                t.worker = worker.rawValue
                 t.reason = "engine-named-another-run"
             }
         } else if point.checkpoint != checkpointID {
@@ -161,13 +161,13 @@ final class SimulatedRuntime {
         }
         let nextStep = checkpoint.map { $0.stepIndex + 1 } ?? 0
         record(.runResumed, actor: .runtime) { t in
-            t.worker = worker
+            t.worker = worker.rawValue
             t.caseID = caseID.rawValue
             t.checkpoint = self.checkpointID
             t.generation = generation
-            if nextStep < self.scenario.workflow.steps.count { t.step = self.step(nextStep).id }
+            if nextStep < self.scenario.workflow.steps.count { t.step = self.step(nextStep).id.rawValue }
         }
-        _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: WorkerID(worker), at: now) }
+        _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: worker, at: now) }
         resetInvocation()
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: worker)
@@ -194,9 +194,9 @@ final class SimulatedRuntime {
         case .waitingForWorker(let stepIndex):
             guard let worker = liveWorker() else { return }
             record(.runRescheduled, actor: .runtime) { t in
-                t.worker = worker
+                t.worker = worker.rawValue
                 t.checkpoint = self.checkpointID
-                if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id }
+                if stepIndex < self.scenario.workflow.steps.count { t.step = self.step(stepIndex).id.rawValue }
             }
             if stepIndex < scenario.workflow.steps.count {
                 beginAttempt(stepIndex: stepIndex, on: worker)

@@ -7,8 +7,8 @@ enum SimEvent {
     case phase(attempt: Int, AttemptPhase)
     case timedFault(index: Int)
     case scenarioEvent(index: Int)
-    case heartbeatDeadline(worker: String, epoch: Int)
-    case stallEnds(worker: String, epoch: Int)
+    case heartbeatDeadline(worker: WorkerID, epoch: Int)
+    case stallEnds(worker: WorkerID, epoch: Int)
     case capabilityExpiry(CapabilityID)
     case retryStep
     case workerAvailable
@@ -18,9 +18,9 @@ enum SimEvent {
 
 /// What healing does (liveness mode).
 enum HealAction {
-    case reconnect(connection: String)
-    case operatorFix(connection: String)
-    case revive(worker: String)
+    case reconnect(connection: ConnectionID)
+    case operatorFix(connection: ConnectionID)
+    case revive(worker: WorkerID)
 }
 
 /// The phases of one step attempt, in order; fault points sit between them.
@@ -55,7 +55,7 @@ struct Attempt {
     let id: Int
     let stepIndex: Int
     let number: Int
-    let worker: String
+    let worker: WorkerID
     /// The engine's ticket for the step's provider call (nil for a step without a connection).
     var ticket: ActionTicket?
     /// The effect is already known to have happened: no call is made.
@@ -66,7 +66,7 @@ struct Attempt {
 
 /// A worker of the simulated runtime.
 struct WorkerState {
-    let name: String
+    let name: WorkerID
     /// Frozen workers neither heart-beat nor act; their events wait in `held`.
     var frozen = false
     var crashed = false
@@ -81,7 +81,7 @@ struct WorkerState {
 enum RunState: Equatable {
     case notStarted
     case running(attempt: Int)
-    case backoff(stepIndex: Int, preferredWorker: String)
+    case backoff(stepIndex: Int, preferredWorker: WorkerID)
     case parked(CaseID)
     /// The reconnect was verified; the run waits for a live worker to resume on.
     case resumable(CaseID)

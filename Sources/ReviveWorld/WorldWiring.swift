@@ -25,7 +25,7 @@ final class WorldWiring {
     /// The virtual time now; moved only by `advance(to:)`.
     private(set) var now = Instant.zero
     /// Every request delivered to an owner or operator, per connection, in order.
-    var inbox: [String: [ReconnectRequest]] = [:]
+    var inbox: [ConnectionID: [ReconnectRequest]] = [:]
     /// The first error the recovery store threw; the player stops the play after the event that met it.
     private(set) var storeFailure: RecoveryStoreError?
 
@@ -43,7 +43,7 @@ final class WorldWiring {
         }
         for connection in scenario.connections {
             let record = ConnectionRecord(
-                id: ConnectionID(connection.id), provider: connection.provider, broker: connection.broker,
+                id: connection.id, provider: connection.provider, broker: connection.broker,
                 ownerAddress: connection.owner, pinnedIdentity: ProviderIdentity(subject: connection.subject, tenant: connection.tenant),
                 scopes: connection.scopes)
             _ = engine { [recovery] () throws(RecoveryStoreError) in try recovery.register(record, at: .zero) }
@@ -71,7 +71,7 @@ final class WorldWiring {
 
     /// Hands a reconnect request to its recipient and arms its expiry.
     func deliver(_ request: ReconnectRequest) {
-        inbox[request.connection.rawValue, default: []].append(request)
+        inbox[request.connection, default: []].append(request)
         queue.schedule(.capabilityExpiry(request.capabilityID), at: request.expiresAt)
     }
 }

@@ -32,7 +32,7 @@ fileprivate extension ScenarioResult {
     func has(_ name: String) -> Bool { firstIndex(of: name) != nil }
 
     /// The provider's effect count for the one mutating step.
-    var sendEffects: Int? { effects.first(where: { $0.step == RecoveryPathTests.Scenario.step })?.count }
+    var sendEffects: Int? { effects.first(where: { $0.step.rawValue == RecoveryPathTests.Scenario.step })?.count }
 
     /// The attempts started before the run failed.
     var attemptsBeforeFailure: Int {

@@ -82,7 +82,7 @@ struct ReferenceScenarioTests {
 
         if ReferenceScenarioTests.selfHealing.contains(row.expected) {
             #expect(result.outcome == .completed, "a \(row.expected.rawValue) failure heals without anyone")
-            let effects = result.effects.first { $0.step == ReferenceScenarioTests.stepID }?.count
+            let effects = result.effects.first { $0.step.rawValue == ReferenceScenarioTests.stepID }?.count
             #expect(effects == 1, "the step's effect is applied exactly once")
         }
     }

@@ -92,10 +92,10 @@ struct ScenarioLoaderTests {
         let scenario = try ScenarioLoader.load(text: S.make(), file: S.file)
         #expect(scenario.file == S.file)
         #expect(scenario.name == "minimal")
-        #expect(scenario.workflow.run == "run_1")
-        #expect(scenario.workflow.steps.map(\.id) == ["read-calendar", "draft-briefing", "send-briefing"])
+        #expect(scenario.workflow.run == RunID("run_1"))
+        #expect(scenario.workflow.steps.map(\.id.rawValue) == ["read-calendar", "draft-briefing", "send-briefing"])
         #expect(scenario.runtime.kind == .langgraph)
-        #expect(scenario.runtime.workers == ["worker-a"])
+        #expect(scenario.runtime.workers == [WorkerID("worker-a")])
     }
 
     @Test func seedDefaultsToOne() throws {
@@ -165,7 +165,7 @@ struct ScenarioLoaderTests {
         #expect(after == .minutes(10))
         #expect(scenario.expect.outcome == .completed)
         #expect(scenario.expect.classification == .deadGrant)
-        #expect(scenario.expect.effects?.map(\.step) == ["send-briefing"])
+        #expect(scenario.expect.effects?.map(\.step) == [ActionKey("send-briefing")])
         #expect(scenario.expect.effects?.map(\.count) == [1])
     }
 

@@ -10,25 +10,25 @@ struct WorldPlayTests {
     /// A three-step LangGraph run on Google: read, draft, send; optionally with a revoked grant
     /// before the send and the owner reconnecting ten minutes after the request.
     static func scenario(seed: UInt64 = 7, revokeBeforeSend: Bool = false) -> Scenario {
-        let connection = ConnectionSpec(id: "conn_google", provider: .google, broker: .nango, owner: "owner@example.com",
+        let connection = ConnectionSpec(id: ConnectionID("conn_google"), provider: .google, broker: .nango, owner: "owner@example.com",
                                         subject: "sub-1", tenant: "tenant-1", scopes: ["gmail.send"], accessTokenTTL: .hours(1))
         let steps = [
-            StepSpec(id: "read-inbox", connection: "conn_google", effect: .read, duration: Span(milliseconds: 100)),
-            StepSpec(id: "draft", effect: .none, duration: Span(milliseconds: 100)),
-            StepSpec(id: "send", connection: "conn_google", effect: .mutation, duration: Span(milliseconds: 100)),
+            StepSpec(id: ActionKey("read-inbox"), connection: ConnectionID("conn_google"), effect: .read, duration: Span(milliseconds: 100)),
+            StepSpec(id: ActionKey("draft"), effect: .none, duration: Span(milliseconds: 100)),
+            StepSpec(id: ActionKey("send"), connection: ConnectionID("conn_google"), effect: .mutation, duration: Span(milliseconds: 100)),
         ]
         var faults: [FaultSpec] = []
         var events: [EventSpec] = []
         if revokeBeforeSend {
-            faults.append(FaultSpec(at: .step(id: "send", point: .beforeCall, attempt: 1), kind: .revokeGrant, count: 1))
+            faults.append(FaultSpec(at: .step(id: ActionKey("send"), point: .beforeCall, attempt: 1), kind: .revokeGrant, count: 1))
             events.append(EventSpec(trigger: .on(transition: .reconnectRequested, after: .minutes(10)),
-                                    action: .reconnect(connection: "conn_google", subject: "sub-1", tenant: "tenant-1")))
+                                    action: .reconnect(connection: ConnectionID("conn_google"), subject: "sub-1", tenant: "tenant-1")))
         }
         return Scenario(
             file: "world-play-test", name: "world-play-test", description: "", seed: seed,
-            runtime: RuntimeSpec(kind: .langgraph, workers: ["worker-a"], heartbeatTimeout: .minutes(1), callTimeout: .seconds(30)),
+            runtime: RuntimeSpec(kind: .langgraph, workers: [WorkerID("worker-a")], heartbeatTimeout: .minutes(1), callTimeout: .seconds(30)),
             recovery: RecoveryConfiguration(), horizon: .days(7), connections: [connection],
-            workflow: WorkflowSpec(name: "", run: "run_1", steps: steps), faults: faults, events: events,
+            workflow: WorkflowSpec(name: "", run: RunID("run_1"), steps: steps), faults: faults, events: events,
             expect: Expectations(), source: .null)
     }
 

@@ -32,7 +32,7 @@ extension ScenarioBuilder {
         let ttl = object["accessTokenTTL"].flatMap { reader.duration($0, at: path + ".accessTokenTTL", allowZero: false) } ?? .hours(1)
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
         guard let id, let provider, let broker, let owner, let subject, let tenant else { return nil }
-        return ConnectionSpec(id: id, provider: provider, broker: broker, owner: owner, subject: subject,
+        return ConnectionSpec(id: ConnectionID(id), provider: provider, broker: broker, owner: owner, subject: subject,
                               tenant: tenant, scopes: scopes, accessTokenTTL: ttl, retry: retry)
     }
 }

@@ -82,11 +82,11 @@ extension ScenarioBuilder {
     /// The action of a known event kind, once the targets it needs were read.
     static func eventAction(_ kind: String, connection: String?, subject: String?, tenant: String?, worker: String?) -> EventAction? {
         switch kind {
-        case "reconnect": connection.flatMap { c in subject.flatMap { s in tenant.map { .reconnect(connection: c, subject: s, tenant: $0) } } }
-        case "reuse-capability": connection.map { .reuseCapability(connection: $0) }
-        case "operator-fix": connection.map { .operatorFix(connection: $0) }
-        case "start-worker": worker.map { .startWorker($0) }
-        default: worker.map { .reviveWorker($0) }
+        case "reconnect": connection.flatMap { c in subject.flatMap { s in tenant.map { .reconnect(connection: ConnectionID(c), subject: s, tenant: $0) } } }
+        case "reuse-capability": connection.map { .reuseCapability(connection: ConnectionID($0)) }
+        case "operator-fix": connection.map { .operatorFix(connection: ConnectionID($0)) }
+        case "start-worker": worker.map { .startWorker(WorkerID($0)) }
+        default: worker.map { .reviveWorker(WorkerID($0)) }
         }
     }
 }

@@ -35,7 +35,7 @@ extension ScenarioBuilder {
         let count = readFaultCount(object, kind: kind, at: path, reader: &reader)
         let stallFor = readStallDuration(object, kind: kind, at: path, reader: &reader)
         guard let trigger else { return nil }
-        return FaultSpec(at: trigger, kind: kind, connection: connection, worker: worker, signal: signal, count: count, stallFor: stallFor)
+        return FaultSpec(at: trigger, kind: kind, connection: connection.map(ConnectionID.init), worker: worker.map(WorkerID.init), signal: signal, count: count, stallFor: stallFor)
     }
 
     /// When the fault strikes; for a step point also the step it names, if the workflow has it.
@@ -69,13 +69,13 @@ extension ScenarioBuilder {
         let attempt = at["attempt"].flatMap { reader.integer($0, at: path + ".at.attempt", range: 1...10_000) } ?? 1
         var step: StepSpec?
         if let stepID, let steps = workflow?.steps {
-            step = steps.first(where: { $0.id == stepID })
+            step = steps.first(where: { $0.id.rawValue == stepID })
             if step == nil {
-                reader.fail(path + ".at.step", "no step \"\(stepID)\"; the workflow's steps are \(steps.map(\.id).joined(separator: ", "))")
+                reader.fail(path + ".at.step", "no step \"\(stepID)\"; the workflow's steps are \(steps.map(\.id.rawValue).joined(separator: ", "))")
             }
         }
         var trigger: FaultTrigger?
-        if let stepID, let point { trigger = .step(id: stepID, point: point, attempt: Int(attempt)) }
+        if let stepID, let point { trigger = .step(id: ActionKey(stepID), point: point, attempt: Int(attempt)) }
         if object["connection"] != nil || object["worker"] != nil {
             let key = object["connection"] != nil ? "connection" : "worker"
             reader.fail(path + "." + key, "a fault at a step point strikes that step's \(key); remove \"\(key)\"")

@@ -16,7 +16,7 @@ extension ScenarioBuilder {
         let callTimeout = object["callTimeout"].flatMap { reader.duration($0, at: "runtime.callTimeout", allowZero: false) } ?? .seconds(30)
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "runtime.retry", reader: &reader) }
         guard let kind, let workers else { return nil }
-        return RuntimeSpec(kind: kind, workers: workers, heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry)
+        return RuntimeSpec(kind: kind, workers: workers.map(WorkerID.init), heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry)
     }
 
     /// Reports an empty list, a worker listed twice, and a worker named like a party of the timeline.

@@ -21,7 +21,7 @@ extension ScenarioBuilder {
         }
         // A missing run id is already reported; the steps are still returned so faults and
         // expectations that name them are checked too.
-        return WorkflowSpec(name: name, run: run ?? "", steps: steps, retry: retry)
+        return WorkflowSpec(name: name, run: RunID(run ?? ""), steps: steps, retry: retry)
     }
 
     static func readStep(_ item: JSONValue, at path: String, connectionIDs known: [String]?, seen: inout Set<String>,
@@ -40,6 +40,6 @@ extension ScenarioBuilder {
         let duration = step["duration"].flatMap { reader.duration($0, at: path + ".duration") } ?? Span(milliseconds: 100)
         let retry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
         guard let id else { return nil }
-        return StepSpec(id: id, connection: connection, effect: effect, duration: duration, retry: retry)
+        return StepSpec(id: ActionKey(id), connection: connection.map(ConnectionID.init), effect: effect, duration: duration, retry: retry)
     }
 }

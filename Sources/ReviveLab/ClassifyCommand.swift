@@ -129,16 +129,7 @@ struct PastedFailure {
         guard let object = reader.object(document, at: "", allowed: ["status", "headers", "body", "operation", "leaseGeneration", "currentGeneration"],
                                          required: ["status"]) else { throw InputError(reader.problems) }
         let status = reader.integer(object["status"], at: "status", range: 100...599)
-        var headers: [String: String] = [:]
-        if let raw = object["headers"] {
-            if case .object(let members) = raw {
-                for member in members {
-                    if let value = reader.string(member.value, at: "headers." + member.key, nonEmpty: false) { headers[member.key] = value }
-                }
-            } else {
-                reader.fail("headers", "expected an object of header names to strings, found \(raw.typeName)")
-            }
-        }
+        let headers = object["headers"].map { reader.headers($0, at: "headers") } ?? [:]
         var operation = FailedOperation.call
         if let raw = object["operation"], let word = reader.string(raw, at: "operation") {
             switch word {

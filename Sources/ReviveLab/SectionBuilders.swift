@@ -41,12 +41,7 @@ enum SignalBuilder {
         let error = object["error"].flatMap { reader.string($0, at: path + ".error") }
         let description = object["description"].flatMap { reader.string($0, at: path + ".description", nonEmpty: false) }
         let retryAfter = object["retryAfter"].flatMap { reader.duration($0, at: path + ".retryAfter") }
-        var headers: [String: String] = [:]
-        if let raw = object["headers"], let members = reader.freeMembers(raw, at: path + ".headers", of: "header names to strings") {
-            for member in members {
-                if let text = reader.string(member.value, at: path + ".headers." + member.key, nonEmpty: false) { headers[member.key] = text }
-            }
-        }
+        let headers = object["headers"].map { reader.headers($0, at: path + ".headers") } ?? [:]
         guard let status else { return nil }
         return ProviderSignal(status: Int(status), error: error, description: description, retryAfter: retryAfter,
                               headers: headers, body: object["body"])

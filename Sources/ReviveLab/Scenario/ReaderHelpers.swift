@@ -21,6 +21,15 @@ extension JSONReader {
         return members
     }
 
+    /// Raw HTTP headers, an object of header names to strings (a scenario's signal and a pasted failure).
+    mutating func headers(_ value: JSONValue, at path: String) -> [String: String] {
+        var headers: [String: String] = [:]
+        for member in freeMembers(value, at: path, of: "header names to strings") ?? [] {
+            if let text = string(member.value, at: path + "." + member.key, nonEmpty: false) { headers[member.key] = text }
+        }
+        return headers
+    }
+
     /// Each item of a list read as one case of `type` (`path[i]` in messages); bad items are reported and left out.
     mutating func choices<T: RawRepresentable & CaseIterable>(_ items: [JSONValue], at path: String, of type: T.Type,
                                                                noun: String) -> [T] where T.RawValue == String {

@@ -17,10 +17,13 @@ public struct ActionRequest: Hashable, Sendable {
     public var connection: ConnectionID
     /// Whether the call changes the remote world (then it goes through the action ledger).
     public var mutating: Bool
+    /// How long the worker waits for the provider's answer before the outcome is unknown; with
+    /// the provider's `settleAfter`, it bounds when a sent call can still land.
+    public var callTimeout: Span
 
     /// Makes a request.
     public init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?,
-                connection: ConnectionID, mutating: Bool) {
+                connection: ConnectionID, mutating: Bool, callTimeout: Span = .seconds(30)) {
         self.run = run
         self.action = action
         self.attempt = attempt
@@ -28,10 +31,11 @@ public struct ActionRequest: Hashable, Sendable {
         self.checkpoint = checkpoint
         self.connection = connection
         self.mutating = mutating
+        self.callTimeout = callTimeout
     }
 
     var context: ActionContext {
-        ActionContext(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint)
+        ActionContext(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint, callTimeout: callTimeout)
     }
 }
 
@@ -68,6 +72,9 @@ public enum ActionStart: Equatable, Sendable {
     case lookUp(ActionTicket)
     /// The action's effect is already recorded: skip the call, the step is done.
     case alreadyDone(ActionTicket)
+    /// An earlier call may still land at the provider, so neither a lookup nor a resend can be
+    /// trusted yet: call `continueAction` at `until` (the engine recorded `action.waiting`).
+    case wait(until: Instant, ActionTicket)
 }
 
 /// What came back from the provider for one call.
@@ -103,11 +110,16 @@ extension RecoveryEngine {
             let key = IdempotencyKey(run: request.run, action: request.action)
             let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
             guard request.mutating else { return .call(ticket) }
-            switch try prepareAction(connection: request.connection, context: context, at: time, in: tx) {
-            case .execute: return .call(ticket)
-            case .alreadyCommitted: return .alreadyDone(ticket)
-            case .reconcile: return .lookUp(ticket)
-            }
+            return try prepareAction(connection: request.connection, context: context, at: time, in: tx).start(ticket)
+        }
+    }
+
+    /// Asks again, with the same lease, what a begun action may do: after a `.wait`, once its
+    /// instant has come.
+    public func continueAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
+        guard ticket.request.mutating else { return .call(ticket) }
+        return try decide { (tx) throws(RecoveryStoreError) -> ActionStart in
+            try prepareAction(connection: ticket.request.connection, context: ticket.request.context, at: time, in: tx).start(ticket)
         }
     }
 
@@ -118,6 +130,20 @@ extension RecoveryEngine {
             try recordReconciliation(answer, key: ticket.idempotencyKey, context: ticket.request.context, at: time, in: tx)
         }
         return answer == .committed ? .alreadyDone(ticket) : .call(ticket)
+    }
+
+    /// Records that a lookup by idempotency key was refused or timed out (`lookup.failed`):
+    /// nothing was learned, the action stays unknown, and the runtime's retry policy decides when
+    /// to look again. The engine never guesses.
+    public func lookupFailed(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict {
+        try decide { (tx) throws(RecoveryStoreError) in
+            try tx.emit(.lookupFailed, at: time, context: ticket.request.context) { t in
+                t.connection = ticket.lease.connection.rawValue
+                t.key = ticket.idempotencyKey.rawValue
+            }
+        }
+        return .retryLater(Classification(failureClass: .transient, rule: "lookup-refused", confidence: .high,
+                                          retryAfter: nil, neededScopes: [], unwrappedFrom: nil))
     }
 
     /// The credential gateway's check at the instant a call leaves: a stale, dead or revoked
@@ -160,6 +186,18 @@ extension RecoveryEngine {
         guard let key = ticket.ledgerKey else { return }
         try decide { (tx) throws(RecoveryStoreError) in
             try recordGivenUp(key: key, context: ticket.request.context, at: time, in: tx)
+        }
+    }
+}
+
+extension ActionPreparation {
+    /// The public word for this preparation, carrying the ticket.
+    func start(_ ticket: ActionTicket) -> ActionStart {
+        switch self {
+        case .execute: return .call(ticket)
+        case .alreadyCommitted: return .alreadyDone(ticket)
+        case .reconcile: return .lookUp(ticket)
+        case .wait(let until): return .wait(until: until, ticket)
         }
     }
 }

@@ -12,14 +12,17 @@ struct ActionContext: Hashable, Sendable {
     var worker: WorkerID
     /// The last checkpoint saved before this step (nil before the first).
     var checkpoint: String?
+    /// How long the worker waits for an answer (bounds when a sent call can still land).
+    var callTimeout: Span
 
     /// Makes a context.
-    init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?) {
+    init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?, callTimeout: Span = .seconds(30)) {
         self.run = run
         self.action = action
         self.attempt = attempt
         self.worker = worker
         self.checkpoint = checkpoint
+        self.callTimeout = callTimeout
     }
 }
 

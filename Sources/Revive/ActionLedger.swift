@@ -38,6 +38,11 @@ public struct LedgerEntry: Hashable, Sendable {
     public var executingWorker: WorkerID?
     /// When the entry last changed; a settled entry is kept for the retention window after it.
     public var changedAt: Instant
+    /// When the last call sent for this action can no longer land at the provider: its caller's
+    /// deadline plus the provider's `settleAfter`. Until then a lookup's `absent` proves nothing.
+    public var settlesAt: Instant?
+    /// When the first call carrying the key was sent (a `dedupe` provider keeps the key from then).
+    public var firstSentAt: Instant?
 
     /// Moves the entry to `state` at `time`. Who sends the call is kept only while the entry is
     /// `executing`; every move stamps `changedAt`, which the retention window counts from.
@@ -50,7 +55,7 @@ public struct LedgerEntry: Hashable, Sendable {
 
     /// Makes an entry (a store implementation rebuilds entries from its rows with this).
     public init(key: IdempotencyKey, run: RunID, action: ActionKey, connection: ConnectionID, state: LedgerState,
-                executingWorker: WorkerID?, changedAt: Instant) {
+                executingWorker: WorkerID?, changedAt: Instant, settlesAt: Instant? = nil, firstSentAt: Instant? = nil) {
         self.key = key
         self.run = run
         self.action = action
@@ -58,6 +63,15 @@ public struct LedgerEntry: Hashable, Sendable {
         self.state = state
         self.executingWorker = executingWorker
         self.changedAt = changedAt
+        self.settlesAt = settlesAt
+        self.firstSentAt = firstSentAt
+    }
+
+    /// Records a call leaving with the key at `time`, which can land until `settlesAt`.
+    public mutating func send(by worker: WorkerID, at time: Instant, settlesAt: Instant) {
+        move(to: .executing, at: time, sentBy: worker)
+        self.settlesAt = max(self.settlesAt ?? settlesAt, settlesAt)
+        if firstSentAt == nil { firstSentAt = time }
     }
 }
 
@@ -67,6 +81,8 @@ enum ActionPreparation: Equatable, Sendable {
     case execute(IdempotencyKey)
     /// The outcome of an earlier call is unknown: reconcile by key first.
     case reconcile(IdempotencyKey)
+    /// An earlier call may still land: ask again at this instant.
+    case wait(until: Instant)
     /// The effect already happened: do not call again.
     case alreadyCommitted(IdempotencyKey)
 }

@@ -80,6 +80,8 @@ public enum ClassificationTable {
         rule("oauth-invalid-grant", .deadGrant, .medium, codes: ["invalid_grant"], checksGeneration: true),
         rule("oauth-invalid-token", .refreshable, codes: ["invalid_token", "invalidauthenticationtoken", "expired_token_on_call"]),
         rule("oauth-temporarily-unavailable", .transient, codes: ["temporarily_unavailable", "server_error", "timeout"]),
+        // A dedupe provider (Stripe) still processing the first request with this key: in doubt, try later.
+        rule("idempotency-key-in-use", .transient, codes: ["idempotency_key_in_use"]),
         rule("http-rate-limited", .rateLimited, status: [429]),
         rule("http-server-error", .transient, status: [500, 502, 503, 504]),
         rule("http-unauthorized", .refreshable, .low, status: [401]),

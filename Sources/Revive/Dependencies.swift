@@ -37,16 +37,19 @@ public struct ConnectionRecord: Hashable, Sendable {
     public let pinnedIdentity: ProviderIdentity
     /// The granted scopes (widened when an owner grants more).
     public var scopes: [String]
+    /// What the provider promises about idempotency keys and late requests.
+    public var idempotency: IdempotencyPromise
 
     /// Makes a connection record.
     public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, ownerAddress: String,
-                pinnedIdentity: ProviderIdentity, scopes: [String]) {
+                pinnedIdentity: ProviderIdentity, scopes: [String], idempotency: IdempotencyPromise = IdempotencyPromise()) {
         self.id = id
         self.provider = provider
         self.broker = broker
         self.ownerAddress = ownerAddress
         self.pinnedIdentity = pinnedIdentity
         self.scopes = scopes
+        self.idempotency = idempotency
     }
 }
 

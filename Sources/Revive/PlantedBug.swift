@@ -23,6 +23,8 @@ public enum PlantedBug: String, CaseIterable, Sendable {
     case rotateOnMismatch = "rotate-on-mismatch"
     /// Put the capability's secret value into the timeline.
     case leakToken = "leak-token"
+    /// Trust a lookup by key while an earlier call may still land (no wait for it to settle).
+    case reconcileInFlight = "reconcile-in-flight"
 }
 #else
 /// Release builds: no bug can be planted. The hooks' names still resolve, so a misspelt hook fails
@@ -37,6 +39,7 @@ struct PlantedBug {
     @inline(__always) static var retryDeadGrant: PlantedBug { PlantedBug() }
     @inline(__always) static var rotateOnMismatch: PlantedBug { PlantedBug() }
     @inline(__always) static var leakToken: PlantedBug { PlantedBug() }
+    @inline(__always) static var reconcileInFlight: PlantedBug { PlantedBug() }
 }
 #endif
 

@@ -20,6 +20,9 @@ public enum ProtectedOutcome<Output> {
     case parked(RecoveryCase, ReconnectRequest)
     /// The caller's lease was stale or revoked: this worker must stop (another one owns the run).
     case fenced(FenceReason)
+    /// An earlier call may still land at the provider: run the step again at this instant (the
+    /// runtime's timer, not a retry: nothing failed).
+    case waitUntil(Instant)
 }
 
 extension RecoveryEngine {
@@ -44,6 +47,7 @@ extension RecoveryEngine {
         var ticket: ActionTicket
         switch try beginAction(request, at: time) {
         case .alreadyDone: return .completed(nil)
+        case .wait(let until, _): return .waitUntil(until)
         case .call(let begun): ticket = begun
         case .lookUp(let begun):
             guard case .call(let cleared) = try recordLookup(reconcile(begun.idempotencyKey), for: begun, at: time) else {

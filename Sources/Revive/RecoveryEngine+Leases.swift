@@ -46,8 +46,8 @@ extension RecoveryEngine {
         }
         if let key, var entry = try tx.store.ledgerEntry(key) {
             precondition(!entry.state.isCommitted, "a committed action is never executed again")
-            precondition(entry.state != .unknown || planted(.skipReconciliation), "an unknown action is reconciled before it executes again")
-            entry.move(to: .executing, at: time, sentBy: context.worker)
+            let settleAfter = try tx.store.connection(lease.connection)?.idempotency.settleAfter ?? .zero
+            entry.send(by: context.worker, at: time, settlesAt: time.advanced(by: context.callTimeout).advanced(by: settleAfter))
             try tx.store.save(entry)
         }
         return .allowed

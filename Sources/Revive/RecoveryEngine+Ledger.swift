@@ -20,24 +20,45 @@ extension RecoveryEngine {
             return .execute(key)
         case .committed, .reconciledCommitted:
             return .alreadyCommitted(key)
-        case .unknown where planted(.skipReconciliation):
-            return .execute(key)
-        case .executing where planted(.skipReconciliation):
-            return .execute(key)
-        case .unknown:
-            return .reconcile(key)
-        case .executing:
-            // A call went out and no outcome was ever recorded (its worker was lost): unknown.
-            let previous = entry.executingWorker
-            entry.move(to: .unknown, at: time)
-            try tx.store.save(entry)
-            try tx.emit(.actionUnknown, at: time, context: context) { t in
-                t.connection = connection.rawValue
-                t.key = key.rawValue
-                t.reason = "no-outcome-recorded"
-                if let previous { t.notes.append(.init("sent-by", previous.rawValue)) }
+        case .unknown, .executing:
+            if planted(.skipReconciliation) { return .execute(key) }
+            if entry.state == .executing {
+                // A call went out and no outcome was ever recorded (its worker was lost): unknown.
+                let previous = entry.executingWorker
+                entry.move(to: .unknown, at: time)
+                try tx.store.save(entry)
+                try tx.emit(.actionUnknown, at: time, context: context) { t in
+                    t.connection = connection.rawValue
+                    t.key = key.rawValue
+                    t.reason = "no-outcome-recorded"
+                    if let previous { t.notes.append(.init("sent-by", previous.rawValue)) }
+                }
             }
-            return .reconcile(key)
+            return try settle(entry, context: context, at: time, in: tx)
+        }
+    }
+
+    /// What an action whose outcome is unknown may do now, by what its provider promises: a
+    /// `lookup` provider's answer is trusted only once every call sent may no longer land
+    /// (before that the action waits); a `dedupe` provider takes the same key again while it
+    /// keeps it.
+    private func settle(_ entry: LedgerEntry, context: ActionContext, at time: Instant,
+                        in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionPreparation {
+        let promise = try tx.store.connection(entry.connection)?.idempotency ?? IdempotencyPromise()
+        switch promise.mode {
+        case .dedupe:
+            return .execute(entry.key)
+        case .lookup:
+            if let settlesAt = entry.settlesAt, time < settlesAt, !planted(.reconcileInFlight) {
+                try tx.emit(.actionWaiting, at: time, context: context) { t in
+                    t.connection = entry.connection.rawValue
+                    t.key = entry.key.rawValue
+                    t.reason = "earlier-call-may-land"
+                    t.notes.append(.init("until", DurationText.clock(settlesAt)))
+                }
+                return .wait(until: settlesAt)
+            }
+            return .reconcile(entry.key)
         }
     }
 
@@ -88,7 +109,8 @@ extension RecoveryEngine {
     /// Marks a mutating action as given up (its run failed).
     func recordGivenUp(key: IdempotencyKey, context: ActionContext, at time: Instant,
                        in tx: EngineTransaction) throws(RecoveryStoreError) {
-        guard var entry = try tx.store.ledgerEntry(key), !entry.state.isCommitted else { return }
+        // An action whose outcome is unknown may have happened: the ledger never calls it failed.
+        guard var entry = try tx.store.ledgerEntry(key), !entry.state.isCommitted, entry.state != .unknown else { return }
         entry.move(to: .failed, at: time)
         try tx.store.save(entry)
         try tx.emit(.actionFailed, at: time, context: context) { t in

@@ -60,6 +60,10 @@ public final class RecoveryEngine {
                 t.generation = generation.value
                 t.notes.append(.init("provider", connection.provider.rawValue))
                 t.notes.append(.init("broker", connection.broker.rawValue))
+                // What the provider promises about keys, when it is not the default (a lookup, nothing late).
+                let promise = connection.idempotency
+                if promise.mode != .lookup { t.notes.append(.init("idempotency", promise.mode.rawValue)) }
+                if promise.settleAfter > .zero { t.notes.append(.init("settle-after", promise.settleAfter.description)) }
             }
         }
     }

@@ -106,7 +106,12 @@ public enum InvariantChecker {
         // Per key: the index of the unknown outcome still unreconciled, or of a committed reconciliation.
         var unresolved: [String: Int] = [:]
         var reconciledCommitted: [String: Int] = [:]
+        // A provider that dedupes keys collapses a resend with the same key: resending is its reconciliation.
+        var dedupes = Set<String>()
         for (i, t) in ts.enumerated() {
+            if t.name == .connectionPinned, let connection = t.connection, t.notes.contains(.init("idempotency", "dedupe")) {
+                dedupes.insert(connection)
+            }
             guard let key = t.key else { continue }
             switch t.name {
             case .actionUnknown:
@@ -120,7 +125,7 @@ public enum InvariantChecker {
                     reconciledCommitted[key] = i
                 }
             case .providerCalled:
-                if let unknown = unresolved[key] {
+                if let unknown = unresolved[key], !dedupes.contains(t.connection ?? "") {
                     result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again while its outcome was unknown and unreconciled", evidence: [unknown, i]))
                 } else if let committed = reconciledCommitted[key] {
                     result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again after reconciliation found it committed", evidence: [committed, i]))

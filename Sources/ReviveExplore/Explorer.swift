@@ -23,13 +23,25 @@ public struct ExploreOptions: Sendable {
     public var runChunks: (@Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void)?
     /// Most plays spent shrinking one breach.
     public var shrinkBudget = 300
+    /// Exhaustive mode also strikes single faults at the instants around each call (`--no-time` turns it off).
+    public var time = true
     #if REVIVE_PLANTED_BUGS
     /// Engine bugs to switch on (debug builds only).
     public var plantedBugs: Set<PlantedBug> = []
     #endif
 
-    /// Default options: exhaustive single faults.
+    /// Default options: exhaustive single faults, at step points and at the instants around calls.
     public init() {}
+
+    /// These options with only the time dimension's schedules (no step-point faults).
+    public mutating func onlyTime() -> ExploreOptions {
+        time = true
+        stepPoints = false
+        return self
+    }
+
+    /// Whether exhaustive mode strikes at step points (off only to time the time dimension alone).
+    public var stepPoints = true
 }
 
 /// One breach the explorer found, shrunk.
@@ -50,6 +62,9 @@ public struct ExploreFinding: Sendable {
 public struct ExploreReport: Sendable {
     /// Schedules played (not counting shrinking).
     public var schedules: Int
+    /// How many of them struck at virtual instants around calls (the time dimension); the rest
+    /// struck at step points.
+    public var timeSchedules: Int = 0
     /// Distinct timelines among them.
     public var distinctTimelines: Int
     /// Schedules with at least one breach.
@@ -96,8 +111,11 @@ public enum Explorer {
     public static func fuzzPlan(seed: UInt64, base: Scenario) -> FaultPlan {
         var random = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 0xF00D)
         func pick(_ n: Int) -> Int { Int(random.next() % UInt64(max(1, n))) }
-        var enabled = FaultKind.allCases.filter { _ in random.next() % 2 == 0 }
-        if enabled.isEmpty { enabled = [FaultKind.allCases[pick(FaultKind.allCases.count)]] }
+        // The kinds of the first release, in their order, so that a seed keeps drawing the same schedule;
+        // late-apply (a provider breaking its promise) and lookup-error are struck only when asked.
+        let kinds: [FaultKind] = [.revokeGrant, .expireAccessToken, .providerError, .loseResponse, .dropRequest, .crashWorker, .stallWorker, .refreshElsewhere]
+        var enabled = kinds.filter { _ in random.next() % 2 == 0 }
+        if enabled.isEmpty { enabled = [kinds[pick(kinds.count)]] }
         let steps = base.workflow.steps
         let connected = steps.filter { $0.connection != nil }
         var items: [FaultPlan.Item] = []
@@ -126,13 +144,14 @@ public enum Explorer {
         if let seeds = options.seeds {
             return (0..<seeds).map { fuzzPlan(seed: options.seedFrom &+ UInt64($0), base: base) }
         }
-        let items = candidates(for: base, maxAttempt: options.maxAttempt)
+        let items = options.stepPoints ? candidates(for: base, maxAttempt: options.maxAttempt) : []
         var plans = items.map { FaultPlan([$0]) }
         if options.depth >= 2 {
             for i in items.indices {
                 for j in (i + 1)..<items.count { plans.append(FaultPlan([items[i], items[j]])) }
             }
         }
+        if options.time { plans += timeCandidates(for: base).map { FaultPlan([$0]) } }
         return plans
     }
 
@@ -189,8 +208,9 @@ public enum Explorer {
             findings.append(ExploreFinding(invariant: invariant, message: message, original: plans[index], minimal: minimal,
                                            occurrences: occurrences[invariant] ?? 0))
         }
-        return ExploreReport(schedules: plans.count, distinctTimelines: fingerprints.count, breachingSchedules: breaching,
-                             findings: findings, transitions: transitions)
+        let timed = plans.filter { plan in plan.items.contains { if case .timedFault = $0 { return true } else { return false } } }.count
+        return ExploreReport(schedules: plans.count, timeSchedules: timed, distinctTimelines: fingerprints.count,
+                             breachingSchedules: breaching, findings: findings, transitions: transitions)
     }
 
     /// Plays every plan, on `jobs` threads; the verdicts come back in plan order.

@@ -9,11 +9,16 @@ import ReviveWorld
 enum ExploreCommand {
     static let usage = """
     Usage: revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness]
-                              [--attempts N] [--jobs N] [--out DIR]
+                              [--attempts N] [--no-time] [--jobs N] [--out DIR]
 
     Plays many variants of the scenario in FILE and checks every invariant on each:
       exhaustive (default)  every fault kind at every step, point and attempt 1..N (--attempts,
-                            default 2), plus wrong-account reconnects; --depth 2 adds every pair
+                            default 2), plus wrong-account reconnects; --depth 2 adds every pair.
+                            It also strikes single faults at the instants around each call of the
+                            fault-free play (its start and middle, just before and after the
+                            provider applies it, the caller's deadline and the settle point):
+                            crashes, stalls, revokes, lost answers, dropped requests, refreshes
+                            elsewhere. --no-time leaves those out
       fuzz (--seeds N)      N random schedules, each derived from one seed only (from --seed-from,
                             default 1): each seed enables a random subset of fault kinds and draws
                             one to four faults (crashes, stalls, lost answers, provider errors of
@@ -40,6 +45,7 @@ enum ExploreCommand {
             .number("--attempts", in: 1...5),
             .number("--jobs", in: 1...64),
             .flag("--liveness"),
+            .flag("--no-time"),
             .value("--out", needs: "a directory"),
         ]
         #if REVIVE_PLANTED_BUGS
@@ -68,6 +74,7 @@ enum ExploreCommand {
             // The frontend owns the threads; the explorer's search stays pure.
             explore.runChunks = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
             if parsed.isSet("--liveness") { explore.liveness = true }
+            if parsed.isSet("--no-time") { explore.time = false }
             #if REVIVE_PLANTED_BUGS
             explore.plantedBugs.formUnion(parsed.choices("--plant", as: PlantedBug.self))
             #endif
@@ -99,7 +106,7 @@ enum ExploreCommand {
         }
         let seconds = console.monotonicSeconds() - started
         if showProgress { console.err("\r\u{1B}[2K") }
-        console.out("  schedules played    \(report.schedules)\n")
+        console.out("  schedules played    \(report.schedules)\(report.timeSchedules > 0 ? " (\(report.schedules - report.timeSchedules) at step points, \(report.timeSchedules) at instants around calls)" : "")\n")
         console.out("  distinct timelines  \(report.distinctTimelines)\n")
         console.out("  breaches            \(report.breachingSchedules) schedules, \(report.findings.count) invariants\n")
         console.out("  time taken          \(String(format: "%.2f", seconds)) s (\(Int(Double(report.schedules) / max(seconds, 1e-9))) schedules/s)\n")

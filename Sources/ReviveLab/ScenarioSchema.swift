@@ -49,6 +49,7 @@ public enum ScenarioSchema {
             "broker": enumeration(of: BrokerKind.self), "owner": nonEmptyString,
             "subject": nonEmptyString, "tenant": nonEmptyString, "scopes": array(nonEmptyString),
             "accessTokenTTL": duration, "retry": retry,
+            "idempotency": enumeration(of: IdempotencyMode.self), "settleAfter": duration, "keyRetention": duration,
         ]))
     }
 
@@ -70,7 +71,7 @@ public enum ScenarioSchema {
             "fault": enumeration(of: FaultKind.self),
             "signal": signal,
             "count": integer(minimum: 1),
-            "for": duration, "connection": nonEmptyString, "worker": nonEmptyString,
+            "for": duration, "by": duration, "connection": nonEmptyString, "worker": nonEmptyString,
         ]))
     }
 

@@ -93,6 +93,16 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
     case connectionPinned
     /// A recovery context kept in a worker's memory died with it (only without Revive).
     case caseLost
+    /// An earlier call may still land at the provider; the action waits until it has settled.
+    case actionWaiting
+    /// The provider stopped processing a request at its declared bound; nothing was applied.
+    case requestAbandoned
+    /// A dedupe provider answered a repeated idempotency key with the first request's saved answer.
+    case requestDeduplicated
+    /// A lookup by idempotency key was refused or timed out; nothing was learned.
+    case lookupFailed
+    /// An operator said whether an action whose outcome could not be looked up happened.
+    case operatorConfirmed
     /// A name this version does not know, kept as it was spelt.
     case unrecognized(String)
 
@@ -142,6 +152,11 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         .faultInjected,
         .connectionPinned,
         .caseLost,
+        .actionWaiting,
+        .requestAbandoned,
+        .requestDeduplicated,
+        .lookupFailed,
+        .operatorConfirmed,
     ]
 
     private static let byRawValue: [String: TransitionName] = {
@@ -202,6 +217,11 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .faultInjected: return "fault.injected"
         case .connectionPinned: return "connection.pinned"
         case .caseLost: return "case.lost"
+        case .actionWaiting: return "action.waiting"
+        case .requestAbandoned: return "request.abandoned"
+        case .requestDeduplicated: return "request.deduplicated"
+        case .lookupFailed: return "lookup.failed"
+        case .operatorConfirmed: return "operator.confirmed"
         case .unrecognized(let spelling): return spelling
         }
     }
@@ -279,6 +299,11 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .faultInjected: return 41
         case .connectionPinned: return 42
         case .caseLost: return 43
+        case .actionWaiting: return 44
+        case .requestAbandoned: return 45
+        case .requestDeduplicated: return 46
+        case .lookupFailed: return 47
+        case .operatorConfirmed: return 48
         case .unrecognized: return -1
         }
     }
@@ -330,6 +355,11 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .faultInjected: return "the lab injected a scenario fault (actor `lab`)"
         case .connectionPinned: return "a connection was registered with its pinned subject and tenant"
         case .caseLost: return "a recovery context kept in a worker's memory died with it (only without Revive)"
+        case .actionWaiting: return "an earlier call may still land at the provider; the action waits until it has settled"
+        case .requestAbandoned: return "the provider stopped processing a request at its declared bound; nothing was applied"
+        case .requestDeduplicated: return "a dedupe provider answered a repeated idempotency key with the first request's saved answer"
+        case .lookupFailed: return "a lookup by idempotency key was refused or timed out; nothing was learned"
+        case .operatorConfirmed: return "an operator said whether an action whose outcome could not be looked up happened"
         case .unrecognized: return ""
         }
     }

@@ -9,6 +9,8 @@ public struct FaultPlan: Sendable, Hashable {
         case fault(kind: FaultKind, step: ActionKey, point: StepPoint, attempt: Int, signalIndex: Int?, stallFor: Span?)
         /// Someone other than the owner reconnects when the first request goes out.
         case wrongReconnect(connection: ConnectionID, subject: String, tenant: String, after: Span)
+        /// A fault at a virtual instant, aimed at a connection or a worker (`stallFor` for stalls).
+        case timedFault(kind: FaultKind, at: Instant, connection: ConnectionID?, worker: WorkerID?, stallFor: Span?)
     }
 
     /// The items, in the order they were chosen.
@@ -56,6 +58,8 @@ public struct FaultPlan: Sendable, Hashable {
             case let .wrongReconnect(connection, subject, tenant, after):
                 scenario.events.append(EventSpec(trigger: .on(transition: .reconnectRequested, after: after),
                                                  action: .reconnect(connection: connection, subject: subject, tenant: tenant)))
+            case let .timedFault(kind, at, connection, worker, stallFor):
+                scenario.faults.append(FaultSpec(at: .time(at), kind: kind, connection: connection, worker: worker, count: 1, stallFor: stallFor))
             }
         }
         return scenario
@@ -85,6 +89,12 @@ public struct FaultPlan: Sendable, Hashable {
             case let .wrongReconnect(connection, subject, tenant, after):
                 events.append(.object([("on", .string(TransitionName.reconnectRequested.rawValue)), ("after", .string(after.description)), ("do", .string("reconnect")),
                                        ("connection", .string(connection.rawValue)), ("subject", .string(subject)), ("tenant", .string(tenant))]))
+            case let .timedFault(kind, at, connection, worker, stallFor):
+                var members: [(key: String, value: JSONValue)] = [("at", .string(at.description)), ("fault", .string(kind.rawValue))]
+                if let connection { members.append(("connection", .string(connection.rawValue))) }
+                if let worker { members.append(("worker", .string(worker.rawValue))) }
+                if let stallFor { members.append(("for", .string(stallFor.description))) }
+                faults.append(.object(members))
             }
         }
         return (faults, events)
@@ -101,6 +111,10 @@ public struct FaultPlan: Sendable, Hashable {
                 return text
             case let .wrongReconnect(connection, subject, tenant, after):
                 return "reconnect to \(connection) as \(subject)@\(tenant) \(after) after the first request"
+            case let .timedFault(kind, at, connection, worker, stallFor):
+                var text = "\(kind.rawValue) of \(worker?.rawValue ?? connection?.rawValue ?? "?") at \(DurationText.clock(at))"
+                if let stallFor { text += " for \(stallFor)" }
+                return text
             }
         }.joined(separator: "; ")
     }

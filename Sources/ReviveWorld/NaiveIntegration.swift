@@ -71,6 +71,14 @@ final class NaiveIntegration: RecoveryIntegration {
     /// Never asked: the baseline never looks anything up.
     func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) -> ActionStart { .call(ticket) }
 
+    /// Never asked, as `recordLookup`.
+    func lookupFailed(_ ticket: ActionTicket, at time: Instant) -> ActionVerdict {
+        .retryLater(classifier.classify(nil, context: ClassificationContext(provider: nil, operation: .timeout)))
+    }
+
+    /// The baseline never waits: it calls again.
+    func continueAction(_ ticket: ActionTicket, at time: Instant) -> ActionStart { .call(ticket) }
+
     /// Nothing is fenced.
     func clearForSend(_ ticket: ActionTicket, at time: Instant) -> CallAuthorization { .allowed }
 

@@ -29,9 +29,13 @@ extension Player: StepPointObserver {
             t.worker = fault.kind.targetsWorker ? worker?.rawValue : nil
             t.notes.append(.init("fault", fault.kind.rawValue))
             if let point { t.notes.append(.init("point", point.rawValue)) }
-            if fault.kind == .providerError, fault.count != 1 { t.notes.append(.init("count", String(fault.count))) }
+            if fault.kind == .providerError || fault.kind == .lookupError, fault.count != 1 { t.notes.append(.init("count", String(fault.count))) }
             if let stall = fault.stallFor { t.notes.append(.init("for", stall.description)) }
+            if let late = fault.lateBy { t.notes.append(.init("by", late.description)) }
         }
+        // A fault at a virtual time strikes the call in flight on its connection, if one is.
+        if point == nil, let connection, [.loseResponse, .dropRequest, .lateApply].contains(fault.kind),
+           runtime.strikeInFlight(fault, connection: connection) { return }
         switch fault.kind {
         case .revokeGrant: connection.map { provider.revokeGrant($0, signal: fault.signal) }
         case .expireAccessToken: connection.map { provider.expireAccessToken($0, at: now) }
@@ -42,6 +46,8 @@ extension Player: StepPointObserver {
         case .crashWorker: worker.map { runtime.freeze($0, stall: nil) }
         case .stallWorker: worker.map { runtime.freeze($0, stall: fault.stallFor) }
         case .refreshElsewhere: connection.map { provider.refreshElsewhereBeforeNextCall($0) }
+        case .lateApply: connection.map { provider.applyNextLate($0, by: fault.lateBy ?? .minutes(1)) }
+        case .lookupError: connection.map { provider.failNextLookups($0, count: fault.count) }
         }
     }
 

@@ -84,6 +84,7 @@ final class Player {
         switch event {
         case .startRun: runtime.startRun()
         case .phase(let id, let phase): runtime.dispatchPhase(id, phase)
+        case .providerLands(let call): runtime.providerLands(call)
         case .timedFault(let index): fireTimedFault(index)
         case .scenarioEvent(let index): fireEvent(index)
         case .heartbeatDeadline(let worker, let epoch): runtime.heartbeatDeadline(worker, epoch: epoch)

@@ -58,6 +58,12 @@ enum ProviderEnvelopes {
         }
     }
 
+    /// What a dedupe provider answers to a request whose key is still being processed (Stripe's 409).
+    static func idempotencyConflict() -> ProviderSignal {
+        ProviderSignal(status: 409, error: "idempotency_key_in_use",
+                       description: "There is currently another in-progress request using this idempotency key. Try again later.")
+    }
+
     /// What a resource call gets when its access token expired (a refresh would heal it).
     static func expiredAccessToken(provider: ProviderKind) -> ProviderSignal {
         switch provider {

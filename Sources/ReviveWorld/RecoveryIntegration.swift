@@ -16,6 +16,8 @@ protocol RecoveryIntegration: AnyObject {
     func recoveryCase(_ id: CaseID) throws(RecoveryStoreError) -> RecoveryCase?
     func beginAction(_ request: ActionRequest, at time: Instant) throws(RecoveryStoreError) -> ActionStart
     func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart
+    func lookupFailed(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict
+    func continueAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart
     func clearForSend(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> CallAuthorization
     func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict
     func abandonAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError)

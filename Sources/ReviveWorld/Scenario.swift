@@ -89,9 +89,12 @@ public struct ConnectionSpec: Sendable {
     public var accessTokenTTL: Span
     /// The integration-level retry policy (between the step's and the workflow's).
     public var retry: RetryPolicy?
+    /// How the provider treats idempotency keys and how late it may still apply a request.
+    public var idempotency: IdempotencyPromise
 
     /// Makes one from its parts.
-    public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, owner: String, subject: String, tenant: String, scopes: [String], accessTokenTTL: Span, retry: RetryPolicy? = nil) {
+    public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, owner: String, subject: String, tenant: String, scopes: [String], accessTokenTTL: Span, retry: RetryPolicy? = nil,
+                idempotency: IdempotencyPromise = IdempotencyPromise()) {
         self.id = id
         self.provider = provider
         self.broker = broker
@@ -101,6 +104,7 @@ public struct ConnectionSpec: Sendable {
         self.scopes = scopes
         self.accessTokenTTL = accessTokenTTL
         self.retry = retry
+        self.idempotency = idempotency
     }
 }
 
@@ -172,6 +176,11 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case stallWorker = "stall-worker"
     /// Another worker sharing the connection refreshes it just before this call lands (a refresh race).
     case refreshElsewhere = "refresh-elsewhere"
+    /// The provider applies the call in flight (or the next one) `by` after its declared bound:
+    /// the provider breaks its promise, which the checker reports apart from engine breaches.
+    case lateApply = "late-apply"
+    /// The next `count` lookups by idempotency key on the connection are refused (or time out).
+    case lookupError = "lookup-error"
 
     /// Whether the fault strikes a worker (otherwise a connection).
     public var targetsWorker: Bool { self == .crashWorker || self == .stallWorker }
@@ -190,9 +199,11 @@ public struct FaultSpec: Sendable {
     public var count: Int
     /// How long a stall lasts.
     public var stallFor: Span?
+    /// How long after its bound a late apply lands.
+    public var lateBy: Span?
 
     /// Makes one from its parts.
-    public init(at: FaultTrigger, kind: FaultKind, connection: ConnectionID? = nil, worker: WorkerID? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil) {
+    public init(at: FaultTrigger, kind: FaultKind, connection: ConnectionID? = nil, worker: WorkerID? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil, lateBy: Span? = nil) {
         self.at = at
         self.kind = kind
         self.connection = connection
@@ -200,6 +211,7 @@ public struct FaultSpec: Sendable {
         self.signal = signal
         self.count = count
         self.stallFor = stallFor
+        self.lateBy = lateBy
     }
 }
 

@@ -31,11 +31,31 @@ final class SimulatedProvider: CredentialBroker {
         var tokenGeneration = 1
         /// Another worker will refresh this connection when the next call lands.
         var refreshElsewherePending = false
+        /// The next call lands this long after the provider's declared bound.
+        var lateApplies: [Span] = []
+        /// How many of the next lookups by key are refused.
+        var lookupErrors = 0
+    }
+
+    /// What a provider does with a request as it arrives.
+    enum Arrival {
+        /// It starts processing; it lands `duration` later.
+        case process
+        /// A dedupe provider answers at once: a conflict (the key is in use) or, with nil, the saved success.
+        case answerNow(ProviderSignal?)
+    }
+
+    /// A dedupe provider's memory of one key.
+    private struct KeptKey {
+        let firstAt: Instant
+        var processing: Bool
+        var succeeded: Bool
     }
 
     private var connections: [ConnectionID: ConnectionState] = [:]
     private var connectionOrder: [ConnectionID] = []
     private var effectsByKey: [IdempotencyKey: Int] = [:]
+    private var keptKeys: [IdempotencyKey: KeptKey] = [:]
     private var pendingGrants: [String: PendingGrant] = [:]
     private var random: SeededRandom
     private let timeline: Timeline
@@ -128,7 +148,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Handles a call that reached the provider, recording any effect or failure on the timeline.
     func handleCall(connection id: ConnectionID, step: ActionKey, attempt: Int, run: RunID, key: IdempotencyKey?, mutates: Bool,
-                    generation: Int, at time: Instant) -> CallOutcome {
+                    generation: Int, at time: Instant, lateBy: Span? = nil, callerGone: Bool = false) -> CallOutcome {
         guard var state = connections[id] else { preconditionFailure("call to an unknown connection \(id)") }
         var failure: ProviderSignal?
         if let index = state.pendingErrors.firstIndex(where: { $0.remaining > 0 }) {
@@ -144,6 +164,10 @@ final class SimulatedProvider: CredentialBroker {
         let loses = failure == nil && state.loseNextResponses > 0
         if loses { state.loseNextResponses -= 1 }
         connections[id] = state
+        if let key, keptKeys[key] != nil {
+            keptKeys[key]!.processing = false
+            keptKeys[key]!.succeeded = failure == nil
+        }
         if let failure {
             recordFailure(failure, connection: id, operation: "call", step: step, attempt: attempt, run: run, generation: generation, at: time)
             return .failed(failure)
@@ -158,6 +182,8 @@ final class SimulatedProvider: CredentialBroker {
             t.generation = generation
             t.key = key.rawValue
             if loses { t.notes.append(.init("answer", "lost")) }
+            if callerGone { t.notes.append(.init("caller", "gave-up")) }
+            if let lateBy { t.notes.append(.init("late", lateBy.description)) }
             timeline.record(t)
         }
         return loses ? .answerLost(applied: mutates) : .answered(applied: mutates)
@@ -191,6 +217,77 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Whether an effect with this idempotency key happened (the reconciliation lookup).
     func hasEffect(key: IdempotencyKey) -> Bool { (effectsByKey[key] ?? 0) > 0 }
+
+    // MARK: Keys, bounds and lookups
+
+    /// A request arrives: a dedupe provider refuses a key still being processed and replays the
+    /// saved answer of a key it keeps; everything else is processed.
+    func arrive(_ connection: ConnectionID, key: IdempotencyKey?, mutates: Bool, call: (step: ActionKey, attempt: Int, run: RunID, generation: Int),
+                at time: Instant) -> Arrival {
+        guard mutates, let key, let promise = connections[connection]?.spec.idempotency, promise.mode == .dedupe else { return .process }
+        if let kept = keptKeys[key], time < kept.firstAt.advanced(by: promise.keyRetention) {
+            if kept.processing {
+                let conflict = ProviderEnvelopes.idempotencyConflict()
+                recordFailure(conflict, connection: connection, operation: "call", step: call.step, attempt: call.attempt, run: call.run,
+                              generation: call.generation, at: time)
+                return .answerNow(conflict)
+            }
+            if kept.succeeded {
+                var t = Transition(time: time, actor: .provider, name: .requestDeduplicated)
+                t.run = call.run.rawValue
+                t.step = call.step.rawValue
+                t.attempt = call.attempt
+                t.connection = connection.rawValue
+                t.key = key.rawValue
+                t.notes.append(.init("first", DurationText.clock(kept.firstAt)))
+                timeline.record(t)
+                return .answerNow(nil)
+            }
+            keptKeys[key]!.processing = true
+            return .process
+        }
+        keptKeys[key] = KeptKey(firstAt: time, processing: true, succeeded: false)
+        return .process
+    }
+
+    /// The provider stopped processing a request (past its bound, or it never arrived).
+    func abandon(_ connection: ConnectionID, key: IdempotencyKey?) {
+        if let key, keptKeys[key]?.processing == true { keptKeys[key]!.processing = false }
+    }
+
+    /// Arms a late apply: the next call on the connection lands `by` after its bound.
+    func applyNextLate(_ connection: ConnectionID, by late: Span) { connections[connection]?.lateApplies.append(late) }
+
+    /// Whether an armed late apply takes the call now sent (consumes it).
+    func takesLateApply(_ connection: ConnectionID) -> Span? {
+        guard let late = connections[connection]?.lateApplies.first else { return nil }
+        connections[connection]!.lateApplies.removeFirst()
+        return late
+    }
+
+    /// Arms refusals of the next `count` lookups by key on the connection.
+    func failNextLookups(_ connection: ConnectionID, count: Int) { connections[connection]?.lookupErrors += count }
+
+    /// The lookup by idempotency key: the effect is there, it is not, or the lookup is refused.
+    func lookUp(_ key: IdempotencyKey, on connection: ConnectionID) -> ReconcileAnswer? {
+        if let state = connections[connection], state.lookupErrors > 0 {
+            connections[connection]!.lookupErrors -= 1
+            return nil
+        }
+        return hasEffect(key: key) ? .committed : .absent
+    }
+
+    /// Why a refresh by another holder fails now (a dead grant), or nil when it would succeed.
+    func refreshFailure(_ connection: ConnectionID) -> ProviderSignal? {
+        guard let state = connections[connection], !state.grantAlive else { return nil }
+        return deadGrantSignal(state)
+    }
+
+    /// Records another holder's failed refresh (nothing rotates).
+    func recordElsewhereRefreshFailure(_ signal: ProviderSignal, connection: ConnectionID, generation: Int, at time: Instant) {
+        recordFailure(signal, connection: connection, operation: "refresh-elsewhere", step: nil, attempt: nil, run: nil,
+                      generation: generation, at: time)
+    }
 
     // MARK: CredentialBroker
 

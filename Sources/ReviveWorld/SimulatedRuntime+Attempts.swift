@@ -8,11 +8,7 @@ extension SimulatedRuntime {
 
     func dispatchPhase(_ id: Int, _ phase: AttemptPhase) {
         guard let attempt = attempts[id] else { return }
-        // The provider works whatever state the worker is in; everything else waits for a frozen worker.
-        if case .providerDone = phase {
-            providerDone(attempt)
-            return
-        }
+        // Everything a worker does waits while it is frozen (the provider's side is not a phase).
         if workers[attempt.worker]?.frozen == true {
             workers[attempt.worker]!.held.append(.phase(attempt: id, phase))
             return
@@ -23,11 +19,19 @@ extension SimulatedRuntime {
         }
         switch phase {
         case .begin: begin(attempt)
+        case .settled(let strike): settled(attempt, strikeBeforeCall: strike)
+        case .giveUp(let reason): giveUpAfterSettling(attempt, reason: reason)
         case .call: call(attempt)
-        case .providerDone: break
         case .workDone: afterPoint(.afterEffect, attempt, then: .commit)
-        case .answer(let signal): answer(attempt, failure: signal)
-        case .timeout: finishCall(attempt, .noAnswer)
+        case .answer(let signal, let call):
+            guard attempt.awaitingCall == call else { return }
+            attempts[id]?.awaitingCall = nil
+            answer(attempt, failure: signal)
+        case .timeout(let call):
+            // The caller stops waiting; an answer that comes later goes nowhere.
+            guard attempt.awaitingCall == call else { return }
+            attempts[id]?.awaitingCall = nil
+            finishCall(attempt, .noAnswer)
         case .commit: afterPoint(.afterCommit, attempt, then: .checkpoint)
         case .checkpoint: checkpoint(attempt)
         case .next: finish(attempt)
@@ -43,9 +47,9 @@ extension SimulatedRuntime {
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
         }
-        if spec.connection != nil { beginAction(&attempt) }
+        let readiness = spec.connection == nil ? .ready : beginAction(&attempt)
         attempts[attempt.id] = attempt
-        afterPoint(.beforeCall, attempt, then: attempt.skipCall ? .commit : .call)
+        proceed(readiness, attempt, strikeBeforeCall: true)
     }
 
     private func call(_ attempt: Attempt) {
@@ -67,9 +71,9 @@ extension SimulatedRuntime {
                 failRun(reason: "lease fenced \(SimulatedRuntime.immediateRetryLimit) times in one attempt", attempt: attempt)
                 return
             }
-            beginAction(&attempt)
+            let readiness = beginAction(&attempt)
             attempts[attempt.id] = attempt
-            world.queue.schedule(.phase(attempt: attempt.id, attempt.skipCall ? .commit : .call), at: now)
+            proceed(readiness, attempt, strikeBeforeCall: false)
             return
         case .allowed:
             break
@@ -77,20 +81,59 @@ extension SimulatedRuntime {
         sendCall(&attempt, lease: ticket.lease)
     }
 
+    /// Moves a begun action on: to the `before-call` point and the call (or straight to the
+    /// commit when the effect is already there), to a timer when an earlier call must settle
+    /// first, or to the retry policy when the lookup was refused.
+    private func proceed(_ readiness: ActionReadiness, _ attempt: Attempt, strikeBeforeCall: Bool) {
+        switch readiness {
+        case .ready:
+            let next: AttemptPhase = attempt.skipCall ? .commit : .call
+            if strikeBeforeCall { afterPoint(.beforeCall, attempt, then: next) } else { world.queue.schedule(.phase(attempt: attempt.id, next), at: now) }
+        case .waiting(let until):
+            world.queue.schedule(.phase(attempt: attempt.id, .settled(strikeBeforeCall: strikeBeforeCall)), at: until)
+        case .lookupRefused(let classification):
+            scheduleRetry(attempt, failureClass: classification.failureClass, retryAfter: nil)
+        case .stopped:
+            break
+        }
+    }
+
+    /// An earlier call has settled: ask the engine again what the action may do.
+    private func settled(_ attempt: Attempt, strikeBeforeCall: Bool) {
+        var attempt = attempt
+        guard let ticket = attempt.ticket,
+              let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else { return }
+        let readiness = take(start, into: &attempt)
+        attempts[attempt.id] = attempt
+        proceed(readiness, attempt, strikeBeforeCall: strikeBeforeCall)
+    }
+
     /// Begins the step's action through the engine's public action API: a lease, and for a
-    /// mutation the ledger's word (call, look the key up first, or already done).
-    private func beginAction(_ attempt: inout Attempt) {
+    /// mutation the ledger's word (call, look the key up first, wait, or already done).
+    private func beginAction(_ attempt: inout Attempt) -> ActionReadiness {
         let spec = step(attempt.stepIndex)
-        guard let connection = spec.connection else { return }
+        guard let connection = spec.connection else { return .ready }
         let request = ActionRequest(run: runID, action: spec.id, attempt: attempt.number,
                                     worker: attempt.worker, checkpoint: checkpointID,
-                                    connection: connection, mutating: spec.effect == .mutation)
-        guard var start = world.engine({ () throws(RecoveryStoreError) in try recovery.beginAction(request, at: now) }) else { return }
+                                    connection: connection, mutating: spec.effect == .mutation,
+                                    callTimeout: scenario.runtime.callTimeout)
+        guard let start = world.engine({ () throws(RecoveryStoreError) in try recovery.beginAction(request, at: now) }) else { return .stopped }
+        return take(start, into: &attempt)
+    }
+
+    /// Takes the engine's word on a begun action into the attempt, looking the key up at the
+    /// provider when the engine asks for it.
+    func take(_ start: ActionStart, into attempt: inout Attempt) -> ActionReadiness {
+        var start = start
         if case .lookUp(let ticket) = start {
-            // The lookup by idempotency key: does the provider hold the effect?
-            let answer: ReconcileAnswer = provider.hasEffect(key: ticket.idempotencyKey) ? .committed : .absent
+            attempt.ticket = ticket
+            guard let answer = provider.lookUp(ticket.idempotencyKey, on: ticket.lease.connection) else {
+                guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.lookupFailed(ticket, at: now) }),
+                      case .retryLater(let classification) = verdict else { return .stopped }
+                return .lookupRefused(classification)
+            }
             guard let looked = world.engine({ () throws(RecoveryStoreError) in try recovery.recordLookup(answer, for: ticket, at: now) })
-            else { return }
+            else { return .stopped }
             start = looked
         }
         switch start {
@@ -100,58 +143,11 @@ extension SimulatedRuntime {
         case .alreadyDone(let ticket):
             attempt.ticket = ticket
             attempt.skipCall = true
+        case .wait(let until, let ticket):
+            attempt.ticket = ticket
+            return .waiting(until: until)
         }
-    }
-
-    /// Records the call leaving the worker and schedules the provider's side of it.
-    func sendCall(_ attempt: inout Attempt, lease: Lease) {
-        let spec = step(attempt.stepIndex)
-        record(.providerCalled, actor: .worker(attempt.worker)) { t in
-            t.worker = attempt.worker.rawValue
-            t.step = spec.id.rawValue
-            t.attempt = attempt.number
-            t.connection = lease.connection.rawValue
-            t.generation = lease.generation.value
-            t.lease = lease.id.rawValue
-            t.key = attempt.key?.rawValue
-        }
-        attempt.sentAt = now
-        attempts[attempt.id] = attempt
-        if provider.takesDrop(lease.connection) {
-            world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: now.advanced(by: scenario.runtime.callTimeout))
-        } else {
-            world.queue.schedule(.phase(attempt: attempt.id, .providerDone), at: now.advanced(by: spec.duration))
-        }
-    }
-
-    private func providerDone(_ attempt: Attempt) {
-        let spec = step(attempt.stepIndex)
-        guard let lease = attempt.lease else { return }
-        if provider.takesRefreshElsewhere(lease.connection) {
-            // Another worker's refresh lands first: the token pair this call carries is replaced.
-            guard let rotated = world.engine({ () throws(RecoveryStoreError) in
-                try recovery.recordRefreshElsewhere(of: lease.connection, by: "another-worker", run: runID, at: now)
-            }) else { return }
-            provider.rotateTokens(lease.connection, to: rotated.value)
-        }
-        let outcome = provider.handleCall(connection: lease.connection, step: spec.id, attempt: attempt.number,
-                                          run: runID, key: attempt.key, mutates: spec.effect == .mutation,
-                                          generation: lease.generation.value, at: now)
-        switch outcome {
-        case .failed(let signal):
-            world.queue.schedule(.phase(attempt: attempt.id, .answer(signal)), at: now)
-        case .answerLost:
-            stepPoints?.strike(.afterEffect, attempt)
-            world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
-        case .answered:
-            stepPoints?.strike(.afterEffect, attempt)
-            if provider.takesLoss(lease.connection) {
-                // A lose-response struck at this very point: the answer is in flight and never lands.
-                world.queue.schedule(.phase(attempt: attempt.id, .timeout), at: attempt.sentAt.advanced(by: scenario.runtime.callTimeout))
-            } else {
-                world.queue.schedule(.phase(attempt: attempt.id, .answer(nil)), at: now)
-            }
-        }
+        return .ready
     }
 
     private func answer(_ attempt: Attempt, failure: ProviderSignal?) {
@@ -198,7 +194,7 @@ extension SimulatedRuntime {
                                      elapsed: now.since(invocation?.start ?? now), retryAfter: retryAfter)
         switch decision {
         case .giveUp(let reason):
-            failRun(reason: reason, attempt: attempt)
+            giveUpAfterSettling(attempt, reason: reason)
         case .retry(let wait):
             runState = .backoff(stepIndex: attempt.stepIndex, preferredWorker: attempt.worker)
             record(.retryScheduled, actor: .runtime) { t in
@@ -209,6 +205,30 @@ extension SimulatedRuntime {
                 t.notes.append(.init("backoff", wait.description))
             }
             world.queue.schedule(.retryStep, at: now.advanced(by: wait))
+        }
+    }
+
+    /// Gives the step up, but reconciles first: a mutation whose outcome is unknown may have
+    /// happened, and then the step is done and the run goes on (waiting first while an earlier
+    /// call may still land). Otherwise the run fails.
+    private func giveUpAfterSettling(_ attempt: Attempt, reason: String) {
+        var attempt = attempt
+        guard let ticket = attempt.ticket, ticket.request.mutating,
+              let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else {
+            failRun(reason: reason, attempt: attempt)
+            return
+        }
+        switch take(start, into: &attempt) {
+        case .ready where attempt.skipCall:
+            attempts[attempt.id] = attempt
+            runState = .running(attempt: attempt.id)
+            world.queue.schedule(.phase(attempt: attempt.id, .commit), at: now)
+        case .waiting(let until):
+            attempts[attempt.id] = attempt
+            runState = .running(attempt: attempt.id)
+            world.queue.schedule(.phase(attempt: attempt.id, .giveUp(reason: reason)), at: until)
+        case .ready, .lookupRefused, .stopped:
+            failRun(reason: reason, attempt: attempt)
         }
     }
 

@@ -24,6 +24,9 @@ final class SimulatedRuntime {
     var runState = RunState.notStarted
     var attempts: [Int: Attempt] = [:]
     var nextAttemptID = 1
+    /// Calls sent and not yet finished at the provider, by call id.
+    var inFlight: [Int: InFlightCall] = [:]
+    var nextCallID = 1
     var stepAttemptCounts: [Int]
     /// The step invocation whose retry budget is running (reset on resume).
     var invocation: Invocation?

@@ -5,6 +5,8 @@ import ReviveVocabulary
 enum SimEvent {
     case startRun
     case phase(attempt: Int, AttemptPhase)
+    /// The provider finishes processing a call (applies or fails it), or abandons it at its bound.
+    case providerLands(call: Int)
     case timedFault(index: Int)
     case scenarioEvent(index: Int)
     case heartbeatDeadline(worker: WorkerID, epoch: Int)
@@ -27,22 +29,36 @@ enum HealAction {
 enum AttemptPhase {
     /// The step starts: lease, ledger, reconciliation. Then `before-call`.
     case begin
+    /// An earlier call of the action has settled: ask the engine again (then `before-call`, if not yet struck).
+    case settled(strikeBeforeCall: Bool)
+    /// The retry policy gave up while an earlier call could still land: reconcile, then give up or go on.
+    case giveUp(reason: String)
     /// The worker sends the call (or does local work).
     case call
-    /// The provider handles the call, `duration` after it was sent. Then `after-effect`.
-    case providerDone
     /// Local work of a step without a connection is done. Then `after-effect`.
     case workDone
-    /// The worker receives the provider's answer.
-    case answer(ProviderSignal?)
-    /// The worker gave up waiting for an answer.
-    case timeout
+    /// The worker receives the provider's answer to its call `call`.
+    case answer(ProviderSignal?, call: Int)
+    /// The worker gave up waiting for an answer to its call `call` (its deadline passed).
+    case timeout(call: Int)
     /// The outcome is in the ledger. Then `after-commit`.
     case commit
     /// The step's checkpoint is saved. Then `after-checkpoint`.
     case checkpoint
     /// The attempt is over; the run goes on to its next step.
     case next
+}
+
+/// What a begun action may do next.
+enum ActionReadiness {
+    /// Call (or, with `skipCall`, go straight to the commit).
+    case ready
+    /// An earlier call may still land: ask again at this instant.
+    case waiting(until: Instant)
+    /// The lookup by key was refused: the retry policy decides.
+    case lookupRefused(Classification)
+    /// The engine's store failed: nothing more happens (the play stops).
+    case stopped
 }
 
 /// One attempt of one step on one worker.
@@ -60,7 +76,8 @@ struct Attempt {
     var ticket: ActionTicket?
     /// The effect is already known to have happened: no call is made.
     var skipCall = false
-    var sentAt: Instant = .zero
+    /// The call the worker is waiting on (nil when none is out, or the caller stopped waiting).
+    var awaitingCall: Int?
     var immediateRetries = 0
 }
 

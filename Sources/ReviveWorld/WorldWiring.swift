@@ -45,7 +45,7 @@ final class WorldWiring {
             let record = ConnectionRecord(
                 id: connection.id, provider: connection.provider, broker: connection.broker,
                 ownerAddress: connection.owner, pinnedIdentity: ProviderIdentity(subject: connection.subject, tenant: connection.tenant),
-                scopes: connection.scopes)
+                scopes: connection.scopes, idempotency: connection.idempotency)
             _ = engine { [recovery] () throws(RecoveryStoreError) in try recovery.register(record, at: .zero) }
         }
     }

@@ -31,8 +31,27 @@ extension ScenarioBuilder {
         let scopes = object["scopes"].flatMap { reader.stringList($0, at: path + ".scopes") } ?? []
         let ttl = object["accessTokenTTL"].flatMap { reader.duration($0, at: path + ".accessTokenTTL", allowZero: false) } ?? .hours(1)
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
+        let promise = readIdempotencyPromise(object, at: path, reader: &reader)
         guard let id, let provider, let broker, let owner, let subject, let tenant else { return nil }
         return ConnectionSpec(id: ConnectionID(id), provider: provider, broker: broker, owner: owner, subject: subject,
-                              tenant: tenant, scopes: scopes, accessTokenTTL: ttl, retry: retry)
+                              tenant: tenant, scopes: scopes, accessTokenTTL: ttl, retry: retry, idempotency: promise)
+    }
+
+    /// `idempotency`, `settleAfter` and `keyRetention`: what the provider promises about keys and
+    /// late requests (`keyRetention` only means something to a `dedupe` provider).
+    static func readIdempotencyPromise(_ object: [String: JSONValue], at path: String, reader: inout JSONReader) -> IdempotencyPromise {
+        var promise = IdempotencyPromise()
+        if let raw = object["idempotency"], let mode = reader.choice(raw, at: path + ".idempotency", of: IdempotencyMode.self, noun: "an idempotency mode") {
+            promise.mode = mode
+        }
+        if let raw = object["settleAfter"], let span = reader.duration(raw, at: path + ".settleAfter") { promise.settleAfter = span }
+        if let raw = object["keyRetention"] {
+            if promise.mode != .dedupe {
+                reader.fail(path + ".keyRetention", "only a \"dedupe\" provider keeps keys; set \"idempotency\": \"dedupe\" or remove \"keyRetention\"")
+            } else if let span = reader.duration(raw, at: path + ".keyRetention", allowZero: false) {
+                promise.keyRetention = span
+            }
+        }
+        return promise
     }
 }

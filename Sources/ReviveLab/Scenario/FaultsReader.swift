@@ -33,9 +33,10 @@ extension ScenarioBuilder {
         let worker = readFaultTarget("worker", of: object, kind: kind, at: path, connectionIDs: known, workers: workers, reader: &reader)
         let signal = readFaultSignal(object, kind: kind, at: path, reader: &reader)
         let count = readFaultCount(object, kind: kind, at: path, reader: &reader)
+        let lateBy = readLateBy(object, kind: kind, at: path, reader: &reader)
         let stallFor = readStallDuration(object, kind: kind, at: path, reader: &reader)
         guard let trigger else { return nil }
-        return FaultSpec(at: trigger, kind: kind, connection: connection.map(ConnectionID.init), worker: worker.map(WorkerID.init), signal: signal, count: count, stallFor: stallFor)
+        return FaultSpec(at: trigger, kind: kind, connection: connection.map(ConnectionID.init), worker: worker.map(WorkerID.init), signal: signal, count: count, stallFor: stallFor, lateBy: lateBy)
     }
 
     /// When the fault strikes; for a step point also the step it names, if the workflow has it.
@@ -120,8 +121,8 @@ extension ScenarioBuilder {
     /// How many calls in a row a provider-error fails (1 unless given); no other kind takes it.
     static func readFaultCount(_ object: [String: JSONValue], kind: FaultKind, at path: String, reader: inout JSONReader) -> Int {
         guard let raw = object["count"] else { return 1 }
-        guard kind == .providerError else {
-            reader.fail(path + ".count", "only provider-error takes \"count\"")
+        guard kind == .providerError || kind == .lookupError else {
+            reader.fail(path + ".count", "only provider-error and lookup-error take \"count\"")
             return 1
         }
         return reader.integer(raw, at: path + ".count", range: 1...100_000).map(Int.init) ?? 1
@@ -138,5 +139,15 @@ extension ScenarioBuilder {
             return nil
         }
         return reader.duration(raw, at: path + ".for", allowZero: false)
+    }
+
+    /// How long after the provider's declared bound a late-apply lands (1 minute unless given); no other kind takes it.
+    static func readLateBy(_ object: [String: JSONValue], kind: FaultKind, at path: String, reader: inout JSONReader) -> Span? {
+        guard let raw = object["by"] else { return kind == .lateApply ? .minutes(1) : nil }
+        guard kind == .lateApply else {
+            reader.fail(path + ".by", "only late-apply takes \"by\"")
+            return nil
+        }
+        return reader.duration(raw, at: path + ".by", allowZero: false)
     }
 }

@@ -1,0 +1,190 @@
+import Revive
+import ReviveVocabulary
+
+/// One request on its way through the provider: sent by a worker at `sentAt`, waited for until
+/// `deadline`, and promised by the provider to land no later than `bound`.
+struct InFlightCall {
+    let id: Int
+    let attemptID: Int
+    let stepIndex: Int
+    let attemptNumber: Int
+    let worker: WorkerID
+    let lease: Lease
+    let key: IdempotencyKey?
+    let mutates: Bool
+    let run: RunID
+    let sentAt: Instant
+    /// When the caller stops waiting for the answer.
+    let deadline: Instant
+    /// The latest instant the provider promised to apply it: the deadline plus `settleAfter`.
+    let bound: Instant
+    /// When the provider finishes with it (applies, fails or abandons it); events for any other
+    /// instant are stale (a fault moved it).
+    var landsAt: Instant
+    /// The provider gives up on it at `landsAt` instead of applying it (it would land past its bound).
+    var abandons: Bool
+    /// Struck by a drop-request: it never reaches the provider.
+    var dropped = false
+    /// Struck by a lose-response: the provider applies it, the answer never arrives.
+    var answerLost = false
+    /// Struck by a late-apply: it lands this long after its bound.
+    var lateBy: Span?
+    /// The provider is done with it.
+    var landed = false
+    /// The caller's timeout is already queued.
+    var timeoutQueued = false
+}
+
+/// Provider calls in virtual time: a call takes its step's `duration` at the provider, the caller
+/// gives up at its `callTimeout`, and the provider may apply a call after its caller gave up, up
+/// to its declared bound (`settleAfter`), never later unless a `late-apply` fault makes it.
+extension SimulatedRuntime {
+    /// Records the call leaving the worker and schedules the provider's side of it.
+    func sendCall(_ attempt: inout Attempt, lease: Lease) {
+        let spec = step(attempt.stepIndex)
+        record(.providerCalled, actor: .worker(attempt.worker)) { t in
+            t.worker = attempt.worker.rawValue
+            t.step = spec.id.rawValue
+            t.attempt = attempt.number
+            t.connection = lease.connection.rawValue
+            t.generation = lease.generation.value
+            t.lease = lease.id.rawValue
+            t.key = attempt.key?.rawValue
+        }
+        let deadline = now.advanced(by: scenario.runtime.callTimeout)
+        let promise = connectionSpec(lease.connection)?.idempotency ?? IdempotencyPromise()
+        let bound = deadline.advanced(by: promise.settleAfter)
+        let finish = now.advanced(by: spec.duration)
+        var call = InFlightCall(id: nextCallID, attemptID: attempt.id, stepIndex: attempt.stepIndex, attemptNumber: attempt.number,
+                                worker: attempt.worker, lease: lease, key: attempt.key, mutates: spec.effect == .mutation,
+                                run: runID, sentAt: now, deadline: deadline, bound: bound,
+                                landsAt: min(finish, bound), abandons: finish > bound)
+        nextCallID += 1
+        attempt.awaitingCall = call.id
+        attempts[attempt.id] = attempt
+        if provider.takesDrop(lease.connection) {
+            // The request never reaches the provider: the caller waits out its deadline.
+            call.dropped = true
+            call.landed = true
+            queueTimeout(&call)
+            return
+        }
+        switch provider.arrive(lease.connection, key: call.key, mutates: call.mutates,
+                               call: (spec.id, attempt.number, runID, lease.generation.value), at: now) {
+        case .answerNow(let answer):
+            // A dedupe provider answers a repeated key at once: a conflict, or the saved answer.
+            world.queue.schedule(.phase(attempt: attempt.id, .answer(answer, call: call.id)), at: now)
+        case .process:
+            if let late = provider.takesLateApply(lease.connection) { makeLate(&call, by: late) }
+            // No answer in time: the call lands after the deadline, or the provider abandons it.
+            if call.abandons || call.landsAt > deadline { queueTimeout(&call) }
+            world.queue.schedule(.providerLands(call: call.id), at: call.landsAt)
+            inFlight[call.id] = call
+        }
+    }
+
+    /// The connection's scenario entry.
+    func connectionSpec(_ id: ConnectionID) -> ConnectionSpec? { scenario.connections.first(where: { $0.id == id }) }
+
+    private func queueTimeout(_ call: inout InFlightCall) {
+        guard !call.timeoutQueued else { return }
+        call.timeoutQueued = true
+        world.queue.schedule(.phase(attempt: call.attemptID, .timeout(call: call.id)), at: max(call.deadline, now))
+    }
+
+    private func makeLate(_ call: inout InFlightCall, by late: Span) {
+        let finish = call.sentAt.advanced(by: step(call.stepIndex).duration)
+        call.lateBy = late
+        call.abandons = false
+        call.landsAt = max(finish, call.bound).advanced(by: late)
+    }
+
+    /// The provider finishes with a call: abandons it at its bound, or applies (or fails) it and
+    /// answers; the answer reaches the worker only while it still waits.
+    func providerLands(_ id: Int) {
+        guard var call = inFlight[id], !call.landed, call.landsAt == now else { return }
+        call.landed = true
+        inFlight[id] = nil
+        if call.abandons {
+            provider.abandon(call.lease.connection, key: call.key)
+            recordAbandoned(call)
+            return
+        }
+        let attempt = attempts[call.attemptID]
+            ?? Attempt(id: call.attemptID, stepIndex: call.stepIndex, number: call.attemptNumber, worker: call.worker)
+        if provider.takesRefreshElsewhere(call.lease.connection) { refreshElsewhere(call) }
+        let outcome = provider.handleCall(connection: call.lease.connection, step: step(call.stepIndex).id, attempt: call.attemptNumber,
+                                          run: call.run, key: call.key, mutates: call.mutates,
+                                          generation: call.lease.generation.value, at: now,
+                                          lateBy: call.lateBy, callerGone: now > call.deadline)
+        switch outcome {
+        case .failed(let signal):
+            deliver(signal, for: &call)
+        case .answerLost:
+            stepPoints?.strike(.afterEffect, attempt)
+            queueTimeout(&call)
+        case .answered:
+            stepPoints?.strike(.afterEffect, attempt)
+            // A lose-response struck in flight, or at this very point: the answer never lands.
+            if call.answerLost || provider.takesLoss(call.lease.connection) { queueTimeout(&call) } else { deliver(nil, for: &call) }
+        }
+    }
+
+    private func deliver(_ signal: ProviderSignal?, for call: inout InFlightCall) {
+        guard now <= call.deadline else { return }
+        world.queue.schedule(.phase(attempt: call.attemptID, .answer(signal, call: call.id)), at: now)
+    }
+
+    /// Another worker's refresh lands first: the token pair this call carries is replaced; on a
+    /// dead grant that refresh fails like any other, and nothing rotates.
+    private func refreshElsewhere(_ call: InFlightCall) {
+        let connection = call.lease.connection
+        if let failure = provider.refreshFailure(connection) {
+            provider.recordElsewhereRefreshFailure(failure, connection: connection, generation: call.lease.generation.value, at: now)
+            return
+        }
+        guard let rotated = world.engine({ () throws(RecoveryStoreError) in
+            try recovery.recordRefreshElsewhere(of: connection, by: "another-worker", run: call.run, at: now)
+        }) else { return }
+        provider.rotateTokens(connection, to: rotated.value)
+    }
+
+    private func recordAbandoned(_ call: InFlightCall) {
+        let spec = step(call.stepIndex)
+        var t = Transition(time: now, actor: .provider, name: .requestAbandoned)
+        t.run = call.run.rawValue
+        t.step = spec.id.rawValue
+        t.attempt = call.attemptNumber
+        t.connection = call.lease.connection.rawValue
+        t.key = call.key?.rawValue
+        t.reason = "past-bound"
+        t.notes.append(.init("sent", DurationText.clock(call.sentAt)))
+        world.timeline.record(t)
+    }
+
+    /// A timed `drop-request`, `lose-response` or `late-apply` strikes the connection's call in
+    /// flight, if one is; false when none is (then it waits for the next call, as at a step point).
+    func strikeInFlight(_ fault: FaultSpec, connection: ConnectionID) -> Bool {
+        guard let id = inFlight.values.filter({ $0.lease.connection == connection && !$0.landed }).map(\.id).min(),
+              var call = inFlight[id] else { return false }
+        switch fault.kind {
+        case .dropRequest:
+            call.dropped = true
+            call.landed = true
+            provider.abandon(connection, key: call.key)
+            queueTimeout(&call)
+            inFlight[id] = nil
+            return true
+        case .loseResponse:
+            call.answerLost = true
+        case .lateApply:
+            makeLate(&call, by: fault.lateBy ?? .minutes(1))
+            if call.landsAt > call.deadline { queueTimeout(&call) }
+            world.queue.schedule(.providerLands(call: call.id), at: call.landsAt)
+        default:
+            return false
+        }
+        inFlight[id] = call
+        return true
+    }
+}

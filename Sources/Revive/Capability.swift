@@ -21,10 +21,15 @@ public struct CapabilityRecord: Hashable, Sendable {
     public let reminder: Int
     /// When it was consumed, if it was.
     public var consumedAt: Instant?
+    /// When the next reminder is due (the reminder lead before `expiresAt`), or nil when no
+    /// reminder follows this capability (it is the last one).
+    public let remindAt: Instant?
+    /// Whether its expiry was recorded (`capability.expired`): a timer that fires twice records it once.
+    public var expiryRecorded: Bool
 
     /// Makes a record (a store implementation rebuilds records from its rows with this).
     public init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String, issuedAt: Instant,
-                expiresAt: Instant, reminder: Int, consumedAt: Instant?) {
+                expiresAt: Instant, reminder: Int, consumedAt: Instant?, remindAt: Instant? = nil, expiryRecorded: Bool = false) {
         self.id = id
         self.caseID = caseID
         self.connection = connection
@@ -33,9 +38,12 @@ public struct CapabilityRecord: Hashable, Sendable {
         self.expiresAt = expiresAt
         self.reminder = reminder
         self.consumedAt = consumedAt
+        self.remindAt = remindAt
+        self.expiryRecorded = expiryRecorded
     }
 
-    /// Whether it can no longer be used at `instant` because its lifetime ran out.
+    /// Whether it can no longer be used at `instant` because its lifetime ran out: it is valid
+    /// until, not at, `expiresAt`.
     public func isExpired(at instant: Instant) -> Bool { instant >= expiresAt }
 }
 
@@ -56,8 +64,12 @@ public struct ReconnectRequest: Hashable, Sendable {
     public let capabilityID: CapabilityID
     /// The capability's secret value: present it with the reconnect, never print it.
     public let capabilityValue: String
-    /// When the capability expires.
+    /// When the capability expires (it is valid until, not at, this instant): call
+    /// `RecoveryEngine.capabilityExpired` then.
     public let expiresAt: Instant
+    /// When the next reminder is due: call `RecoveryEngine.reminderDue` then. It is the reminder
+    /// lead before `expiresAt`, or nil when no reminder follows (this is the last request).
+    public let remindAt: Instant?
     /// 0 for the first request, 1… for reminders.
     public let reminder: Int
     /// What the request asks for.
@@ -67,7 +79,8 @@ public struct ReconnectRequest: Hashable, Sendable {
 
     /// Makes a request.
     public init(caseID: CaseID, connection: ConnectionID, recipient: String, responder: Responder, capabilityID: CapabilityID,
-                capabilityValue: String, expiresAt: Instant, reminder: Int, kind: RequestKind, scopes: [String]) {
+                capabilityValue: String, expiresAt: Instant, remindAt: Instant? = nil, reminder: Int, kind: RequestKind,
+                scopes: [String]) {
         self.caseID = caseID
         self.connection = connection
         self.recipient = recipient
@@ -75,6 +88,7 @@ public struct ReconnectRequest: Hashable, Sendable {
         self.capabilityID = capabilityID
         self.capabilityValue = capabilityValue
         self.expiresAt = expiresAt
+        self.remindAt = remindAt
         self.reminder = reminder
         self.kind = kind
         self.scopes = scopes
@@ -87,7 +101,8 @@ public enum ReconnectOutcome: Equatable, Sendable {
     case verified(caseID: CaseID, run: RunID, checkpoint: String?, generation: LeaseGeneration)
     /// The reconnect came back as someone else; nothing changed and the run stays parked.
     case rejected(caseID: CaseID)
-    /// The capability was missing, expired, already used or for another case.
+    /// The capability was missing, unknown, foreign, already used, expired, superseded (its case was
+    /// completed with another of its capabilities) or its case is not open; `reason` says which.
     case refused(reason: String)
     /// An operator confirmed the fix with the alert's capability: resume `run` from `checkpoint`.
     case resolved(caseID: CaseID, run: RunID, checkpoint: String?)

@@ -57,15 +57,22 @@ public struct ConnectionRecord: Hashable, Sendable {
 public struct RecoveryConfiguration: Hashable, Sendable {
     /// How long a recovery capability stays valid (default 1 hour).
     public var capabilityLifetime: Span
-    /// How many fresh reconnect requests follow the first when each one expires unanswered (default 24).
+    /// How many fresh reconnect requests (reminders) follow the first while its case waits (default 24).
     public var maxReminders: Int
+    /// How long before a capability expires its reminder goes out, while reminders remain (default
+    /// `defaultReminderLead`, 5 minutes; see `reminderLeadInForce`).
+    ///
+    /// The old capability stays valid until its own expiry, so the owner always holds a live link:
+    /// a reconnect at the very instant a capability expires finds the reminder's capability waiting.
+    public var reminderLead: Span
     /// Where operator alerts go.
     public var operatorAddress: String
     /// How long the store keeps a closed case after it closed, and a settled ledger entry after its last change (default 7 days).
     ///
     /// Within it, a retried action stays idempotent and an old capability is still recognized
-    /// (`already-used`, `case-not-open`); after it, both are forgotten. Refresh marks, lost-worker
-    /// marks and leases are kept no longer either (the whole bound is stated on `RecoveryStore`).
+    /// (`already-used`, `expired`, `superseded`); after it, both are forgotten (`unknown`). Refresh
+    /// marks, lost-worker marks and leases are kept no longer either (the whole bound is stated on
+    /// `RecoveryStore`).
     public var closedCaseRetention: Span
 
     #if REVIVE_PLANTED_BUGS
@@ -73,13 +80,26 @@ public struct RecoveryConfiguration: Hashable, Sendable {
     public var plantedBugs: Set<PlantedBug> = []
     #endif
 
-    /// The documented defaults: 1h capabilities, 24 reminders, so an owner has a valid link for 25
-    /// hours; closed cases and settled ledger entries kept for 7 days.
-    public init(capabilityLifetime: Span = .hours(1), maxReminders: Int = 24, operatorAddress: String = "operator",
-                closedCaseRetention: Span = .days(7)) {
+    /// The documented lead of a reminder before the capability it follows expires: 5 minutes.
+    public static let defaultReminderLead = Span.minutes(5)
+
+    /// The documented defaults: 1h capabilities, 24 reminders each 5 minutes before the previous
+    /// capability expires, so an owner holds a valid link for 23 hours after the first request (24
+    /// reminders 55 minutes apart, then the last capability's hour); closed cases and settled ledger
+    /// entries kept for 7 days.
+    public init(capabilityLifetime: Span = .hours(1), maxReminders: Int = 24, reminderLead: Span = defaultReminderLead,
+                operatorAddress: String = "operator", closedCaseRetention: Span = .days(7)) {
         self.capabilityLifetime = capabilityLifetime
         self.maxReminders = maxReminders
+        self.reminderLead = reminderLead
         self.operatorAddress = operatorAddress
         self.closedCaseRetention = closedCaseRetention
+    }
+
+    /// The lead actually used: `reminderLead`, but never more than half the capability's lifetime
+    /// (nor below zero), so that a capability always lives a while before its reminder goes out.
+    public var reminderLeadInForce: Span {
+        let half = Span(milliseconds: capabilityLifetime.milliseconds / 2)
+        return max(.zero, min(reminderLead, half))
     }
 }

@@ -38,7 +38,8 @@ public struct RecoveryCase: Hashable, Sendable {
     public var state: CaseState
     /// Reconnects refused for this case (identity mismatches and bad capabilities).
     public var refusals: Int
-    /// The capability of the latest request; only its expiry sends a reminder.
+    /// The capability of the latest request: only it sends the next reminder (a lead before it
+    /// expires) or, after the last reminder, escalates the case when it expires.
     public var currentCapability: CapabilityID?
     /// When it closed; the store keeps a closed case for the retention window after it.
     public var closedAt: Instant?
@@ -78,6 +79,6 @@ public enum CaseState: String, Sendable {
     case awaitingResume = "awaiting-resume"
     /// The run resumed; the case is done.
     case closed
-    /// Every reminder expired unanswered; the case stays open for an operator.
+    /// The last reminder's capability expired unanswered; the case stays open for an operator.
     case escalated
 }

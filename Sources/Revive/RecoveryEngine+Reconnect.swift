@@ -35,7 +35,7 @@ enum CapabilityCheck {
 /// rotated) or an operator's fix, both behind one capability check.
 extension RecoveryEngine {
     /// Checks a presented capability value for a connection, in the one order both paths share:
-    /// no-request, unknown, foreign, already-used, expired, case-not-open, then the path's rule.
+    /// no-request, unknown, foreign, already-used, expired, superseded, case-not-open, then the path's rule.
     func checkCapability(_ value: String?, for connection: ConnectionID, path: CapabilityPath, at time: Instant,
                          in tx: EngineTransaction) throws(RecoveryStoreError) -> CapabilityCheck {
         guard let value else { return .refused(CapabilityRefusal(reason: "no-request", capability: nil, recoveryCase: nil)) }
@@ -49,6 +49,9 @@ extension RecoveryEngine {
         guard capability.connection == connection else { return refuse("foreign") }
         guard capability.consumedAt == nil else { return refuse("already-used") }
         guard !capability.isExpired(at: time) else { return refuse("expired") }
+        // Only a consumed capability moves a case past awaiting a reconnect: while a reminder and the
+        // capability it followed are both live, the first one used completes the case for both.
+        if let found, found.state == .awaitingResume || found.state == .closed { return refuse("superseded") }
         guard let recoveryCase = found, recoveryCase.state == .awaitingReconnect else { return refuse("case-not-open") }
         if let reason = path.refusal(for: recoveryCase.classification.failureClass.responder) { return refuse(reason) }
         return .accepted(capability, recoveryCase)

@@ -1,7 +1,7 @@
 import ReviveVocabulary
 
 /// Reconnect requests and their capabilities: asking the owner (or alerting an operator),
-/// reminding when a capability expires unanswered, escalating after the last reminder.
+/// reminding a lead before a capability expires unanswered, escalating when the last one expires.
 extension RecoveryEngine {
     /// Issues a fresh capability for an open case and sends it in a request (or an operator alert).
     func requestReconnect(for openCase: RecoveryCase, reminder: Int, at time: Instant,
@@ -9,10 +9,14 @@ extension RecoveryEngine {
         var recoveryCase = try tx.store.recoveryCase(openCase.id) ?? openCase
         let responder = recoveryCase.classification.failureClass.responder
         let value = ids.nextSecret(prefix: "rvcap_")
+        let expiresAt = time.advanced(by: configuration.capabilityLifetime)
+        // The reminder is stored with the capability: a restarted engine keeps the schedule it announced.
+        let remindAt = reminder < configuration.maxReminders
+            ? Instant(milliseconds: expiresAt.milliseconds - configuration.reminderLeadInForce.milliseconds) : nil
         let capability = CapabilityRecord(
             id: CapabilityID(ids.nextID(prefix: "cap_")), caseID: recoveryCase.id, connection: recoveryCase.connection,
-            digest: SHA256.hexDigest(value), issuedAt: time,
-            expiresAt: time.advanced(by: configuration.capabilityLifetime), reminder: reminder, consumedAt: nil)
+            digest: SHA256.hexDigest(value), issuedAt: time, expiresAt: expiresAt, reminder: reminder, consumedAt: nil,
+            remindAt: remindAt)
         try tx.store.save(capability)
         recoveryCase.currentCapability = capability.id
         try tx.store.save(recoveryCase)
@@ -23,7 +27,8 @@ extension RecoveryEngine {
         let scopes = kind == .grantScopes ? RecoveryEngine.union(granted, recoveryCase.classification.neededScopes) : []
         let request = ReconnectRequest(caseID: recoveryCase.id, connection: recoveryCase.connection, recipient: recipient,
                                        responder: responder, capabilityID: capability.id, capabilityValue: value,
-                                       expiresAt: capability.expiresAt, reminder: reminder, kind: kind, scopes: scopes)
+                                       expiresAt: capability.expiresAt, remindAt: remindAt, reminder: reminder, kind: kind,
+                                       scopes: scopes)
         // An operator is alerted rather than asked to reconnect: no reconnect would help.
         try tx.emit(responder == .operator ? .operatorAlerted : .reconnectRequested, at: time, run: recoveryCase.run) { t in
             t.connection = recoveryCase.connection.rawValue
@@ -42,19 +47,39 @@ extension RecoveryEngine {
         return request
     }
 
-    /// Called when a capability's lifetime ends: if its case still waits, a fresh request goes out
-    /// (up to `maxReminders`); after the last one the case is escalated. Returns the new request.
+    /// Called when a capability's reminder is due (`ReconnectRequest.remindAt`, the reminder lead
+    /// before it expires): if its case still waits on it, the next reminder goes out with a fresh
+    /// capability. This one stays valid until its own expiry; once either is consumed, the other is
+    /// refused as `superseded`. Returns the new request.
+    public func reminderDue(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest? {
+        try decide { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
+            // Timers may fire early, late or twice: remind once, when due, for the case's current capability only.
+            guard let capability = try tx.store.capability(id), capability.consumedAt == nil,
+                  let remindAt = capability.remindAt, time >= remindAt, capability.reminder < configuration.maxReminders,
+                  let recoveryCase = try tx.store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect,
+                  recoveryCase.currentCapability == id else { return nil }
+            return try requestReconnect(for: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx)
+        }
+    }
+
+    /// Called when a capability's lifetime ends: while its case still waits, the expiry is recorded
+    /// (`capability.expired`). If no reminder followed it, the reminder goes out now (its timer was
+    /// missed) or, after the last one, the case is escalated. Returns the new request, if any.
     public func capabilityExpired(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest? {
         try decide { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
-            // Timers may fire late or twice: act only on the case's current capability once it has really expired.
-            guard let capability = try tx.store.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
-                  var recoveryCase = try tx.store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect,
-                  recoveryCase.currentCapability == id else { return nil }
+            // Timers may fire early, late or twice: record an expiry once, once it is real, while the case waits.
+            guard var capability = try tx.store.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
+                  !capability.expiryRecorded, var recoveryCase = try tx.store.recoveryCase(capability.caseID),
+                  recoveryCase.state == .awaitingReconnect else { return nil }
+            capability.expiryRecorded = true
+            try tx.store.save(capability)
             try tx.emit(.capabilityExpired, at: time, run: recoveryCase.run) { t in
                 t.connection = capability.connection.rawValue
                 t.caseID = recoveryCase.id.rawValue
                 t.capability = capability.id.rawValue
             }
+            // A reminder went out before this expiry: its capability is the owner's live link.
+            guard recoveryCase.currentCapability == id else { return nil }
             if capability.reminder < configuration.maxReminders {
                 return try requestReconnect(for: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx)
             }

@@ -63,9 +63,18 @@ public struct RetryPolicy: Hashable, Sendable {
     public func decide(after failureClass: FailureClass, attemptsSoFar: Int, elapsed: Span, retryAfter: Span?) -> RetryDecision {
         if (nonRetryable ?? []).contains(failureClass) { return .giveUp(reason: "non-retryable \(failureClass.rawValue)") }
         if let max = maxAttempts, max > 0, attemptsSoFar >= max { return .giveUp(reason: "maxAttempts \(max) reached") }
-        var wait = backoff(beforeRetry: attemptsSoFar)
+        let backoffWait = backoff(beforeRetry: attemptsSoFar)
+        var wait = backoffWait
         if let retryAfter { wait = max(wait, min(retryAfter, RetryPolicy.retryAfterCap)) }
-        if let limit = maxElapsed, elapsed + wait > limit { return .giveUp(reason: "maxElapsed \(limit) reached") }
+        if let limit = maxElapsed, elapsed + wait > limit {
+            let left = Span(milliseconds: limit.milliseconds - elapsed.milliseconds)
+            // The provider's wait, not the policy's clock, ended the retries: say so, and what was left.
+            guard let retryAfter, wait > backoffWait, left > .zero else { return .giveUp(reason: "maxElapsed \(limit) reached") }
+            let asked = retryAfter > RetryPolicy.retryAfterCap
+                ? "\(DurationText.words(retryAfter)) (capped at \(DurationText.words(RetryPolicy.retryAfterCap)))"
+                : DurationText.words(retryAfter)
+            return .giveUp(reason: "retry-after \(asked) exceeds what maxElapsed \(limit) leaves (\(DurationText.words(left)))")
+        }
         return .retry(after: wait)
     }
 }

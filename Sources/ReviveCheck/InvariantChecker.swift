@@ -172,6 +172,8 @@ public enum InvariantChecker {
         var result: [Breach] = []
         var issued: [String: (caseID: String?, expires: Instant?, index: Int)] = [:]
         var consumed: [String: Int] = [:]
+        // Per case, the capability that completed it: its other capabilities are superseded.
+        var completed: [String: (capability: String, index: Int)] = [:]
         for (i, t) in ts.enumerated() {
             guard let capability = t.capability else { continue }
             if t.name == .reconnectRequested || t.name == .operatorAlerted {
@@ -181,6 +183,13 @@ public enum InvariantChecker {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
                 }
                 consumed[capability] = consumed[capability] ?? i
+                if let caseID = t.caseID, let first = completed[caseID], first.capability != capability {
+                    result.append(Breach(invariant: .capabilitySingleUse,
+                                         message: "capability \(capability) completed case \(caseID) again, after \(first.capability) had (it was superseded)",
+                                         evidence: [first.index, i]))
+                } else if let caseID = t.caseID, completed[caseID] == nil {
+                    completed[caseID] = (capability, i)
+                }
                 guard let request = issued[capability] else {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed but never issued", evidence: [i]))
                     continue

@@ -18,6 +18,28 @@ public enum DurationText {
         return nil
     }
 
+    /// Formats a span for people, in mixed units, largest first: `9m59.9s`, `1h30m`, `2d3h`, `250ms`
+    /// (unlike `Span.description`, which spells the scenario format's one-unit durations).
+    public static func words(_ span: Span) -> String {
+        var ms = span.milliseconds
+        if ms < 0 { return "-" + words(Span(milliseconds: -ms)) }
+        if ms < 1000 { return "\(ms)ms" }
+        var text = ""
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000)] where ms >= size {
+            text += "\(ms / size)\(unit)"
+            ms %= size
+        }
+        guard ms > 0 else { return text }
+        text += String(ms / 1000)
+        if ms % 1000 != 0 {
+            // Milliseconds as a decimal fraction without trailing zeros: 900 → ".9", 50 → ".05".
+            var fraction = pad(ms % 1000, 3)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            text += "." + fraction
+        }
+        return text + "s"
+    }
+
     /// Formats an instant as `+HH:MM:SS.mmm` (hours grow past 99 when they must).
     public static func clock(_ instant: Instant) -> String {
         let ms = instant.milliseconds

@@ -49,7 +49,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
     case caseOpened
     /// The case's run resumed; the case is done.
     case caseClosed
-    /// Every reminder expired unanswered; an operator is told.
+    /// The last reminder's capability expired unanswered; an operator is told.
     case caseEscalated
     /// The owner was asked (to reconnect, re-authenticate, consent, grant scopes, connect or fix the account), with a fresh capability.
     case reconnectRequested
@@ -67,7 +67,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
     case reconnectRejected
     /// A capability's lifetime ran out unused.
     case capabilityExpired
-    /// An expired, used, unknown or foreign capability was presented.
+    /// An expired, used, superseded, unknown or foreign capability was presented.
     case capabilityRefused
     /// The ledger recorded a mutating action before its call.
     case actionIntended
@@ -333,7 +333,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .failureClassified: return "Revive decided the class of a failure"
         case .caseOpened: return "the durable recovery case was opened"
         case .caseClosed: return "the case's run resumed; the case is done"
-        case .caseEscalated: return "every reminder expired unanswered; an operator is told"
+        case .caseEscalated: return "the last reminder's capability expired unanswered; an operator is told"
         case .reconnectRequested: return "the owner was asked (to reconnect, re-authenticate, consent, grant scopes, connect or fix the account), with a fresh capability"
         case .operatorAlerted: return "an operator was alerted (configuration or policy), with a fresh capability to confirm the fix"
         case .operatorFixed: return "an operator fixed the configuration or policy and presented the alert's capability"
@@ -342,7 +342,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .reconnectVerified: return "the reconnect matched the pinned identity; the capability was consumed"
         case .reconnectRejected: return "the reconnect came back as someone else"
         case .capabilityExpired: return "a capability's lifetime ran out unused"
-        case .capabilityRefused: return "an expired, used, unknown or foreign capability was presented"
+        case .capabilityRefused: return "an expired, used, superseded, unknown or foreign capability was presented"
         case .actionIntended: return "the ledger recorded a mutating action before its call"
         case .actionCommitted: return "the ledger recorded the action's effect"
         case .actionUnknown: return "the action's outcome was lost"

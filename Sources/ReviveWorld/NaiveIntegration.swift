@@ -161,6 +161,9 @@ final class NaiveIntegration: RecoveryIntegration {
         return .parked(recoveryCase, request)
     }
 
+    /// A plain link neither reminds nor expires.
+    func reminderDue(_ id: CapabilityID, at time: Instant) -> ReconnectRequest? { nil }
+
     func capabilityExpired(_ id: CapabilityID, at time: Instant) -> ReconnectRequest? { nil }
 
     /// Whoever signs in is accepted, as long as some worker still waits for that connection.

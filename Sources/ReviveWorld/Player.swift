@@ -89,6 +89,9 @@ final class Player {
         case .scenarioEvent(let index): fireEvent(index)
         case .heartbeatDeadline(let worker, let epoch): runtime.heartbeatDeadline(worker, epoch: epoch)
         case .stallEnds(let worker, let epoch): runtime.stallEnds(worker, epoch: epoch)
+        case .reminderDue(let id):
+            let reminder = world.engine { () throws(RecoveryStoreError) in try recovery.reminderDue(id, at: now) }
+            if let request = reminder ?? nil { world.deliver(request) }
         case .capabilityExpiry(let id):
             let expired = world.engine { () throws(RecoveryStoreError) in try recovery.capabilityExpired(id, at: now) }
             if let request = expired ?? nil { world.deliver(request) }

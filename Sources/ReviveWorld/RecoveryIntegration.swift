@@ -21,6 +21,7 @@ protocol RecoveryIntegration: AnyObject {
     func clearForSend(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> CallAuthorization
     func finishAction(_ ticket: ActionTicket, _ outcome: ActionOutcome, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict
     func abandonAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError)
+    func reminderDue(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest?
     func capabilityExpired(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest?
     func presentReconnect(capabilityValue: String?, grant: PendingGrant, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome
     func presentOperatorFix(capabilityValue: String?, connection: ConnectionID, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome

@@ -72,13 +72,15 @@ extension SimulatedRuntime {
     func thaw(_ name: WorkerID) {
         guard var worker = workers[name], worker.frozen else { return }
         let held = worker.held
+        let wasDeclaredLost = worker.declaredLost
         worker.frozen = false
         worker.crashed = false
+        worker.declaredLost = false
         worker.held = []
         workers[name] = worker
         record(.workerReturned, actor: .worker(name)) { t in
             t.worker = name.rawValue
-            t.notes.append(.init("declared-lost", worker.declaredLost ? "yes" : "no"))
+            t.notes.append(.init("declared-lost", wasDeclaredLost ? "yes" : "no"))
         }
         for event in held { world.queue.schedule(event, at: now) }
         world.queue.schedule(.workerAvailable, at: now)
@@ -97,6 +99,7 @@ extension SimulatedRuntime {
         if workers[name] == nil { workerOrder.append(name) }
         worker.frozen = false
         worker.crashed = false
+        worker.declaredLost = false
         worker.held = []
         worker.epoch += 1
         workers[name] = worker

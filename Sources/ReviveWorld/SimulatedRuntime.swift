@@ -118,10 +118,13 @@ final class SimulatedRuntime {
         }
     }
 
-    /// The first live worker, preferring `preferred`.
+    /// The first worker the runtime counts as live (not declared lost), preferring `preferred`.
+    ///
+    /// The runtime cannot see a freeze before the heartbeat timeout: a frozen worker not yet
+    /// declared lost gets the work and holds it, and its heartbeat deadline then moves the run.
     func liveWorker(preferring preferred: WorkerID? = nil) -> WorkerID? {
-        if let preferred, workers[preferred]?.isLive == true { return preferred }
-        return workerOrder.first(where: { workers[$0]?.isLive == true })
+        if let preferred, workers[preferred]?.looksLive == true { return preferred }
+        return workerOrder.first(where: { workers[$0]?.looksLive == true })
     }
 
     func announceWaiting(reason: String) {

@@ -11,6 +11,9 @@ enum SimEvent {
     case scenarioEvent(index: Int)
     case heartbeatDeadline(worker: WorkerID, epoch: Int)
     case stallEnds(worker: WorkerID, epoch: Int)
+    /// A request's reminder is due: the reminder lead before its capability expires.
+    case reminderDue(CapabilityID)
+    /// A request's capability expires.
     case capabilityExpiry(CapabilityID)
     case retryStep
     case workerAvailable
@@ -91,7 +94,11 @@ struct WorkerState {
     var declaredLost = false
     var held: [SimEvent] = []
 
+    /// Whether the worker process is really running (the lab's fact: a new process may replace a frozen one).
     var isLive: Bool { !frozen }
+    /// Whether the runtime counts on it: a freeze shows only when the heartbeat timeout declares the
+    /// worker lost, so until then work is still handed to it (and held).
+    var looksLive: Bool { !declaredLost }
 }
 
 /// Where the logical run stands.

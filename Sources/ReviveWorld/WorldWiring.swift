@@ -69,9 +69,11 @@ final class WorldWiring {
         provider.setClock(instant)
     }
 
-    /// Hands a reconnect request to its recipient and arms its expiry.
+    /// Hands a reconnect request to its recipient and arms its timers: the reminder's (while
+    /// reminders remain), then the expiry's.
     func deliver(_ request: ReconnectRequest) {
         inbox[request.connection, default: []].append(request)
+        if let remindAt = request.remindAt { queue.schedule(.reminderDue(request.capabilityID), at: remindAt) }
         queue.schedule(.capabilityExpiry(request.capabilityID), at: request.expiresAt)
     }
 }

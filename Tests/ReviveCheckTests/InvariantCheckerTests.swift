@@ -277,6 +277,21 @@ struct InvariantCheckerTests {
         #expect(found.first?.evidence == [1, 4])
     }
 
+    @Test func capabilitySingleUseSupersededCapabilityCompletesTheCaseAgain() throws {
+        let verified = try #require(clean.index(named: "reconnect.verified"))
+        // A reminder's capability, live alongside the one already used, completes the same case a second time.
+        let timeline = clean + [
+            tr(3_300_300, "revive", "reconnect.requested", run: r, connection: c, caseID: Story.caseID, capability: "cap_reminder",
+               expires: 6_900_300, notes: [("reminder", "1")]),
+            tr(3_400_000, "revive", "reconnect.verified", run: r, connection: c, caseID: Story.caseID, capability: "cap_reminder",
+               subject: Story.subject, tenant: Story.tenant),
+        ]
+        let found = InvariantChecker.check(timeline)
+        #expect(found.map(\.invariant) == [.capabilitySingleUse])
+        #expect(found.first?.evidence == [verified, timeline.count - 1])
+        #expect(found.first?.message.contains("superseded") == true)
+    }
+
     @Test func capabilitySingleUseConsumedButNeverIssued() throws {
         let verified = try #require(clean.index(named: "reconnect.verified"))
         let timeline = clean.editing(verified) { $0.capability = "cap_forged" }

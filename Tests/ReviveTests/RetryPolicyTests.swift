@@ -147,9 +147,33 @@ struct RetryPolicyTests {
         #expect(defaults.decide(after: .rateLimited, attemptsSoFar: 1, elapsed: .zero, retryAfter: .hours(6)) == .retry(after: .hours(1)))
     }
 
-    @Test("A capped Retry-After still counts against maxElapsed")
+    @Test("A capped Retry-After still counts against maxElapsed, and the reason names both the asked and the capped wait")
     func cappedRetryAfterCountsAgainstElapsed() {
         let policy = RetryPolicy(maxElapsed: .minutes(30))
-        #expect(policy.decide(after: .rateLimited, attemptsSoFar: 1, elapsed: .zero, retryAfter: .hours(6)) == .giveUp(reason: "maxElapsed 30m reached"))
+        #expect(policy.decide(after: .rateLimited, attemptsSoFar: 1, elapsed: .zero, retryAfter: .hours(6))
+                == .giveUp(reason: "retry-after 6h (capped at 1h) exceeds what maxElapsed 30m leaves (30m)"))
+    }
+
+    @Test("A Retry-After longer than what maxElapsed leaves gives up at once, saying so rather than that maxElapsed was reached")
+    func retryAfterBeyondWhatIsLeft() {
+        let policy = RetryPolicy(maxElapsed: .minutes(10))
+        #expect(policy.decide(after: .rateLimited, attemptsSoFar: 1, elapsed: Span(milliseconds: 100), retryAfter: .minutes(30))
+                == .giveUp(reason: "retry-after 30m exceeds what maxElapsed 10m leaves (9m59.9s)"))
+    }
+
+    @Test("A Retry-After that fits in what maxElapsed leaves is waited for")
+    func retryAfterThatFits() {
+        let policy = RetryPolicy(maxElapsed: .minutes(10))
+        #expect(policy.decide(after: .rateLimited, attemptsSoFar: 1, elapsed: .minutes(1), retryAfter: .minutes(9)) == .retry(after: .minutes(9)))
+    }
+
+    @Test("When the backoff alone passes maxElapsed, or nothing is left, the reason stays that maxElapsed was reached")
+    func backoffOrSpentBudgetKeepsTheOldReason() {
+        let policy = RetryPolicy(maxElapsed: .seconds(10))
+        // A Retry-After shorter than the backoff does not set the wait: the backoff passed the limit.
+        #expect(policy.decide(after: .rateLimited, attemptsSoFar: 3, elapsed: .seconds(7), retryAfter: .seconds(2))
+                == .giveUp(reason: "maxElapsed 10s reached"))
+        #expect(policy.decide(after: .rateLimited, attemptsSoFar: 1, elapsed: .seconds(12), retryAfter: .minutes(1))
+                == .giveUp(reason: "maxElapsed 10s reached"))
     }
 }

@@ -101,8 +101,6 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
     case requestDeduplicated
     /// A lookup by idempotency key was refused or timed out; nothing was learned.
     case lookupFailed
-    /// An operator said whether an action whose outcome could not be looked up happened.
-    case operatorConfirmed
     /// A name this version does not know, kept as it was spelt.
     case unrecognized(String)
 
@@ -156,7 +154,6 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         .requestAbandoned,
         .requestDeduplicated,
         .lookupFailed,
-        .operatorConfirmed,
     ]
 
     private static let byRawValue: [String: TransitionName] = {
@@ -221,7 +218,6 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestAbandoned: return "request.abandoned"
         case .requestDeduplicated: return "request.deduplicated"
         case .lookupFailed: return "lookup.failed"
-        case .operatorConfirmed: return "operator.confirmed"
         case .unrecognized(let spelling): return spelling
         }
     }
@@ -303,7 +299,6 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestAbandoned: return 45
         case .requestDeduplicated: return 46
         case .lookupFailed: return 47
-        case .operatorConfirmed: return 48
         case .unrecognized: return -1
         }
     }
@@ -359,7 +354,6 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestAbandoned: return "the provider stopped processing a request at its declared bound; nothing was applied"
         case .requestDeduplicated: return "a dedupe provider answered a repeated idempotency key with the first request's saved answer"
         case .lookupFailed: return "a lookup by idempotency key was refused or timed out; nothing was learned"
-        case .operatorConfirmed: return "an operator said whether an action whose outcome could not be looked up happened"
         case .unrecognized: return ""
         }
     }

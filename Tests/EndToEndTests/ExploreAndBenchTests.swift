@@ -13,17 +13,17 @@ struct ExploreAndBenchTests {
     @Test func exploreOnTheRealEngineFindsNoBreach() throws {
         let result = try Lab.run(["explore", "scenarios/timeout-after-mutation.json"])
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdout.contains("schedules played    162"))
+        #expect(result.stdout.contains("schedules played    246 (162 at step points, 84 at instants around calls)"))
         #expect(result.stdout.contains("no breach: every invariant held on every schedule"))
     }
 
     @Test func aPlantedBugIsWrittenAsAReproThatReplaysWithRun() throws {
         let fixtures = try Fixtures()
         let out = fixtures.directory.appendingPathComponent("repro").path
-        let explored = try Lab.run(["explore", "scenarios/revoked-grant.json", "--plant", "no-fencing", "--out", out])
+        let explored = try Lab.run(["explore", "scenarios/zombie-worker-fenced.json", "--plant", "no-fencing", "--out", out])
         #expect(explored.status == 1, "\(explored.summary)")
         #expect(explored.stdout.contains("BREACH effect-once"))
-        let repro = out + "/revoked-grant-repro-effect-once.json"
+        let repro = out + "/zombie-worker-fenced-repro-effect-once.json"
         #expect(explored.stdout.contains("reproduce         revive-lab run \(repro) --plant no-fencing"))
         let withBug = try Lab.run(["run", repro, "--plant", "no-fencing"])
         #expect(withBug.status == 1)

@@ -162,6 +162,8 @@ public enum ReferenceRows {
         row("504 → transient", .generic, 504, expect: .transient),
         row("400 temporarily_unavailable → transient", .generic, 400, op: .refresh,
             body: #"{"error":"temporarily_unavailable"}"#, expect: .transient),
+        row("409 idempotency_key_in_use (a dedupe provider still processing the key) → transient", .generic, 409,
+            body: #"{"error":"idempotency_key_in_use","error_description":"There is currently another in-progress request using this idempotency key."}"#, expect: .transient),
         row("500 server_error → transient", .generic, 500, op: .refresh, body: #"{"error":"server_error"}"#, expect: .transient),
     ]
 

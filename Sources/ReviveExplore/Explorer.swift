@@ -40,6 +40,12 @@ public struct ExploreOptions: Sendable {
         return self
     }
 
+    /// A copy with only the time dimension's schedules.
+    public func onlyTimeCopy() -> ExploreOptions {
+        var copy = self
+        return copy.onlyTime()
+    }
+
     /// Whether exhaustive mode strikes at step points (off only to time the time dimension alone).
     public var stepPoints = true
 }

@@ -12,12 +12,15 @@ extension Explorer {
 
     /// Every timed fault the exhaustive mode tries: for each call of the fault-free play, at its
     /// start and just after, its middle, just before and after the provider applies it, just before and after
-    /// the caller's deadline and just after its settle point.
-    public static func timeCandidates(for base: Scenario) -> [FaultPlan.Item] {
-        let played = ScenarioPlayer.play(base, mode: .revive, healing: false)
+    /// the caller's deadline and just after its settle point. Like the step points, only the
+    /// calls of attempts 1 through `maxAttempt` of each step.
+    public static func timeCandidates(for base: Scenario, maxAttempt: Int) -> [FaultPlan.Item] {
+        // Played as every schedule is (the explorer's retry cap applied), so a base that retries
+        // forever under a planted bug stays one cheap play.
+        let played = ScenarioPlayer.play(FaultPlan([]).apply(to: base), mode: .revive, healing: false)
         var seen = Set<TimedKey>()
         var items: [FaultPlan.Item] = []
-        for call in played.transitions where call.name == .providerCalled {
+        for call in played.transitions where call.name == .providerCalled && (call.attempt ?? 1) <= max(1, maxAttempt) {
             guard let worker = call.worker.map(WorkerID.init), let connection = call.connection.map(ConnectionID.init),
                   let spec = base.workflow.steps.first(where: { $0.id.rawValue == call.step }) else { continue }
             let settleAfter = base.connections.first(where: { $0.id == connection })?.idempotency.settleAfter ?? .zero

@@ -33,17 +33,12 @@ public struct ExploreOptions: Sendable {
     /// Default options: exhaustive single faults, at step points and at the instants around calls.
     public init() {}
 
-    /// These options with only the time dimension's schedules (no step-point faults).
-    public mutating func onlyTime() -> ExploreOptions {
-        time = true
-        stepPoints = false
-        return self
-    }
-
-    /// A copy with only the time dimension's schedules.
-    public func onlyTimeCopy() -> ExploreOptions {
+    /// A copy of these options with only the time dimension's schedules (no step-point faults).
+    public func onlyTime() -> ExploreOptions {
         var copy = self
-        return copy.onlyTime()
+        copy.time = true
+        copy.stepPoints = false
+        return copy
     }
 
     /// Whether exhaustive mode strikes at step points (off only to time the time dimension alone).
@@ -157,7 +152,7 @@ public enum Explorer {
                 for j in (i + 1)..<items.count { plans.append(FaultPlan([items[i], items[j]])) }
             }
         }
-        if options.time { plans += timeCandidates(for: base).map { FaultPlan([$0]) } }
+        if options.time { plans += timeCandidates(for: base, maxAttempt: options.maxAttempt).map { FaultPlan([$0]) } }
         return plans
     }
 

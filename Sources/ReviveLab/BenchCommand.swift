@@ -99,9 +99,8 @@ enum BenchCommand {
         let seconds = console.monotonicSeconds() - start
         console.out("exploration  \(base.name), \(base.workflow.steps.count) steps, exhaustive single + pair faults: \(exhaustive.schedules) schedules in \(format(seconds)) s\n")
         console.out("             \(rate(exhaustive.schedules, seconds)) schedules/s, \(rate(exhaustive.transitions, seconds)) transitions/s, peak memory \(peakMemoryMB()) MB\n")
-        var timeOnly = ExploreOptions()
         let timeStart = console.monotonicSeconds()
-        let timed = Explorer.explore(base, options: timeOnly.onlyTime())
+        let timed = Explorer.explore(base, options: ExploreOptions().onlyTime())
         let timeSeconds = console.monotonicSeconds() - timeStart
         console.out("time         \(base.name), faults at the instants around each call: \(timed.timeSchedules) schedules in \(format(timeSeconds)) s, \(rate(timed.timeSchedules, timeSeconds)) schedules/s\n")
     }

@@ -60,7 +60,7 @@ public enum LabCommand {
       revive-lab check FILE.jsonl...
       revive-lab replay FILE.jsonl...
       revive-lab compare PATH... [--seed N]
-      revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--jobs N] [--out DIR]
+      revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--jobs N] [--out DIR]
       revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version

@@ -46,7 +46,7 @@ extension Player: StepPointObserver {
         case .crashWorker: worker.map { runtime.freeze($0, stall: nil) }
         case .stallWorker: worker.map { runtime.freeze($0, stall: fault.stallFor) }
         case .refreshElsewhere: connection.map { provider.refreshElsewhereBeforeNextCall($0) }
-        case .lateApply: connection.map { provider.applyNextLate($0, by: fault.lateBy ?? .minutes(1)) }
+        case .lateApply: connection.map { provider.applyNextLate($0, by: fault.lateBy ?? FaultSpec.defaultLateBy) }
         case .lookupError: connection.map { provider.failNextLookups($0, count: fault.count) }
         }
     }

@@ -201,6 +201,8 @@ public struct FaultSpec: Sendable {
     public var stallFor: Span?
     /// How long after its bound a late apply lands.
     public var lateBy: Span?
+    /// A late-apply's `by` when the file gives none.
+    public static let defaultLateBy = Span.minutes(1)
 
     /// Makes one from its parts.
     public init(at: FaultTrigger, kind: FaultKind, connection: ConnectionID? = nil, worker: WorkerID? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil, lateBy: Span? = nil) {

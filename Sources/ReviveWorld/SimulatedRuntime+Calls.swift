@@ -23,14 +23,10 @@ struct InFlightCall {
     var landsAt: Instant
     /// The provider gives up on it at `landsAt` instead of applying it (it would land past its bound).
     var abandons: Bool
-    /// Struck by a drop-request: it never reaches the provider.
-    var dropped = false
     /// Struck by a lose-response: the provider applies it, the answer never arrives.
     var answerLost = false
     /// Struck by a late-apply: it lands this long after its bound.
     var lateBy: Span?
-    /// The provider is done with it.
-    var landed = false
     /// The caller's timeout is already queued.
     var timeoutQueued = false
 }
@@ -64,8 +60,6 @@ extension SimulatedRuntime {
         attempts[attempt.id] = attempt
         if provider.takesDrop(lease.connection) {
             // The request never reaches the provider: the caller waits out its deadline.
-            call.dropped = true
-            call.landed = true
             queueTimeout(&call)
             return
         }
@@ -102,8 +96,8 @@ extension SimulatedRuntime {
     /// The provider finishes with a call: abandons it at its bound, or applies (or fails) it and
     /// answers; the answer reaches the worker only while it still waits.
     func providerLands(_ id: Int) {
-        guard var call = inFlight[id], !call.landed, call.landsAt == now else { return }
-        call.landed = true
+        // A call is in `inFlight` until the provider is done with it; an event for another instant is stale.
+        guard var call = inFlight[id], call.landsAt == now else { return }
         inFlight[id] = nil
         if call.abandons {
             provider.abandon(call.lease.connection, key: call.key)
@@ -165,12 +159,10 @@ extension SimulatedRuntime {
     /// A timed `drop-request`, `lose-response` or `late-apply` strikes the connection's call in
     /// flight, if one is; false when none is (then it waits for the next call, as at a step point).
     func strikeInFlight(_ fault: FaultSpec, connection: ConnectionID) -> Bool {
-        guard let id = inFlight.values.filter({ $0.lease.connection == connection && !$0.landed }).map(\.id).min(),
+        guard let id = inFlight.values.filter({ $0.lease.connection == connection }).map(\.id).min(),
               var call = inFlight[id] else { return false }
         switch fault.kind {
         case .dropRequest:
-            call.dropped = true
-            call.landed = true
             provider.abandon(connection, key: call.key)
             queueTimeout(&call)
             inFlight[id] = nil
@@ -178,7 +170,7 @@ extension SimulatedRuntime {
         case .loseResponse:
             call.answerLost = true
         case .lateApply:
-            makeLate(&call, by: fault.lateBy ?? .minutes(1))
+            makeLate(&call, by: fault.lateBy ?? FaultSpec.defaultLateBy)
             if call.landsAt > call.deadline { queueTimeout(&call) }
             world.queue.schedule(.providerLands(call: call.id), at: call.landsAt)
         default:

@@ -76,7 +76,7 @@ struct ExplorerTests {
 
     @Test(arguments: ["slow-send-two-workers", "in-flight-crash-waits-to-settle", "dedupe-conflict-while-processing", "slow-send-settles-after-deadline"])
     func realEngineSurvivesTheTimeDimension(_ name: String) throws {
-        let report = Explorer.explore(try ExplorerTests.shipped(name), options: ExploreOptions().onlyTimeCopy())
+        let report = Explorer.explore(try ExplorerTests.shipped(name), options: ExploreOptions().onlyTime())
         #expect(report.timeSchedules > 0)
         #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.invariant.rawValue): \($0.minimal.summary)" })")
     }

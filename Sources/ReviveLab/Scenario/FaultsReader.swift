@@ -143,7 +143,7 @@ extension ScenarioBuilder {
 
     /// How long after the provider's declared bound a late-apply lands (1 minute unless given); no other kind takes it.
     static func readLateBy(_ object: [String: JSONValue], kind: FaultKind, at path: String, reader: inout JSONReader) -> Span? {
-        guard let raw = object["by"] else { return kind == .lateApply ? .minutes(1) : nil }
+        guard let raw = object["by"] else { return kind == .lateApply ? FaultSpec.defaultLateBy : nil }
         guard kind == .lateApply else {
             reader.fail(path + ".by", "only late-apply takes \"by\"")
             return nil

@@ -75,6 +75,9 @@ public enum ActionStart: Equatable, Sendable {
     /// An earlier call may still land at the provider, so neither a lookup nor a resend can be
     /// trusted yet: call `continueAction` at `until` (the engine recorded `action.waiting`).
     case wait(until: Instant, ActionTicket)
+    /// An earlier call's outcome is unknown and the provider offers no way to learn it: the run is
+    /// parked on an `outcome_unknown` case and an operator was asked whether the action happened.
+    case parked(RecoveryCase, ReconnectRequest)
 }
 
 /// What came back from the provider for one call.
@@ -110,7 +113,7 @@ extension RecoveryEngine {
             let key = IdempotencyKey(run: request.run, action: request.action)
             let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
             guard request.mutating else { return .call(ticket) }
-            return try prepareAction(connection: request.connection, context: context, at: time, in: tx).start(ticket)
+            return try start(try prepareAction(connection: request.connection, context: context, at: time, in: tx), ticket, at: time, in: tx)
         }
     }
 
@@ -119,7 +122,8 @@ extension RecoveryEngine {
     public func continueAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
         guard ticket.request.mutating else { return .call(ticket) }
         return try decide { (tx) throws(RecoveryStoreError) -> ActionStart in
-            try prepareAction(connection: ticket.request.connection, context: ticket.request.context, at: time, in: tx).start(ticket)
+            try start(try prepareAction(connection: ticket.request.connection, context: ticket.request.context, at: time, in: tx),
+                      ticket, at: time, in: tx)
         }
     }
 
@@ -190,14 +194,19 @@ extension RecoveryEngine {
     }
 }
 
-extension ActionPreparation {
-    /// The public word for this preparation, carrying the ticket.
-    func start(_ ticket: ActionTicket) -> ActionStart {
-        switch self {
+extension RecoveryEngine {
+    /// The public word for a preparation, carrying the ticket; an action only an operator can
+    /// settle parks its run here, in the same decision.
+    func start(_ preparation: ActionPreparation, _ ticket: ActionTicket, at time: Instant,
+               in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionStart {
+        switch preparation {
         case .execute: return .call(ticket)
         case .alreadyCommitted: return .alreadyDone(ticket)
         case .reconcile: return .lookUp(ticket)
         case .wait(let until): return .wait(until: until, ticket)
+        case .askOperator(let rule):
+            let (recoveryCase, request) = try askOperatorWhetherItHappened(ticket, rule: rule, at: time, in: tx)
+            return .parked(recoveryCase, request)
         }
     }
 }

@@ -85,6 +85,9 @@ enum ActionPreparation: Equatable, Sendable {
     case wait(until: Instant)
     /// The effect already happened: do not call again.
     case alreadyCommitted(IdempotencyKey)
+    /// The outcome is unknown and the provider offers no way to learn it: an operator must say
+    /// whether it happened (`rule` says why the engine cannot find out itself).
+    case askOperator(rule: String)
 }
 
 /// The answer of a reconciliation lookup by idempotency key.

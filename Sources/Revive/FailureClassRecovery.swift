@@ -18,6 +18,7 @@ extension FailureClass {
         case .accountBlocked: return "park the run; a human must fix the account, then re-authenticate"
         case .staleGeneration: return "reload the newer lease and retry; page nobody"
         case .identityMismatch: return "reject the reconnect; keep the run parked and the old credentials untouched"
+        case .outcomeUnknown: return "park the run; ask an operator whether the action happened; resume on the answer, never resend before it"
         }
     }
 }
@@ -32,6 +33,7 @@ extension FailureClass {
         case .notConnected: return .connect
         case .accountBlocked: return .fixAccount
         case .configError, .policyBlocked: return .operatorFix
+        case .outcomeUnknown: return .confirmOutcome
         default: return .reconnect
         }
     }
@@ -53,6 +55,8 @@ public enum RequestKind: String, Sendable {
     case fixAccount = "fix-account"
     /// An operator fixes the integration's configuration or policy; no reconnect helps.
     case operatorFix = "operator-fix"
+    /// An operator says whether an action whose outcome is unknown happened at the provider.
+    case confirmOutcome = "confirm-outcome"
 }
 
 /// How sure a classification is.

@@ -10,6 +10,9 @@ public enum IdempotencyMode: String, Sendable, CaseIterable {
     /// window: a resend within it is safe; one while the first is still processing is refused
     /// with a conflict; one after it may apply twice.
     case dedupe
+    /// Nothing can be looked up and nothing is collapsed: an ambiguous mutation is never resent
+    /// automatically; an operator says whether it happened (`outcome_unknown`).
+    case none
 }
 
 /// What a connection's provider promises about keys and late requests.

@@ -48,6 +48,7 @@ extension RecoveryEngine {
         switch try beginAction(request, at: time) {
         case .alreadyDone: return .completed(nil)
         case .wait(let until, _): return .waitUntil(until)
+        case .parked(let recoveryCase, let request): return .parked(recoveryCase, request)
         case .call(let begun): ticket = begun
         case .lookUp(let begun):
             guard case .call(let cleared) = try recordLookup(reconcile(begun.idempotencyKey), for: begun, at: time) else {

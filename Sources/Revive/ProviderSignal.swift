@@ -53,4 +53,7 @@ public enum FailedOperation: String, Sendable {
     case refresh
     /// No answer came back before the call's timeout.
     case timeout
+    /// Learning an unknown mutation's outcome (by a lookup, or none possible): only the engine
+    /// records it, when it must ask an operator instead.
+    case reconcile
 }

@@ -93,7 +93,7 @@ extension RecoveryEngine {
         }
     }
 
-    private func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
+    func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
                       context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureDecision {
         // A low-confidence guess parks the run but does not condemn the generation.
         if classification.failureClass == .deadGrant && classification.confidence >= .medium {

@@ -41,12 +41,18 @@ extension RecoveryEngine {
     /// What an action whose outcome is unknown may do now, by what its provider promises: a
     /// `lookup` provider's answer is trusted only once every call sent may no longer land
     /// (before that the action waits); a `dedupe` provider takes the same key again while it
-    /// keeps it.
+    /// keeps it; a `none` provider (or a `dedupe` one past its key retention) leaves it to an operator.
     private func settle(_ entry: LedgerEntry, context: ActionContext, at time: Instant,
                         in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionPreparation {
         let promise = try tx.store.connection(entry.connection)?.idempotency ?? IdempotencyPromise()
         switch promise.mode {
+        case .none:
+            return .askOperator(rule: "no-lookup")
         case .dedupe:
+            // Past its retention the provider forgot the key: a resend could apply twice.
+            if let first = entry.firstSentAt, time >= first.advanced(by: promise.keyRetention) {
+                return .askOperator(rule: "key-retention-passed")
+            }
             return .execute(entry.key)
         case .lookup:
             if let settlesAt = entry.settlesAt, time < settlesAt, !planted(.reconcileInFlight) {

@@ -1,17 +1,21 @@
 import ReviveVocabulary
 
-/// Which way a capability comes back: with an owner's reconnect, or with an operator's fix.
+/// Which way a capability comes back: with an owner's reconnect, an operator's fix, or an
+/// operator's answer about an action's outcome.
 enum CapabilityPath {
-    case reconnect, operatorFix
+    case reconnect, operatorFix, operatorConfirm
 
-    /// Why this path refuses a case whose responder is `responder`, or nil if it may complete it.
-    func refusal(for responder: Responder) -> String? {
+    /// Why this path refuses a case of `failureClass`, or nil if it may complete it.
+    func refusal(for failureClass: FailureClass) -> String? {
         switch self {
         case .reconnect:
-            // A configuration or policy problem: no reconnect helps, only an operator's fix.
-            return responder == .operator ? "needs-operator" : nil
+            // A configuration or policy problem, or an unknown outcome: no reconnect helps, only an operator.
+            return failureClass.responder == .operator ? "needs-operator" : nil
         case .operatorFix:
-            return responder == .operator ? nil : "not-an-operator-case"
+            guard failureClass.responder == .operator else { return "not-an-operator-case" }
+            return failureClass == .outcomeUnknown ? "needs-outcome-answer" : nil
+        case .operatorConfirm:
+            return failureClass == .outcomeUnknown ? nil : "not-an-outcome-case"
         }
     }
 }
@@ -53,7 +57,7 @@ extension RecoveryEngine {
         // capability it followed are both live, the first one used completes the case for both.
         if let found, found.state == .awaitingResume || found.state == .closed { return refuse("superseded") }
         guard let recoveryCase = found, recoveryCase.state == .awaitingReconnect else { return refuse("case-not-open") }
-        if let reason = path.refusal(for: recoveryCase.classification.failureClass.responder) { return refuse(reason) }
+        if let reason = path.refusal(for: recoveryCase.classification.failureClass) { return refuse(reason) }
         return .accepted(capability, recoveryCase)
     }
 

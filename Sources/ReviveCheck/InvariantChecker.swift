@@ -81,7 +81,10 @@ public enum InvariantChecker {
         var keyChangeReported = Set<String>()
         for (i, t) in ts.enumerated() {
             if t.name == .effectApplied, let step = t.step {
-                if let earlier = applied[step] {
+                if let earlier = applied[step], isLate(t) || isLate(ts[earlier]) {
+                    // The provider broke its bound: `providerBreaches` reports it, not this invariant.
+                    continue
+                } else if let earlier = applied[step] {
                     result.append(Breach(invariant: .effectOnce, message: "the effect of \(step) happened again at the provider", evidence: [earlier, i]))
                 } else {
                     applied[step] = i
@@ -336,7 +339,7 @@ public enum InvariantChecker {
                 }
             case .reconnectRequested, .operatorAlerted:
                 if let capability = t.capability, let expires = t.expires { expiry[capability] = expires }
-            case .operatorFixed:
+            case .operatorFixed, .operatorConfirmed:
                 guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
                 for (caseID, c) in cases where c.connection == t.connection { answered.insert(caseID) }
             case .reconnectPresented:

@@ -9,12 +9,15 @@ import ReviveWorld
 extension Explorer {
     /// The kinds struck at a call's instants: the worker's and the connection's.
     static let timedKinds: [FaultKind] = [.crashWorker, .stallWorker, .revokeGrant, .loseResponse, .dropRequest, .refreshElsewhere]
+    /// The provider's own faults, struck only when asked: a late apply breaks the provider's
+    /// promise (a provider breach, not the engine's), a lookup error refuses reconciliation.
+    static let providerKinds: [FaultKind] = [.lateApply, .lookupError]
 
     /// Every timed fault the exhaustive mode tries: for each call of the fault-free play, at its
     /// start and just after, its middle, just before and after the provider applies it, just before and after
     /// the caller's deadline and just after its settle point. Like the step points, only the
     /// calls of attempts 1 through `maxAttempt` of each step.
-    public static func timeCandidates(for base: Scenario, maxAttempt: Int) -> [FaultPlan.Item] {
+    public static func timeCandidates(for base: Scenario, maxAttempt: Int, providerFaults: Bool = false) -> [FaultPlan.Item] {
         // Played as every schedule is (the explorer's retry cap applied), so a base that retries
         // forever under a planted bug stays one cheap play.
         let played = ScenarioPlayer.play(FaultPlan([]).apply(to: base), mode: .revive, healing: false)
@@ -25,7 +28,7 @@ extension Explorer {
                   let spec = base.workflow.steps.first(where: { $0.id.rawValue == call.step }) else { continue }
             let settleAfter = base.connections.first(where: { $0.id == connection })?.idempotency.settleAfter ?? .zero
             for instant in instants(sentAt: call.time, duration: spec.duration, callTimeout: base.runtime.callTimeout, settleAfter: settleAfter) {
-                for kind in timedKinds {
+                for kind in timedKinds + (providerFaults ? providerKinds : []) {
                     let key = TimedKey(kind: kind, at: instant, target: kind.targetsWorker ? worker.rawValue : connection.rawValue)
                     guard seen.insert(key).inserted else { continue }
                     let stall = kind == .stallWorker ? Span(milliseconds: base.runtime.heartbeatTimeout.milliseconds * 2) : nil

@@ -23,8 +23,12 @@ public struct ExploreOptions: Sendable {
     public var runChunks: (@Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void)?
     /// Most plays spent shrinking one breach.
     public var shrinkBudget = 300
-    /// Exhaustive mode also strikes single faults at the instants around each call (`--no-time` turns it off).
+    /// Exhaustive mode also strikes single faults at the instants around each call, and fuzz
+    /// draws instants and provider latencies (`--no-time` turns both off).
     public var time = true
+    /// Also strike the provider's own faults: `late-apply` (the provider breaking its promise,
+    /// reported as a provider breach) and `lookup-error` (`--provider-faults`).
+    public var providerFaults = false
     #if REVIVE_PLANTED_BUGS
     /// Engine bugs to switch on (debug builds only).
     public var plantedBugs: Set<PlantedBug> = []
@@ -57,6 +61,8 @@ public struct ExploreFinding: Sendable {
     public var minimal: FaultPlan
     /// How many schedules broke this invariant.
     public var occurrences: Int
+    /// Liveness mode: what healing did on the minimal schedule, as events at the instants it acted.
+    public var healing: [EventSpec] = []
 }
 
 /// What an exploration found.
@@ -81,7 +87,8 @@ public struct ExploreReport: Sendable {
 /// report whatever `jobs` says.
 public enum Explorer {
     /// Every fault the exhaustive mode tries, for each step, point and attempt.
-    public static func candidates(for base: Scenario, maxAttempt: Int) -> [FaultPlan.Item] {
+    /// With `providerFaults`, the provider's own faults too (`late-apply`, `lookup-error`).
+    public static func candidates(for base: Scenario, maxAttempt: Int, providerFaults: Bool = false) -> [FaultPlan.Item] {
         var items: [FaultPlan.Item] = []
         let heartbeat = base.runtime.heartbeatTimeout
         for step in base.workflow.steps {
@@ -93,6 +100,9 @@ public enum Explorer {
                         }
                         items.append(.fault(kind: .providerError, step: step.id, point: point, attempt: attempt, signalIndex: 0, stallFor: nil))
                         items.append(.fault(kind: .providerError, step: step.id, point: point, attempt: attempt, signalIndex: 1, stallFor: nil))
+                        for kind in providerFaults ? Explorer.providerKinds : [] {
+                            items.append(.fault(kind: kind, step: step.id, point: point, attempt: attempt, signalIndex: nil, stallFor: nil))
+                        }
                     }
                     items.append(.fault(kind: .crashWorker, step: step.id, point: point, attempt: attempt, signalIndex: nil, stallFor: nil))
                     items.append(.fault(kind: .stallWorker, step: step.id, point: point, attempt: attempt, signalIndex: nil,
@@ -107,52 +117,22 @@ public enum Explorer {
         return items
     }
 
-    /// The schedule of fuzz seed `seed`: swarm-style, the seed enables a random subset of fault
-    /// kinds and draws one to four faults from it (and maybe a wrong-account reconnect).
-    public static func fuzzPlan(seed: UInt64, base: Scenario) -> FaultPlan {
-        var random = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 0xF00D)
-        func pick(_ n: Int) -> Int { Int(random.next() % UInt64(max(1, n))) }
-        // The kinds of the first release, in their order, so that a seed keeps drawing the same schedule;
-        // late-apply (a provider breaking its promise) and lookup-error are struck only when asked.
-        let kinds: [FaultKind] = [.revokeGrant, .expireAccessToken, .providerError, .loseResponse, .dropRequest, .crashWorker, .stallWorker, .refreshElsewhere]
-        var enabled = kinds.filter { _ in random.next() % 2 == 0 }
-        if enabled.isEmpty { enabled = [kinds[pick(kinds.count)]] }
-        let steps = base.workflow.steps
-        let connected = steps.filter { $0.connection != nil }
-        var items: [FaultPlan.Item] = []
-        let stalls: [Span] = [.seconds(20), .minutes(2), .hours(2)]
-        for _ in 0..<(1 + pick(4)) {
-            let kind = enabled[pick(enabled.count)]
-            let pool = kind.targetsWorker ? steps : connected
-            guard !pool.isEmpty else { continue }
-            let step = pool[pick(pool.count)]
-            items.append(.fault(kind: kind, step: step.id, point: StepPoint.allCases[pick(4)], attempt: 1 + pick(3),
-                                signalIndex: kind == .providerError ? pick(FaultPlan.signals.count) : nil,
-                                stallFor: kind == .stallWorker ? stalls[pick(stalls.count)] : nil))
-        }
-        if random.next() % 3 == 0, !base.connections.isEmpty {
-            let connection = base.connections[pick(base.connections.count)]
-            let sameTenant = random.next() % 2 == 0
-            items.append(.wrongReconnect(connection: connection.id, subject: connection.subject + "-colleague",
-                                         tenant: sameTenant ? connection.tenant : connection.tenant + "-other",
-                                         after: .seconds(Int64(30 + pick(600)))))
-        }
-        return FaultPlan(items)
-    }
-
     /// The schedules an exploration plays, in order.
     public static func plans(for base: Scenario, options: ExploreOptions) -> [FaultPlan] {
         if let seeds = options.seeds {
-            return (0..<seeds).map { fuzzPlan(seed: options.seedFrom &+ UInt64($0), base: base) }
+            return (0..<seeds).map { fuzzPlan(seed: options.seedFrom &+ UInt64($0), base: base, time: options.time,
+                                              providerFaults: options.providerFaults) }
         }
-        let items = options.stepPoints ? candidates(for: base, maxAttempt: options.maxAttempt) : []
+        let items = options.stepPoints ? candidates(for: base, maxAttempt: options.maxAttempt, providerFaults: options.providerFaults) : []
         var plans = items.map { FaultPlan([$0]) }
         if options.depth >= 2 {
             for i in items.indices {
                 for j in (i + 1)..<items.count { plans.append(FaultPlan([items[i], items[j]])) }
             }
         }
-        if options.time { plans += timeCandidates(for: base, maxAttempt: options.maxAttempt).map { FaultPlan([$0]) } }
+        if options.time {
+            plans += timeCandidates(for: base, maxAttempt: options.maxAttempt, providerFaults: options.providerFaults).map { FaultPlan([$0]) }
+        }
         return plans
     }
 
@@ -168,7 +148,9 @@ public enum Explorer {
         let scenario = plan.apply(to: base)
         let result = ScenarioPlayer.play(scenario, mode: .revive, healing: liveness)
         var breaches = result.breaches
-        if liveness && result.outcome != .completed {
+        // A run its own retry policy failed is the runtime's verdict, not a recovery that stalled:
+        // the contract's liveness counts only a run left unfinished once everyone answered.
+        if liveness && result.outcome == .parked {
             breaches.append(Breach(invariant: .liveness,
                                    message: "with every owner reconnecting and every lost worker returning, the run ended \(result.outcome.rawValue)",
                                    evidence: []))
@@ -204,12 +186,14 @@ public enum Explorer {
         var findings: [ExploreFinding] = []
         for invariant in Invariant.allCases {
             guard let index = firstPlan[invariant] else { continue }
-            let minimal = shrink(plans[index], invariant: invariant, base: base, liveness: options.liveness, budget: options.shrinkBudget)
+            let shrunk = shrink(plans[index], invariant: invariant, base: base, liveness: options.liveness, budget: options.shrinkBudget)
+            let (minimal, healing) = onlyFired(shrunk, invariant: invariant, base: base, liveness: options.liveness)
             let message = judge(minimal, base: base, liveness: options.liveness).breaches.first(where: { $0.invariant == invariant })?.message ?? ""
             findings.append(ExploreFinding(invariant: invariant, message: message, original: plans[index], minimal: minimal,
-                                           occurrences: occurrences[invariant] ?? 0))
+                                           occurrences: occurrences[invariant] ?? 0, healing: healing))
         }
-        let timed = plans.filter { plan in plan.items.contains { if case .timedFault = $0 { return true } else { return false } } }.count
+        // Fuzz mixes both in one schedule: only exhaustive mode counts the time dimension apart.
+        let timed = options.seeds != nil ? 0 : plans.filter { plan in plan.items.contains { if case .timedFault = $0 { return true } else { return false } } }.count
         return ExploreReport(schedules: plans.count, timeSchedules: timed, distinctTimelines: fingerprints.count,
                              breachingSchedules: breaching, findings: findings, transitions: transitions)
     }
@@ -298,6 +282,29 @@ public enum Explorer {
         return current
     }
 
+    /// The schedule without the faults that never fired on it (when the breach holds without
+    /// them: a fault that did not fire changes nothing, but a shrink cut short by its budget may
+    /// keep one), and what healing did on it.
+    static func onlyFired(_ plan: FaultPlan, invariant: Invariant, base: Scenario, liveness: Bool) -> (FaultPlan, [EventSpec]) {
+        let play = WorldPlay.play(plan.apply(to: base), mode: .revive, healing: liveness)
+        var kept: [FaultPlan.Item] = []
+        var faultIndex = base.faults.count
+        for item in plan.items {
+            switch item {
+            case .fault, .timedFault:
+                if play.firedFaults.contains(faultIndex) { kept.append(item) }
+                faultIndex += 1
+            case .wrongReconnect, .latency:
+                kept.append(item)
+            }
+        }
+        let trimmed = FaultPlan(kept)
+        guard kept.count < plan.items.count, judge(trimmed, base: base, liveness: liveness).verdict.broken.contains(invariant) else {
+            return (plan, play.healed)
+        }
+        return (trimmed, WorldPlay.play(trimmed.apply(to: base), mode: .revive, healing: liveness).healed)
+    }
+
     /// FNV-1a over the transitions' names, actors, times and key facts: equal timelines, equal prints.
     static func fingerprint(_ transitions: [Transition]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -316,45 +323,5 @@ public enum Explorer {
             mix(t.failureClass?.rawValue)
         }
         return hash
-    }
-
-    /// The runtime object with the explorer's retry cap written in, when the exploration applied it,
-    /// so the repro replays exactly what was explored (and stays cheap).
-    static func cappedRuntime(_ runtime: JSONValue, explored: Scenario) -> JSONValue {
-        guard case .object(var members) = runtime, explored.runtime.retry?.maxAttempts == FaultPlan.exploreRetryCap else { return runtime }
-        var retry: [(key: String, value: JSONValue)] = []
-        if let index = members.firstIndex(where: { $0.key == "retry" }) {
-            if case .object(let existing) = members[index].value { retry = existing.filter { $0.key != "maxAttempts" } }
-            members.remove(at: index)
-        }
-        retry.append(("maxAttempts", .integer(Int64(FaultPlan.exploreRetryCap))))
-        members.append(("retry", .object(retry)))
-        return .object(members)
-    }
-
-    /// The minimal schedule as a normal scenario file: the base scenario plus the schedule's
-    /// faults and events, without the base's `expect` (every invariant is still checked).
-    public static func reproDocument(for finding: ExploreFinding, base: Scenario) -> JSONValue {
-        guard case .object(let members) = base.source else { return base.source }
-        let added = finding.minimal.jsonItems()
-        let description = "Found by revive-lab explore from \(base.name): \(finding.invariant.rawValue) breaks with \(finding.minimal.summary)."
-        var result: [(key: String, value: JSONValue)] = []
-        for member in members where member.key != "expect" {
-            switch member.key {
-            case "name": result.append(("name", .string("\(base.name)-repro-\(finding.invariant.rawValue)")))
-            case "description": result.append(("description", .string(description)))
-            case "faults":
-                if case .array(let existing) = member.value { result.append(("faults", .array(existing + added.faults))) }
-            case "events":
-                if case .array(let existing) = member.value { result.append(("events", .array(existing + added.events))) }
-            case "runtime":
-                result.append(("runtime", cappedRuntime(member.value, explored: finding.minimal.apply(to: base))))
-            default: result.append(member)
-            }
-        }
-        if !members.contains(where: { $0.key == "faults" }) { result.append(("faults", .array(added.faults))) }
-        if !members.contains(where: { $0.key == "events" }) { result.append(("events", .array(added.events))) }
-        if !members.contains(where: { $0.key == "description" }) { result.append(("description", .string(description))) }
-        return .object(result)
     }
 }

@@ -17,6 +17,9 @@ public struct ScenarioResult: Sendable {
     public var checkedInvariants: [Invariant]
     /// Broken invariants.
     public var breaches: [Breach]
+    /// Promises the provider broke (reported apart from the engine's breaches; a scenario passes
+    /// with one only when its `expect.providerBreaches` names it, which the failed expectations check).
+    public var providerBreaches: [ProviderBreach]
     /// Broken expectations, each a sentence.
     public var failedExpectations: [String]
     /// Why the play stopped early, if a limit cut it.
@@ -46,11 +49,14 @@ public enum ScenarioPlayer {
         let transitions = play.transitions
         let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
         let breaches = InvariantChecker.check(transitions, invariants: invariants)
+        let providerBreaches = InvariantChecker.providerBreaches(transitions)
         let effects = effectCounts(transitions, steps: scenario.workflow.steps)
-        let failed = mode == .revive
+        var failed = mode == .revive
             ? ExpectationChecker.check(scenario.expect, transitions: transitions, outcome: play.outcome, effects: effects) : []
+        failed += ExpectationChecker.checkProviderBreaches(providerBreaches, expected: mode == .revive ? scenario.expect.providerBreaches : nil)
         return ScenarioResult(scenario: scenario, transitions: transitions, outcome: play.outcome, effects: effects,
-                              checkedInvariants: invariants, breaches: breaches, failedExpectations: failed,
+                              checkedInvariants: invariants, breaches: breaches, providerBreaches: providerBreaches,
+                              failedExpectations: failed,
                               limitReached: play.limitReached, stoppedAtHorizon: play.stoppedAtHorizon, mode: mode)
     }
 
@@ -119,6 +125,19 @@ enum ExpectationChecker {
         if let wanted = expect.fenced {
             let actual = transitions.filter { $0.name == .leaseFenced }.count
             if actual != wanted { failures.append("expect.fenced: expected \(wanted), got \(actual)") }
+        }
+        return failures
+    }
+
+    /// A provider breach that `expect.providerBreaches` does not name fails the play, and so does
+    /// a named one that did not happen.
+    static func checkProviderBreaches(_ found: [ProviderBreach], expected: [ProviderBreachKind]?) -> [String] {
+        var failures: [String] = []
+        for breach in found where !(expected ?? []).contains(breach.kind) {
+            failures.append("provider breach \(breach.kind.rawValue): \(breach.message) (the provider, not the engine, broke its promise; name it in expect.providerBreaches if the scenario means it)")
+        }
+        for kind in expected ?? [] where !found.contains(where: { $0.kind == kind }) {
+            failures.append("expect.providerBreaches: expected the provider to break \(kind.rawValue), but it kept its promise")
         }
         return failures
     }

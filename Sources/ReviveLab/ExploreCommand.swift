@@ -9,7 +9,7 @@ import ReviveWorld
 enum ExploreCommand {
     static let usage = """
     Usage: revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness]
-                              [--attempts N] [--no-time] [--jobs N] [--out DIR]
+                              [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR]
 
     Plays many variants of the scenario in FILE and checks every invariant on each:
       exhaustive (default)  every fault kind at every step, point and attempt 1..N (--attempts,
@@ -22,10 +22,17 @@ enum ExploreCommand {
       fuzz (--seeds N)      N random schedules, each derived from one seed only (from --seed-from,
                             default 1): each seed enables a random subset of fault kinds and draws
                             one to four faults (crashes, stalls, lost answers, provider errors of
-                            every class) and maybe a reconnect by the wrong account
+                            every class) and maybe a reconnect by the wrong account; unless
+                            --no-time, it also draws a provider latency for a call (100ms to 2m)
+                            and faults at instants around a call
+      --provider-faults     also strike the provider's own faults: late-apply (the provider
+                            breaking its settle bound, reported as a provider breach, never as
+                            the engine's) and lookup-error
       --liveness            also heal: the right owner answers every request after 10m, an operator
-                            fixes every alert after 30m, a lost worker returns after 5m; then the run
-                            must complete, not only stay safe
+                            fixes every alert (or says, from the provider's records, whether an
+                            action happened) after 30m, a lost worker returns after 5m; then a run
+                            must not stay parked (one its own retry policy failed is not held
+                            against the recovery). The repro file carries the healing as events
     Each broken invariant is shrunk to a minimal schedule (fewest faults, earliest points, first
     attempts, shortest stalls), written as a normal scenario file under --out (default repro/),
     and the command that replays it is printed. Results are the same for any --jobs. Every retry
@@ -46,6 +53,7 @@ enum ExploreCommand {
             .number("--jobs", in: 1...64),
             .flag("--liveness"),
             .flag("--no-time"),
+            .flag("--provider-faults"),
             .value("--out", needs: "a directory"),
         ]
         #if REVIVE_PLANTED_BUGS
@@ -75,6 +83,7 @@ enum ExploreCommand {
             explore.runChunks = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
             if parsed.isSet("--liveness") { explore.liveness = true }
             if parsed.isSet("--no-time") { explore.time = false }
+            if parsed.isSet("--provider-faults") { explore.providerFaults = true }
             #if REVIVE_PLANTED_BUGS
             explore.plantedBugs.formUnion(parsed.choices("--plant", as: PlantedBug.self))
             #endif

@@ -61,6 +61,15 @@ struct JSONReader {
         return items
     }
 
+    mutating func bool(_ value: JSONValue?, at path: String) -> Bool? {
+        guard let value else { return nil }
+        guard case .bool(let flag) = value else {
+            fail(path, "expected true or false, found \(value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
     mutating func string(_ value: JSONValue?, at path: String, nonEmpty: Bool = true) -> String? {
         guard let value else { return nil }
         guard case .string(let text) = value else {

@@ -49,7 +49,7 @@ public enum MermaidRenderer {
         case .reconnectPresented: return arrow("owner", "revive", "->>", label)
         case .reconnectRejected, .capabilityRefused: return arrow("revive", "owner", "-x", label)
         case .operatorAlerted: return arrow("revive", "operator", "->>", label)
-        case .operatorFixed: return arrow("operator", "revive", "->>", label)
+        case .operatorFixed, .operatorConfirmed: return arrow("operator", "revive", "->>", label)
         case .runResumed, .runRescheduled, .runStarted: return arrow("runtime", worker ?? "runtime", "->>", label)
         default: return "Note over \(id(t.actor.rawValue)): \(label)"
         }

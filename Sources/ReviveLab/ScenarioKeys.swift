@@ -27,8 +27,8 @@ enum ScenarioKeys {
     static let stepPointRequired = ["step", "point"]
     static let signal = ["status", "error", "description", "retryAfter", "headers", "body"]
     static let signalRequired = ["status"]
-    static let event = ["at", "on", "after", "do", "connection", "subject", "tenant", "worker"]
+    static let event = ["at", "on", "after", "do", "connection", "subject", "tenant", "worker", "happened"]
     static let eventRequired = ["do"]
-    static let eventKinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix"]
-    static let expect = ["outcome", "classification", "effects", "timeline", "absent", "rejected", "fenced", "invariants"]
+    static let eventKinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix", "operator-confirm"]
+    static let expect = ["outcome", "classification", "effects", "timeline", "absent", "rejected", "fenced", "invariants", "providerBreaches"]
 }

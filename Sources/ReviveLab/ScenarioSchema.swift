@@ -88,7 +88,7 @@ public enum ScenarioSchema {
         array(object(ScenarioKeys.event, required: ScenarioKeys.eventRequired, [
             "at": virtualTime, "on": transitionName, "after": duration,
             "do": enumeration(ScenarioKeys.eventKinds), "connection": nonEmptyString, "subject": nonEmptyString,
-            "tenant": nonEmptyString, "worker": nonEmptyString,
+            "tenant": nonEmptyString, "worker": nonEmptyString, "happened": .object([("type", .string("boolean"))]),
         ]))
     }
 
@@ -102,6 +102,7 @@ public enum ScenarioSchema {
             "rejected": integer(minimum: 0),
             "fenced": integer(minimum: 0),
             "invariants": oneOf([.object([("const", .string("all"))]), array(enumeration(of: Invariant.self))]),
+            "providerBreaches": array(enumeration(of: ProviderBreachKind.self)),
         ])
     }
 

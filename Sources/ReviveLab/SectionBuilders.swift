@@ -66,6 +66,11 @@ enum ExpectationsBuilder {
         expect.absent = object["absent"].flatMap { transitionNames($0, at: "expect.absent", reader: &reader) }
         expect.rejected = object["rejected"].flatMap { reader.integer($0, at: "expect.rejected", range: 0...1_000_000) }.map(Int.init)
         expect.fenced = object["fenced"].flatMap { reader.integer($0, at: "expect.fenced", range: 0...1_000_000) }.map(Int.init)
+        if let raw = object["providerBreaches"], case .array(let items) = raw {
+            expect.providerBreaches = reader.choices(items, at: "expect.providerBreaches", of: ProviderBreachKind.self, noun: "a provider breach")
+        } else if let raw = object["providerBreaches"] {
+            reader.fail("expect.providerBreaches", "expected a list of provider breach names (\"late-apply\"), found \(raw.compactText)")
+        }
         if let raw = object["invariants"] {
             switch raw {
             case .string("all"): expect.invariants = nil

@@ -88,6 +88,9 @@ public struct TextRenderer {
         let checked = result.checkedInvariants.count
         let held = checked - Set(result.breaches.map(\.invariant)).count
         row("invariants", "\(held) of \(checked) held" + (checked == Invariant.allCases.count ? " (all checked)" : ": " + result.checkedInvariants.map(\.rawValue).joined(separator: ", ")))
+        for breach in result.providerBreaches where expect.providerBreaches?.contains(breach.kind) == true {
+            row("provider", "\(breach.kind.rawValue) (expected): \(breach.message)")
+        }
         if let limit = result.limitReached { row("limit", limit) }
         row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red))
         for failure in result.failedExpectations { row("broken", failure) }

@@ -28,6 +28,10 @@ public enum FailureClass: String, CaseIterable, Sendable, Comparable {
     case staleGeneration = "stale_generation"
     /// A reconnect came back as someone other than the pinned identity.
     case identityMismatch = "identity_mismatch"
+    /// A mutation's outcome is unknown and the provider offers no way to learn it (no lookup by
+    /// key, lookups refused until the retry policy gave up, a dedupe key past its retention): an
+    /// operator must say whether it happened. The engine decides this class; no signal maps to it.
+    case outcomeUnknown = "outcome_unknown"
 
     public static func < (a: FailureClass, b: FailureClass) -> Bool { a.rawValue < b.rawValue }
 
@@ -42,7 +46,7 @@ public enum FailureClass: String, CaseIterable, Sendable, Comparable {
     /// Who must act before a parked run can continue.
     public var responder: Responder {
         switch self {
-        case .configError, .policyBlocked: return .operator
+        case .configError, .policyBlocked, .outcomeUnknown: return .operator
         case .refreshable, .transient, .rateLimited, .staleGeneration: return .nobody
         default: return .owner
         }
@@ -53,7 +57,7 @@ public enum FailureClass: String, CaseIterable, Sendable, Comparable {
 public enum Responder: String, Sendable {
     /// The account owner (reconnect, consent, re-authenticate).
     case owner
-    /// An operator of the integration (configuration or policy).
+    /// An operator of the integration (configuration, policy, or whether an action happened).
     case `operator`
     /// Nobody: the engine heals it alone.
     case nobody

@@ -101,6 +101,8 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
     case requestDeduplicated
     /// A lookup by idempotency key was refused or timed out; nothing was learned.
     case lookupFailed
+    /// An operator said whether an action whose outcome was unknown happened, with the alert's capability.
+    case operatorConfirmed
     /// A name this version does not know, kept as it was spelt.
     case unrecognized(String)
 
@@ -154,6 +156,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         .requestAbandoned,
         .requestDeduplicated,
         .lookupFailed,
+        .operatorConfirmed,
     ]
 
     private static let byRawValue: [String: TransitionName] = {
@@ -218,6 +221,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestAbandoned: return "request.abandoned"
         case .requestDeduplicated: return "request.deduplicated"
         case .lookupFailed: return "lookup.failed"
+        case .operatorConfirmed: return "operator.confirmed"
         case .unrecognized(let spelling): return spelling
         }
     }
@@ -299,6 +303,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestAbandoned: return 45
         case .requestDeduplicated: return 46
         case .lookupFailed: return 47
+        case .operatorConfirmed: return 48
         case .unrecognized: return -1
         }
     }
@@ -332,7 +337,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .reconnectRequested: return "the owner was asked (to reconnect, re-authenticate, consent, grant scopes, connect or fix the account), with a fresh capability"
         case .operatorAlerted: return "an operator was alerted (configuration or policy), with a fresh capability to confirm the fix"
         case .operatorFixed: return "an operator fixed the configuration or policy and presented the alert's capability"
-        case .caseResolved: return "an operator's fix was accepted; the capability was consumed"
+        case .caseResolved: return "an operator's fix or answer was accepted; the capability was consumed"
         case .reconnectPresented: return "someone completed the provider's authorization flow and presented a capability"
         case .reconnectVerified: return "the reconnect matched the pinned identity; the capability was consumed"
         case .reconnectRejected: return "the reconnect came back as someone else"
@@ -354,6 +359,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestAbandoned: return "the provider stopped processing a request at its declared bound; nothing was applied"
         case .requestDeduplicated: return "a dedupe provider answered a repeated idempotency key with the first request's saved answer"
         case .lookupFailed: return "a lookup by idempotency key was refused or timed out; nothing was learned"
+        case .operatorConfirmed: return "an operator said whether an action whose outcome was unknown happened, presenting the alert's capability"
         case .unrecognized: return ""
         }
     }

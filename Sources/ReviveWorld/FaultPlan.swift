@@ -11,6 +11,8 @@ public struct FaultPlan: Sendable, Hashable {
         case wrongReconnect(connection: ConnectionID, subject: String, tenant: String, after: Span)
         /// A fault at a virtual instant, aimed at a connection or a worker (`stallFor` for stalls).
         case timedFault(kind: FaultKind, at: Instant, connection: ConnectionID?, worker: WorkerID?, stallFor: Span?)
+        /// The provider takes `duration` to process the step's call (its `duration` in the file).
+        case latency(step: ActionKey, duration: Span)
     }
 
     /// The items, in the order they were chosen.
@@ -60,15 +62,19 @@ public struct FaultPlan: Sendable, Hashable {
                                                  action: .reconnect(connection: connection, subject: subject, tenant: tenant)))
             case let .timedFault(kind, at, connection, worker, stallFor):
                 scenario.faults.append(FaultSpec(at: .time(at), kind: kind, connection: connection, worker: worker, count: 1, stallFor: stallFor))
+            case let .latency(step, duration):
+                if let index = scenario.workflow.steps.firstIndex(where: { $0.id == step }) { scenario.workflow.steps[index].duration = duration }
             }
         }
         return scenario
     }
 
-    /// The plan as scenario JSON: `faults` and `events` entries in the format's own words.
-    public func jsonItems() -> (faults: [JSONValue], events: [JSONValue]) {
+    /// The plan as scenario JSON: `faults` and `events` entries in the format's own words, and
+    /// the step `duration`s it sets.
+    public func jsonItems() -> (faults: [JSONValue], events: [JSONValue], durations: [ActionKey: Span]) {
         var faults: [JSONValue] = []
         var events: [JSONValue] = []
+        var durations: [ActionKey: Span] = [:]
         for item in items {
             switch item {
             case let .fault(kind, step, point, attempt, signalIndex, stallFor):
@@ -95,9 +101,11 @@ public struct FaultPlan: Sendable, Hashable {
                 if let worker { members.append(("worker", .string(worker.rawValue))) }
                 if let stallFor { members.append(("for", .string(stallFor.description))) }
                 faults.append(.object(members))
+            case let .latency(step, duration):
+                durations[step] = duration
             }
         }
-        return (faults, events)
+        return (faults, events, durations)
     }
 
     /// One line per item, for reports.
@@ -115,6 +123,8 @@ public struct FaultPlan: Sendable, Hashable {
                 var text = "\(kind.rawValue) of \(worker?.rawValue ?? connection?.rawValue ?? "?") at \(DurationText.clock(at))"
                 if let stallFor { text += " for \(stallFor)" }
                 return text
+            case let .latency(step, duration):
+                return "\(step) takes \(duration) at the provider"
             }
         }.joined(separator: "; ")
     }

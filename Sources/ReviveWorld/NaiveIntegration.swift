@@ -196,6 +196,14 @@ final class NaiveIntegration: RecoveryIntegration {
         .refused(reason: "no-operator-path")
     }
 
+    /// The baseline never asks an operator anything.
+    func presentOperatorConfirm(capabilityValue: String?, connection: ConnectionID, happened: Bool, at time: Instant) -> ReconnectOutcome {
+        .refused(reason: "no-operator-path")
+    }
+
+    /// The baseline keeps no ledger: it never knows an outcome is unknown.
+    func escalateUnknownOutcome(_ ticket: ActionTicket, at time: Instant) -> ActionVerdict? { nil }
+
     func closeCase(_ id: CaseID, resumedOn worker: WorkerID, at time: Instant) {
         guard var entry = cases[id] else { return }
         entry.recoveryCase.state = .closed

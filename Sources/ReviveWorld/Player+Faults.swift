@@ -67,6 +67,8 @@ extension Player: StepPointObserver {
             reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: spent, reuse: true)
         case .operatorFix(let connection):
             fireOperatorFix(connection)
+        case .operatorConfirm(let connection, let happened):
+            _ = fireOperatorConfirm(connection, happened: happened)
         case .startWorker(let name):
             runtime.startWorker(name)
         case .reviveWorker(let name):
@@ -92,6 +94,28 @@ extension Player: StepPointObserver {
         guard let outcome = world.engine({ () throws(RecoveryStoreError) in
             try recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: connection, at: now)
         }) else { return }
+        resumeIfResolved(outcome)
+    }
+
+    /// An operator says whether the action of an `outcome_unknown` case happened, with the latest
+    /// alert's capability. Returns the engine's answer (nil if its store failed).
+    func fireOperatorConfirm(_ connection: ConnectionID, happened: Bool) -> ReconnectOutcome? {
+        let alert = world.inbox[connection]?.last(where: { $0.responder == .operator })
+        runtime.record(.operatorConfirmed, actor: .operator) { t in
+            t.connection = connection.rawValue
+            t.capability = alert?.capabilityID.rawValue
+            t.notes.append(.init("happened", happened ? "yes" : "no"))
+        }
+        let outcome = world.engine { () throws(RecoveryStoreError) in
+            try recovery.presentOperatorConfirm(capabilityValue: alert?.capabilityValue, connection: connection,
+                                                happened: happened, at: now)
+        }
+        if let outcome { resumeIfResolved(outcome) }
+        return outcome
+    }
+
+    /// Resumes the parked run when an operator's fix or answer resolved its case.
+    private func resumeIfResolved(_ outcome: ReconnectOutcome) {
         if case .resolved(let caseID, let run, let checkpoint) = outcome, runtime.runState == .parked(caseID) {
             runtime.resumePoint = (run, checkpoint)
             runtime.resume(after: caseID)
@@ -127,7 +151,9 @@ extension Player: StepPointObserver {
         case .reconnectRequested:
             if let connection = transition.connection.map(ConnectionID.init) { world.queue.schedule(.heal(.reconnect(connection: connection)), at: now.advanced(by: delays.owner)) }
         case .operatorAlerted:
-            if let connection = transition.connection.map(ConnectionID.init) { world.queue.schedule(.heal(.operatorFix(connection: connection)), at: now.advanced(by: delays.operator)) }
+            guard let connection = transition.connection.map(ConnectionID.init) else { return }
+            let action: HealAction = transition.failureClass == .outcomeUnknown ? .operatorConfirm(connection: connection) : .operatorFix(connection: connection)
+            world.queue.schedule(.heal(action), at: now.advanced(by: delays.operator))
         case .workerLost:
             if let worker = transition.worker.map(WorkerID.init) { world.queue.schedule(.heal(.revive(worker: worker)), at: now.advanced(by: delays.worker)) }
         default:
@@ -140,12 +166,33 @@ extension Player: StepPointObserver {
         case .reconnect(let connection):
             // Only while that connection's case still waits: an answered request needs no second answer.
             guard case .parked = runtime.runState, let pinned = scenario.connections.first(where: { $0.id == connection }) else { return }
+            healed.append(EventSpec(trigger: .at(now), action: .reconnect(connection: connection, subject: pinned.subject, tenant: pinned.tenant)))
             reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: world.inbox[connection]?.last, reuse: false)
         case .operatorFix(let connection):
             guard case .parked = runtime.runState else { return }
+            healed.append(EventSpec(trigger: .at(now), action: .operatorFix(connection: connection)))
             fireOperatorFix(connection)
+        case .operatorConfirm(let connection):
+            healOutcomeQuestion(connection)
         case .revive(let worker):
-            if runtime.workers[worker]?.frozen == true { runtime.thaw(worker) }
+            guard runtime.workers[worker]?.frozen == true else { return }
+            healed.append(EventSpec(trigger: .at(now), action: .reviveWorker(worker)))
+            runtime.thaw(worker)
+        }
+    }
+
+    /// The operator looks the action up in the provider's own records (out of band, where the
+    /// engine's lookups could not) and answers truthfully; an answer refused because a call may
+    /// still land is given again later.
+    private func healOutcomeQuestion(_ connection: ConnectionID) {
+        guard case .parked = runtime.runState, let alert = world.inbox[connection]?.last(where: { $0.responder == .operator }),
+              let key = world.engine({ () throws(RecoveryStoreError) in try recovery.recoveryCase(alert.caseID) })??.idempotencyKey
+        else { return }
+        let happened = provider.hasEffect(key: key)
+        healed.append(EventSpec(trigger: .at(now), action: .operatorConfirm(connection: connection, happened: happened)))
+        let outcome = fireOperatorConfirm(connection, happened: happened)
+        if case .refused(reason: "may-still-land")? = outcome {
+            world.queue.schedule(.heal(.operatorConfirm(connection: connection)), at: now.advanced(by: Player.healDelays.operator))
         }
     }
 }

@@ -24,6 +24,8 @@ final class Player {
     var stoppedAtHorizon = false
     /// Liveness mode: owners answer, operators fix, lost workers return.
     var healing = false
+    /// What healing did, as scenario events at the instants it acted (for a repro file).
+    var healed: [EventSpec] = []
 
     init(scenario: Scenario, mode: RecoveryMode = .revive) {
         world = WorldWiring(scenario: scenario, mode: mode)

@@ -25,6 +25,8 @@ protocol RecoveryIntegration: AnyObject {
     func capabilityExpired(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest?
     func presentReconnect(capabilityValue: String?, grant: PendingGrant, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome
     func presentOperatorFix(capabilityValue: String?, connection: ConnectionID, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome
+    func presentOperatorConfirm(capabilityValue: String?, connection: ConnectionID, happened: Bool, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome
+    func escalateUnknownOutcome(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict?
     func closeCase(_ id: CaseID, resumedOn worker: WorkerID, at time: Instant) throws(RecoveryStoreError)
     func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?, at time: Instant) throws(RecoveryStoreError) -> LeaseGeneration
     /// The runtime declared a worker lost; returns the recovery cases that were lost with it.

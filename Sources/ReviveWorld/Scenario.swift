@@ -232,6 +232,8 @@ public enum EventAction: Sendable {
     case reviveWorker(WorkerID)
     /// An operator fixed the configuration or policy and confirms with the alert's capability.
     case operatorFix(connection: ConnectionID)
+    /// An operator says whether an action whose outcome was unknown happened, with the alert's capability.
+    case operatorConfirm(connection: ConnectionID, happened: Bool)
 }
 
 /// `events[]`.
@@ -262,6 +264,9 @@ public struct Expectations: Sendable {
     public var fenced: Int?
     /// The invariants to check; nil means all of them.
     public var invariants: [Invariant]?
+    /// The promises the provider is meant to break (a `late-apply` fault); any other provider
+    /// breach fails the scenario, and each one named here must happen.
+    public var providerBreaches: [ProviderBreachKind]?
 
     /// No expectations: only the invariants are checked.
     public init() {}

@@ -93,6 +93,8 @@ extension SimulatedRuntime {
             world.queue.schedule(.phase(attempt: attempt.id, .settled(strikeBeforeCall: strikeBeforeCall)), at: until)
         case .lookupRefused(let classification):
             scheduleRetry(attempt, failureClass: classification.failureClass, retryAfter: nil)
+        case .parked(let recoveryCase, let request):
+            park(attempt, on: recoveryCase, request)
         case .stopped:
             break
         }
@@ -146,6 +148,8 @@ extension SimulatedRuntime {
         case .wait(let until, let ticket):
             attempt.ticket = ticket
             return .waiting(until: until)
+        case .parked(let recoveryCase, let request):
+            return .parked(recoveryCase, request)
         }
         return .ready
     }
@@ -180,10 +184,15 @@ extension SimulatedRuntime {
         case .retryLater(let classification):
             scheduleRetry(attempt, failureClass: classification.failureClass, retryAfter: classification.retryAfter)
         case .parked(let recoveryCase, let request):
-            attempts[attempt.id] = nil
-            runState = .parked(recoveryCase.id)
-            world.deliver(request)
+            park(attempt, on: recoveryCase, request)
         }
+    }
+
+    /// The engine parked the run on a case: the attempt ends and the request goes out.
+    private func park(_ attempt: Attempt, on recoveryCase: RecoveryCase, _ request: ReconnectRequest) {
+        attempts[attempt.id] = nil
+        runState = .parked(recoveryCase.id)
+        world.deliver(request)
     }
 
     /// Applies the step's retry policy: a `retry.scheduled` after a backoff, or `run.failed`.
@@ -227,7 +236,19 @@ extension SimulatedRuntime {
             attempts[attempt.id] = attempt
             runState = .running(attempt: attempt.id)
             world.queue.schedule(.phase(attempt: attempt.id, .giveUp(reason: reason)), at: until)
-        case .ready, .lookupRefused, .stopped:
+        case .parked(let recoveryCase, let request):
+            park(attempt, on: recoveryCase, request)
+        case .lookupRefused:
+            // Lookups kept failing until the policy gave up: the action may have happened, so an
+            // operator is asked rather than the run failed.
+            guard let ticket = attempt.ticket,
+                  let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.escalateUnknownOutcome(ticket, at: now) }),
+                  case .parked(let recoveryCase, let request)? = verdict else {
+                failRun(reason: reason, attempt: attempt)
+                return
+            }
+            park(attempt, on: recoveryCase, request)
+        case .ready, .stopped:
             failRun(reason: reason, attempt: attempt)
         }
     }

@@ -25,6 +25,8 @@ enum SimEvent {
 enum HealAction {
     case reconnect(connection: ConnectionID)
     case operatorFix(connection: ConnectionID)
+    /// An operator answers an `outcome_unknown` case from the provider's own records.
+    case operatorConfirm(connection: ConnectionID)
     case revive(worker: WorkerID)
 }
 
@@ -60,6 +62,8 @@ enum ActionReadiness {
     case waiting(until: Instant)
     /// The lookup by key was refused: the retry policy decides.
     case lookupRefused(Classification)
+    /// Only an operator can say whether an earlier call happened: the run is parked on this case.
+    case parked(RecoveryCase, ReconnectRequest)
     /// The engine's store failed: nothing more happens (the play stops).
     case stopped
 }

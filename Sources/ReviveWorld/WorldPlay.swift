@@ -11,6 +11,10 @@ public struct WorldPlay: Sendable {
     public var limitReached: String?
     /// Whether the horizon cut the play with events still queued.
     public var stoppedAtHorizon: Bool
+    /// The indices into `scenario.faults` of the faults that fired.
+    public var firedFaults: Set<Int> = []
+    /// What healing did (liveness mode), as the scenario events that do the same at the same instants.
+    public var healed: [EventSpec] = []
 
     /// Plays `scenario` to its end (empty queue, horizon or a limit) on one thread.
     ///
@@ -21,6 +25,6 @@ public struct WorldPlay: Sendable {
         simulation.healing = healing
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
-                         stoppedAtHorizon: simulation.stoppedAtHorizon)
+                         stoppedAtHorizon: simulation.stoppedAtHorizon, firedFaults: simulation.firedFaults, healed: simulation.healed)
     }
 }

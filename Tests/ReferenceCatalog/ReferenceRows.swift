@@ -71,6 +71,7 @@ public struct ReferenceRow: Sendable, CustomStringConvertible {
         case .call: members.append(("operation", .string("call")))
         case .refresh: members.append(("operation", .string("refresh")))
         case .timeout: throw ReferenceRowError(row: label, "is a timeout, which classify's input cannot express")
+        case .reconcile: throw ReferenceRowError(row: label, "is a reconciliation, which only the engine records")
         }
         if let held = leaseGeneration ?? self.leaseGeneration { members.append(("leaseGeneration", .integer(Int64(held)))) }
         if let current = currentGeneration ?? self.currentGeneration { members.append(("currentGeneration", .integer(Int64(current)))) }

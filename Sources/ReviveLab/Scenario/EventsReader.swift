@@ -4,11 +4,11 @@ import ReviveExplore
 import ReviveVocabulary
 import ReviveWorld
 
-/// Reads `events`: what the world does to heal (reconnects, operator fixes, workers coming back),
+/// Reads `events`: what the world does to heal (reconnects, operator fixes and answers, workers coming back),
 /// at a virtual time or after a transition.
 extension ScenarioBuilder {
     /// The keys that name what an event acts on; each kind requires some of them and refuses the rest.
-    static let eventTargetKeys = ["connection", "subject", "tenant", "worker"]
+    static let eventTargetKeys = ["connection", "subject", "tenant", "worker", "happened"]
 
     static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout Set<String>, reader: inout JSONReader) -> [EventSpec] {
         guard let items = reader.array(value, at: "events") else { return [] }
@@ -42,7 +42,8 @@ extension ScenarioBuilder {
         if kind == "start-worker", let worker { checkNotAParty(worker, at: path + ".worker", reader: &reader) }
         let subject = reader.optionalString(object, "subject", under: path)
         let tenant = reader.optionalString(object, "tenant", under: path)
-        let action = eventAction(kind, connection: connection, subject: subject, tenant: tenant, worker: worker)
+        let happened = object["happened"].flatMap { reader.bool($0, at: path + ".happened") }
+        let action = eventAction(kind, connection: connection, subject: subject, tenant: tenant, worker: worker, happened: happened)
         guard let trigger, let action else { return nil }
         return EventSpec(trigger: trigger, action: action)
     }
@@ -72,6 +73,7 @@ extension ScenarioBuilder {
         switch kind {
         case "reconnect": return ["connection", "subject", "tenant"]
         case "reuse-capability", "operator-fix": return ["connection"]
+        case "operator-confirm": return ["connection", "happened"]
         case "start-worker", "revive-worker": return ["worker"]
         default:
             reader.fail(path, "\"\(kind)\" is not an event; use one of \(ScenarioKeys.eventKinds.joined(separator: ", "))")
@@ -80,11 +82,13 @@ extension ScenarioBuilder {
     }
 
     /// The action of a known event kind, once the targets it needs were read.
-    static func eventAction(_ kind: String, connection: String?, subject: String?, tenant: String?, worker: String?) -> EventAction? {
+    static func eventAction(_ kind: String, connection: String?, subject: String?, tenant: String?, worker: String?,
+                            happened: Bool?) -> EventAction? {
         switch kind {
         case "reconnect": connection.flatMap { c in subject.flatMap { s in tenant.map { .reconnect(connection: ConnectionID(c), subject: s, tenant: $0) } } }
         case "reuse-capability": connection.map { .reuseCapability(connection: ConnectionID($0)) }
         case "operator-fix": connection.map { .operatorFix(connection: ConnectionID($0)) }
+        case "operator-confirm": connection.flatMap { c in happened.map { .operatorConfirm(connection: ConnectionID(c), happened: $0) } }
         case "start-worker": worker.map { .startWorker(WorkerID($0)) }
         default: worker.map { .reviveWorker(WorkerID($0)) }
         }

@@ -1,0 +1,45 @@
+import ReviveVocabulary
+
+/// A promise the provider broke, with the transitions that show it.
+public struct ProviderBreach: Hashable, Sendable {
+    /// Which promise broke.
+    public var kind: ProviderBreachKind
+    /// What happened, in a sentence.
+    public var message: String
+    /// Indices into the timeline of the transitions that show it.
+    public var evidence: [Int]
+
+    /// Makes a provider breach.
+    public init(kind: ProviderBreachKind, message: String, evidence: [Int]) {
+        self.kind = kind
+        self.message = message
+        self.evidence = evidence
+    }
+}
+
+extension InvariantChecker {
+    /// Every promise the provider broke, in timeline order. An effect the provider applied past
+    /// its bound is marked `late=` by the provider that applied it (only the provider knows how
+    /// long it kept a request); a second effect it caused is the provider's breach, not the
+    /// engine's, and `effect-once` leaves it to this report.
+    public static func providerBreaches(_ transitions: [Transition]) -> [ProviderBreach] {
+        var result: [ProviderBreach] = []
+        var effects: [String: [Int]] = [:]
+        for (i, t) in transitions.enumerated() where t.name == .effectApplied {
+            if let step = t.step { effects[step, default: []].append(i) }
+        }
+        for (i, t) in transitions.enumerated() where t.name == .effectApplied && isLate(t) {
+            let step = t.step ?? "?"
+            let late = t.notes.first(where: { $0.name == "late" })?.value ?? "?"
+            let all = effects[step] ?? [i]
+            let consequence = all.count > 1 ? "; the effect of \(step) happened \(all.count) times because of it" : ""
+            result.append(ProviderBreach(kind: .lateApply,
+                                        message: "the provider applied \(step)'s request \(late) after its declared bound\(consequence)",
+                                        evidence: all.count > 1 ? all : [i]))
+        }
+        return result
+    }
+
+    /// Whether the provider marked this effect as applied past its declared bound.
+    static func isLate(_ t: Transition) -> Bool { t.notes.contains(where: { $0.name == "late" }) }
+}

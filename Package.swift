@@ -8,6 +8,7 @@ import PackageDescription
 //
 //   revive-lab → ReviveLab → ReviveExplore → ReviveWorld → Revive → ReviveVocabulary
 //                          ↘               ↘ ReviveCheck ─────────↗
+//                          ↘ ReviveStore → CSQLite (the system's libsqlite3), Revive
 //
 // The checker sees the vocabulary only, never the engine's books; the world and the checker
 // build without Foundation; only the frontend (ReviveLab) and the executable do I/O.
@@ -22,6 +23,7 @@ let package = Package(
     products: [
         .library(name: "ReviveVocabulary", targets: ["ReviveVocabulary"]),
         .library(name: "Revive", targets: ["Revive"]),
+        .library(name: "ReviveStore", targets: ["ReviveStore"]),
         .library(name: "ReviveLab", targets: ["ReviveLab"]),
         .executable(name: "revive-lab", targets: ["revive-lab"]),
     ],
@@ -37,9 +39,14 @@ let package = Package(
         // Playing and judging scenarios, fault-schedule search and shrinking (pure; threads live in the frontend).
         .target(name: "ReviveExplore", dependencies: ["ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
                 swiftSettings: plantedBugs),
+        // The system's SQLite, through its C API (libsqlite3-dev on Debian and Ubuntu; part of macOS).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // The durable recovery store on SQLite: the engine's state, its decision log and the plays' history.
+        .target(name: "ReviveStore", dependencies: ["CSQLite", "Revive", "ReviveVocabulary"]),
         // The frontend: commands, the option parser, renderers, scenario and JSONL file I/O.
         .target(name: "ReviveLab",
-                dependencies: ["ReviveExplore", "ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
+                dependencies: ["ReviveExplore", "ReviveWorld", "ReviveCheck", "ReviveStore", "Revive", "ReviveVocabulary"],
                 swiftSettings: plantedBugs),
         .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"]),
         // The provider-error reference rows, one copy shared by the test targets (in no product).
@@ -50,6 +57,7 @@ let package = Package(
         .testTarget(name: "ReviveWorldTests", dependencies: ["ReviveWorld", "Revive", "ReviveVocabulary"],
                     swiftSettings: plantedBugs),
         .testTarget(name: "ReviveCheckTests", dependencies: ["ReviveCheck", "ReviveVocabulary"]),
+        .testTarget(name: "ReviveStoreTests", dependencies: ["ReviveStore", "Revive", "ReviveVocabulary"]),
         // The explorer's proofs start from the shipped scenarios, read through the frontend's loader.
         .testTarget(name: "ReviveExploreTests",
                     dependencies: ["ReviveExplore", "ReviveLab", "ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],

@@ -26,6 +26,8 @@ public struct ScenarioResult: Sendable {
     public var limitReached: String?
     /// Whether the horizon cut the play with events still queued.
     public var stoppedAtHorizon: Bool
+    /// The recovery store's error that stopped the play, if one did (a durable store's file).
+    public var storeFailure: RecoveryStoreError?
     /// Who handled the failures: Revive, or the naive baseline.
     public var mode: RecoveryMode
 
@@ -44,8 +46,10 @@ public enum ScenarioPlayer {
     ///
     /// Without Revive the scenario's `expect` (written for the Revive run) is not checked; every
     /// invariant is, and the breaches are the point.
-    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false) -> ScenarioResult {
-        let play = WorldPlay.play(scenario, mode: mode, healing: healing)
+    /// `store` keeps the engine's state (default: a fresh store in memory).
+    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
+                            store: RecoveryStore? = nil) -> ScenarioResult {
+        let play = WorldPlay.play(scenario, mode: mode, healing: healing, store: store)
         let transitions = play.transitions
         let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
         let breaches = InvariantChecker.check(transitions, invariants: invariants)
@@ -57,7 +61,8 @@ public enum ScenarioPlayer {
         return ScenarioResult(scenario: scenario, transitions: transitions, outcome: play.outcome, effects: effects,
                               checkedInvariants: invariants, breaches: breaches, providerBreaches: providerBreaches,
                               failedExpectations: failed,
-                              limitReached: play.limitReached, stoppedAtHorizon: play.stoppedAtHorizon, mode: mode)
+                              limitReached: play.limitReached, stoppedAtHorizon: play.stoppedAtHorizon,
+                              storeFailure: play.storeFailure, mode: mode)
     }
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).

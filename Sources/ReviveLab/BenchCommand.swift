@@ -8,7 +8,7 @@ import ReviveWorld
 /// `revive-lab bench`: speed and memory, measured on one core.
 enum BenchCommand {
     static let usage = """
-    Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE]
+    Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--store FILE]
 
     Measures, on one core (no --jobs), and prints:
       catalogue    every scenario in DIR (default scenarios) played N times (default 20):
@@ -17,6 +17,10 @@ enum BenchCommand {
                    a three-step workflow): schedules/s and the time the whole search takes
       fuzz         --seeds N fuzz schedules (default 10000) after a tenth as many: schedules/s,
                    and peak memory after each, to show memory stays flat as seeds grow
+      --store FILE the store instead: engine decisions/s with the catalogue's state in a fresh
+                   SQLite store FILE (WAL, synchronous=FULL, one transaction per decision)
+                   beside the in-memory store, and SQLite's raw single-row inserts/s at the same
+                   settings in the same file and run (FILE must not exist yet)
     Build with `swift build -c release` first: debug builds are several times slower.
 
     """
@@ -25,7 +29,7 @@ enum BenchCommand {
     static let syntax = CommandSyntax(
         command: "bench", usage: usage,
         options: [.number("--repetitions", in: 1...10_000_000), .number("--seeds", in: 1...10_000_000),
-                  .value("--explore", needs: "a scenario file")],
+                  .value("--explore", needs: "a scenario file"), .value("--store", needs: "a store file that does not exist yet")],
         positionals: .atMostOne(tooMany: "give one directory of scenarios"))
 
     /// What the command line asked for.
@@ -34,8 +38,10 @@ enum BenchCommand {
         var repetitions: Int
         var seeds: Int
         var exploreFile: String?
+        var store: String?
 
         init(_ parsed: ParsedArguments) {
+            store = parsed.value("--store")
             directory = parsed.positionals.first ?? "scenarios"
             repetitions = parsed.number("--repetitions") ?? 20
             seeds = parsed.number("--seeds") ?? 10_000
@@ -53,6 +59,9 @@ enum BenchCommand {
         #if REVIVE_PLANTED_BUGS
         console.out("note: this is a debug build; build with `swift build -c release` for real figures\n")
         #endif
+        if let store = options.store {
+            return StoreBenchmark.run(inputs.scenarios, path: store, repetitions: options.repetitions, console: console) ? .passed : .usage
+        }
         benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: console)
         benchExploration(inputs.exploreBase, console: console)
         benchFuzz(inputs.exploreBase, seeds: options.seeds, console: console)

@@ -54,11 +54,12 @@ public enum LabCommand {
     revive-lab \(version): a fault injector and lab for credential recovery in agent workflows.
 
     Usage:
-      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--without-revive] [--no-color]
+      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE] [--quiet] [--without-revive] [--no-color]
       revive-lab validate PATH...
       revive-lab schema
       revive-lab check FILE.jsonl...
       revive-lab replay FILE.jsonl...
+      revive-lab history --store FILE [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
       revive-lab compare PATH... [--seed N]
       revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--jobs N] [--out DIR]
       revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE]
@@ -76,6 +77,7 @@ public enum LabCommand {
       check     run the invariant checker over recorded JSONL timelines
       replay    play a recorded JSONL timeline's scenario again and report where history diverges
       compare   play scenarios with Revive and without it, side by side
+      history   list and search the plays kept in a store file (`run --store FILE`)
       explore   search the fault space around a scenario; shrink any breach to a replayable file
       bench     measure transitions/s, scenarios/s, schedules/s and peak memory on one core
       classify  classify one real provider failure: class, rule, confidence and recovery action
@@ -114,6 +116,8 @@ public enum LabCommand {
             return CompareCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "replay":
             return ReplayCommand.run(Array(arguments.dropFirst()), console: console).rawValue
+        case "history":
+            return HistoryCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "check":
             return CheckCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "classify":

@@ -2,13 +2,15 @@ import Foundation
 import Revive
 import ReviveCheck
 import ReviveExplore
+import ReviveStore
 import ReviveVocabulary
 import ReviveWorld
 
 /// `revive-lab run`: play scenario files and report them in the chosen format.
 enum RunCommand {
     static let usage = """
-    Usage: revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--quiet] [--without-revive] [--no-color]
+    Usage: revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE]
+                                  [--quiet] [--without-revive] [--no-color]
 
     Plays each scenario file (a directory means every *.json below it, in sorted order) with the
     simulated provider and runtime and the real recovery engine, checks all invariants and the
@@ -23,6 +25,10 @@ enum RunCommand {
                         instead of printing timelines; the summary still goes to standard output
       --only PATTERN    show only matching transitions: a name glob (lease.*) or FIELD=GLOB
                         (step=send-briefing, worker=worker-b, class=dead_*); repeat to narrow
+      --store FILE      keep the engine's state in the SQLite store FILE (created if missing) instead of
+                        memory: one transaction per engine decision, each play under its own play
+                        id with its whole timeline; the timelines are the same as in memory.
+                        `revive-lab history --store FILE` searches it
       --quiet           print only failing scenarios and the summary
       --without-revive  play a naive integration instead of Revive (blind retries, any reconnect
                         accepted, nothing fenced, no reconciliation, context in worker memory);
@@ -69,6 +75,7 @@ enum RunCommand {
             .choice("--format", of: Format.self),
             .value("--output", needs: "a directory"),
             .value("--only", needs: "a pattern, like lease.* or step=send-briefing", repeatable: true),
+            .value("--store", needs: "a store file"),
             .flag("--quiet", aliases: ["-q"]),
             .flag("--without-revive"),
             .flag("--no-color"),
@@ -91,6 +98,8 @@ enum RunCommand {
         var quiet: Bool
         var color: Bool
         var mode: RecoveryMode
+        /// The SQLite store file the engine keeps its state in (nil: memory).
+        var store: String?
         #if REVIVE_PLANTED_BUGS
         var plantedBugs: Set<PlantedBug>
         #endif
@@ -106,6 +115,7 @@ enum RunCommand {
             quiet = parsed.isSet("--quiet")
             color = console.isTerminal && console.environment["NO_COLOR"] == nil && !parsed.isSet("--no-color")
             mode = parsed.isSet("--without-revive") ? .withoutRevive : .revive
+            store = parsed.value("--store")
             #if REVIVE_PLANTED_BUGS
             plantedBugs = Set(parsed.choices("--plant", as: PlantedBug.self))
             #endif
@@ -130,6 +140,12 @@ enum RunCommand {
             }
         }
         var session = RunSession(options: options, console: console)
+        if let path = options.store {
+            do throws(RecoveryStoreError) { session.storeFile = try SQLiteStoreFile(path: path) } catch {
+                console.err("error: --store \(path): \(error)\n")
+                return .usage
+            }
+        }
         let (files, pathProblems) = ScenarioFiles.expand(options.paths)
         session.inputProblems = pathProblems
         for problem in pathProblems { console.err("error: \(problem)\n") }
@@ -153,6 +169,8 @@ struct RunSession {
     var writtenNames = Set<String>()
     /// Whether a text timeline has been printed (the next one is set off by a blank line).
     var printedAny = false
+    /// The store file plays keep the engine's state and their history in (`--store`).
+    var storeFile: SQLiteStoreFile?
 
     init(options: RunCommand.Options, console: LabCommand.Console) {
         self.options = options
@@ -174,7 +192,7 @@ struct RunSession {
         #if REVIVE_PLANTED_BUGS
         scenario.recovery.plantedBugs = options.plantedBugs
         #endif
-        let result = ScenarioPlayer.play(scenario, mode: options.mode)
+        let result = try playOnStore(scenario)
         results.append(result)
         let filter = options.filter
         let shown = filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }
@@ -184,6 +202,24 @@ struct RunSession {
         } else if !(options.quiet && result.passed) {
             show(result, showing: shown)
         }
+    }
+
+    /// Plays one scenario, on the store file when there is one: the play gets its own play id and
+    /// its whole timeline is kept with it. A store failure is an input error (exit 2), not a verdict.
+    func playOnStore(_ scenario: Scenario) throws(UsageError) -> ScenarioResult {
+        guard let storeFile, options.mode == .revive else { return ScenarioPlayer.play(scenario, mode: options.mode) }
+        let fail = { (error: RecoveryStoreError) in UsageError(command: "run", text: "--store \(storeFile.path): \(error)") }
+        let store: SQLiteRecoveryStore
+        do throws(RecoveryStoreError) {
+            store = try storeFile.beginPlay(scenario: scenario.name, seed: scenario.seed, mode: options.mode.rawValue)
+        } catch { throw fail(error) }
+        let result = ScenarioPlayer.play(scenario, mode: options.mode, store: store)
+        if let failure = result.storeFailure { throw fail(failure) }
+        do throws(RecoveryStoreError) {
+            try storeFile.recordPlay(store.play, transitions: result.transitions, outcome: result.outcome.rawValue,
+                                     passed: result.passed, jsonl: TimelineJSON.lines(for: result, transitions: nil))
+        } catch { throw fail(error) }
+        return result
     }
 
     /// Writes one result as a file under `--output`, named after its scenario.

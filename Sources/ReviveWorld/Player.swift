@@ -27,8 +27,8 @@ final class Player {
     /// What healing did, as scenario events at the instants it acted (for a repro file).
     var healed: [EventSpec] = []
 
-    init(scenario: Scenario, mode: RecoveryMode = .revive) {
-        world = WorldWiring(scenario: scenario, mode: mode)
+    init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil) {
+        world = WorldWiring(scenario: scenario, mode: mode, store: store)
         runtime = SimulatedRuntime(world: world)
         runtime.stepPoints = self
         world.timeline.observer = { [unowned self] transition in self.observe(transition) }

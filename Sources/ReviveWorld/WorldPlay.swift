@@ -11,6 +11,8 @@ public struct WorldPlay: Sendable {
     public var limitReached: String?
     /// Whether the horizon cut the play with events still queued.
     public var stoppedAtHorizon: Bool
+    /// The recovery store's error that stopped the play, if one did.
+    public var storeFailure: RecoveryStoreError?
     /// The indices into `scenario.faults` of the faults that fired.
     public var firedFaults: Set<Int> = []
     /// What healing did (liveness mode), as the scenario events that do the same at the same instants.
@@ -19,12 +21,15 @@ public struct WorldPlay: Sendable {
     /// Plays `scenario` to its end (empty queue, horizon or a limit) on one thread.
     ///
     /// With `healing`, the right owner answers every request, an operator fixes every alert and
-    /// every lost worker returns (the explorer's liveness mode).
-    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false) -> WorldPlay {
-        let simulation = Player(scenario: scenario, mode: mode)
+    /// every lost worker returns (the explorer's liveness mode). `store` keeps the engine's state
+    /// (default: a fresh store in memory); the timeline is the same whatever store keeps it.
+    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
+                            store: RecoveryStore? = nil) -> WorldPlay {
+        let simulation = Player(scenario: scenario, mode: mode, store: store)
         simulation.healing = healing
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
-                         stoppedAtHorizon: simulation.stoppedAtHorizon, firedFaults: simulation.firedFaults, healed: simulation.healed)
+                         stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
+                         firedFaults: simulation.firedFaults, healed: simulation.healed)
     }
 }

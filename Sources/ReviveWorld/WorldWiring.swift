@@ -29,15 +29,16 @@ final class WorldWiring {
     /// The first error the recovery store threw; the player stops the play after the event that met it.
     private(set) var storeFailure: RecoveryStoreError?
 
-    init(scenario: Scenario, mode: RecoveryMode) {
+    /// `store` keeps the engine's state (a fresh in-memory store by default); the naive baseline keeps none.
+    init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil) {
         self.scenario = scenario
         self.mode = mode
         let provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline)
         self.provider = provider
         switch mode {
         case .revive:
-            recovery = RecoveryEngine(configuration: scenario.recovery, ids: SeededIdentifierSource(seed: scenario.seed),
-                                      broker: provider, recorder: timeline)
+            recovery = RecoveryEngine(configuration: scenario.recovery, store: store ?? InMemoryRecoveryStore(),
+                                      ids: SeededIdentifierSource(seed: scenario.seed), broker: provider, recorder: timeline)
         case .withoutRevive:
             recovery = NaiveIntegration(broker: provider, recorder: timeline)
         }

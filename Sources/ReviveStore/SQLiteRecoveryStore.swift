@@ -13,6 +13,11 @@ public final class SQLiteRecoveryStore: RecoveryStore {
     /// The play this store's rows belong to.
     public let play: Int64
     private var inTransaction = false
+    /// The last committed decision's number and digest (nil: not read from the file yet).
+    private var last: (seq: Int64, digest: String)?
+    /// Called with the decision's number right before its COMMIT (`false`) and right after it
+    /// (`true`): the hook `explore --kill` uses to SIGKILL the process at a commit point.
+    public var commitHook: ((_ decision: Int, _ committed: Bool) -> Void)?
 
     init(file: SQLiteStoreFile, play: Int64) {
         self.file = file
@@ -41,8 +46,11 @@ public final class SQLiteRecoveryStore: RecoveryStore {
         defer { transaction.isOpen = false }
         do {
             let result = try body(transaction)
-            try appendDecision(transaction.transitions)
+            let logged = try appendDecision(transaction.transitions)
+            commitHook?(Int(logged.seq), false)
             try file.run("committing a decision") { () throws(SQLiteError) in try database.execute("COMMIT") }
+            last = logged
+            commitHook?(Int(logged.seq), true)
             return result
         } catch {
             try? database.execute("ROLLBACK")
@@ -51,15 +59,34 @@ public final class SQLiteRecoveryStore: RecoveryStore {
     }
 
     /// Appends the decision to the play's log: its transitions, chained to the one before.
-    private func appendDecision(_ transitions: [Transition]) throws(RecoveryStoreError) {
+    private func appendDecision(_ transitions: [Transition]) throws(RecoveryStoreError) -> (seq: Int64, digest: String) {
         let body = "[" + transitions.map(RecordCodec.text).joined(separator: ",") + "]"
-        try file.run("logging a decision") { () throws(SQLiteError) in
-            let last = try file.database.query("SELECT seq, digest FROM decisions WHERE play = ? ORDER BY seq DESC LIMIT 1",
-                                               [.integer(play)]).first
-            let seq = (last?[0].integer ?? 0) + 1
-            let digest = SQLiteStoreFile.chain(last?[1].text ?? "", body)
+        return try file.run("logging a decision") { () throws(SQLiteError) -> (seq: Int64, digest: String) in
+            let previous: (seq: Int64, digest: String)
+            if let last {
+                previous = last
+            } else {
+                let row = try file.database.query("SELECT seq, digest FROM decisions WHERE play = ? ORDER BY seq DESC LIMIT 1",
+                                                  [.integer(play)]).first
+                previous = (row?[0].integer ?? 0, row?[1].text ?? "")
+            }
+            let logged = (seq: previous.seq + 1, digest: SQLiteStoreFile.chain(previous.digest, body))
             try file.database.query("INSERT INTO decisions (play, seq, body, digest) VALUES (?, ?, ?, ?)",
-                                    [.integer(play), .integer(seq), .text(body), .text(digest)])
+                                    [.integer(play), .integer(logged.seq), .text(body), .text(logged.digest)])
+            return logged
         }
+    }
+
+    /// The transitions of committed decision `seq` of this play, as the decision log keeps them.
+    public func transitions(ofDecision seq: Int) throws(RecoveryStoreError) -> [Transition] {
+        let body = try file.run("reading a decision") { () throws(SQLiteError) in
+            try file.database.query("SELECT body FROM decisions WHERE play = ? AND seq = ?", [.integer(play), .integer(Int64(seq))])
+                .first?.first?.text
+        }
+        guard let body else { return [] }
+        guard case .array(let items)? = try? JSONValue.parse(body) else { throw .corrupt("decision \(seq)'s log entry is not a JSON array") }
+        var result: [Transition] = []
+        for item in items { result.append(try RecordCodec.transition(item.compactText)) }
+        return result
     }
 }

@@ -11,10 +11,11 @@ enum BenchCommand {
     Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--store FILE]
 
     Measures, on one core (no --jobs), and prints:
-      catalogue    every scenario in DIR (default scenarios) played N times (default 20):
-                   scenarios/s and transitions/s
+      catalogue    every scenario in DIR (default scenarios; a single scenario file works too)
+                   played N times (default 20): scenarios/s and transitions/s
       exploration  exhaustive single plus pair faults of FILE (default DIR/revoked-grant.json,
-                   a three-step workflow): schedules/s and the time the whole search takes
+                   a three-step workflow, else DIR's first scenario): schedules/s and the time
+                   the whole search takes
       fuzz         --seeds N fuzz schedules (default 10000) after a tenth as many: schedules/s,
                    and peak memory after each, to show memory stays flat as seeds grow
       --store FILE the store instead: engine decisions/s with the catalogue's state in a fresh
@@ -23,13 +24,24 @@ enum BenchCommand {
                    settings in the same file and run (FILE must not exist yet)
     Build with `swift build -c release` first: debug builds are several times slower.
 
+    Options:
+      --repetitions N  how many times the catalogue is played (default 20)
+      --seeds N        how many fuzz seeds (default 10000)
+      --explore FILE   the scenario the exploration and fuzz figures search around
+      --record FILE    also write the figures to FILE (the README's figures are kept equal to
+                       the committed docs/bench.txt by a test)
+      -h, --help       show this help
+
+    Exit codes: 0 measured, 2 usage or input error.
+
     """
 
     /// The command's grammar.
     static let syntax = CommandSyntax(
         command: "bench", usage: usage,
         options: [.number("--repetitions", in: 1...10_000_000), .number("--seeds", in: 1...10_000_000),
-                  .value("--explore", needs: "a scenario file"), .value("--store", needs: "a store file that does not exist yet")],
+                  .value("--explore", needs: "a scenario file"), .value("--record", needs: "a file to write the figures to"),
+                  .value("--store", needs: "a store file that does not exist yet")],
         positionals: .atMostOne(tooMany: "give one directory of scenarios"))
 
     /// What the command line asked for.
@@ -38,9 +50,11 @@ enum BenchCommand {
         var repetitions: Int
         var seeds: Int
         var exploreFile: String?
+        var record: String?
         var store: String?
 
         init(_ parsed: ParsedArguments) {
+            record = parsed.value("--record")
             store = parsed.value("--store")
             directory = parsed.positionals.first ?? "scenarios"
             repetitions = parsed.number("--repetitions") ?? 20
@@ -62,13 +76,33 @@ enum BenchCommand {
         if let store = options.store {
             return StoreBenchmark.run(inputs.scenarios, path: store, repetitions: options.repetitions, console: console) ? .passed : .usage
         }
-        benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: console)
-        benchExploration(inputs.exploreBase, console: console)
-        benchFuzz(inputs.exploreBase, seeds: options.seeds, console: console)
+        // The figures go to standard output and, with --record, into the record file as well.
+        let figures = FigureLog()
+        var recording = console
+        recording.out = { text in
+            figures.text += text
+            console.out(text)
+        }
+        benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: recording)
+        benchExploration(inputs.exploreBase, console: recording)
+        benchFuzz(inputs.exploreBase, seeds: options.seeds, console: recording)
+        if let record = options.record {
+            guard FileManager.default.createFile(atPath: record, contents: Data(figures.text.utf8)) else {
+                console.err(syntax.error("cannot write the record \(record); check the path and permissions").message)
+                return .usage
+            }
+        }
         return .passed
     }
 
-    /// Every scenario in the directory and the exploration's base, or nil after reporting a problem.
+    /// The figures printed so far (for --record).
+    final class FigureLog {
+        var text = ""
+    }
+
+    /// Every scenario in the directory (or the one file) and the exploration's base, or nil after
+    /// reporting a problem. The base is `--explore FILE`, else the directory's revoked-grant.json,
+    /// else its first scenario.
     static func loadInputs(_ options: Options, console: LabCommand.Console) -> (scenarios: [Scenario], exploreBase: Scenario)? {
         let (files, problems) = ScenarioFiles.expand([options.directory])
         var scenarios: [Scenario] = []
@@ -78,8 +112,16 @@ enum BenchCommand {
                 for problem in error.problems { console.err("error: \(problem)\n") }
             }
         }
-        guard problems.isEmpty, scenarios.count == files.count, !scenarios.isEmpty else { return nil }
-        let exploreFile = options.exploreFile ?? (options.directory as NSString).appendingPathComponent("revoked-grant.json")
+        guard problems.isEmpty, scenarios.count == files.count, let first = scenarios.first else { return nil }
+        guard let exploreFile = options.exploreFile else {
+            let usual = (options.directory as NSString).appendingPathComponent("revoked-grant.json")
+            return (scenarios, files.firstIndex(of: usual).map { scenarios[$0] } ?? first)
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: exploreFile, isDirectory: &isDirectory), isDirectory.boolValue {
+            console.err(syntax.error("--explore needs a scenario file; \(exploreFile) is a directory").message)
+            return nil
+        }
         do {
             return (scenarios, try ScenarioLoader.load(path: exploreFile))
         } catch {

@@ -67,7 +67,7 @@ enum ClassifyCommand {
         let name = options.source == "-" ? "<stdin>" : options.source
         let data = options.source == "-" ? readStandardInput() : FileManager.default.contents(atPath: options.source)
         guard let data, let text = String(data: data, encoding: .utf8) else {
-            console.err("error: \(name): cannot read the input; check the path\n")
+            console.err("error: \(name): \(unreadable(options.source))\n")
             return .usage
         }
         let failure: PastedFailure
@@ -83,6 +83,15 @@ enum ClassifyCommand {
         console.out(options.json ? jsonReport(classification, provider: options.provider, broker: options.broker) + "\n"
                                  : textReport(classification, provider: options.provider, broker: options.broker))
         return .passed
+    }
+
+    /// Why the input could not be read, in classify's terms.
+    static func unreadable(_ source: String) -> String {
+        var isDirectory: ObjCBool = false
+        if source != "-", FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue {
+            return "this is a directory; classify reads one failure: a JSON file, or - for standard input"
+        }
+        return "cannot read the input; check the path (classify reads one failure: a JSON file, or - for standard input)"
     }
 
     static func textReport(_ c: Classification, provider: ProviderKind, broker: BrokerKind?) -> String {
@@ -117,15 +126,25 @@ enum ClassifyCommand {
 
 /// The input of `classify`: a failure as the provider sent it.
 struct PastedFailure {
+    /// What classify reads, for the end of every message about its input.
+    static let wanted = "classify reads one JSON object like {\"status\": 400, \"headers\": {...}, \"body\": {...}}"
+
     var signal: ProviderSignal
     var operation: FailedOperation
     var leaseGeneration: LeaseGeneration?
     var currentGeneration: LeaseGeneration?
 
     static func parse(_ text: String, file: String) throws(InputError) -> PastedFailure {
+        let kind = FileKind.sniff(text)
+        if kind != .json && kind != .other {
+            // A scenario, a timeline or a report: one line, not a page of unknown keys.
+            throw InputError(file: file, "this is \(kind.noun), not a provider failure; \(wanted)")
+        }
         let document: JSONValue
-        do { document = try JSONValue.parse(text) } catch { throw InputError(file: file, "not valid JSON at \(error.description)") }
-        var reader = JSONReader(file: file)
+        do { document = try JSONValue.parse(text) } catch {
+            throw InputError(file: file, "not valid JSON at \(error.description); \(wanted)")
+        }
+        var reader = JSONReader(file: file, keysListedIn: "the README's classify section lists every key")
         guard let object = reader.object(document, at: "", allowed: ["status", "headers", "body", "operation", "leaseGeneration", "currentGeneration"],
                                          required: ["status"]) else { throw InputError(reader.problems) }
         let status = reader.integer(object["status"], at: "status", range: 100...599)

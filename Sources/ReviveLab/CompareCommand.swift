@@ -15,6 +15,10 @@ enum CompareCommand {
     effects per step, the outcome and the time to recover. The Revive run is judged by the
     scenario's "expect" and the invariants; the baseline by the invariants alone.
 
+    Options:
+      --seed N    play with seed N instead of each file's "seed"
+      -h, --help  show this help
+
     Exit codes: 0 every Revive run passed, 1 a Revive run failed, 2 usage or input error.
 
     """

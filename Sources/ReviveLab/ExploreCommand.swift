@@ -8,10 +8,11 @@ import ReviveWorld
 /// `revive-lab explore`: search the fault space around a scenario.
 enum ExploreCommand {
     static let usage = """
-    Usage: revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness]
-                              [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR]
+    Usage: revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness]
+                                 [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR]
 
-    Plays many variants of the scenario in FILE and checks every invariant on each:
+    Plays many variants of each scenario (a directory means every *.json below it, in sorted
+    order, one exploration after another) and checks every invariant on each variant:
       exhaustive (default)  every fault kind at every step, point and attempt 1..N (--attempts,
                             default 2), plus wrong-account reconnects; --depth 2 adds every pair.
                             It also strikes single faults at the instants around each call of the
@@ -39,6 +40,18 @@ enum ExploreCommand {
     loop is capped at 20 attempts when the scenario sets no maxAttempts, so a schedule that retries
     forever stays cheap (and a dead grant retried 20 times is still a breach).
 
+    Options:
+      --depth 1|2     1: every single fault (default); 2: every pair too
+      --seeds N       fuzz N seeded schedules instead of the exhaustive search
+      --seed-from K   the first fuzz seed (default 1)
+      --liveness      heal, then require the run to complete
+      --attempts N    strike attempts 1 to N (1 to 5, default 2)
+      --no-time       leave out the faults at instants around each call
+      --jobs N        play on N threads (1 to 64); the report is the same for any N
+      --out DIR       where repro files go (default repro/)
+      --plant BUG     debug builds only: switch on a planted engine bug, to see it found
+      -h, --help      show this help
+
     Exit codes: 0 no breach, 1 a breach was found, 2 usage or input error.
 
     """
@@ -59,20 +72,19 @@ enum ExploreCommand {
         #if REVIVE_PLANTED_BUGS
         options.append(.choice("--plant", of: PlantedBug.self, repeatable: true))
         #endif
-        return CommandSyntax(command: "explore", usage: usage, options: options, positionals: .exactlyOne(
-            missing: "name a scenario file, like `revive-lab explore scenarios/revoked-grant.json`",
-            tooMany: "explore one scenario file at a time"))
+        return CommandSyntax(command: "explore", usage: usage, options: options, positionals: .oneOrMore(
+            missing: "name a scenario file or directory, like `revive-lab explore scenarios/revoked-grant.json`"))
     }()
 
     /// What the command line asked for.
     struct Options {
         var explore = ExploreOptions()
-        var file: String
+        var paths: [String]
         /// Where repro files go.
         var out: String
 
         init(_ parsed: ParsedArguments) {
-            file = parsed.positionals[0]
+            paths = parsed.positionals
             out = parsed.value("--out") ?? "repro"
             if let depth = parsed.number("--depth") { explore.depth = depth }
             if let seeds = parsed.number("--seeds") { explore.seeds = seeds }
@@ -97,17 +109,35 @@ enum ExploreCommand {
         }
     }
 
-    /// Explores the scenario, prints what was found and writes a repro file per broken invariant.
+    /// Explores every scenario the paths name, one after another.
     static func explore(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
+        let (files, problems) = ScenarioFiles.expand(options.paths)
+        var inputError = !problems.isEmpty
+        for problem in problems { console.err("error: \(problem)\n") }
+        var breached = false
+        for (index, file) in files.enumerated() {
+            if index > 0 { console.out("\n") }
+            switch explore(file, options: options, console: console) {
+            case .passed: break
+            case .failed: breached = true
+            case .usage: inputError = true
+            }
+        }
+        if inputError { return .usage }
+        return breached ? .failed : .passed
+    }
+
+    /// Explores one scenario, prints what was found and writes a repro file per broken invariant.
+    static func explore(_ file: String, options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
         let base: Scenario
-        do { base = try ScenarioLoader.load(path: options.file) } catch {
+        do { base = try ScenarioLoader.load(path: file) } catch {
             for problem in error.problems { console.err("error: \(problem)\n") }
             return .usage
         }
         let settings = options.explore
         let mode = settings.seeds.map { "fuzz, \($0) seeds from \(settings.seedFrom)" }
             ?? "exhaustive, depth \(settings.depth), attempts 1-\(settings.maxAttempt)"
-        console.out("explore \(base.name) (\(options.file)): \(mode)\(settings.liveness ? ", liveness" : ""), jobs \(settings.jobs)\n")
+        console.out("explore \(base.name) (\(file)): \(mode)\(settings.liveness ? ", liveness" : ""), jobs \(settings.jobs)\n")
         let showProgress = console.errorIsTerminal
         let started = console.monotonicSeconds()
         let report = Explorer.explore(base, options: settings) { done, total in

@@ -10,9 +10,14 @@ import ReviveWorld
 /// everything wrong with a file at once.
 struct JSONReader {
     let file: String
+    /// Where the keys of this kind of input are listed, for the missing-key message.
+    let keysListedIn: String
     private(set) var problems: [InputProblem] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, keysListedIn: String = "docs/scenario-format.md lists every key") {
+        self.file = file
+        self.keysListedIn = keysListedIn
+    }
 
     mutating func fail(_ path: String, _ message: String) {
         problems.append(InputProblem(file: file, path: path, message: message))
@@ -47,7 +52,7 @@ struct JSONReader {
             }
         }
         for key in required where result[key] == nil {
-            fail(JSONReader.join(path, key), "missing required key; add \"\(key)\" here (docs/scenario-format.md lists every key)")
+            fail(JSONReader.join(path, key), "missing required key; add \"\(key)\" here (\(keysListedIn))")
         }
         return result
     }

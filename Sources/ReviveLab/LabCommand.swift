@@ -57,18 +57,20 @@ public enum LabCommand {
       revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE] [--quiet] [--without-revive] [--no-color]
       revive-lab validate PATH...
       revive-lab schema
-      revive-lab check FILE.jsonl...
-      revive-lab replay FILE.jsonl...
+      revive-lab check PATH... [--no-color]
+      revive-lab replay PATH...
       revive-lab history --store FILE [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
       revive-lab compare PATH... [--seed N]
-      revive-lab explore FILE [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--jobs N] [--out DIR]
-      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE]
+      revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR]
+      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--record FILE] [--store FILE]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help
 
     Every option that takes a value takes it as --option VALUE or --option=VALUE; -- ends the
-    options (what follows is a path even if it starts with -).
+    options (what follows is a path even if it starts with -). PATH may be a file or a
+    directory for every command that takes one. Debug builds (`swift build`) also give run and
+    explore --plant BUG, which switches on a planted engine bug (release builds have none).
 
     Commands:
       run       play scenario files (a directory means every *.json below it) and print their timelines
@@ -88,6 +90,12 @@ public enum LabCommand {
       2  usage or input error (bad flag, unreadable or invalid scenario file)
 
     """
+
+    /// Every command's grammar, for the help and the tests that keep the help complete.
+    static var syntaxes: [CommandSyntax] {
+        [RunCommand.syntax, ValidateCommand.syntax, ValidateCommand.schemaSyntax, CheckCommand.syntax, ReplayCommand.syntax,
+         CompareCommand.syntax, ExploreCommand.syntax, BenchCommand.syntax, ClassifyCommand.syntax]
+    }
 
     /// Runs the command line and returns the exit code.
     public static func main(arguments: [String], console: Console) -> Int32 {

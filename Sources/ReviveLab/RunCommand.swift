@@ -20,9 +20,11 @@ enum RunCommand {
       --seed N          play with seed N instead of the file's "seed" (same file + seed = same timeline)
       --format F        text (default), jsonl (one JSON object per transition, plus header and
                         footer records), junit (JUnit XML for CI), mermaid (a sequence diagram)
-                        or html (a self-contained page per scenario; use it with --output)
+                        or html (a self-contained page per scenario; several scenarios on
+                        standard output make one page with an index)
       --output DIR      write one file per scenario (NAME.txt, .jsonl, .mmd or .html) plus DIR/junit.xml
-                        instead of printing timelines; the summary still goes to standard output
+                        instead of printing timelines; each failure and the summary still go to
+                        standard output
       --only PATTERN    show only matching transitions: a name glob (lease.*) or FIELD=GLOB
                         (step=send-briefing, worker=worker-b, class=dead_*); repeat to narrow
       --store FILE      keep the engine's state in the SQLite store FILE (created if missing) instead of
@@ -34,6 +36,7 @@ enum RunCommand {
                         accepted, nothing fenced, no reconciliation, context in worker memory);
                         "expect" is not checked, every invariant is: a breach makes it fail
       --no-color        never colour the output (colour is used only on a terminal, never with NO_COLOR)
+      --plant BUG       debug builds only: switch on a planted engine bug (to replay an explore repro)
       -h, --help        show this help
 
     With any format but text on standard output, the summary line goes to standard error so the
@@ -58,10 +61,10 @@ enum RunCommand {
         }
 
         /// The rendering of one result in this format (JUnit renders whole suites instead).
-        func render(_ result: ScenarioResult, showing shown: [Int]?, color: Bool) -> String {
+        func render(_ result: ScenarioResult, showing shown: [Int]?, filter: TransitionFilter, color: Bool) -> String {
             switch self {
             case .text, .junit: return TextRenderer(color: color).render(result, showing: shown)
-            case .jsonl: return TimelineJSON.lines(for: result, transitions: shown)
+            case .jsonl: return TimelineJSON.lines(for: result, transitions: shown, filter: filter.spellings)
             case .mermaid: return MermaidRenderer.render(result, showing: shown)
             case .html: return HTMLRenderer.render(result, showing: shown)
             }
@@ -171,6 +174,8 @@ struct RunSession {
     var printedAny = false
     /// The store file plays keep the engine's state and their history in (`--store`).
     var storeFile: SQLiteStoreFile?
+    /// The results to print as one HTML page at the end (`--format html` without `--output`).
+    var pages: [(result: ScenarioResult, shown: [Int]?)] = []
 
     init(options: RunCommand.Options, console: LabCommand.Console) {
         self.options = options
@@ -229,7 +234,7 @@ struct RunSession {
         var suffix = 2
         while writtenNames.contains(name) { name = "\(scenario.name)-\(suffix)"; suffix += 1 }
         writtenNames.insert(name)
-        let text = options.format.render(result, showing: shown, color: false)
+        let text = options.format.render(result, showing: shown, filter: options.filter, color: false)
         try RunSession.write(text, to: (output as NSString).appendingPathComponent("\(name).\(options.format.fileExtension)"))
     }
 
@@ -237,10 +242,13 @@ struct RunSession {
     mutating func show(_ result: ScenarioResult, showing shown: [Int]?) {
         switch options.format {
         case .text, .mermaid:
-            console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, color: options.color))
+            console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, filter: options.filter, color: options.color))
             printedAny = options.format == .text
-        case .jsonl, .html:
-            console.out(options.format.render(result, showing: shown, color: false))
+        case .jsonl:
+            console.out(options.format.render(result, showing: shown, filter: options.filter, color: false))
+        case .html:
+            // One document on standard output, however many scenarios: printed by `finish`.
+            pages.append((result, shown))
         case .junit:
             break
         }
@@ -256,17 +264,33 @@ struct RunSession {
             }
         } else if options.format == .junit {
             console.out(junit)
+        } else if options.format == .html, let only = pages.first {
+            console.out(pages.count == 1 ? HTMLRenderer.render(only.result, showing: only.shown) : HTMLRenderer.renderIndex(pages))
         }
         let failedInputs = Set(inputProblems.map(\.file)).count
         let passed = results.filter(\.passed).count
-        let summary = "\(passed) passed, \(results.count - passed + failedInputs) failed\n"
+        let summary = failureLines() + "\(passed) passed, \(results.count - passed + failedInputs) failed\n"
         if options.output == nil && options.format != .text {
+            // Standard output holds the machine format, which names each failure in its own way.
             console.err(summary)
         } else {
             console.out((printedAny ? "\n" : "") + summary)
         }
         if failedInputs > 0 { return .usage }
         return passed == results.count ? .passed : .failed
+    }
+
+    /// One line per failed scenario, so a run that prints only its summary (under `--output`)
+    /// still says which failed and why. Invalid files are named on standard error as they are met.
+    func failureLines() -> String {
+        var out = ""
+        for result in results where !result.passed {
+            let reasons = result.failedExpectations + result.breaches.map { "\($0.invariant.rawValue): \($0.message)" }
+                + (result.limitReached.map { [$0] } ?? [])
+            let more = reasons.count > 1 ? " (and \(reasons.count - 1) more)" : ""
+            out += "FAIL \(result.scenario.name) (\(result.scenario.file)): \(reasons.first ?? "failed")\(more)\n"
+        }
+        return out
     }
 
     static func write(_ text: String, to path: String) throws(UsageError) {

@@ -18,7 +18,11 @@ public enum ScenarioLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, "the file is not UTF-8 text; a scenario is a JSON file")
         }
-        return try load(text: text, file: path)
+        do { return try load(text: text, file: path) } catch {
+            // A report or a timeline given where a scenario is wanted: say what it is, in one line.
+            if error.problems.count == 1, let message = FileKind.sniff(text).notAScenario() { throw InputError(file: path, message) }
+            throw error
+        }
     }
 
     /// Loads a scenario from its JSON text; `file` names it in messages.
@@ -33,9 +37,11 @@ public enum ScenarioLoader {
     }
 
     /// Loads a scenario from an already parsed document (a JSONL header's embedded source).
+    /// Token-shaped values are redacted first (`SecretRedactor`): what is played, and the source
+    /// every output embeds, never holds them.
     public static func load(document: JSONValue, file: String) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
-        let scenario = ScenarioBuilder.build(document, reader: &reader)
+        let scenario = ScenarioBuilder.build(SecretRedactor.redact(document).value, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {
             throw InputError(reader.problems.isEmpty ? [InputProblem(file: file, path: "", message: "not a scenario")] : reader.problems)
         }

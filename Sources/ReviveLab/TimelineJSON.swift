@@ -46,13 +46,16 @@ public enum TimelineJSON {
         return .object(members)
     }
 
-    /// The header record of a play: the scenario, its seed and runtime, and its source document.
-    public static func header(for scenario: Scenario, mode: RecoveryMode = .revive) -> JSONValue {
+    /// The header record of a play: the scenario, its seed and runtime, its source document (with
+    /// token-shaped values redacted by the loader), the chain it starts and the `--only` patterns
+    /// that filtered the record (empty: the record is whole).
+    public static func header(for scenario: Scenario, mode: RecoveryMode = .revive, filter: [String] = []) -> JSONValue {
         .object([
             ("record", .string("header")), ("schema", .integer(Int64(schemaVersion))),
             ("scenario", .string(scenario.name)), ("file", .string(scenario.file)), ("seed", .integer(Int64(bitPattern: scenario.seed))),
             ("runtime", .string(scenario.runtime.kind.rawValue)), ("workers", .array(scenario.runtime.workers.map { .string($0.rawValue) })),
             ("description", .string(scenario.description)), ("mode", .string(mode.rawValue)), ("source", scenario.source),
+            ("chain", .string(RecordChain.algorithm)), ("filter", .array(filter.map { .string($0) })),
         ])
     }
 
@@ -73,16 +76,25 @@ public enum TimelineJSON {
             ("failedExpectations", .array(result.failedExpectations.map { .string($0) })),
             ("limitReached", result.limitReached.map { .string($0) } ?? .null),
             ("verdict", .string(result.passed ? "pass" : "fail")),
+            // How many transitions the whole timeline has: the last `seq` of a whole record is one less.
+            ("transitions", .integer(Int64(result.transitions.count))),
         ])
     }
 
-    /// The whole JSONL text of a result, one record per line.
-    public static func lines(for result: ScenarioResult, transitions shown: [Int]? = nil) -> String {
-        var out = header(for: result.scenario, mode: result.mode).compactText + "\n"
-        for index in shown ?? Array(result.transitions.indices) {
-            out += object(for: result.transitions[index], sequence: index).compactText + "\n"
+    /// The whole JSONL text of a result, one record per line, each sealed into the digest chain;
+    /// `shown` and `filter` say which transitions `--only` kept and with which patterns.
+    public static func lines(for result: ScenarioResult, transitions shown: [Int]? = nil, filter: [String] = []) -> String {
+        var previous = ""
+        func sealed(_ record: JSONValue) -> String {
+            let (record, digest) = RecordChain.seal(record, after: previous)
+            previous = digest
+            return record.compactText + "\n"
         }
-        out += footer(for: result).compactText + "\n"
+        var out = sealed(header(for: result.scenario, mode: result.mode, filter: shown == nil ? [] : filter))
+        for index in shown ?? Array(result.transitions.indices) {
+            out += sealed(object(for: result.transitions[index], sequence: index))
+        }
+        out += sealed(footer(for: result))
         return out
     }
 

@@ -9,6 +9,8 @@ import ReviveWorld
 /// must all match.
 public struct TransitionFilter: Sendable {
     private let patterns: [(field: String?, glob: String)]
+    /// The patterns as given on the command line, in order (a JSONL header records them).
+    public let spellings: [String]
 
     /// The fields a pattern may name.
     public static let fields = ["name", "actor", "run", "worker", "step", "attempt", "conn", "connection", "gen", "generation",
@@ -29,6 +31,7 @@ public struct TransitionFilter: Sendable {
             }
         }
         patterns = parsed
+        spellings = raw
     }
 
     /// Whether nothing is filtered.

@@ -1,3 +1,4 @@
+import Foundation
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -9,14 +10,16 @@ import ReviveWorld
 enum ValidateCommand {
     static let usage = """
     Usage: revive-lab validate PATH...
-           revive-lab schema
 
-    validate checks each scenario file (a directory means every *.json below it) against format
-    v1 and reports every problem in every file with its key path; nothing is played.
-    schema prints the JSON Schema of the format (the same as scenario.schema.json); point a
-    scenario's "$schema" key at that file to get completion and checking in an editor.
+    Checks each scenario file (a directory means every *.json below it) against format v1 and
+    reports every problem in every file with its key path; nothing is played. A value that looks
+    like a token or secret (the shapes the token-custody invariant scans for) is a warning: the
+    lab puts a digest in its place in every output, but it should not be in the file.
 
-    Exit codes: 0 every file is valid, 2 usage error or at least one invalid file.
+    Options:
+      -h, --help  show this help
+
+    Exit codes: 0 every file is valid (warnings or not), 2 usage error or at least one invalid file.
 
     """
 
@@ -24,8 +27,22 @@ enum ValidateCommand {
     static let syntax = CommandSyntax(command: "validate", usage: usage, options: [],
                                       positionals: .oneOrMore(missing: "name at least one scenario file or directory"))
 
+    static let schemaUsage = """
+    Usage: revive-lab schema
+
+    Prints the JSON Schema of scenario format v1 (the same as the committed scenario.schema.json,
+    generated from the loader's own key lists). Point a scenario's "$schema" key at that file to
+    get completion and checking in an editor.
+
+    Options:
+      -h, --help  show this help
+
+    Exit codes: 0 printed, 2 usage error.
+
+    """
+
     /// The grammar of `schema`: nothing at all.
-    static let schemaSyntax = CommandSyntax(command: "schema", usage: usage, options: [], positionals: .none(tooMany: "takes no arguments"))
+    static let schemaSyntax = CommandSyntax(command: "schema", usage: schemaUsage, options: [], positionals: .none(tooMany: "takes no arguments"))
 
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
         switch syntax.options(from: arguments, console: console, { parsed throws(UsageError) in parsed.positionals }) {
@@ -43,6 +60,7 @@ enum ValidateCommand {
             do {
                 _ = try ScenarioLoader.load(path: file)
                 console.out("\(file): valid\n")
+                warnAboutSecrets(in: file, console: console)
             } catch {
                 invalid.insert(file)
                 for problem in error.problems { console.err("error: \(problem)\n") }
@@ -50,6 +68,17 @@ enum ValidateCommand {
         }
         console.out("\(files.count - invalid.subtracting(pathProblems.map(\.file)).count) valid, \(invalid.count) invalid\n")
         return invalid.isEmpty ? .passed : .usage
+    }
+
+    /// Warns about every value that looks like a token: the lab redacts them from its outputs,
+    /// but a real credential has no place in a file that is committed and shared.
+    static func warnAboutSecrets(in file: String, console: LabCommand.Console) {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8),
+              let document = try? JSONValue.parse(text) else { return }
+        for finding in SecretRedactor.redact(document).findings {
+            console.err("warning: \(file): \(finding.path): holds what looks like a secret (a value with \(finding.marker)); "
+                        + "every output carries a digest in its place, but remove it from the file and use a made-up value\n")
+        }
     }
 
     static func schema(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {

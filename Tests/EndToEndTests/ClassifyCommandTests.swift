@@ -250,6 +250,6 @@ struct ClassifyCommandTests {
         let result = try Lab.run(["classify", path, "--provider", "google"])
         #expect(result.status == 2, "\(result.summary)")
         #expect(result.stdout.isEmpty, "\(result.summary)")
-        #expect(result.stderr == "error: \(path): cannot read the input; check the path\n", "\(result.summary)")
+        #expect(result.stderr == "error: \(path): cannot read the input; check the path (classify reads one failure: a JSON file, or - for standard input)\n", "\(result.summary)")
     }
 }

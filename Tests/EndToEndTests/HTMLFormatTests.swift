@@ -79,14 +79,14 @@ struct HTMLFormatTests {
                 return items.compactMap(\.stringValue)
             }()
             let lanes = ["provider", "revive", "runtime"] + workers
-            let header = "<table class=\"lanes\"><tr><th>time</th>" + lanes.map { "<th>\($0)</th>" }.joined()
+            let header = "<div class=\"lh\"><span>time</span>" + lanes.map { "<span>\($0)</span>" }.joined()
             #expect(page.contains(header), "\(name).html swim-lane header starts with \(lanes)")
-            let headerLine = page.split(separator: "\n").first(where: { $0.hasPrefix("<table class=\"lanes\">") }).map(String.init) ?? ""
+            let headerLine = page.split(separator: "\n").first(where: { $0.contains("<div class=\"lh\">") }).map(String.init) ?? ""
             for actor in Set(Formats.transitions(records).compactMap { $0["actor"]?.stringValue }) {
-                #expect(headerLine.contains("<th>\(actor)</th>"), "\(name).html has a lane for \(actor)")
+                #expect(headerLine.contains("<span>\(actor)</span>"), "\(name).html has a lane for \(actor)")
             }
-            let rows = page.components(separatedBy: "<tr><td class=\"time\">").count - 1
-            #expect(rows == Formats.transitions(records).count, "\(name).html has one timeline row per transition")
+            let rows = page.components(separatedBy: "<div class=\"row\" id=").count - 1
+            #expect(rows == Formats.transitions(records).count, "\(name).html has one timeline row per transition, folded or not")
         }
     }
 
@@ -114,5 +114,68 @@ struct HTMLFormatTests {
         let page = try String(contentsOf: out.appendingPathComponent("revoked-grant.html"), encoding: .utf8)
         #expect(page.contains("<span class=\"verdict fail\">FAIL</span>"))
         #expect(page.contains("<li>expect.effects.send-briefing: expected 2, got 1</li>"))
+    }
+}
+
+/// The report leads with the recovery, folds repeats, and links everything from the summary.
+struct HTMLLayoutTests {
+    /// Every `href="#id"` of a page and every `id="…"`.
+    static func anchors(_ page: String) -> (links: [String], ids: Set<String>) {
+        func values(after marker: String) -> [String] {
+            page.components(separatedBy: marker).dropFirst().map { String($0.prefix(while: { $0 != "\"" })) }
+        }
+        return (values(after: "href=\"#"), Set(values(after: " id=\"")))
+    }
+
+    @Test func theRecoverySummaryComesBeforeTheTimelineAndLinksToEverySection() throws {
+        let fixtures = try Fixtures()
+        for (name, page, _) in try HTMLFormatTests.pages(fixtures) {
+            let summary = try #require(page.range(of: "<section class=\"recovery\" id=\"\(name)-summary\">"), "\(name): no summary")
+            let timeline = try #require(page.range(of: "<h2 id=\"\(name)-timeline\">"), "\(name): no timeline")
+            #expect(summary.upperBound < timeline.lowerBound, "\(name): the summary leads")
+            let head = String(page[summary.lowerBound..<timeline.lowerBound])
+            for stage in ["what broke", "classified", "case", "capability", "verification", "rotation", "resume", "effects at the provider", "outcome"] {
+                #expect(head.contains("<b>\(stage)</b>"), "\(name): the summary lacks \(stage)")
+            }
+            for section in ["timeline", "invariants", "cases", "leases", "ledger"] {
+                #expect(head.contains("href=\"#\(name)-\(section)\""), "\(name): the summary does not link \(section)")
+            }
+            let (links, ids) = HTMLLayoutTests.anchors(page)
+            for link in links { #expect(ids.contains(link), "\(name).html links to #\(link), which is not on the page") }
+        }
+    }
+
+    @Test func theSummaryTellsTheRecoveryOfRevokedGrant() throws {
+        let result = try Lab.run(["run", "scenarios/revoked-grant.json", "--format", "html"])
+        #expect(result.status == 0, "\(result.summary)")
+        for fragment in ["<b>what broke</b><a href=\"#revoked-grant-t15\">provider.failed at send-briefing attempt 1 status=400 error=invalid_grant",
+                         "<b>classified</b><a href=\"#revoked-grant-t16\">dead_grant (rule microsoft-dead-grant, confidence high)</a>",
+                         "<b>rotation</b><a href=\"#revoked-grant-t22\">conn_microsoft_ops: generation 1 → 2 (reconnect)</a>",
+                         "<b>effects at the provider</b>send-briefing × 1"] {
+            #expect(result.stdout.contains(fragment), "the summary lacks \(fragment)")
+        }
+    }
+
+    @Test func repeatedRemindersAreFoldedWithTheirCount() throws {
+        let result = try Lab.run(["run", "scenarios/owner-never-reconnects.json", "--format", "html"])
+        #expect(result.status == 0, "\(result.summary)")
+        let folds = result.stdout.components(separatedBy: "<details class=\"fold\"><summary>").dropFirst()
+        #expect(folds.count == 1, "\(result.summary)")
+        #expect(folds.first?.contains("reconnect.requested → capability.expired × 3 (6 transitions") == true, "\(folds.first ?? "")")
+        let revoked = try Lab.run(["run", "scenarios/revoked-grant.json", "--format", "html"])
+        #expect(!revoked.stdout.contains("<details"), "a story without repeats folds nothing")
+    }
+
+    @Test func severalScenariosOnStandardOutputAreOnePageWithAnIndex() throws {
+        let result = try Lab.run(["run", "scenarios/revoked-grant.json", "scenarios/worker-loss.json", "--format", "html"])
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout.components(separatedBy: "<!DOCTYPE html>").count == 2, "one document")
+        #expect(result.stdout.contains("<h1 id=\"index\">revive-lab: 2 scenarios, 2 passed, 0 failed</h1>"))
+        for name in ["revoked-grant", "worker-loss"] {
+            #expect(result.stdout.contains("<td><a href=\"#\(name)\">\(name)</a></td>"), "the index links \(name)")
+            #expect(result.stdout.contains("<section class=\"scenario\" id=\"\(name)\">"), "the page holds \(name)")
+        }
+        let (links, ids) = HTMLLayoutTests.anchors(result.stdout)
+        for link in links { #expect(ids.contains(link), "the page links to #\(link), which is not on it") }
     }
 }

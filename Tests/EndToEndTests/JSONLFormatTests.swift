@@ -88,7 +88,7 @@ struct JSONLFormatTests {
         let footer = try #require(try Formats.jsonl(result.stdout).last)
         #expect(footer["verdict"] == .string("fail"))
         #expect(footer["failedExpectations"] == .array([.string("expect.effects.send-briefing: expected 2, got 1")]))
-        #expect(result.stderr == "0 passed, 1 failed\n")
+        #expect(result.stderr == JUnitFormatTests.failLine(path) + "0 passed, 1 failed\n")
     }
 
     @Test func theSummaryLineGoesToStandardErrorNotStandardOutput() throws {

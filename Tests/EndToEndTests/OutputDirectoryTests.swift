@@ -95,7 +95,7 @@ struct OutputDirectoryTests {
         let directory = fixtures.directory.appendingPathComponent("out")
         let result = try Lab.run(["run", failing, "--output", directory.path])
         #expect(result.status == 1, "\(result.summary)")
-        #expect(result.stdout == "0 passed, 1 failed\n")
+        #expect(result.stdout == JUnitFormatTests.failLine(failing) + "0 passed, 1 failed\n", "the failure is named on stdout")
         #expect(try OutputDirectoryTests.contents(directory) == ["revoked-grant.txt", "junit.xml"])
         #expect(try OutputDirectoryTests.read(directory, "revoked-grant.txt").contains("   verdict     FAIL\n"))
         let document = JUnitDocument(try OutputDirectoryTests.read(directory, "junit.xml"))

@@ -24,12 +24,12 @@ struct QuietAndColorTests {
         }
         let alone = try Lab.run(["run", failing])
         #expect(alone.status == 1, "\(alone.summary)")
-        let report = try #require(alone.stdout.components(separatedBy: "\n\n0 passed, 1 failed\n").first)
+        let report = try #require(alone.stdout.components(separatedBy: "\n\n" + JUnitFormatTests.failLine(failing) + "0 passed, 1 failed\n").first)
         #expect(report.hasPrefix("== revoked-grant  (\(failing))\n"))
 
         let result = try Lab.run(["run", directory, "--quiet"])
         #expect(result.status == 1, "\(result.summary)")
-        #expect(result.stdout == report + "\n\n2 passed, 1 failed\n", "\(result.summary)")
+        #expect(result.stdout == report + "\n\n" + JUnitFormatTests.failLine(failing) + "2 passed, 1 failed\n", "\(result.summary)")
         #expect(!result.stdout.contains("== worker-loss"))
         #expect(!result.stdout.contains("== timeout-after-mutation"))
         #expect(result.stderr.isEmpty)

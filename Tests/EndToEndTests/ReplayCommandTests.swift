@@ -33,7 +33,21 @@ struct ReplayCommandTests {
         #expect(result.stdout.hasSuffix(" transitions identically\n"), "\(result.summary)")
     }
 
-    @Test func anEditedTransitionIsReportedAtItsSeqAndLine() throws {
+    @Test func anEditedTransitionBreaksTheChainAtItsSeqAndLine() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures)
+        let line = try #require(Formats.lineNumbers(of: "failure.classified", in: recording.lines).first)
+        var lines = recording.lines
+        let seq = try #require(try JSONValue.parse(lines[line - 1])["seq"]?.integerValue)
+        lines[line - 1] = try lines[line - 1].replacingOnce("\"class\":\"dead_grant\"", with: "\"class\":\"transient\"")
+        let path = try fixtures.write("edited.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try Lab.run(["replay", path])
+        #expect(result.status == 1, "\(result.summary)")
+        #expect(result.stdoutLines == ["\(path): the record is damaged, so it was not replayed",
+                                       "   damage      transition seq \(seq) (line \(line)) was altered: its digest does not match its content"])
+    }
+
+    @Test func aForgedEditIsStillReportedByTheReplayAtItsSeqAndLine() throws {
         let fixtures = try Fixtures()
         let recording = try Formats.record("revoked-grant", in: fixtures)
         let line = try #require(Formats.lineNumbers(of: "failure.classified", in: recording.lines).first)
@@ -41,13 +55,16 @@ struct ReplayCommandTests {
         let original = lines[line - 1]
         let seq = try #require(try JSONValue.parse(original)["seq"]?.integerValue)
         lines[line - 1] = try original.replacingOnce("\"class\":\"dead_grant\"", with: "\"class\":\"transient\"")
-        let path = try fixtures.write("edited.jsonl", lines.joined(separator: "\n") + "\n")
+        // A forger seals the chain again; the replay still sees what the engine does not do.
+        lines = try Formats.forged(lines)
+        let path = try fixtures.write("forged.jsonl", lines.joined(separator: "\n") + "\n")
         let result = try Lab.run(["replay", path])
         #expect(result.status == 1, "\(result.summary)")
         #expect(result.stdoutLines.count == 3, "\(result.summary)")
         #expect(result.stdoutLines.first == "\(path): diverges at transition \(seq) (line \(line))")
-        #expect(result.stdoutLines.dropFirst().first == "   recorded  \(lines[line - 1])")
-        #expect(result.stdoutLines.last == "   replayed  \(original)")
+        let unsealed = { (text: String) in Formats.without(["digest"], in: try JSONValue.parse(text)).compactText }
+        #expect(result.stdoutLines.dropFirst().first == "   recorded  \(try unsealed(lines[line - 1]))")
+        #expect(result.stdoutLines.last == "   replayed  \(try unsealed(original))")
     }
 
     @Test func aRecordThatStopsEarlyDivergesWhereItEnded() throws {
@@ -58,15 +75,23 @@ struct ReplayCommandTests {
         let path = try fixtures.write("short.jsonl", lines.joined(separator: "\n") + "\n")
         let result = try Lab.run(["replay", path])
         #expect(result.status == 1, "\(result.summary)")
-        #expect(result.stdoutLines.first == "\(path): diverges at transition 31 (line \(lines.count + 1))")
-        #expect(result.stdoutLines.dropFirst().first == "   recorded  (the record ended)")
-        #expect(result.stdoutLines.last == "   replayed  \(recording.lines[lines.count])")
+        #expect(result.stdoutLines == ["\(path): the record is damaged, so it was not replayed",
+                                       "   damage      the record ends at line 32 without its footer: transitions after seq 30 may have been cut off"])
     }
 
-    @Test func aRecordingWithoutAHeaderExitsTwo() throws {
+    @Test func aRecordingWhoseHeaderWasDeletedIsDamaged() throws {
         let fixtures = try Fixtures()
         let recording = try Formats.record("revoked-grant", in: fixtures)
         let path = try fixtures.write("headless.jsonl", recording.lines.dropFirst().joined(separator: "\n") + "\n")
+        let result = try Lab.run(["replay", path])
+        #expect(result.status == 1, "\(result.summary)")
+        #expect(result.stdoutLines.last == "   damage      transition seq 0 (line 1) carries a digest, but the record has no header: it was deleted")
+    }
+
+    @Test func aLogWithoutAHeaderExitsTwo() throws {
+        let fixtures = try Fixtures()
+        let recording = try Formats.record("revoked-grant", in: fixtures)
+        let path = try fixtures.write("headless.jsonl", try Formats.foreignLog(recording.lines).joined(separator: "\n") + "\n")
         let result = try Lab.run(["replay", path])
         #expect(result.status == 2, "\(result.summary)")
         #expect(!result.showsCrash)
@@ -80,7 +105,7 @@ struct ReplayCommandTests {
         #expect(recording.lines.count == 6, "header, four lease transitions, footer")
         let result = try Lab.run(["replay", recording.path])
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdout == "\(recording.path): replayed 4 transitions identically\n")
+        #expect(result.stdout == "\(recording.path): replayed 4 transitions identically (filtered with --only lease.*)\n")
     }
 
     @Test func anEditInAnOnlyFilteredRecordingIsReportedAtItsOriginalSeq() throws {
@@ -91,6 +116,7 @@ struct ReplayCommandTests {
         let seq = try #require(try JSONValue.parse(lines[line - 1])["seq"]?.integerValue)
         #expect(seq != Int64(line - 2), "filtering leaves gaps: line \(line) holds seq \(seq)")
         lines[line - 1] = try lines[line - 1].replacingOnce("\"reason\":\"reconnect\"", with: "\"reason\":\"refresh\"")
+        lines = try Formats.forged(lines, renumber: false)
         let path = try fixtures.write("edited.jsonl", lines.joined(separator: "\n") + "\n")
         let result = try Lab.run(["replay", path])
         #expect(result.status == 1, "\(result.summary)")

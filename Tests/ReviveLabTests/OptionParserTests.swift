@@ -235,9 +235,9 @@ struct OptionParserCommandTests {
     }
 
     @Test func tooManyPositionalsAreUsageErrors() {
-        let explore = OptionParserCommandTests.run(["explore", "a.json", "b.json"])
-        #expect(explore.status == 2)
-        #expect(explore.err == "revive-lab explore: explore one scenario file at a time\n")
+        let bench = OptionParserCommandTests.run(["bench", "a", "b"])
+        #expect(bench.status == 2)
+        #expect(bench.err == "revive-lab bench: give one directory of scenarios\n")
         let schema = OptionParserCommandTests.run(["schema", "scenarios"])
         #expect(schema.status == 2)
         #expect(schema.err == "revive-lab schema: takes no arguments\n")

@@ -118,7 +118,16 @@ struct CommandSyntax: Sendable {
 
     /// The error for an option the command does not know.
     func unknownOption(_ argument: String) -> UsageError {
-        error("unknown option \"\(argument)\"; run `revive-lab \(command) --help`")
+        #if !REVIVE_PLANTED_BUGS
+        if OptionWord.split(argument).name == "--plant" && ["run", "explore"].contains(command) { return plantUnavailable() }
+        #endif
+        return error("unknown option \"\(argument)\"; run `revive-lab \(command) --help`")
+    }
+
+    /// What a release build says to `--plant`: the option is real, but only debug builds have it.
+    func plantUnavailable() -> UsageError {
+        error("--plant exists only in debug builds (build with `swift build` and run .build/debug/revive-lab); "
+              + "a release build cannot contain planted bugs")
     }
 
     /// Reads a command line against this grammar: the parsed arguments, or nil when it asks for help.

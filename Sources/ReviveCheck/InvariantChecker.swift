@@ -81,9 +81,10 @@ public enum InvariantChecker {
         var keyChangeReported = Set<String>()
         for (i, t) in ts.enumerated() {
             if t.name == .effectApplied, let step = t.step {
-                if let earlier = applied[step], isLate(t) || isLate(ts[earlier]) {
-                    // The provider broke its bound: `providerBreaches` reports it, not this invariant.
-                    continue
+                if isLate(t) {
+                    // Applied past the provider's bound: `providerBreaches` charges it to the provider.
+                    // Only the effects the provider applied in time count here, so two of those are
+                    // still the engine's double effect, whatever order a late one came in.
                 } else if let earlier = applied[step] {
                     result.append(Breach(invariant: .effectOnce, message: "the effect of \(step) happened again at the provider", evidence: [earlier, i]))
                 } else {
@@ -324,6 +325,8 @@ public enum InvariantChecker {
         // The runtime's part of liveness is not Revive's: a run that ends waiting for a worker, or
         // that its retry policy failed, is not held against the recovery.
         var waitingForWorker = false
+        // An operator's answer that the contract requires the engine to refuse answers nothing.
+        let refusedAnswers = contractualRefusals(ts)
         for (i, t) in ts.enumerated() {
             switch t.name {
             case .runWaiting, .workerLost: waitingForWorker = true
@@ -340,7 +343,8 @@ public enum InvariantChecker {
             case .reconnectRequested, .operatorAlerted:
                 if let capability = t.capability, let expires = t.expires { expiry[capability] = expires }
             case .operatorFixed, .operatorConfirmed:
-                guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
+                guard let capability = t.capability, let expires = expiry[capability], t.time < expires,
+                      !refusedAnswers.contains(RefusedAnswer(capability: capability, time: t.time)) else { continue }
                 for (caseID, c) in cases where c.connection == t.connection { answered.insert(caseID) }
             case .reconnectPresented:
                 // The right owner answered in time: same identity, with a capability still valid.

@@ -43,3 +43,25 @@ extension InvariantChecker {
     /// Whether the provider marked this effect as applied past its declared bound.
     static func isLate(_ t: Transition) -> Bool { t.notes.contains(where: { $0.name == "late" }) }
 }
+
+/// An operator's answer refused at an instant, by its capability.
+struct RefusedAnswer: Hashable {
+    let capability: String
+    let time: Instant
+}
+
+extension InvariantChecker {
+    /// The refusals the contract itself requires of an operator's answer: "it did not happen"
+    /// while a call may still land, a fix offered for an outcome question, an outcome answer
+    /// offered for a configuration problem. Such an answer does not count for liveness.
+    static func contractualRefusals(_ transitions: [Transition]) -> Set<RefusedAnswer> {
+        let reasons: Set<String> = ["may-still-land", "needs-outcome-answer", "not-an-outcome-case"]
+        var refused = Set<RefusedAnswer>()
+        for t in transitions where t.name == .capabilityRefused {
+            if let capability = t.capability, let reason = t.reason, reasons.contains(reason) {
+                refused.insert(RefusedAnswer(capability: capability, time: t.time))
+            }
+        }
+        return refused
+    }
+}

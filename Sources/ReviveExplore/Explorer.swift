@@ -150,13 +150,21 @@ public enum Explorer {
         var breaches = result.breaches
         // A run its own retry policy failed is the runtime's verdict, not a recovery that stalled:
         // the contract's liveness counts only a run left unfinished once everyone answered.
-        if liveness && result.outcome == .parked {
+        if liveness && result.outcome == .parked && endsParkedOnACase(result.transitions) {
             breaches.append(Breach(invariant: .liveness,
                                    message: "with every owner reconnecting and every lost worker returning, the run ended \(result.outcome.rawValue)",
                                    evidence: []))
         }
         let broken = Invariant.allCases.filter { invariant in breaches.contains { $0.invariant == invariant } }
         return (Verdict(broken: broken, fingerprint: fingerprint(result.transitions), transitions: result.transitions.count), breaches)
+    }
+
+    /// Whether the run ended parked on a recovery case (a `run.parked` not followed by a
+    /// resume). A run still retrying, or waiting for a worker, when the horizon came is the
+    /// runtime's business, and its repro would show no breach either.
+    static func endsParkedOnACase(_ transitions: [Transition]) -> Bool {
+        let last = transitions.last { $0.name == .runParked || $0.name == .runResumed || $0.name == .runCompleted || $0.name == .runFailed }
+        return last?.name == .runParked
     }
 
     /// Explores and returns the report; `progress` is told (done, total) now and then.

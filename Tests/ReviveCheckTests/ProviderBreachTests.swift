@@ -88,11 +88,9 @@ struct ProviderBreachTests {
         let effects = timeline.indices.filter { timeline[$0].name == .effectApplied }
         #expect(effects.count == 3)
         #expect(InvariantChecker.providerBreaches(timeline).map(\.kind) == [.lateApply])
-        withKnownIssue("ReviveCheck/InvariantChecker.swift effectOnce: a late first effect masks every later double effect") {
-            let found = InvariantChecker.check(timeline, invariants: [.effectOnce])
-            #expect(found.map(\.invariant) == [.effectOnce])
-            #expect(found.first?.evidence == [effects[1], effects[2]])
-        }
+        let found = InvariantChecker.check(timeline, invariants: [.effectOnce])
+        #expect(found.map(\.invariant) == [.effectOnce])
+        #expect(found.first?.evidence == [effects[1], effects[2]])
     }
 
     @Test func lateEffectsOnTwoStepsAreTwoBreaches() throws {

@@ -40,11 +40,9 @@ struct OutcomeUnknownPlayTests {
         #expect(result.transitions.contains { $0.name == .capabilityRefused && $0.reason == "may-still-land" })
         #expect(!result.transitions.contains { $0.name == .caseResolved })
         #expect(Self.sends(result) == 1, "nothing is resent before a valid answer")
-        // The engine did what the contract asks (refuse, keep the run parked); the checker's
-        // liveness counts the refused answer as an answer and blames the run.
-        withKnownIssue("ReviveCheck liveness counts an operator.confirmed refused as may-still-land as an answer") {
-            #expect(result.breaches.isEmpty, "\(result.breaches)")
-        }
+        // The engine did what the contract asks (refuse, keep the run parked); the refused answer
+        // answered nothing, so liveness does not blame the run.
+        #expect(result.breaches.isEmpty, "\(result.breaches)")
     }
 
     @Test func notSentAskedAgainOnceTheSendSettledResumesAndSendsOnce() throws {
@@ -63,9 +61,7 @@ struct OutcomeUnknownPlayTests {
         #expect(result.outcome == .parked)
         #expect(result.transitions.contains { $0.name == .capabilityRefused && $0.reason == "needs-outcome-answer" })
         #expect(Self.sends(result) == 1)
-        withKnownIssue("ReviveCheck liveness counts an operator.fixed on an outcome case, which the engine refuses, as an answer") {
-            #expect(result.breaches.isEmpty, "\(result.breaches)")
-        }
+        #expect(result.breaches.isEmpty, "\(result.breaches)")
     }
 
     @Test func anOwnersReconnectDoesNotAnswerTheOutcome() throws {

@@ -18,7 +18,9 @@ enum RunCommand {
       --seed N          play with seed N instead of the file's "seed" (same file + seed = same timeline)
       --format F        text (default), jsonl (one JSON object per transition, plus header and
                         footer records), junit (JUnit XML for CI), mermaid (a sequence diagram)
-                        or html (a self-contained page per scenario; use it with --output)
+                        or html (a self-contained page per scenario; use it with --output);
+                        temporal-history or langgraph-history (the run as that runtime records it,
+                        as JSON; one scenario, or several with --output)
       --output DIR      write one file per scenario (NAME.txt, .jsonl, .mmd or .html) plus DIR/junit.xml
                         instead of printing timelines; the summary still goes to standard output
       --only PATTERN    show only matching transitions: a name glob (lease.*) or FIELD=GLOB
@@ -40,6 +42,7 @@ enum RunCommand {
     /// The output formats.
     enum Format: String, CaseIterable {
         case text, jsonl, junit, mermaid, html
+        case temporalHistory = "temporal-history", langgraphHistory = "langgraph-history"
 
         var fileExtension: String {
             switch self {
@@ -48,6 +51,7 @@ enum RunCommand {
             case .junit: return "xml"
             case .mermaid: return "mmd"
             case .html: return "html"
+            case .temporalHistory, .langgraphHistory: return "json"
             }
         }
 
@@ -58,6 +62,8 @@ enum RunCommand {
             case .jsonl: return TimelineJSON.lines(for: result, transitions: shown)
             case .mermaid: return MermaidRenderer.render(result, showing: shown)
             case .html: return HTMLRenderer.render(result, showing: shown)
+            case .temporalHistory: return TemporalHistoryExport.render(result)
+            case .langgraphHistory: return LangGraphHistoryExport.render(result)
             }
         }
     }
@@ -131,6 +137,10 @@ enum RunCommand {
         }
         var session = RunSession(options: options, console: console)
         let (files, pathProblems) = ScenarioFiles.expand(options.paths)
+        if [.temporalHistory, .langgraphHistory].contains(options.format), options.output == nil, files.count > 1 {
+            console.err(syntax.error("--format \(options.format.rawValue) writes one JSON document per scenario; with \(files.count) scenarios give --output DIR").message)
+            return .usage
+        }
         session.inputProblems = pathProblems
         for problem in pathProblems { console.err("error: \(problem)\n") }
         for file in files {
@@ -171,6 +181,7 @@ struct RunSession {
             return
         }
         if let seed = options.seed { scenario.seed = seed }
+        if let mismatch = HistoryExport.mismatch(options.format, scenario) { throw RunCommand.syntax.error(mismatch) }
         #if REVIVE_PLANTED_BUGS
         scenario.recovery.plantedBugs = options.plantedBugs
         #endif
@@ -203,7 +214,7 @@ struct RunSession {
         case .text, .mermaid:
             console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, color: options.color))
             printedAny = options.format == .text
-        case .jsonl, .html:
+        case .jsonl, .html, .temporalHistory, .langgraphHistory:
             console.out(options.format.render(result, showing: shown, color: false))
         case .junit:
             break

@@ -60,6 +60,9 @@ public enum InvariantChecker {
         return result
     }
 
+    /// Judged against the checkpoints that survived: a step whose checkpoint a crash lost
+    /// (`checkpoint.lost`) may run again, as the runtime really does; its mutation still must not
+    /// happen twice (`effect-once`).
     static func checkpointResume(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var checkpointed: [String: Int] = [:]
@@ -67,6 +70,8 @@ public enum InvariantChecker {
             guard let step = t.step else { continue }
             if t.name == .checkpointSaved {
                 if checkpointed[step] == nil { checkpointed[step] = i }
+            } else if t.name == .checkpointLost {
+                checkpointed[step] = nil
             } else if t.name == .stepStarted || t.name == .providerCalled, let saved = checkpointed[step] {
                 result.append(Breach(invariant: .checkpointResume, message: "step \(step) executes again (\(t.name)) after its checkpoint was saved", evidence: [saved, i]))
             }
@@ -323,7 +328,8 @@ public enum InvariantChecker {
         var operatorCases = Set<String>()
         var finished = false
         // The runtime's part of liveness is not Revive's: a run that ends waiting for a worker, or
-        // that its retry policy failed, is not held against the recovery.
+        // that its retry policy failed (or, on LangGraph, left waiting for invoke(None)), is not
+        // held against the recovery.
         var waitingForWorker = false
         // An operator's answer that the contract requires the engine to refuse answers nothing.
         let refusedAnswers = contractualRefusals(ts)

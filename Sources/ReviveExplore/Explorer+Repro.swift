@@ -81,6 +81,8 @@ extension Explorer {
             members += [("do", .string("operator-fix")), ("connection", .string(connection.rawValue))]
         case .operatorConfirm(let connection, let happened):
             members += [("do", .string("operator-confirm")), ("connection", .string(connection.rawValue)), ("happened", .bool(happened))]
+        case .resumeThread:
+            members += [("do", .string("resume-thread"))]
         }
         return .object(members)
     }

@@ -21,7 +21,9 @@ enum RunCommand {
       --format F        text (default), jsonl (one JSON object per transition, plus header and
                         footer records), junit (JUnit XML for CI), mermaid (a sequence diagram)
                         or html (a self-contained page per scenario; several scenarios on
-                        standard output make one page with an index)
+                        standard output make one page with an index); temporal-history or
+                        langgraph-history (the run as that runtime records it, as JSON; one
+                        scenario, or several with --output)
       --output DIR      write one file per scenario (NAME.txt, .jsonl, .mmd or .html) plus DIR/junit.xml
                         instead of printing timelines; each failure and the summary still go to
                         standard output
@@ -49,6 +51,7 @@ enum RunCommand {
     /// The output formats.
     enum Format: String, CaseIterable {
         case text, jsonl, junit, mermaid, html
+        case temporalHistory = "temporal-history", langgraphHistory = "langgraph-history"
 
         var fileExtension: String {
             switch self {
@@ -57,6 +60,7 @@ enum RunCommand {
             case .junit: return "xml"
             case .mermaid: return "mmd"
             case .html: return "html"
+            case .temporalHistory, .langgraphHistory: return "json"
             }
         }
 
@@ -67,6 +71,8 @@ enum RunCommand {
             case .jsonl: return TimelineJSON.lines(for: result, transitions: shown, filter: filter.spellings)
             case .mermaid: return MermaidRenderer.render(result, showing: shown)
             case .html: return HTMLRenderer.render(result, showing: shown)
+            case .temporalHistory: return TemporalHistoryExport.render(result)
+            case .langgraphHistory: return LangGraphHistoryExport.render(result)
             }
         }
     }
@@ -150,6 +156,10 @@ enum RunCommand {
             }
         }
         let (files, pathProblems) = ScenarioFiles.expand(options.paths)
+        if [.temporalHistory, .langgraphHistory].contains(options.format), options.output == nil, files.count > 1 {
+            console.err(syntax.error("--format \(options.format.rawValue) writes one JSON document per scenario; with \(files.count) scenarios give --output DIR").message)
+            return .usage
+        }
         session.inputProblems = pathProblems
         for problem in pathProblems { console.err("error: \(problem)\n") }
         for file in files {
@@ -194,6 +204,7 @@ struct RunSession {
             return
         }
         if let seed = options.seed { scenario.seed = seed }
+        if let mismatch = HistoryExport.mismatch(options.format, scenario) { throw RunCommand.syntax.error(mismatch) }
         #if REVIVE_PLANTED_BUGS
         scenario.recovery.plantedBugs = options.plantedBugs
         #endif
@@ -249,6 +260,8 @@ struct RunSession {
         case .html:
             // One document on standard output, however many scenarios: printed by `finish`.
             pages.append((result, shown))
+        case .temporalHistory, .langgraphHistory:
+            console.out(options.format.render(result, showing: shown, filter: options.filter, color: false))
         case .junit:
             break
         }

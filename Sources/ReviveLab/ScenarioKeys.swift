@@ -10,7 +10,9 @@ enum ScenarioKeys {
     static let top = ["format", "name", "description", "seed", "runtime", "connections", "workflow", "faults", "events",
                       "expect", "recovery", "horizon"]
     static let topRequired = ["format", "name", "runtime", "connections", "workflow"]
-    static let runtime = ["kind", "workers", "heartbeatTimeout", "callTimeout", "retry"]
+    static let runtime = ["kind", "workers", "heartbeatTimeout", "callTimeout", "retry", "durability", "startToCloseTimeout", "scheduleToCloseTimeout"]
+    /// The runtime keys that only format 2 reads.
+    static let runtimeFormatTwo = ["durability", "startToCloseTimeout", "scheduleToCloseTimeout"]
     static let runtimeRequired = ["kind", "workers"]
     static let recovery = ["capabilityTTL", "maxReminders"]
     static let connection = ["id", "provider", "broker", "owner", "subject", "tenant", "scopes", "accessTokenTTL", "retry",
@@ -29,6 +31,6 @@ enum ScenarioKeys {
     static let signalRequired = ["status"]
     static let event = ["at", "on", "after", "do", "connection", "subject", "tenant", "worker", "happened"]
     static let eventRequired = ["do"]
-    static let eventKinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix", "operator-confirm"]
+    static let eventKinds = ["reconnect", "reuse-capability", "start-worker", "revive-worker", "operator-fix", "operator-confirm", "resume-thread"]
     static let expect = ["outcome", "classification", "effects", "timeline", "absent", "rejected", "fenced", "invariants", "providerBreaches"]
 }

@@ -57,11 +57,11 @@ enum ScenarioBuilder {
         guard let top = reader.object(document, at: "", allowed: ScenarioKeys.top, required: ScenarioKeys.topRequired) else {
             return nil
         }
-        checkFormat(top["format"], reader: &reader)
+        let format = checkFormat(top["format"], reader: &reader)
         let name = readName(top["name"], reader: &reader)
         let description = top["description"].flatMap { reader.string($0, at: "description", nonEmpty: false) } ?? ""
         let seed = top["seed"].flatMap { reader.integer($0, at: "seed", range: 0...Int64.max) } ?? 1
-        let runtime = readRuntime(top["runtime"], reader: &reader)
+        let runtime = readRuntime(top["runtime"], format: format, reader: &reader)
         let recovery = readRecovery(top["recovery"], reader: &reader)
         let horizon = top["horizon"].flatMap { reader.duration($0, at: "horizon", allowZero: false) } ?? ScenarioLoader.defaultHorizon
         let connections = readConnections(top["connections"], reader: &reader)
@@ -73,6 +73,7 @@ enum ScenarioBuilder {
         let workflow = readWorkflow(top["workflow"], connectionIDs: connectionIDs, reader: &reader)
         var workers = Set(runtime?.workers.map(\.rawValue) ?? [])
         let events = readEvents(top["events"], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
+        checkEventsFitTheModel(events, runtime: runtime, reader: &reader)
         let faults = readFaults(top["faults"], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)
         let expect = ExpectationsBuilder.read(top["expect"], steps: workflow?.steps.map(\.id.rawValue) ?? [], reader: &reader)
         guard reader.problems.isEmpty, let name, let runtime, let connections, let workflow else { return nil }
@@ -81,13 +82,15 @@ enum ScenarioBuilder {
                         faults: faults, events: events, expect: expect, source: document)
     }
 
-    /// Reports any `format` but the whole number 1; a fraction is shown as written so `1.0` is not mistaken for 1.
-    static func checkFormat(_ value: JSONValue?, reader: inout JSONReader) {
-        guard let format = value else { return }
-        if case .integer(1) = format { return }
+    /// The file's format: 1 or 2. Anything else is reported (a fraction is shown as written so
+    /// `1.0` is not mistaken for 1) and read as 1, so the rest of the file is still checked.
+    static func checkFormat(_ value: JSONValue?, reader: inout JSONReader) -> Int {
+        guard let format = value else { return 1 }
+        if case .integer(let number) = format, number == 1 || number == 2 { return Int(number) }
         let found: String
         if case .number(let number) = format { found = "\(number)" } else { found = format.compactText }
-        reader.fail("format", "this lab reads format 1 only (a whole number); found \(found). Set \"format\": 1")
+        reader.fail("format", "this lab reads format 1 or 2 (a whole number); found \(found). Set \"format\": 2 for the runtimes as measured, 1 for the original model")
+        return 1
     }
 
     /// The scenario's name; a malformed one is reported and still returned (the problem alone stops the load).

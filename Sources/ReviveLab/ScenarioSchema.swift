@@ -4,7 +4,7 @@ import ReviveExplore
 import ReviveVocabulary
 import ReviveWorld
 
-/// The JSON Schema (draft 2020-12) of scenario format v1, built from the same key lists and
+/// The JSON Schema (draft 2020-12) of scenario formats 1 and 2, built from the same key lists and
 /// enums the loader uses. `revive-lab schema` prints it; `scenario.schema.json` is a copy that
 /// a test keeps identical, so editors that follow `"$schema"` complete and check keys.
 public enum ScenarioSchema {
@@ -13,7 +13,7 @@ public enum ScenarioSchema {
         .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("$id", .string("https://revive-lab.dev/schema/scenario-v1.json")),
-            ("title", .string("revive-lab scenario, format 1")),
+            ("title", .string("revive-lab scenario, format 1 or 2")),
             ("type", .string("object")),
             ("required", strings(ScenarioKeys.topRequired)),
             ("additionalProperties", .bool(false)),
@@ -25,7 +25,7 @@ public enum ScenarioSchema {
     /// The schema of each top-level key.
     static var topLevel: [String: JSONValue] {
         [
-            "format": .object([("const", .integer(1))]),
+            "format": .object([("enum", .array([.integer(1), .integer(2)]))]),
             "name": .object([("type", .string("string")), ("pattern", .string("^[a-z0-9]+(-[a-z0-9]+)*$"))]),
             "description": string,
             "seed": integer(minimum: 0),
@@ -40,6 +40,8 @@ public enum ScenarioSchema {
             "kind": enumeration(of: RuntimeKind.self),
             "workers": nonEmptyArray(nonEmptyString, unique: true),
             "heartbeatTimeout": duration, "callTimeout": duration, "retry": retry,
+            // Format 2 only (the loader refuses them in a format 1 file).
+            "durability": enumeration(of: Durability.self), "startToCloseTimeout": duration, "scheduleToCloseTimeout": duration,
         ])
     }
 

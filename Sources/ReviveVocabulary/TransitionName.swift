@@ -103,6 +103,9 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
     case lookupFailed
     /// An operator said whether an action whose outcome was unknown happened, with the alert's capability.
     case operatorConfirmed
+    /// A checkpoint the runtime had saved was never written: a crash under LangGraph's async or
+    /// exit durability lost it (format 2). A step whose checkpoint was lost may run again.
+    case checkpointLost
     /// A name this version does not know, kept as it was spelt.
     case unrecognized(String)
 
@@ -157,6 +160,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         .requestDeduplicated,
         .lookupFailed,
         .operatorConfirmed,
+        .checkpointLost,
     ]
 
     private static let byRawValue: [String: TransitionName] = {
@@ -222,6 +226,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestDeduplicated: return "request.deduplicated"
         case .lookupFailed: return "lookup.failed"
         case .operatorConfirmed: return "operator.confirmed"
+        case .checkpointLost: return "checkpoint.lost"
         case .unrecognized(let spelling): return spelling
         }
     }
@@ -304,6 +309,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestDeduplicated: return 46
         case .lookupFailed: return 47
         case .operatorConfirmed: return 48
+        case .checkpointLost: return 49
         case .unrecognized: return -1
         }
     }
@@ -360,6 +366,7 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         case .requestDeduplicated: return "a dedupe provider answered a repeated idempotency key with the first request's saved answer"
         case .lookupFailed: return "a lookup by idempotency key was refused or timed out; nothing was learned"
         case .operatorConfirmed: return "an operator said whether an action whose outcome was unknown happened, presenting the alert's capability"
+        case .checkpointLost: return "a crash lost a checkpoint that was not written yet (LangGraph's async or exit durability); its step may run again"
         case .unrecognized: return ""
         }
     }

@@ -71,6 +71,8 @@ extension Player: StepPointObserver {
             _ = fireOperatorConfirm(connection, happened: happened)
         case .startWorker(let name):
             runtime.startWorker(name)
+        case .resumeThread:
+            runtime.resumeThread()
         case .reviveWorker(let name):
             guard runtime.workers[name]?.frozen == true else {
                 runtime.record(.eventSkipped, actor: .runtime) { t in

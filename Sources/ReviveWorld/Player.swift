@@ -99,6 +99,7 @@ final class Player {
             if let request = expired ?? nil { world.deliver(request) }
         case .retryStep: runtime.retryStep()
         case .workerAvailable: runtime.workerAvailable()
+        case .stickyTimeout(let next): runtime.stickyTimeout(next)
         case .heal(let action): heal(action)
         }
     }

@@ -65,14 +65,18 @@ public struct RuntimeSpec: Sendable {
     public var callTimeout: Span
     /// The runtime-wide retry policy.
     public var retry: RetryPolicy?
+    /// The file's format and the behaviours it chooses (durability, activity timeouts).
+    public var model: RuntimeModel
 
     /// Makes one from its parts.
-    public init(kind: RuntimeKind, workers: [WorkerID], heartbeatTimeout: Span, callTimeout: Span, retry: RetryPolicy? = nil) {
+    public init(kind: RuntimeKind, workers: [WorkerID], heartbeatTimeout: Span, callTimeout: Span, retry: RetryPolicy? = nil,
+                model: RuntimeModel = .formatOne) {
         self.kind = kind
         self.workers = workers
         self.heartbeatTimeout = heartbeatTimeout
         self.callTimeout = callTimeout
         self.retry = retry
+        self.model = model
     }
 }
 
@@ -230,6 +234,9 @@ public enum EventAction: Sendable {
     case reuseCapability(connection: ConnectionID)
     case startWorker(WorkerID)
     case reviveWorker(WorkerID)
+    /// (format 2, LangGraph) someone calls `invoke(None)` on the thread: a thread that gave up
+    /// after its retries runs its node again with a fresh budget.
+    case resumeThread
     /// An operator fixed the configuration or policy and confirms with the alert's capability.
     case operatorFix(connection: ConnectionID)
     /// An operator says whether an action whose outcome was unknown happened, with the alert's capability.

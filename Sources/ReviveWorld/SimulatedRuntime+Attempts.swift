@@ -46,6 +46,7 @@ extension SimulatedRuntime {
             t.step = spec.id.rawValue
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
+            t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
         }
         let readiness = spec.connection == nil ? .ready : beginAction(&attempt)
         attempts[attempt.id] = attempt
@@ -191,12 +192,14 @@ extension SimulatedRuntime {
     /// The engine parked the run on a case: the attempt ends and the request goes out.
     private func park(_ attempt: Attempt, on recoveryCase: RecoveryCase, _ request: ReconnectRequest) {
         attempts[attempt.id] = nil
+        // An interrupt exits the graph: every checkpoint is written (format 2, LangGraph).
+        unwritten = 0
         runState = .parked(recoveryCase.id)
         world.deliver(request)
     }
 
     /// Applies the step's retry policy: a `retry.scheduled` after a backoff, or `run.failed`.
-    private func scheduleRetry(_ attempt: Attempt, failureClass: FailureClass, retryAfter: Span?) {
+    func scheduleRetry(_ attempt: Attempt, failureClass: FailureClass, retryAfter: Span?) {
         attempts[attempt.id] = nil
         let policy = retryPolicy(for: attempt.stepIndex)
         let decision = policy.decide(after: failureClass, attemptsSoFar: invocation?.attempts ?? 0,
@@ -204,14 +207,17 @@ extension SimulatedRuntime {
         switch decision {
         case .giveUp(let reason):
             giveUpAfterSettling(attempt, reason: reason)
-        case .retry(let wait):
+        case .retry(let policyWait):
+            let (wait, extra) = measuredRetryWait(policyWait, policy: policy, retryAfter: retryAfter)
             runState = .backoff(stepIndex: attempt.stepIndex, preferredWorker: attempt.worker)
             record(.retryScheduled, actor: .runtime) { t in
                 t.worker = attempt.worker.rawValue
                 t.step = self.step(attempt.stepIndex).id.rawValue
                 t.attempt = attempt.number + 1
                 t.failureClass = failureClass
-                t.notes.append(.init("backoff", wait.description))
+                t.notes.append(.init("backoff", policyWait.description))
+                t.notes += extra
+                t.notes += self.runtimeAttemptNotes((self.invocation?.attempts ?? 0) + 1, activity: attempt.activityID)
             }
             world.queue.schedule(.retryStep, at: now.advanced(by: wait))
         }
@@ -255,15 +261,24 @@ extension SimulatedRuntime {
 
     /// The step's retry policy: step over connection over workflow over runtime over Temporal's defaults.
     func retryPolicy(for stepIndex: Int) -> RetryPolicy {
-        let spec = step(stepIndex)
-        let connection = spec.connection.flatMap { id in scenario.connections.first(where: { $0.id == id }) }
-        let layers = [spec.retry, connection?.retry, scenario.workflow.retry, scenario.runtime.retry].compactMap { $0 }
+        let layers = retryLayers(for: stepIndex)
         var policy = layers.reduce(RetryPolicy()) { merged, broader in merged.merged(over: broader) }
+        if measuredLangGraph {
+            // LangGraph retries a node only with a RetryPolicy, whose defaults are its own.
+            policy = layers.isEmpty ? RetryPolicy(maxAttempts: 1) : policy.merged(over: RuntimeModel.langGraphRetryPolicy)
+        }
         if world.mode == .withoutRevive, (policy.maxAttempts ?? 0) == 0 {
             // The baseline retries blindly; a cap keeps its timeline readable.
             policy.maxAttempts = NaiveIntegration.retryCap
         }
         return policy
+    }
+
+    /// The retry policies that apply to a step, most specific first: step, connection, workflow, runtime.
+    func retryLayers(for stepIndex: Int) -> [RetryPolicy] {
+        let spec = step(stepIndex)
+        let connection = spec.connection.flatMap { id in scenario.connections.first(where: { $0.id == id }) }
+        return [spec.retry, connection?.retry, scenario.workflow.retry, scenario.runtime.retry].compactMap { $0 }
     }
 
     private func checkpoint(_ attempt: Attempt) {
@@ -272,12 +287,18 @@ extension SimulatedRuntime {
             t.worker = attempt.worker.rawValue
             t.step = spec.id.rawValue
             t.attempt = attempt.number
+            t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
+            // Format 2 says why a re-run step made no call: the ledger already held its effect.
+            if attempt.skipCall && self.scenario.runtime.model.measured { t.notes.append(.init("ledger", "already-committed")) }
         }
-        checkpoint = SavedCheckpoint(stepIndex: attempt.stepIndex, id: checkpointName(after: attempt.stepIndex))
+        let saved = SavedCheckpoint(stepIndex: attempt.stepIndex, id: checkpointName(after: attempt.stepIndex))
+        checkpoint = saved
+        keep(saved)
         record(.checkpointSaved, actor: .runtime) { t in
             t.worker = attempt.worker.rawValue
             t.step = spec.id.rawValue
             t.checkpoint = self.checkpointID
+            t.notes += self.checkpointNotes(saved)
         }
         afterPoint(.afterCheckpoint, attempt, then: .next)
     }
@@ -290,6 +311,8 @@ extension SimulatedRuntime {
     private func finish(_ attempt: Attempt) {
         attempts[attempt.id] = nil
         let nextStep = attempt.stepIndex + 1
+        // A Temporal workflow task schedules what follows; a dead sticky worker delays it (format 2).
+        if measuredTemporal && waitsOnStickyQueue(then: .next(stepIndex: nextStep)) { return }
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: attempt.worker)
         } else {

@@ -17,13 +17,28 @@ extension SimulatedRuntime {
         worker.epoch += 1
         worker.declaredLost = false
         workers[name] = worker
+        // A killed process loses the checkpoints it had not written yet (format 2, LangGraph).
+        if stall == nil { loseUnwrittenCheckpoints(of: name) }
         // A stall no longer than the heartbeat timeout is a pause: the thaw is queued first.
         if let stall { world.queue.schedule(.stallEnds(worker: name, epoch: worker.epoch), at: now.advanced(by: stall)) }
+        if measuredTemporal {
+            // Temporal times out the activity the worker runs, if any (its own deadline rule).
+            if case .running(let id) = runState, let attempt = attempts[id], attempt.worker == name { workerFroze(during: attempt) }
+            return
+        }
         world.queue.schedule(.heartbeatDeadline(worker: name, epoch: worker.epoch), at: now.advanced(by: scenario.runtime.heartbeatTimeout))
     }
 
     func heartbeatDeadline(_ name: WorkerID, epoch: Int) {
         guard var worker = workers[name], worker.frozen, worker.epoch == epoch, !worker.declaredLost else { return }
+        if measuredLangGraph {
+            leaseExpired(name)
+            return
+        }
+        if measuredTemporal {
+            activityTimedOut(name)
+            return
+        }
         worker.declaredLost = true
         workers[name] = worker
         record(.workerLost, actor: .runtime) { t in

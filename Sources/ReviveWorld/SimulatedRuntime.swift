@@ -37,11 +37,24 @@ final class SimulatedRuntime {
     var runID: RunID
     /// Where the engine said to resume from, once a reconnect is verified: (run, checkpoint).
     var resumePoint: (run: RunID, checkpoint: String?)?
+    /// (format 2, LangGraph) the thread's checkpoints that are on disk or on their way, oldest first.
+    var savedCheckpoints: [SavedCheckpoint] = []
+    /// (format 2, LangGraph) how many of the newest `savedCheckpoints` a crash could still lose:
+    /// written since the graph last exited (an interrupt, an error, the end).
+    var unwritten = 0
+    /// (format 2) the seeded draws: which checkpoints an async crash loses, LangGraph's retry jitter.
+    var draws: SeededRandom
+    /// (format 2, Temporal) the worker whose sticky queue gets the workflow's next workflow task.
+    var stickyWorker: WorkerID?
+    /// (format 2, Temporal) activities scheduled so far: the next activity's id.
+    var activitiesScheduled = 0
 
     init(world: WorldWiring) {
         self.world = world
         runID = world.scenario.workflow.run
         stepAttemptCounts = Array(repeating: 0, count: world.scenario.workflow.steps.count)
+        // Its own stream, so drawing it never moves the ids the engine draws from the same seed.
+        draws = SeededRandom(seed: world.scenario.seed ^ 0x5EED_D0_2AB1_117E)
         for worker in world.scenario.runtime.workers {
             workers[worker] = WorkerState(name: worker)
             workerOrder.append(worker)
@@ -83,6 +96,8 @@ final class SimulatedRuntime {
             t.worker = first.rawValue
             if !self.scenario.workflow.name.isEmpty { t.notes.append(.init("name", self.scenario.workflow.name)) }
         }
+        stickyWorker = first
+        saveOpeningCheckpoints(on: first)
         beginAttempt(stepIndex: 0, on: first)
     }
 
@@ -91,11 +106,16 @@ final class SimulatedRuntime {
         stepAttemptCounts[stepIndex] += 1
         if invocation?.stepIndex != stepIndex {
             invocation = Invocation(stepIndex: stepIndex, attempts: 0, start: now)
+            activitiesScheduled += 1
         }
         invocation?.attempts += 1
-        let attempt = Attempt(id: nextAttemptID, stepIndex: stepIndex, number: stepAttemptCounts[stepIndex], worker: worker)
+        var attempt = Attempt(id: nextAttemptID, stepIndex: stepIndex, number: stepAttemptCounts[stepIndex], worker: worker)
+        attempt.runtimeAttempt = invocation?.attempts ?? 1
+        attempt.activityID = activitiesScheduled
+        attempt.startedAt = now
         nextAttemptID += 1
         attempts[attempt.id] = attempt
+        armActivityTimeout(attempt)
         runState = .running(attempt: attempt.id)
         world.queue.schedule(.phase(attempt: attempt.id, .begin), at: now)
     }
@@ -104,11 +124,16 @@ final class SimulatedRuntime {
     func resetInvocation() { invocation = nil }
 
     func completeRun() {
+        unwritten = 0
         runState = .completed
         record(.runCompleted, actor: .runtime)
     }
 
     func failRun(reason: String, attempt: Attempt) {
+        if measuredLangGraph {
+            threadGaveUp(reason: reason, attempt: attempt)
+            return
+        }
         runState = .failed
         if let ticket = attempt.ticket { _ = world.engine { () throws(RecoveryStoreError) in try recovery.abandonAction(ticket, at: now) } }
         record(.runFailed, actor: .runtime) { t in
@@ -123,8 +148,11 @@ final class SimulatedRuntime {
     /// The runtime cannot see a freeze before the heartbeat timeout: a frozen worker not yet
     /// declared lost gets the work and holds it, and its heartbeat deadline then moves the run.
     func liveWorker(preferring preferred: WorkerID? = nil) -> WorkerID? {
-        if let preferred, workers[preferred]?.looksLive == true { return preferred }
-        return workerOrder.first(where: { workers[$0]?.looksLive == true })
+        // LangGraph (format 2) has no liveness of its own: whoever acts on a thread is a running
+        // process (the one answering the reconnect, or the one Revive asks).
+        let usable: (WorkerState) -> Bool = measuredLangGraph ? { $0.isLive } : { $0.looksLive }
+        if let preferred, let state = workers[preferred], usable(state) { return preferred }
+        return workerOrder.first(where: { workers[$0].map(usable) == true })
     }
 
     func announceWaiting(reason: String) {
@@ -139,8 +167,9 @@ final class SimulatedRuntime {
     /// Resumes the parked run on a live worker, or waits for one. The run and checkpoint are the
     /// engine's word (`resumePoint`); the runtime obeys it, so an engine that names another run or
     /// no checkpoint shows up on the timeline as a restarted run.
-    func resume(after caseID: CaseID) {
-        guard let worker = liveWorker() else {
+    func resume(after caseID: CaseID, stickyChecked: Bool = false) {
+        if measuredTemporal && !stickyChecked && waitsOnStickyQueue(then: .resume(caseID)) { return }
+        guard let worker = measuredTemporal ? liveWorker(preferring: stickyWorker) : liveWorker() else {
             runState = .resumable(caseID)
             announceWaiting(reason: "no-live-worker")
             return
@@ -184,7 +213,8 @@ final class SimulatedRuntime {
 
     func retryStep() {
         guard case .backoff(let stepIndex, let preferred) = runState else { return }
-        guard let worker = liveWorker(preferring: preferred) else {
+        // A LangGraph node retries inside its own process (format 2): a frozen one holds the retry.
+        guard let worker = measuredLangGraph ? preferred : liveWorker(preferring: preferred) else {
             runState = .waitingForWorker(stepIndex: stepIndex)
             announceWaiting(reason: "no-live-worker")
             return
@@ -198,6 +228,11 @@ final class SimulatedRuntime {
         case .resumable(let caseID):
             resume(after: caseID)
         case .waitingForWorker(let stepIndex):
+            if measuredLangGraph {
+                // Revive asks the new worker; without Revive nobody does.
+                if world.mode == .revive { invokeNone(reason: "worker-available", from: nil, by: .revive) }
+                return
+            }
             guard let worker = liveWorker() else { return }
             record(.runRescheduled, actor: .runtime) { t in
                 t.worker = worker.rawValue

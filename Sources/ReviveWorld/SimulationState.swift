@@ -17,8 +17,17 @@ enum SimEvent {
     case capabilityExpiry(CapabilityID)
     case retryStep
     case workerAvailable
+    /// (format 2, Temporal) a workflow task waited out a dead worker's sticky queue.
+    case stickyTimeout(WorkflowTaskContinuation)
     /// The explorer's healing: the right person answers, or the lost worker returns.
     case heal(HealAction)
+}
+
+/// What a Temporal workflow task does once it runs: schedule the next activity (or complete the
+/// workflow) after one completed, or resume after the reconnect signal.
+enum WorkflowTaskContinuation {
+    case next(stepIndex: Int)
+    case resume(CaseID)
 }
 
 /// What healing does (liveness mode).
@@ -86,6 +95,15 @@ struct Attempt {
     /// The call the worker is waiting on (nil when none is out, or the caller stopped waiting).
     var awaitingCall: Int?
     var immediateRetries = 0
+    /// The runtime's own attempt number: LangGraph counts per invocation of the node (a resume
+    /// starts again at 1), Temporal per activity (a resend after the signal is a new activity).
+    var runtimeAttempt = 0
+    /// The Temporal activity this attempt belongs to (each new invocation is a new activity id).
+    var activityID = 0
+    /// When the attempt began (Temporal's start-to-close runs from here).
+    var startedAt = Instant.zero
+    /// (format 2, Temporal) which timeout ends the attempt if its worker stays frozen.
+    var activityTimeout: String?
 }
 
 /// A worker of the simulated runtime.
@@ -115,6 +133,11 @@ enum RunState: Equatable {
     case resumable(CaseID)
     /// The run's worker was lost; it waits for a live worker to continue from its checkpoint.
     case waitingForWorker(stepIndex: Int)
+    /// (format 2, LangGraph) the node's retries gave up: the error stays on the task and the
+    /// thread waits, resumable, for someone to call `invoke(None)`.
+    case gaveUp(stepIndex: Int)
+    /// (format 2, Temporal) a workflow task waits on a dead worker's sticky queue.
+    case workflowTaskWaiting
     case completed
     case failed
 
@@ -128,8 +151,14 @@ struct Invocation {
     let start: Instant
 }
 
-/// A checkpoint the runtime saved: after which step, under which id.
+/// A checkpoint the runtime saved: after which step (-1 for LangGraph's input and START
+/// checkpoints, from which the first step runs), under which id.
 struct SavedCheckpoint: Equatable {
     let stepIndex: Int
     let id: String
+    /// LangGraph's `metadata.source`: `input` for the thread's input, `loop` for the others.
+    var source = "loop"
+
+    /// LangGraph's `metadata.step`: -1 for the input, 0 for START, then one per completed node.
+    var superstep: Int { source == "input" ? -1 : stepIndex + 1 }
 }

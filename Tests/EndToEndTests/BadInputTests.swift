@@ -147,16 +147,16 @@ struct BadInputTests {
         BadInputTests.expectInputError(result, file: path, path: "workflow.steps[0].duration", ["\"-100ms\" is negative"])
     }
 
-    @Test func formatTwo() throws {
+    @Test func formatThree() throws {
         let fixtures = try Fixtures()
-        let (path, result) = try BadInputTests.play("\"format\": 1,", "\"format\": 2,", fixtures: fixtures)
-        BadInputTests.expectInputError(result, file: path, path: "format", ["format 1 only", "found 2", "\"format\": 1"])
+        let (path, result) = try BadInputTests.play("\"format\": 1,", "\"format\": 3,", fixtures: fixtures)
+        BadInputTests.expectInputError(result, file: path, path: "format", ["format 1 or 2", "found 3", "\"format\": 2"])
     }
 
     @Test func everyProblemInAFileIsReportedAtOnce() throws {
         let fixtures = try Fixtures()
         let text = try BadInputTests.base
-            .replacingOnce("\"format\": 1,", with: "\"format\": 2,")
+            .replacingOnce("\"format\": 1,", with: "\"format\": 3,")
             .replacingOnce("\"after\": \"10m\"", with: "\"after\": \"-10m\"")
         let path = try fixtures.write("scenario.json", text)
         let result = try Lab.run(["run", path])
@@ -208,7 +208,7 @@ struct BadInputTests {
 
     @Test func goodFilesAreStillPlayedWhenOneIsBad() throws {
         let fixtures = try Fixtures()
-        let bad = try fixtures.write("bad.json", try BadInputTests.base.replacingOnce("\"format\": 1,", with: "\"format\": 2,"))
+        let bad = try fixtures.write("bad.json", try BadInputTests.base.replacingOnce("\"format\": 1,", with: "\"format\": 3,"))
         let result = try Lab.run(["run", "scenarios/revoked-grant.json", bad, "scenarios/transient-503.json", "--no-color"])
         #expect(result.status == 2, "\(result.summary)")
         #expect(!result.showsCrash)
@@ -217,7 +217,7 @@ struct BadInputTests {
         // The good ones print exactly what they print alone; the bad one counts as failed.
         let expected = try Lab.golden("revoked-grant") + "\n" + Lab.golden("transient-503") + "\n2 passed, 1 failed\n"
         #expect(result.stdout == expected)
-        #expect(result.stderrLines == ["error: \(bad): format: this lab reads format 1 only (a whole number); found 2. Set \"format\": 1"])
+        #expect(result.stderrLines == ["error: \(bad): format: this lab reads format 1 or 2 (a whole number); found 3. Set \"format\": 2 for the runtimes as measured, 1 for the original model"])
     }
 
     @Test func aBadFileInADirectoryDoesNotStopTheOthers() throws {

@@ -219,13 +219,13 @@ struct ScenarioLoaderTests {
         #expect(found.first?.message.hasPrefix("missing required key") == true)
     }
 
-    @Test func formatTwoIsRefused() throws {
-        let found = S.problems(S.make(format: "2"))
+    @Test func formatThreeIsRefused() throws {
+        let found = S.problems(S.make(format: "3"))
         #expect(found.map(\.path) == ["format"])
         let message = try #require(found.first?.message)
-        #expect(message.contains("format 1 only"))
-        #expect(message.contains("found 2"))
-        #expect(message.contains(#"Set "format": 1"#))
+        #expect(message.contains("format 1 or 2"))
+        #expect(message.contains("found 3"))
+        #expect(message.contains(#"Set "format": 2"#))
     }
 
     // MARK: References between sections
@@ -369,13 +369,13 @@ struct ScenarioLoaderTests {
         let extra = [#""seeds": 7"#,
                      #""faults": [{"at": {"step": "send-brief", "point": "before-call"}, "fault": "provider-error"}]"#,
                      #""events": [{"on": "run.parkd", "do": "revive-worker", "worker": "worker-z"}]"#]
-        let found = S.problems(S.make(format: "2", steps: steps, extra: extra))
+        let found = S.problems(S.make(format: "3", steps: steps, extra: extra))
         #expect(Set(found.map(\.path)) == ["seeds", "format", "workflow.steps[0].duration", "workflow.steps[1].effect",
                                             "events[0].on", "events[0].worker", "faults[0].at.step", "faults[0].signal"])
         #expect(found.count == 8)
     }
 
-    @Test(arguments: ["", "{", S.make(format: "2", extra: [#""seeds": 7"#, #""horizon": "-1d""#])])
+    @Test(arguments: ["", "{", S.make(format: "3", extra: [#""seeds": 7"#, #""horizon": "-1d""#])])
     func everyProblemNamesTheFileAsGiven(_ text: String) {
         let found = S.problems(text, file: "../team/recovery/odd name.json")
         #expect(!found.isEmpty)
@@ -417,5 +417,33 @@ struct ScenarioLoaderTests {
         let found = S.problems(S.make(runtime: runtime, extra: start))
         #expect(found.map(\.path) == ["runtime.workers[1]", "events[0].worker"])
         #expect(found.allSatisfy { $0.message.contains("names a party of the timeline") })
+    }
+
+    // MARK: Format 2
+
+    @Test func formatTwoKeysAreRefusedInAFormatOneFile() {
+        let found = S.problems(S.make(runtime: #"{"kind": "langgraph", "workers": ["worker-a"], "durability": "sync"}"#))
+        #expect(found.map(\.path) == ["runtime.durability"])
+        #expect(found.first?.message.contains(#"set "format": 2"#) == true)
+    }
+
+    @Test func aFormatTwoTemporalFileNeedsAnActivityTimeout() {
+        let found = S.problems(S.make(format: "2", runtime: #"{"kind": "temporal", "workers": ["worker-a"]}"#))
+        #expect(found.map(\.path) == ["runtime"])
+        #expect(found.first?.message.contains("start-to-close or a schedule-to-close") == true)
+    }
+
+    @Test func formatTwoReadsDurabilityAndTimeouts() throws {
+        let langgraph = try ScenarioLoader.load(text: S.make(format: "2", runtime: #"{"kind": "langgraph", "workers": ["worker-a"], "durability": "exit"}"#), file: "x.json")
+        #expect(langgraph.runtime.model == RuntimeModel(format: 2, durability: .exit))
+        let temporal = try ScenarioLoader.load(text: S.make(format: "2", runtime: #"{"kind": "temporal", "workers": ["worker-a"], "heartbeatTimeout": "3s", "startToCloseTimeout": "1m"}"#), file: "x.json")
+        #expect(temporal.runtime.model.activityHeartbeat == .seconds(3))
+        #expect(temporal.runtime.model.startToClose == .minutes(1))
+        #expect(S.problems(S.make(format: "2", runtime: #"{"kind": "temporal", "workers": ["w"], "startToCloseTimeout": "1m", "durability": "sync"}"#)).map(\.path) == ["runtime.durability"])
+    }
+
+    @Test func resumeThreadNeedsFormatTwoLangGraph() {
+        let found = S.problems(S.make(extra: [#""events": [{"at": "+1m", "do": "resume-thread"}]"#]))
+        #expect(found.map(\.path) == ["events[0].do"])
     }
 }

@@ -33,7 +33,10 @@ extension ScenarioBuilder {
               let needs = eventTargets(of: kind, at: path + ".do", reader: &reader) else { return nil }
         for key in eventTargetKeys {
             if needs.contains(key) && object[key] == nil { reader.fail(path + "." + key, "missing required key for \"\(kind)\"") }
-            if !needs.contains(key) && object[key] != nil { reader.fail(path + "." + key, "\"\(kind)\" takes no \"\(key)\"; it takes \(needs.joined(separator: ", "))") }
+            if !needs.contains(key) && object[key] != nil {
+                let takes = needs.isEmpty ? "it takes no target" : "it takes \(needs.joined(separator: ", "))"
+                reader.fail(path + "." + key, "\"\(kind)\" takes no \"\(key)\"; \(takes)")
+            }
         }
         let connection = reader.optionalString(object, "connection", under: path)
         if let connection { checkConnectionExists(connection, at: path + ".connection", known: known, reader: &reader) }
@@ -75,6 +78,7 @@ extension ScenarioBuilder {
         case "reuse-capability", "operator-fix": return ["connection"]
         case "operator-confirm": return ["connection", "happened"]
         case "start-worker", "revive-worker": return ["worker"]
+        case "resume-thread": return []
         default:
             reader.fail(path, "\"\(kind)\" is not an event; use one of \(ScenarioKeys.eventKinds.joined(separator: ", "))")
             return nil
@@ -90,7 +94,21 @@ extension ScenarioBuilder {
         case "operator-fix": connection.map { .operatorFix(connection: ConnectionID($0)) }
         case "operator-confirm": connection.flatMap { c in happened.map { .operatorConfirm(connection: ConnectionID(c), happened: $0) } }
         case "start-worker": worker.map { .startWorker(WorkerID($0)) }
+        case "resume-thread": .resumeThread
         default: worker.map { .reviveWorker(WorkerID($0)) }
+        }
+    }
+
+    /// Reports events the file's runtime model cannot play: `resume-thread` is LangGraph's
+    /// `invoke(None)` on a thread that gave up, which only format 2 models.
+    static func checkEventsFitTheModel(_ events: [EventSpec], runtime: RuntimeSpec?, reader: inout JSONReader) {
+        guard let runtime else { return }
+        for (i, event) in events.enumerated() {
+            guard case .resumeThread = event.action else { continue }
+            if runtime.kind != .langgraph || !runtime.model.measured {
+                reader.fail(JSONReader.index("events", i) + ".do",
+                            "\"resume-thread\" is LangGraph's invoke(None) on a thread that gave up; it needs \"format\": 2 and runtime.kind \"langgraph\" (this file: format \(runtime.model.format), \(runtime.kind.rawValue))")
+            }
         }
     }
 }

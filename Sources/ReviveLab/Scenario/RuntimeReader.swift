@@ -6,7 +6,7 @@ import ReviveWorld
 
 /// Reads `runtime` (the kind, the workers and their timeouts) and `recovery` (Revive's own settings).
 extension ScenarioBuilder {
-    static func readRuntime(_ value: JSONValue?, reader: inout JSONReader) -> RuntimeSpec? {
+    static func readRuntime(_ value: JSONValue?, format: Int, reader: inout JSONReader) -> RuntimeSpec? {
         guard let object = reader.object(value, at: "runtime", allowed: ScenarioKeys.runtime,
                                          required: ScenarioKeys.runtimeRequired) else { return nil }
         let kind = reader.choice(object["kind"], at: "runtime.kind", of: RuntimeKind.self, noun: "a runtime kind")
@@ -16,7 +16,43 @@ extension ScenarioBuilder {
         let callTimeout = object["callTimeout"].flatMap { reader.duration($0, at: "runtime.callTimeout", allowZero: false) } ?? .seconds(30)
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "runtime.retry", reader: &reader) }
         guard let kind, let workers else { return nil }
-        return RuntimeSpec(kind: kind, workers: workers.map(WorkerID.init), heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry)
+        var model = readModel(object, kind: kind, format: format, reader: &reader)
+        // Temporal has no default heartbeat timeout: format 2 uses one only when the file sets it.
+        if model.measured && kind == .temporal && object["heartbeatTimeout"] != nil { model.activityHeartbeat = heartbeat }
+        return RuntimeSpec(kind: kind, workers: workers.map(WorkerID.init), heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry,
+                           model: model)
+    }
+
+    /// The format-2 keys: LangGraph's `durability`, Temporal's activity timeouts (a start-to-close
+    /// or a schedule-to-close is required, a heartbeat timeout is optional and has no default).
+    static func readModel(_ object: [String: JSONValue], kind: RuntimeKind, format: Int, reader: inout JSONReader) -> RuntimeModel {
+        guard format >= 2 else {
+            for key in ScenarioKeys.runtimeFormatTwo where object[key] != nil {
+                reader.fail("runtime.\(key)", "\"\(key)\" is a format 2 key; set \"format\": 2 to use it (format 2 plays the runtimes as measured, see docs/scenario-format.md)")
+            }
+            return .formatOne
+        }
+        var model = RuntimeModel(format: format)
+        let durability = object["durability"].flatMap { reader.choice($0, at: "runtime.durability", of: Durability.self, noun: "a durability mode") }
+        let startToClose = object["startToCloseTimeout"].flatMap { reader.duration($0, at: "runtime.startToCloseTimeout", allowZero: false) }
+        let scheduleToClose = object["scheduleToCloseTimeout"].flatMap { reader.duration($0, at: "runtime.scheduleToCloseTimeout", allowZero: false) }
+        switch kind {
+        case .langgraph:
+            for key in ["startToCloseTimeout", "scheduleToCloseTimeout"] where object[key] != nil {
+                reader.fail("runtime.\(key)", "\"\(key)\" is a Temporal activity timeout; LangGraph has none (its lost workers are noticed by Revive's lease expiry, runtime.heartbeatTimeout)")
+            }
+            model.durability = durability ?? .async
+        case .temporal:
+            if object["durability"] != nil {
+                reader.fail("runtime.durability", "\"durability\" is LangGraph's; Temporal's event history is always written before it moves on")
+            }
+            if startToClose == nil && scheduleToClose == nil && object["startToCloseTimeout"] == nil && object["scheduleToCloseTimeout"] == nil {
+                reader.fail("runtime", "a Temporal activity needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\"")
+            }
+            model.startToClose = startToClose
+            model.scheduleToClose = scheduleToClose
+        }
+        return model
     }
 
     /// Reports an empty list, a worker listed twice, and a worker named like a party of the timeline.

@@ -97,6 +97,25 @@ enum CheckCommand {
                             + renderer.line(recorded.transitions[index], vocabulary: vocabulary, actorWidth: 9) + "\n")
             }
         }
-        return breaches.isEmpty ? .passed : .failed
+        let unexpected = reportProviderBreaches(recorded, console: console)
+        return breaches.isEmpty && unexpected == 0 ? .passed : .failed
+    }
+
+    /// Prints the promises the provider broke (a late apply), apart from the invariants; returns
+    /// how many the record's own scenario (`expect.providerBreaches` in the header's source) did
+    /// not name, which fail the check as they fail the run.
+    static func reportProviderBreaches(_ recorded: RecordedTimeline, console: LabCommand.Console) -> Int {
+        var expected = Set<String>()
+        if case .array(let names)? = recorded.header?["source"]?["expect"]?["providerBreaches"] {
+            for case .string(let name) in names { expected.insert(name) }
+        }
+        var unexpected = 0
+        for breach in InvariantChecker.providerBreaches(recorded.transitions) {
+            let named = expected.contains(breach.kind.rawValue)
+            if !named { unexpected += 1 }
+            console.out("   provider    \(breach.kind.rawValue)\(named ? " (expected)" : ""): \(breach.message)"
+                        + (named ? "\n" : "; the provider, not the engine, broke its promise\n"))
+        }
+        return unexpected
     }
 }

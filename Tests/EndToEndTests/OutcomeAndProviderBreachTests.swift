@@ -103,4 +103,28 @@ struct OutcomeAndProviderBreachTests {
         #expect(result.stdout.contains("   broken      expect.providerBreaches: expected the provider to break late-apply, but it kept its promise\n"),
                 "\(result.summary)")
     }
+
+    // MARK: `check` on a record with a late apply
+
+    @Test func checkReportsALateApplyApartAndFailsUnlessTheRecordsScenarioNamesIt() throws {
+        let fixtures = try Fixtures()
+        let named = try Lab.run(["run", "scenarios/late-apply-breaks-provider-bound.json", "--format", "jsonl"])
+        let namedPath = try fixtures.write("named.jsonl", named.stdout)
+        let passing = try Lab.run(["check", namedPath])
+        #expect(passing.status == 0, "\(passing.summary)")
+        #expect(passing.stdout.contains("11 of 11 invariants held"), "\(passing.summary)")
+        #expect(passing.stdout.contains("   provider    late-apply (expected): the provider applied send-briefing's request 1m"),
+                "\(passing.summary)")
+        let text = try Self.shipped("late-apply-breaks-provider-bound")
+            .replacingOnce("\"providerBreaches\": [\n      \"late-apply\"\n    ],\n    ", with: "")
+        let scenario = try fixtures.write("late.json", text)
+        let unnamed = try Lab.run(["run", scenario, "--format", "jsonl"])
+        let unnamedPath = try fixtures.write("unnamed.jsonl", unnamed.stdout)
+        let failing = try Lab.run(["check", unnamedPath])
+        #expect(failing.status == 1, "\(failing.summary)")
+        #expect(failing.stdout.contains("11 of 11 invariants held"), "the engine broke nothing: \(failing.summary)")
+        #expect(failing.stdout.contains("   provider    late-apply: the provider applied send-briefing's request 1m after its declared bound"),
+                "\(failing.summary)")
+        #expect(failing.stdout.contains("the provider, not the engine, broke its promise"))
+    }
 }

@@ -176,6 +176,10 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func recoveryCase(_ id: CaseID) -> RecoveryCase? { rows.cases[id] }
 
+    func openCases() -> [RecoveryCase] {
+        rows.cases.rows.values.filter { $0.state != .closed }.sorted { $0.id.rawValue < $1.id.rawValue }
+    }
+
     func openCase(for connection: ConnectionID) -> RecoveryCase? {
         rows.openCaseByConnection[connection].flatMap { rows.cases[$0] }
     }

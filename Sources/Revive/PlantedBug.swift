@@ -25,6 +25,9 @@ public enum PlantedBug: String, CaseIterable, Sendable {
     case leakToken = "leak-token"
     /// Trust a lookup by key while an earlier call may still land (no wait for it to settle).
     case reconcileInFlight = "reconcile-in-flight"
+    /// Commit a verified reconnect as two decisions: the capability and the case first, the
+    /// generation's rotation second (a crash between them leaves the dead generation current).
+    case splitReconnect = "split-reconnect"
 }
 #else
 /// Release builds: no bug can be planted. The hooks' names still resolve, so a misspelt hook fails
@@ -40,6 +43,7 @@ struct PlantedBug {
     @inline(__always) static var rotateOnMismatch: PlantedBug { PlantedBug() }
     @inline(__always) static var leakToken: PlantedBug { PlantedBug() }
     @inline(__always) static var reconcileInFlight: PlantedBug { PlantedBug() }
+    @inline(__always) static var splitReconnect: PlantedBug { PlantedBug() }
 }
 #endif
 

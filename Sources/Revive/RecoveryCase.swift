@@ -43,13 +43,16 @@ public struct RecoveryCase: Hashable, Sendable {
     public var currentCapability: CapabilityID?
     /// When it closed; the store keeps a closed case for the retention window after it.
     public var closedAt: Instant?
+    /// The verified reconnect's grant, while the case awaits its resume: a process that died
+    /// between the commit and the broker's install leaves it for the restarted engine to install.
+    public var grant: PendingGrant?
 
     /// Makes a case (a store implementation rebuilds cases from its rows with this).
     public init(id: CaseID, connection: ConnectionID, pinnedIdentity: ProviderIdentity, ownerAddress: String, run: RunID,
                 checkpoint: String?, action: ActionKey?, idempotencyKey: IdempotencyKey?, ledgerState: LedgerState?,
                 signal: ProviderSignal?, classification: Classification, rejectedGeneration: LeaseGeneration,
                 openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?,
-                closedAt: Instant? = nil) {
+                closedAt: Instant? = nil, grant: PendingGrant? = nil) {
         self.id = id
         self.connection = connection
         self.pinnedIdentity = pinnedIdentity
@@ -68,6 +71,7 @@ public struct RecoveryCase: Hashable, Sendable {
         self.refusals = refusals
         self.currentCapability = currentCapability
         self.closedAt = closedAt
+        self.grant = grant
     }
 }
 

@@ -87,6 +87,12 @@ extension RecoveryEngine {
         let (outcome, installAt) = try decide { (tx) throws(RecoveryStoreError) in
             try decideReconnect(capabilityValue, grant: grant, at: time, in: tx)
         }
+        if planted(.splitReconnect), case .verified(let caseID, let run, _, let generation) = outcome {
+            try decide { (tx) throws(RecoveryStoreError) in
+                try rotate(grant.connection, to: generation, reason: "reconnect", caseID: caseID, identity: grant.identity,
+                           run: run, at: time, in: tx)
+            }
+        }
         if let installAt { broker.install(grant, generation: installAt) } else { broker.discard(grant) }
         return outcome
     }
@@ -133,9 +139,12 @@ extension RecoveryEngine {
             try tx.store.save(record)
         }
         recoveryCase.state = .awaitingResume
+        recoveryCase.grant = grant
         try tx.store.save(recoveryCase)
-        try rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
-                   run: recoveryCase.run, at: time, in: tx)
+        if !planted(.splitReconnect) {
+            try rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
+                       run: recoveryCase.run, at: time, in: tx)
+        }
         let resumeRun = planted(.newRunOnResume) ? RunID(recoveryCase.run.rawValue + "-restarted") : recoveryCase.run
         let resumeCheckpoint = planted(.resumeFromStart) ? nil : recoveryCase.checkpoint
         return (.verified(caseID: recoveryCase.id, run: resumeRun, checkpoint: resumeCheckpoint, generation: rotated), rotated)

@@ -5,7 +5,7 @@ import ReviveVocabulary
 extension RecoveryEngine {
     /// Issues a fresh capability for an open case and sends it in a request (or an operator alert).
     func requestReconnect(for openCase: RecoveryCase, reminder: Int, at time: Instant,
-                          in tx: EngineTransaction) throws(RecoveryStoreError) -> ReconnectRequest {
+                          in tx: EngineTransaction, resent: Bool = false) throws(RecoveryStoreError) -> ReconnectRequest {
         var recoveryCase = try tx.store.recoveryCase(openCase.id) ?? openCase
         let responder = recoveryCase.classification.failureClass.responder
         let value = ids.nextSecret(prefix: "rvcap_")
@@ -42,6 +42,7 @@ extension RecoveryEngine {
             if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joined(separator: "+"))) }
             if failureClass == .stepUp { t.notes.append(.init("recurs", "expected")) }
             if reminder > 0 { t.notes.append(.init("reminder", String(reminder))) }
+            if resent { t.notes.append(.init("resent", "restart")) }
             if planted(.leakToken) { t.notes.append(.init("link", "https://revive.example/reconnect?c=" + value)) }
         }
         return request

@@ -89,6 +89,7 @@ public final class RecoveryEngine {
             guard var recoveryCase = try tx.store.recoveryCase(id), recoveryCase.state == .awaitingResume else { return }
             recoveryCase.state = .closed
             recoveryCase.closedAt = time
+            recoveryCase.grant = nil
             try tx.store.save(recoveryCase)
             try tx.emit(.caseClosed, at: time, run: recoveryCase.run) { t in
                 t.connection = recoveryCase.connection.rawValue

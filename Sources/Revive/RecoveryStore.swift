@@ -76,6 +76,8 @@ public protocol RecoveryStoreTransaction: AnyObject {
     func recoveryCase(_ id: CaseID) throws(RecoveryStoreError) -> RecoveryCase?
     /// The connection's newest case that is not closed, if any.
     func openCase(for connection: ConnectionID) throws(RecoveryStoreError) -> RecoveryCase?
+    /// Every case that is not closed, ordered by id (a restarted engine's sweep).
+    func openCases() throws(RecoveryStoreError) -> [RecoveryCase]
     /// Inserts or replaces a case.
     func save(_ recoveryCase: RecoveryCase) throws(RecoveryStoreError)
     /// Deletes the cases closed before `cutoff`, with their capabilities.

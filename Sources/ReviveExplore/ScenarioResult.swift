@@ -49,7 +49,11 @@ public enum ScenarioPlayer {
     /// `store` keeps the engine's state (default: a fresh store in memory).
     public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
                             store: RecoveryStore? = nil) -> ScenarioResult {
-        let play = WorldPlay.play(scenario, mode: mode, healing: healing, store: store)
+        judge(WorldPlay.play(scenario, mode: mode, healing: healing, store: store), scenario: scenario, mode: mode)
+    }
+
+    /// Checks a finished play's invariants and expectations.
+    public static func judge(_ play: WorldPlay, scenario: Scenario, mode: RecoveryMode = .revive) -> ScenarioResult {
         let transitions = play.transitions
         let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
         let breaches = InvariantChecker.check(transitions, invariants: invariants)

@@ -10,6 +10,7 @@ enum ExploreCommand {
     static let usage = """
     Usage: revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness]
                                  [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR]
+           revive-lab explore PATH... --kill [--kill-at K]
 
     Plays many variants of each scenario (a directory means every *.json below it, in sorted
     order, one exploration after another) and checks every invariant on each variant:
@@ -29,6 +30,15 @@ enum ExploreCommand {
       --provider-faults     also strike the provider's own faults: late-apply (the provider
                             breaking its settle bound, reported as a provider breach, never as
                             the engine's) and lookup-error
+      --kill                instead of a fault search, real SIGKILLs: for every engine decision K
+                            after the connections' registrations, a child process plays PATH on a
+                            fresh SQLite store and kills itself right before and right after
+                            decision K's COMMIT; the file must hold exactly what was committed, and
+                            a fresh process takes it over and carries the run to its end. A point
+                            holds when the committed history of both breaks no invariant, the run
+                            ends as it does unkilled, and no case, ledger entry, generation or
+                            capability consumption was lost. Prints "N kill points, M held"
+      --kill-at K           only decision K (before and after its commit): the repro of a failure
       --liveness            also heal: the right owner answers every request after 10m, an operator
                             fixes every alert (or says, from the provider's records, whether an
                             action happened) after 30m, a lost worker returns after 5m; then a run
@@ -67,6 +77,8 @@ enum ExploreCommand {
             .flag("--liveness"),
             .flag("--no-time"),
             .flag("--provider-faults"),
+            .flag("--kill"),
+            .number("--kill-at", in: 1...1_000_000),
             .value("--out", needs: "a directory"),
         ]
         #if REVIVE_PLANTED_BUGS
@@ -82,10 +94,15 @@ enum ExploreCommand {
         var paths: [String]
         /// Where repro files go.
         var out: String
+        /// Real SIGKILLs at every commit instead of a fault search (`--kill`), or at one (`--kill-at`).
+        var kill: Bool
+        var killAt: Int?
 
         init(_ parsed: ParsedArguments) {
             paths = parsed.positionals
             out = parsed.value("--out") ?? "repro"
+            killAt = parsed.number("--kill-at")
+            kill = parsed.isSet("--kill") || killAt != nil
             if let depth = parsed.number("--depth") { explore.depth = depth }
             if let seeds = parsed.number("--seeds") { explore.seeds = seeds }
             if let seedFrom = parsed.number("--seed-from", as: UInt64.self) { explore.seedFrom = seedFrom }
@@ -133,6 +150,16 @@ enum ExploreCommand {
         do { base = try ScenarioLoader.load(path: file) } catch {
             for problem in error.problems { console.err("error: \(problem)\n") }
             return .usage
+        }
+        if options.kill {
+            #if REVIVE_PLANTED_BUGS
+            let plants = options.explore.plantedBugs.map(\.rawValue).sorted()
+            var base = base
+            base.recovery.plantedBugs = options.explore.plantedBugs
+            #else
+            let plants: [String] = []
+            #endif
+            return KillProof.run(file, base: base, only: options.killAt, plants: plants, console: console)
         }
         let settings = options.explore
         let mode = settings.seeds.map { "fuzz, \($0) seeds from \(settings.seedFrom)" }

@@ -61,7 +61,7 @@ public enum LabCommand {
       revive-lab replay PATH...
       revive-lab history --store FILE [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
       revive-lab compare PATH... [--seed N]
-      revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR]
+      revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR] [--kill [--kill-at K]]
       revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--record FILE] [--store FILE]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
@@ -128,6 +128,9 @@ public enum LabCommand {
             return HistoryCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "check":
             return CheckCommand.run(Array(arguments.dropFirst()), console: console).rawValue
+        case "kill-child":
+            // Internal: the processes `explore --kill` starts and kills (in no help).
+            return KillChildCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "classify":
             return ClassifyCommand.run(Array(arguments.dropFirst()), console: console, readStandardInput: console.readStandardInput).rawValue
         default:

@@ -24,6 +24,14 @@ extension RecordCodec {
         w.put("refusals", c.refusals)
         w.put("currentCapability", c.currentCapability?.rawValue)
         w.put("closedAt", c.closedAt)
+        if let grant = c.grant {
+            var g = RecordWriter()
+            g.put("id", grant.id)
+            g.put("connection", grant.connection.rawValue)
+            g.put("subject", grant.identity.subject)
+            g.put("tenant", grant.identity.tenant)
+            w.put("grant", JSONValue.object(g.members))
+        }
         return w.text
     }
 
@@ -42,7 +50,13 @@ extension RecordCodec {
             rejectedGeneration: try r.generation("rejectedGeneration"), openedBy: WorkerID(try r.string("openedBy")),
             openedAt: try r.instant("openedAt"), state: try r.choice("state", as: CaseState.self), refusals: try r.int("refusals"),
             currentCapability: try r.optionalString("currentCapability").map(CapabilityID.init),
-            closedAt: try r.optionalInstant("closedAt"))
+            closedAt: try r.optionalInstant("closedAt"), grant: try r.value("grant").map { (value) throws(RecoveryStoreError) in try grant(value) })
+    }
+
+    static func grant(_ value: JSONValue) throws(RecoveryStoreError) -> PendingGrant {
+        let r = try RecordReader(value.compactText, what: "a case's pending grant")
+        return PendingGrant(id: try r.string("id"), connection: ConnectionID(try r.string("connection")),
+                            identity: ProviderIdentity(subject: try r.string("subject"), tenant: try r.string("tenant")))
     }
 
     static func classificationValue(_ c: Classification) -> JSONValue {

@@ -10,6 +10,14 @@ extension SQLiteTransaction {
             .map { (text) throws(RecoveryStoreError) in try RecordCodec.recoveryCase(text) }
     }
 
+    func openCases() throws(RecoveryStoreError) -> [RecoveryCase] {
+        var result: [RecoveryCase] = []
+        for row in try sql("SELECT record, sum FROM cases WHERE play = ? AND state != 'closed' ORDER BY id", []) {
+            result.append(try RecordCodec.recoveryCase(try checked(row, what: "an open case")))
+        }
+        return result
+    }
+
     func openCase(for connection: ConnectionID) throws(RecoveryStoreError) -> RecoveryCase? {
         guard let id = try sql("SELECT case_id FROM open_cases WHERE play = ? AND connection = ?",
                                [.text(connection.rawValue)]).first?.first?.text else { return nil }

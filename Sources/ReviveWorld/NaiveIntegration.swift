@@ -196,6 +196,9 @@ final class NaiveIntegration: RecoveryIntegration {
         .refused(reason: "no-operator-path")
     }
 
+    /// The baseline keeps nothing durable: a restarted process knows nothing to finish.
+    func recoverAfterRestart(at time: Instant) -> RestartWork { RestartWork() }
+
     /// The baseline never asks an operator anything.
     func presentOperatorConfirm(capabilityValue: String?, connection: ConnectionID, happened: Bool, at time: Instant) -> ReconnectOutcome {
         .refused(reason: "no-operator-path")

@@ -74,10 +74,10 @@ extension Player: StepPointObserver {
         case .resumeThread:
             runtime.resumeThread()
         case .reviveWorker(let name):
-            guard runtime.workers[name]?.frozen == true else {
+            guard runtime.workers[name]?.frozen == true, runtime.workers[name]?.gone != true else {
                 runtime.record(.eventSkipped, actor: .runtime) { t in
                     t.worker = name.rawValue
-                    t.reason = "worker-not-stalled-or-lost"
+                    t.reason = runtime.workers[name]?.gone == true ? "its-process-was-killed" : "worker-not-stalled-or-lost"
                 }
                 return
             }

@@ -26,12 +26,18 @@ final class Player {
     var healing = false
     /// What healing did, as scenario events at the instants it acted (for a repro file).
     var healed: [EventSpec] = []
+    /// `explore --kill`: the runtime's state before the event being handled, and the one to
+    /// restore after the kill (what the dead process did after the kill never reached the runtime).
+    var runtimeBeforeEvent: SimulatedRuntime.SavedState?
+    var runtimeAtKill: SimulatedRuntime.SavedState?
 
-    init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil) {
-        world = WorldWiring(scenario: scenario, mode: mode, store: store)
+    init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil,
+         kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil) {
+        world = WorldWiring(scenario: scenario, mode: mode, store: store, kill: kill)
         runtime = SimulatedRuntime(world: world)
         runtime.stepPoints = self
         world.timeline.observer = { [unowned self] transition in self.observe(transition) }
+        world.onKill = { [unowned self] in self.runtimeAtKill = self.runtime.saveState(keeping: self.runtimeBeforeEvent) }
     }
 
     var scenario: Scenario { world.scenario }
@@ -77,7 +83,9 @@ final class Player {
             let (at, event) = world.queue.popFirst()!
             world.advance(to: at)
             processed += 1
+            if world.killSwitch != nil { runtimeBeforeEvent = runtime.saveState() }
             dispatch(event)
+            if world.processKilled { restartAfterKill(during: event) }
         }
         return timeline
     }

@@ -27,6 +27,7 @@ protocol RecoveryIntegration: AnyObject {
     func presentOperatorFix(capabilityValue: String?, connection: ConnectionID, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome
     func presentOperatorConfirm(capabilityValue: String?, connection: ConnectionID, happened: Bool, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome
     func escalateUnknownOutcome(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict?
+    func recoverAfterRestart(at time: Instant) throws(RecoveryStoreError) -> RestartWork
     func closeCase(_ id: CaseID, resumedOn worker: WorkerID, at time: Instant) throws(RecoveryStoreError)
     func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?, at time: Instant) throws(RecoveryStoreError) -> LeaseGeneration
     /// The runtime declared a worker lost; returns the recovery cases that were lost with it.

@@ -202,11 +202,15 @@ final class SimulatedRuntime {
             t.generation = generation
             if nextStep < self.scenario.workflow.steps.count { t.step = self.step(nextStep).id.rawValue }
         }
-        _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: worker, at: now) }
         resetInvocation()
+        // The runtime has the resumed run before Revive closes the case: a process that dies
+        // between the two leaves a running run (its worker's loss moves it on) and a case that
+        // the restart sweep closes with a second resume.
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: worker)
+            _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: worker, at: now) }
         } else {
+            _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: worker, at: now) }
             completeRun()
         }
     }

@@ -115,6 +115,8 @@ struct WorkerState {
     var epoch = 0
     var declaredLost = false
     var held: [SimEvent] = []
+    /// Its process was killed (`explore --kill`): it never returns; a fresh worker replaces it.
+    var gone = false
 
     /// Whether the worker process is really running (the lab's fact: a new process may replace a frozen one).
     var isLive: Bool { !frozen }

@@ -7,6 +7,9 @@ public final class Timeline: TransitionRecorder {
     public private(set) var transitions: [Transition] = []
     /// Called after each transition is appended (the player uses it to fire `on` events).
     var observer: ((Transition) -> Void)?
+    /// While the lab's process is dead (`explore --kill`, between the kill and the restart),
+    /// nothing it would still do is history: what its code goes on doing is not recorded.
+    var muted = false
 
     /// An empty timeline.
     public init() {}
@@ -15,6 +18,7 @@ public final class Timeline: TransitionRecorder {
     public init(_ transitions: [Transition]) { self.transitions = transitions }
 
     public func record(_ transition: Transition) {
+        guard !muted else { return }
         transitions.append(transition)
         observer?(transition)
     }

@@ -18,6 +18,20 @@ public struct WorldPlay: Sendable {
     /// What healing did (liveness mode), as the scenario events that do the same at the same instants.
     public var healed: [EventSpec] = []
 
+    /// Plays `scenario` as the process that `explore --kill` restarted: the killed process's
+    /// part is played again in memory up to `point`, where the process dies; then the play goes
+    /// on with an engine over the durable store `reopen` opens, the lab's workers replaced, the
+    /// engine's restart sweep done and unanswered outside callers calling again. The timeline is
+    /// the committed history of both processes.
+    public static func playRestarted(_ scenario: Scenario, killedAt point: KillPoint,
+                                     reopen: @escaping () throws(RecoveryStoreError) -> Restart) -> WorldPlay {
+        let simulation = Player(scenario: scenario, mode: .revive, kill: (point, reopen))
+        let transitions = simulation.play().transitions
+        return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
+                         stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
+                         firedFaults: simulation.firedFaults, healed: simulation.healed)
+    }
+
     /// Plays `scenario` to its end (empty queue, horizon or a limit) on one thread.
     ///
     /// With `healing`, the right owner answers every request, an operator fixes every alert and

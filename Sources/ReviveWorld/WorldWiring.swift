@@ -19,7 +19,18 @@ final class WorldWiring {
     let mode: RecoveryMode
     let timeline = Timeline()
     let provider: SimulatedProvider
-    let recovery: RecoveryIntegration
+    /// The engine (or the baseline); replaced when the lab's process restarts after a kill.
+    var recovery: RecoveryIntegration
+    /// The engine's id source, which a restarted process rebuilds by playing its predecessor's part again.
+    let ids: SeededIdentifierSource
+    /// `explore --kill`: the in-memory stand-in for the killed process's store, and how the
+    /// restarted process reopens the durable one.
+    var killSwitch: KillSwitchStore?
+    var reopenAfterKill: (() throws(RecoveryStoreError) -> Restart)?
+    /// The lab's process died at the kill point and has not restarted yet.
+    var processKilled = false
+    /// Called at the instant of the kill (the player keeps the runtime's state as it was then).
+    var onKill: (() -> Void)?
     /// Events by (virtual time, insertion order).
     var queue = EventQueue<SimEvent>()
     /// The virtual time now; moved only by `advance(to:)`.
@@ -30,15 +41,22 @@ final class WorldWiring {
     private(set) var storeFailure: RecoveryStoreError?
 
     /// `store` keeps the engine's state (a fresh in-memory store by default); the naive baseline keeps none.
-    init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil) {
+    init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil,
+         kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil) {
         self.scenario = scenario
         self.mode = mode
         let provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline)
         self.provider = provider
+        let ids = SeededIdentifierSource(seed: scenario.seed)
+        self.ids = ids
+        if let kill {
+            killSwitch = KillSwitchStore(point: kill.point)
+            reopenAfterKill = kill.reopen
+        }
         switch mode {
         case .revive:
-            recovery = RecoveryEngine(configuration: scenario.recovery, store: store ?? InMemoryRecoveryStore(),
-                                      ids: SeededIdentifierSource(seed: scenario.seed), broker: provider, recorder: timeline)
+            recovery = RecoveryEngine(configuration: scenario.recovery, store: killSwitch ?? store ?? InMemoryRecoveryStore(),
+                                      ids: ids, broker: provider, recorder: timeline)
         case .withoutRevive:
             recovery = NaiveIntegration(broker: provider, recorder: timeline)
         }
@@ -58,10 +76,20 @@ final class WorldWiring {
         do {
             return try call()
         } catch {
+            // The killed process answers nothing more; its death is not a store failure.
+            if killSwitch?.killed == true {
+                if !processKilled { onKill?() }
+                processKilled = true
+                timeline.muted = true
+                return nil
+            }
             if storeFailure == nil { storeFailure = error }
             return nil
         }
     }
+
+    /// Stops the play on a store error met outside an engine call (reopening the store).
+    func fail(_ error: RecoveryStoreError) { if storeFailure == nil { storeFailure = error } }
 
     /// Moves the virtual clock to the next event's instant (never backwards).
     func advance(to instant: Instant) {

@@ -1,0 +1,49 @@
+import Foundation
+
+/// A run of this same executable as a child process, waited for: how it ended and what it printed.
+struct ChildProcess {
+    /// The exit status (when it exited).
+    var status: Int32?
+    /// The signal that ended it (when one did).
+    var signal: Int32?
+    /// Standard output and standard error, interleaved as written.
+    var output: String
+
+    /// Starts the lab's own executable with `arguments` and waits for it.
+    static func run(_ arguments: [String]) -> ChildProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = arguments
+        // One pipe for both streams: reading one while the other fills up would block the child.
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            return ChildProcess(status: nil, signal: nil, output: "cannot start \(executablePath): \(error)")
+        }
+        // Read while it runs: a full pipe would block the child.
+        let printed = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: printed, as: UTF8.self)
+        switch process.terminationReason {
+        case .uncaughtSignal: return ChildProcess(status: nil, signal: process.terminationStatus, output: text)
+        default: return ChildProcess(status: process.terminationStatus, signal: nil, output: text)
+        }
+    }
+
+    /// The running executable's path (`/proc/self/exe` on Linux, where argv[0] may be a bare name).
+    static var executablePath: String {
+        #if os(Linux)
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        #endif
+        return Bundle.main.executablePath ?? CommandLine.arguments[0]
+    }
+
+    /// `exit 3: not reached ...`, `signal 6`.
+    func describe() -> String {
+        let how = signal.map { "signal \($0)" } ?? "exit \(status ?? -1)"
+        let first = output.split(separator: "\n").first.map { ": \($0)" } ?? ""
+        return how + first
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// `explore --kill`: real SIGKILLs at every durable commit of the engine, a fresh process on the
+/// same store file carrying the run to its end.
+struct KillProofTests {
+    @Test func theRealEngineHoldsAtEveryKillPointOfARevokedGrant() throws {
+        let result = try Lab.run(["explore", "scenarios/revoked-grant.json", "--kill"])
+        #expect(result.status == 0, "\(result.summary)")
+        let lines = result.stdoutLines
+        #expect(lines.first?.hasPrefix("explore revoked-grant (scenarios/revoked-grant.json): kill, 16 engine decisions") == true, "\(result.summary)")
+        #expect(lines.contains("  30 kill points, 30 held"), "decisions 2 to 16, before and after each commit: \(result.summary)")
+        #expect(!result.showsCrash)
+    }
+
+    @Test func aReconnectSplitOverTwoDecisionsIsCaughtWithAReproLine() throws {
+        // Unkilled, the planted bug passes: only a kill between its two commits shows it.
+        let unkilled = try Lab.run(["run", "scenarios/revoked-grant.json", "--plant", "split-reconnect"])
+        #expect(unkilled.status == 0, "\(unkilled.summary)")
+        let result = try Lab.run(["explore", "scenarios/revoked-grant.json", "--kill", "--plant", "split-reconnect"])
+        #expect(result.status == 1, "\(result.summary)")
+        #expect(result.stdout.contains("  FAIL after commit 8: "), "\(result.summary)")
+        #expect(result.stdout.contains("reproduce: revive-lab explore scenarios/revoked-grant.json --kill --kill-at 8 --plant split-reconnect"),
+                "\(result.summary)")
+        let repro = try Lab.run(["explore", "scenarios/revoked-grant.json", "--kill-at", "8", "--plant", "split-reconnect"])
+        #expect(repro.status == 1)
+        #expect(repro.stdout.contains("  2 kill points, 1 held"), "\(repro.summary)")
+        #expect(repro.stdout.contains("what the fresh process saw at after commit 8"))
+    }
+
+    @Test func aKillAfterACommitKeepsTheDecisionInTheMergedHistory() throws {
+        // Decision 7 parks the run and asks the owner; killed right after its commit, the request
+        // never left the process: the restart sweep sends a fresh one, which the owner answers.
+        let result = try Lab.run(["explore", "scenarios/revoked-grant.json", "--kill-at", "7"])
+        #expect(result.status == 0, "\(result.summary)")
+        #expect(result.stdout.contains("  2 kill points, 2 held"), "\(result.summary)")
+    }
+}

@@ -48,6 +48,9 @@ final class SimulatedRuntime {
     var stickyWorker: WorkerID?
     /// (format 2, Temporal) activities scheduled so far: the next activity's id.
     var activitiesScheduled = 0
+    /// (format 2, LangGraph) the credential of the call the parked node made before `interrupt()`:
+    /// the prefix its resume replays.
+    var interruptedPrefix: Lease?
 
     init(world: WorldWiring) {
         self.world = world
@@ -206,6 +209,7 @@ final class SimulatedRuntime {
         resetInvocation()
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: worker)
+            markPrefixReplay()
         } else {
             completeRun()
         }

@@ -86,6 +86,9 @@ enum CompareCommand {
         row("time to recover", recovery(with), recovery(without))
         row("owner asked", String(count(.reconnectRequested, in: with)), String(count(.reconnectRequested, in: without)))
         row("calls on a dead grant", String(deadUses(without: with)), String(deadUses(without: without)))
+        // A resumed LangGraph node replays its prefix (format 2): after the rotation, or on the dead grant.
+        let replays = (prefixReplay(in: with), prefixReplay(in: without))
+        if replays.0 != nil || replays.1 != nil { row("replayed prefix", replays.0 ?? "none", replays.1 ?? "none") }
         for invariant in Invariant.allCases {
             let left = with.breaches.first(where: { $0.invariant == invariant })
             let right = without.breaches.first(where: { $0.invariant == invariant })
@@ -113,6 +116,21 @@ enum CompareCommand {
         }
         if ms > 0 { parts.append("\(ms)ms") }
         return parts.joined(separator: " ")
+    }
+
+    /// The first replayed prefix (`replay=prefix`): the generation it carried and how the provider took it.
+    static func prefixReplay(in result: ScenarioResult) -> String? {
+        let ts = result.transitions
+        guard let index = ts.firstIndex(where: { $0.name == .providerCalled && $0.notes.contains(.init("replay", "prefix")) }) else { return nil }
+        let call = ts[index]
+        let generation = call.generation.map { "gen \($0)" } ?? "no lease"
+        let answer = ts[(index + 1)...].first { ($0.name == .providerFailed || $0.name == .effectApplied || $0.name == .stepCompleted)
+            && $0.step == call.step && $0.attempt == call.attempt }
+        switch answer?.name {
+        case .providerFailed?: return "\(generation), " + (answer?.notes.first(where: { $0.name == "error" })?.value ?? "refused")
+        case .effectApplied?: return "\(generation), applied"
+        default: return "\(generation), answered"
+        }
     }
 
     static func count(_ name: TransitionName, in result: ScenarioResult) -> Int { result.transitions.filter { $0.name == name }.count }

@@ -8,12 +8,15 @@ import ReviveWorld
 /// written as JSON, oldest first (newest last, as in the recordings): per snapshot the checkpoint
 /// id and its parent, `created_at`, `metadata.step` and `source`, `next`, the tasks with their
 /// interrupts, and the pending writes. Checkpoints a crash lost (`checkpoint.lost`) are not in it,
-/// as they are not in the saver. A format-1 timeline gets the input and START snapshots it lacks.
+/// as they are not in the saver. Under `durability="exit"` only the newest checkpoint at each exit
+/// (an interrupt, an error, the end) is written, as measured (the three-node story: step 2 at the
+/// pause, steps 2 and 3 at the end). A format-1 timeline gets the input and START snapshots it lacks.
 enum LangGraphHistoryExport {
     /// The state history of one played scenario.
     static func render(_ result: ScenarioResult) -> String {
         var builder = Builder(scenario: result.scenario)
         builder.build(result.transitions)
+        builder.writeAtExit(finished: false)
         return HistoryExport.text(.object([("thread_id", .string(result.scenario.workflow.run.rawValue)),
                                            ("history", .array(builder.snapshots()))]))
     }
@@ -33,6 +36,8 @@ enum LangGraphHistoryExport {
         var error: String?
         /// What the next node wrote once it completed.
         var writes: [JSONValue] = []
+        /// In the saver (false: under exit durability, held in memory until the graph exits).
+        var written = true
     }
 
     struct Builder {
@@ -73,12 +78,16 @@ enum LangGraphHistoryExport {
             case .runParked:
                 let value = interruptValue(t)
                 mark(t.checkpoint) { $0.interrupt = value }
+                writeAtExit(finished: true)
+            case .runCompleted:
+                writeAtExit(finished: true)
             case .reconnectVerified:
                 if let last = saved.indices.last(where: { saved[$0].interrupt != nil && saved[$0].resume == nil }) {
                     saved[last].resume = .object([("subject", .string(t.subject ?? "")), ("tenant", .string(t.tenant ?? ""))])
                 }
             case .runWaiting where HistoryExport.note(t, "resume-with") != nil:
                 mark(t.checkpoint) { $0.error = t.reason }
+                writeAtExit(finished: true)
             default:
                 break
             }
@@ -89,7 +98,19 @@ enum LangGraphHistoryExport {
             // The position breaks ties within a millisecond, so ids sort in creation order.
             let id = HistoryExport.uuid(&random, time: Instant(milliseconds: time.milliseconds * 64 + Int64(saved.count % 64)), version: "6")
             saved.append(Snapshot(id: id, checkpoint: checkpoint, step: step, source: source, time: time, next: next,
-                                  taskID: HistoryExport.uuid(&random)))
+                                  taskID: HistoryExport.uuid(&random), written: !exitDurability))
+        }
+
+        /// Whether the play ran under LangGraph's `durability="exit"` (format 2).
+        var exitDurability: Bool { scenario.runtime.model.measured && scenario.runtime.model.durability == .exit }
+
+        /// The graph exits (`exited`: an interrupt, an error, the end) and writes its newest
+        /// checkpoint; the ones before it never reach the saver. At the end of the play, what is
+        /// still unwritten is not in the saver either.
+        mutating func writeAtExit(finished exited: Bool) {
+            guard exitDurability, let newest = saved.indices.last(where: { !saved[$0].written }) else { return }
+            if exited { saved[newest].written = true }
+            saved.removeAll { !$0.written }
         }
 
         /// The node that ran from the newest snapshot completed: its writes go on that snapshot.

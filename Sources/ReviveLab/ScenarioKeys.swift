@@ -4,7 +4,7 @@ import ReviveExplore
 import ReviveVocabulary
 import ReviveWorld
 
-/// Every key of scenario format v1, per object, in one place: the loader accepts exactly these
+/// Every key of scenario formats 1 and 2, per object, in one place: the loader accepts exactly these
 /// and `ScenarioSchema` publishes exactly these, so the two cannot drift apart.
 enum ScenarioKeys {
     static let top = ["format", "name", "description", "seed", "runtime", "connections", "workflow", "faults", "events",
@@ -20,7 +20,9 @@ enum ScenarioKeys {
     static let connectionRequired = ["id", "provider", "broker", "owner", "subject", "tenant"]
     static let workflow = ["name", "run", "steps", "retry"]
     static let workflowRequired = ["run", "steps"]
-    static let step = ["id", "connection", "effect", "duration", "retry"]
+    static let step = ["id", "connection", "effect", "duration", "retry", "heartbeatTimeout", "startToCloseTimeout", "scheduleToCloseTimeout"]
+    /// The step keys that only format 2 reads, on Temporal only: the activity's own timeouts.
+    static let stepFormatTwo = ["heartbeatTimeout", "startToCloseTimeout", "scheduleToCloseTimeout"]
     static let stepRequired = ["id"]
     static let retry = ["maxAttempts", "maxElapsed", "initialBackoff", "backoffCoefficient", "maxBackoff", "nonRetryable"]
     static let fault = ["at", "fault", "signal", "count", "for", "by", "connection", "worker"]

@@ -71,6 +71,7 @@ enum ScenarioBuilder {
             return items.compactMap { $0["id"]?.stringValue }
         }
         let workflow = readWorkflow(top["workflow"], connectionIDs: connectionIDs, reader: &reader)
+        checkStepTimeouts(runtime: top["runtime"], workflow: top["workflow"], format: format, reader: &reader)
         var workers = Set(runtime?.workers.map(\.rawValue) ?? [])
         let events = readEvents(top["events"], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
         checkEventsFitTheModel(events, runtime: runtime, reader: &reader)

@@ -12,7 +12,7 @@ public enum ScenarioSchema {
     public static var document: JSONValue {
         .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
-            ("$id", .string("https://revive-lab.dev/schema/scenario-v1.json")),
+            ("$id", .string("https://revive-lab.dev/schema/scenario-formats-1-and-2.json")),
             ("title", .string("revive-lab scenario, format 1 or 2")),
             ("type", .string("object")),
             ("required", strings(ScenarioKeys.topRequired)),
@@ -61,6 +61,8 @@ public enum ScenarioSchema {
             "steps": nonEmptyArray(object(ScenarioKeys.step, required: ScenarioKeys.stepRequired, [
                 "id": nonEmptyString, "connection": nonEmptyString, "effect": enumeration(of: StepEffect.self),
                 "duration": duration, "retry": retry,
+                // Format 2, Temporal only (the loader refuses them elsewhere).
+                "heartbeatTimeout": duration, "startToCloseTimeout": duration, "scheduleToCloseTimeout": duration,
             ]), unique: false),
         ])
     }

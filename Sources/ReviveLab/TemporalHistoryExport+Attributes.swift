@@ -25,14 +25,16 @@ extension TemporalHistoryExport.Builder {
     /// `ActivityTaskScheduled`: the activity's id, type, timeouts and retry policy.
     func scheduledAttributes(_ step: String) -> [(String, JSONValue)] {
         let model = scenario.runtime.model
-        // Format 1 names no activity timeouts; its heartbeat timeout is the lab's worker-loss rule.
-        let heartbeat = model.measured ? model.activityHeartbeat : scenario.runtime.heartbeatTimeout
+        // The step's own timeouts over the runtime's (format 2); format 1 names no activity
+        // timeouts, and its heartbeat timeout is the lab's worker-loss rule.
+        let timeouts = scenario.workflow.steps.first(where: { $0.id.rawValue == step }).map(model.timeouts(for:)) ?? model.activityTimeouts
+        let heartbeat = model.measured ? timeouts.heartbeat : scenario.runtime.heartbeatTimeout
         return [
             ("activityId", .string(String(activitiesScheduled))), ("activityType", .object([("name", .string(step))])),
             ("taskQueue", taskQueue(sticky: nil)), ("header", .object([])),
-            ("scheduleToCloseTimeout", .string(HistoryExport.duration(model.scheduleToClose))),
+            ("scheduleToCloseTimeout", .string(HistoryExport.duration(timeouts.scheduleToClose))),
             ("scheduleToStartTimeout", .string("0s")),
-            ("startToCloseTimeout", .string(HistoryExport.duration(model.startToClose))),
+            ("startToCloseTimeout", .string(HistoryExport.duration(timeouts.startToClose))),
             ("heartbeatTimeout", .string(HistoryExport.duration(heartbeat))),
             ("workflowTaskCompletedEventId", id(lastTaskCompleted)),
             ("retryPolicy", retryPolicy(step)),

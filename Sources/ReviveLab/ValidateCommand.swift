@@ -11,8 +11,11 @@ enum ValidateCommand {
     static let usage = """
     Usage: revive-lab validate PATH...
 
-    Checks each scenario file (a directory means every *.json below it) against format v1 and
-    reports every problem in every file with its key path; nothing is played. A value that looks
+    Checks each scenario file (a directory means every *.json below it) against its format (1 or
+    2) and reports every problem in every file with its key path; nothing is played. Each valid
+    file's line is followed by an indented line that says which runtime defaults its format gives
+    it (format 1: the lab's original model; format 2: LangGraph's retries, durability and liveness
+    and Temporal's activity timeouts as measured). A value that looks
     like a token or secret (the shapes the token-custody invariant scans for) is a warning: the
     lab puts a digest in its place in every output, but it should not be in the file.
 
@@ -30,7 +33,7 @@ enum ValidateCommand {
     static let schemaUsage = """
     Usage: revive-lab schema
 
-    Prints the JSON Schema of scenario format v1 (the same as the committed scenario.schema.json,
+    Prints the JSON Schema of scenario formats 1 and 2 (the same as the committed scenario.schema.json,
     generated from the loader's own key lists). Point a scenario's "$schema" key at that file to
     get completion and checking in an editor.
 
@@ -58,8 +61,9 @@ enum ValidateCommand {
         for problem in pathProblems { console.err("error: \(problem)\n") }
         for file in files {
             do {
-                _ = try ScenarioLoader.load(path: file)
-                console.out("\(file): valid\n")
+                let scenario = try ScenarioLoader.load(path: file)
+                // The defaults go on an indented second line, so `FILE: valid` lines stay as they were.
+                console.out("\(file): valid\n  \(scenario.defaultsSummary)\n")
                 warnAboutSecrets(in: file, console: console)
             } catch {
                 invalid.insert(file)

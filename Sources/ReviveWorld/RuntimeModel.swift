@@ -52,18 +52,11 @@ public struct RuntimeModel: Sendable, Equatable {
     /// How long a Temporal workflow task waits on a dead worker's sticky queue (its schedule-to-start timeout).
     public static let stickyQueueTimeout = Span.seconds(10)
 
-    /// The defaults a file of this format gets on `kind`, in words (`validate` prints them).
-    public func defaultsSummary(for kind: RuntimeKind) -> String {
-        guard measured else {
-            return "format 1 defaults: Temporal's retry policy on every step, the runtime notices a lost worker after heartbeatTimeout (1m), no sticky-queue delay"
-        }
-        switch kind {
-        case .langgraph:
-            return "format 2 defaults: a node retries only with a retry policy (RetryPolicy(): 3 attempts, 0.5s, x2, cap 128s, seeded jitter up to 1s), giving up leaves the thread resumable, durability \(durability.rawValue), Revive's lease expiry (heartbeatTimeout) notices a lost worker"
-        case .temporal:
-            let heartbeat = activityHeartbeat.map { "heartbeat timeout \($0)" } ?? "no heartbeat timeout"
-            let close = [startToClose.map { "start-to-close \($0)" }, scheduleToClose.map { "schedule-to-close \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            return "format 2 defaults: Temporal's retry policy, \(heartbeat), \(close), worker loss = timeout + retry backoff + 10s sticky-queue delay"
-        }
+    /// The runtime-level activity timeouts (format 2, Temporal).
+    public var activityTimeouts: ActivityTimeouts {
+        ActivityTimeouts(heartbeat: activityHeartbeat, startToClose: startToClose, scheduleToClose: scheduleToClose)
     }
+
+    /// The timeouts of `step`'s activity: its own, key by key over the runtime's.
+    public func timeouts(for step: StepSpec) -> ActivityTimeouts { step.timeouts.merged(over: activityTimeouts) }
 }

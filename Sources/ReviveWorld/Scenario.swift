@@ -125,14 +125,18 @@ public struct StepSpec: Sendable {
     /// Virtual time the call takes (default 100ms).
     public var duration: Span
     public var retry: RetryPolicy?
+    /// (format 2, Temporal) this activity's own timeouts, over the runtime's.
+    public var timeouts: ActivityTimeouts
 
     /// Makes one from its parts.
-    public init(id: ActionKey, connection: ConnectionID? = nil, effect: StepEffect, duration: Span, retry: RetryPolicy? = nil) {
+    public init(id: ActionKey, connection: ConnectionID? = nil, effect: StepEffect, duration: Span, retry: RetryPolicy? = nil,
+                timeouts: ActivityTimeouts = ActivityTimeouts()) {
         self.id = id
         self.connection = connection
         self.effect = effect
         self.duration = duration
         self.retry = retry
+        self.timeouts = timeouts
     }
 }
 

@@ -35,6 +35,10 @@ final class SimulatedProvider: CredentialBroker {
         var lateApplies: [Span] = []
         /// How many of the next lookups by key are refused.
         var lookupErrors = 0
+        /// The grant a reconnect replaced was dead: a credential from it is still refused.
+        var replacedWhileDead = false
+        /// The signal that grant died with, when the scenario gave one.
+        var replacedDeadSignal: ProviderSignal?
     }
 
     /// What a provider does with a request as it arrives.
@@ -148,10 +152,14 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Handles a call that reached the provider, recording any effect or failure on the timeline.
     func handleCall(connection id: ConnectionID, step: ActionKey, attempt: Int, run: RunID, key: IdempotencyKey?, mutates: Bool,
-                    generation: Int, at time: Instant, lateBy: Span? = nil, callerGone: Bool = false) -> CallOutcome {
+                    generation: Int, at time: Instant, lateBy: Span? = nil, callerGone: Bool = false,
+                    replacedGrant: Bool = false) -> CallOutcome {
         guard var state = connections[id] else { preconditionFailure("call to an unknown connection \(id)") }
         var failure: ProviderSignal?
-        if let index = state.pendingErrors.firstIndex(where: { $0.remaining > 0 }) {
+        if replacedGrant && state.replacedWhileDead {
+            // A credential of the revoked grant stays revoked after the owner reconnected.
+            failure = state.replacedDeadSignal ?? deadGrantSignal(state)
+        } else if let index = state.pendingErrors.firstIndex(where: { $0.remaining > 0 }) {
             failure = state.pendingErrors[index].signal
             state.pendingErrors[index].remaining -= 1
             if state.pendingErrors[index].remaining == 0 { state.pendingErrors.remove(at: index) }
@@ -329,6 +337,9 @@ final class SimulatedProvider: CredentialBroker {
 
     func install(_ grant: PendingGrant, generation: LeaseGeneration) {
         guard pendingGrants.removeValue(forKey: grant.id) != nil, var state = connections[grant.connection] else { return }
+        // Credentials of a dead grant stay dead (a replayed call that still holds one is refused).
+        state.replacedWhileDead = !state.grantAlive
+        state.replacedDeadSignal = state.deadSignal
         // The access and refresh token are replaced as one pair, and every earlier fault is healed.
         state.grantAlive = true
         state.deadSignal = nil

@@ -26,6 +26,7 @@ extension SimulatedRuntime {
         case .answer(let signal, let call):
             guard attempt.awaitingCall == call else { return }
             attempts[id]?.awaitingCall = nil
+            if attempt.replayCall == call && replayAnswered(id, failure: signal) { return }
             answer(attempt, failure: signal)
         case .timeout(let call):
             // The caller stops waiting; an answer that comes later goes nowhere.
@@ -186,12 +187,15 @@ extension SimulatedRuntime {
             scheduleRetry(attempt, failureClass: classification.failureClass, retryAfter: classification.retryAfter)
         case .parked(let recoveryCase, let request):
             park(attempt, on: recoveryCase, request)
+            // The node called, then `interrupt()`: a resume replays that call (format 2, LangGraph).
+            interruptedPrefix = ticket.lease
         }
     }
 
     /// The engine parked the run on a case: the attempt ends and the request goes out.
     private func park(_ attempt: Attempt, on recoveryCase: RecoveryCase, _ request: ReconnectRequest) {
         attempts[attempt.id] = nil
+        interruptedPrefix = nil
         // An interrupt exits the graph: every checkpoint is written (format 2, LangGraph).
         unwritten = 0
         runState = .parked(recoveryCase.id)

@@ -25,6 +25,8 @@ struct InFlightCall {
     var abandons: Bool
     /// Struck by a lose-response: the provider applies it, the answer never arrives.
     var answerLost = false
+    /// A replayed prefix carrying the credential of a grant that a reconnect has since replaced.
+    var carriesReplacedGrant = false
     /// Struck by a late-apply: it lands this long after its bound.
     var lateBy: Span?
     /// The caller's timeout is already queued.
@@ -38,6 +40,7 @@ extension SimulatedRuntime {
     /// Records the call leaving the worker and schedules the provider's side of it.
     func sendCall(_ attempt: inout Attempt, lease: Lease) {
         let spec = step(attempt.stepIndex)
+        let (lease, notes, held) = replayCredential(&attempt, lease: lease)
         record(.providerCalled, actor: .worker(attempt.worker)) { t in
             t.worker = attempt.worker.rawValue
             t.step = spec.id.rawValue
@@ -46,6 +49,7 @@ extension SimulatedRuntime {
             t.generation = lease.generation.value
             t.lease = lease.id.rawValue
             t.key = attempt.key?.rawValue
+            t.notes += notes
         }
         let deadline = now.advanced(by: scenario.runtime.callTimeout)
         let promise = connectionSpec(lease.connection)?.idempotency ?? IdempotencyPromise()
@@ -57,6 +61,18 @@ extension SimulatedRuntime {
                                 landsAt: min(finish, bound), abandons: finish > bound)
         nextCallID += 1
         attempt.awaitingCall = call.id
+        if held {
+            // A credential from before the reconnect is refused at the door: no drop, dedupe or
+            // late apply reaches it, and the refusal comes back within the call's deadline.
+            call.carriesReplacedGrant = true
+            call.abandons = false
+            call.landsAt = min(finish, deadline)
+            attempt.replayCall = call.id
+            attempts[attempt.id] = attempt
+            world.queue.schedule(.providerLands(call: call.id), at: call.landsAt)
+            inFlight[call.id] = call
+            return
+        }
         attempts[attempt.id] = attempt
         if provider.takesDrop(lease.connection) {
             // The request never reaches the provider: the caller waits out its deadline.
@@ -106,11 +122,12 @@ extension SimulatedRuntime {
         }
         let attempt = attempts[call.attemptID]
             ?? Attempt(id: call.attemptID, stepIndex: call.stepIndex, number: call.attemptNumber, worker: call.worker)
-        if provider.takesRefreshElsewhere(call.lease.connection) { refreshElsewhere(call) }
+        if !call.carriesReplacedGrant && provider.takesRefreshElsewhere(call.lease.connection) { refreshElsewhere(call) }
         let outcome = provider.handleCall(connection: call.lease.connection, step: step(call.stepIndex).id, attempt: call.attemptNumber,
                                           run: call.run, key: call.key, mutates: call.mutates,
                                           generation: call.lease.generation.value, at: now,
-                                          lateBy: call.lateBy, callerGone: now > call.deadline)
+                                          lateBy: call.lateBy, callerGone: now > call.deadline,
+                                          replacedGrant: call.carriesReplacedGrant)
         switch outcome {
         case .failed(let signal):
             deliver(signal, for: &call)

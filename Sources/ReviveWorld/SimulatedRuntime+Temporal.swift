@@ -11,12 +11,13 @@ extension SimulatedRuntime {
 
     /// Arms the timeout of an attempt whose worker is frozen: the earliest of the heartbeat
     /// timeout (from the freeze), start-to-close (from the attempt's start) and schedule-to-close
-    /// (from the activity's first attempt).
+    /// (from the activity's first attempt), each the step's own or else the runtime's.
     func armActivityTimeout(_ attempt: Attempt) {
         guard measuredTemporal, let worker = workers[attempt.worker], worker.frozen else { return }
-        let model = scenario.runtime.model
+        // The step's own timeouts win over the runtime's, key by key.
+        let model = scenario.runtime.model.timeouts(for: step(attempt.stepIndex))
         var candidates: [(at: Instant, kind: String)] = []
-        if let heartbeat = model.activityHeartbeat { candidates.append((now.advanced(by: heartbeat), "heartbeat-timeout")) }
+        if let heartbeat = model.heartbeat { candidates.append((now.advanced(by: heartbeat), "heartbeat-timeout")) }
         if let limit = model.startToClose { candidates.append((attempt.startedAt.advanced(by: limit), "start-to-close-timeout")) }
         if let limit = model.scheduleToClose { candidates.append(((invocation?.start ?? attempt.startedAt).advanced(by: limit), "schedule-to-close-timeout")) }
         guard let first = candidates.min(by: { $0.at < $1.at }) else { return }

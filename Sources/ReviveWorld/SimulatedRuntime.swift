@@ -48,6 +48,9 @@ final class SimulatedRuntime {
     var stickyWorker: WorkerID?
     /// (format 2, Temporal) activities scheduled so far: the next activity's id.
     var activitiesScheduled = 0
+    /// (format 2, LangGraph) the credential of the call the parked node made before `interrupt()`:
+    /// the prefix its resume replays.
+    var interruptedPrefix: Lease?
 
     init(world: WorldWiring) {
         self.world = world
@@ -208,6 +211,7 @@ final class SimulatedRuntime {
         // the restart sweep closes with a second resume.
         if nextStep < scenario.workflow.steps.count {
             beginAttempt(stepIndex: nextStep, on: worker)
+            markPrefixReplay()
             _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: worker, at: now) }
         } else {
             _ = world.engine { () throws(RecoveryStoreError) in try recovery.closeCase(caseID, resumedOn: worker, at: now) }

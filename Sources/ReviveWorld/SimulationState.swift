@@ -104,6 +104,16 @@ struct Attempt {
     var startedAt = Instant.zero
     /// (format 2, Temporal) which timeout ends the attempt if its worker stays frozen.
     var activityTimeout: String?
+    /// (format 2, LangGraph) the node was resumed by `Command(resume)` and re-runs from its start:
+    /// its first call replays the prefix it ran before `interrupt()`.
+    var replaysPrefix = false
+    /// (format 2, LangGraph, without Revive) the credential the node held when it called
+    /// `interrupt()`: its replayed prefix calls with it, not with the reconnected grant.
+    var prefixLease: Lease?
+    /// The replayed call the worker waits on, while one is out.
+    var replayCall: Int?
+    /// The replayed prefix failed and `interrupt()` returned the resume value: the call that follows uses it.
+    var afterInterrupt = false
 }
 
 /// A worker of the simulated runtime.

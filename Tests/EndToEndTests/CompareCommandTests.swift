@@ -84,6 +84,21 @@ struct CompareCommandTests {
         #expect(rows["outcome"]?.with == "completed")
     }
 
+    @Test func compareShowsTheReplayedPrefixAfterTheRotationAndOnTheDeadGrant() throws {
+        let result = try Lab.run(["compare", "scenarios/langgraph-resume-replays-prefix.json"])
+        #expect(result.status == 0, "\(result.summary)")
+        let rows = Formats.compareRows(result.stdoutLines)
+        #expect(rows["replayed prefix"]?.with == "gen 2, applied", "\(result.summary)")
+        #expect(rows["replayed prefix"]?.without == "gen 1, invalid_grant", "\(result.summary)")
+        #expect(rows["effects send-briefing"]?.with == "1" && rows["effects send-briefing"]?.without == "1")
+        #expect(rows["no-dead-retry"]?.without.hasPrefix("BROKEN") == true)
+    }
+
+    @Test func compareShowsNoReplayRowWhereNoNodeResumed() throws {
+        let result = try Lab.run(["compare", "scenarios/revoked-grant.json"])
+        #expect(Formats.compareRows(result.stdoutLines)["replayed prefix"] == nil, "format 1 draws no replay: \(result.summary)")
+    }
+
     @Test func compareReportsEveryStoryInOneRunSeparatedByABlankLine() throws {
         let paths = CompareCommandTests.stories.map { "scenarios/\($0.name).json" }
         let result = try Lab.run(["compare"] + paths)

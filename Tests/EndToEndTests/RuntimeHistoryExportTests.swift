@@ -99,6 +99,30 @@ struct RuntimeHistoryExportTests {
         #expect(steps == [-1, 0, 1, 2, 3])
     }
 
+    /// The replayed-prefix story (format 2, LangGraph) under `durability`, played to the end or,
+    /// with no reconnect, to the pause; the exported snapshots as recorded: `[step, source]`.
+    static func durabilitySteps(_ durability: String, paused: Bool, fixtures: Fixtures) throws -> [[AnyHashable]] {
+        let text = try Formats.scenarioText("langgraph-resume-replays-prefix")
+        var scenario = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        var runtime = try #require(scenario["runtime"] as? [String: Any])
+        runtime["durability"] = durability
+        scenario["runtime"] = runtime
+        scenario["expect"] = nil
+        if paused { scenario["events"] = nil }
+        let file = try fixtures.write("\(durability)-\(paused).json", String(decoding: try JSONSerialization.data(withJSONObject: scenario), as: UTF8.self))
+        let exported = try RuntimeHistoryExportTests.export([file, "--format", "langgraph-history"])
+        return (exported["history"] as? [[String: Any]] ?? []).map { [$0["step"] as? Int ?? -9, $0["source"] as? String ?? ""] }
+    }
+
+    @Test(arguments: ["sync", "async", "exit"])
+    func eachDurabilityWritesTheRecordedCheckpoints(_ durability: String) throws {
+        let fixtures = try Fixtures()
+        let recorded = try #require((try RuntimeHistoryExportTests.recording("langgraph-behaviour")["durability"] as? [String: Any])?[durability] as? [String: Any])
+        let expected = { (key: String) in (recorded[key] as? [[Any]] ?? []).map { [$0[0] as? Int ?? -9, $0[1] as? String ?? ""] as [AnyHashable] } }
+        #expect(try RuntimeHistoryExportTests.durabilitySteps(durability, paused: true, fixtures: fixtures) == expected("at_pause"))
+        #expect(try RuntimeHistoryExportTests.durabilitySteps(durability, paused: false, fixtures: fixtures) == expected("at_end"))
+    }
+
     @Test func anExportOfAnotherRuntimeIsAUsageErrorNamingIt() throws {
         let result = try Lab.run(["run", "scenarios/revoked-grant.json", "--format", "temporal-history"])
         #expect(result.status == 2)

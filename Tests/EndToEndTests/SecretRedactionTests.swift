@@ -74,7 +74,8 @@ struct SecretRedactionTests {
         let scenario = try SecretRedactionTests.canaryScenario(in: fixtures)
         let result = try Lab.run(["validate", scenario])
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdout == "\(scenario): valid\n1 valid, 0 invalid\n")
+        #expect(result.stdoutLines.count == 3, "\(result.summary)")
+        #expect(result.stdoutLines.first == "\(scenario): valid" && result.stdoutLines.last == "1 valid, 0 invalid", "\(result.summary)")
         let warnings = result.stderrLines
         #expect(warnings.count == 12, "\(result.summary)")
         #expect(warnings.allSatisfy { $0.hasPrefix("warning: \(scenario): ") && $0.contains("holds what looks like a secret") })

@@ -27,11 +27,39 @@ struct DocumentationTests {
         }
     }
 
-    @Test func readmeListsEveryTransition() throws {
+    @Test func readmeListsEveryTransitionWithItsMeaning() throws {
         let readme = try DocumentationTests.read("README.md")
         for name in TransitionName.known {
             #expect(readme.contains("| `\(name.rawValue)` |"), "README lacks transition \(name.rawValue)")
+            #expect(readme.contains("\n| `\(name.rawValue)` | \(name.meaning) |\n"), "README's meaning of \(name.rawValue) is not the vocabulary's: \(name.meaning)")
         }
+    }
+
+    @Test func theFormatReferencesValidateExampleIsWhatValidatePrints() throws {
+        let doc = try DocumentationTests.read("docs/scenario-format.md")
+        let start = try #require(doc.range(of: "gives it, for example:\n\n```\n"))
+        let end = try #require(doc.range(of: "\n```", range: start.upperBound..<doc.endIndex))
+        let lines = doc[start.upperBound..<end.lowerBound].split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        for pair in stride(from: 0, to: lines.count - 1, by: 2) {
+            let file = try #require(lines[pair].split(separator: ":").first.map(String.init))
+            let text = try DocumentationTests.read(file)
+            let scenario = try ScenarioLoader.load(text: text, file: file)
+            #expect(lines[pair] == "\(file): valid")
+            #expect(lines[pair + 1] == "  " + scenario.defaultsSummary)
+        }
+    }
+
+    @Test func theSchemasIdAndTitleNameEveryFormatItCovers() throws {
+        let schema = ScenarioSchema.document
+        guard case .array(let formats)? = schema["properties"]?["format"]?["enum"] else {
+            Issue.record("the schema has no format enum")
+            return
+        }
+        let numbers = formats.compactMap(\.integerValue).map(String.init)
+        #expect(numbers == ["1", "2"])
+        #expect(schema["$id"]?.stringValue == "https://revive-lab.dev/schema/scenario-formats-\(numbers.joined(separator: "-and-")).json")
+        #expect(schema["title"]?.stringValue == "revive-lab scenario, format \(numbers.joined(separator: " or "))")
     }
 
     @Test func contractDocListsEveryInvariant() throws {

@@ -26,6 +26,15 @@ struct ReadmeFactsTests {
         #expect(try ReadmeFactsTests.block(after: "## The command") == synopsis)
     }
 
+    @Test func theFormatListIsTheRunCommands() throws {
+        let readme = ReadmeFactsTests.readme
+        let start = try #require(readme.range(of: "`--format` is "), "README lacks the `--format` list")
+        let end = try #require(readme.range(of: ";", range: start.upperBound..<readme.endIndex))
+        let sentence = String(readme[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "\n", with: " ")
+        let named = sentence.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(named == RunCommand.Format.allCases.map(\.rawValue), "README names \(named)")
+    }
+
     @Test func theInvariantCountIsTheCheckers() throws {
         let words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                      "thirteen", "fourteen", "fifteen"]

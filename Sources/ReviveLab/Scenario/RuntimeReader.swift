@@ -23,8 +23,8 @@ extension ScenarioBuilder {
                            model: model)
     }
 
-    /// The format-2 keys: LangGraph's `durability`, Temporal's activity timeouts (a start-to-close
-    /// or a schedule-to-close is required, a heartbeat timeout is optional and has no default).
+    /// The format-2 keys: LangGraph's `durability`, Temporal's activity timeouts (a heartbeat
+    /// timeout is optional and has no default; steps may set their own).
     static func readModel(_ object: [String: JSONValue], kind: RuntimeKind, format: Int, reader: inout JSONReader) -> RuntimeModel {
         guard format >= 2 else {
             for key in ScenarioKeys.runtimeFormatTwo where object[key] != nil {
@@ -46,9 +46,8 @@ extension ScenarioBuilder {
             if object["durability"] != nil {
                 reader.fail("runtime.durability", "\"durability\" is LangGraph's; Temporal's event history is always written before it moves on")
             }
-            if startToClose == nil && scheduleToClose == nil && object["startToCloseTimeout"] == nil && object["scheduleToCloseTimeout"] == nil {
-                reader.fail("runtime", "a Temporal activity needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\"")
-            }
+            // That every activity has a start-to-close or schedule-to-close timeout, its own or
+            // this one, is checked with the steps (`checkStepTimeouts`).
             model.startToClose = startToClose
             model.scheduleToClose = scheduleToClose
         }

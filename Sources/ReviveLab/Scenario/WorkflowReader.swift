@@ -39,7 +39,15 @@ extension ScenarioBuilder {
         }
         let duration = step["duration"].flatMap { reader.duration($0, at: path + ".duration") } ?? Span(milliseconds: 100)
         let retry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
+        // Whether the runtime and format allow them is checked with the runtime (`checkStepTimeouts`).
+        var spans: [String: Span] = [:]
+        for key in ScenarioKeys.stepFormatTwo {
+            if let span = step[key].flatMap({ reader.duration($0, at: path + "." + key, allowZero: false) }) { spans[key] = span }
+        }
+        let timeouts = ActivityTimeouts(heartbeat: spans["heartbeatTimeout"], startToClose: spans["startToCloseTimeout"],
+                                        scheduleToClose: spans["scheduleToCloseTimeout"])
         guard let id else { return nil }
-        return StepSpec(id: ActionKey(id), connection: connection.map(ConnectionID.init), effect: effect, duration: duration, retry: retry)
+        return StepSpec(id: ActionKey(id), connection: connection.map(ConnectionID.init), effect: effect, duration: duration, retry: retry,
+                        timeouts: timeouts)
     }
 }

@@ -270,6 +270,7 @@ private struct JSONParser {
 
     mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
+        if let plain = plainString() { return plain }
         var scalars = String.UnicodeScalarView()
         var runStart = index
         func flush(_ parser: JSONParser, upTo end: Int, into view: inout String.UnicodeScalarView) {
@@ -321,6 +322,17 @@ private struct JSONParser {
             index += 1
         }
         throw error("unterminated string")
+    }
+
+    /// Most strings have no escape: the whole string in one decode of its bytes, or nil (then
+    /// the scalar-by-scalar path reads it).
+    mutating func plainString() -> String? {
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let text = String(decoding: bytes[index..<end], as: UTF8.self)
+        index = end + 1
+        return text
     }
 
     mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {

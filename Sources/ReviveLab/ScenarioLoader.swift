@@ -33,15 +33,18 @@ public enum ScenarioLoader {
         } catch {
             throw InputError(file: file, "not valid JSON at \(error.description)")
         }
-        return try load(document: document, file: file)
+        return try load(document: document, file: file, text: text)
     }
 
     /// Loads a scenario from an already parsed document (a JSONL header's embedded source).
     /// Token-shaped values are redacted first (`SecretRedactor`): what is played, and the source
     /// every output embeds, never holds them.
-    public static func load(document: JSONValue, file: String) throws(InputError) -> Scenario {
+    /// With the document's `text`, one scan of it spares the walk when it holds no token shape
+    /// (and no `\u` escape that could spell one).
+    public static func load(document: JSONValue, file: String, text: String? = nil) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
-        let scenario = ScenarioBuilder.build(SecretRedactor.redact(document).value, reader: &reader)
+        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !$0.utf8.contains(UInt8(ascii: "\\")) } ?? false
+        let scenario = ScenarioBuilder.build(clean ? document : SecretRedactor.redact(document).value, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {
             throw InputError(reader.problems.isEmpty ? [InputProblem(file: file, path: "", message: "not a scenario")] : reader.problems)
         }

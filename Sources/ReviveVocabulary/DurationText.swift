@@ -44,10 +44,19 @@ public enum DurationText {
     public static func clock(_ instant: Instant) -> String {
         let ms = instant.milliseconds
         let hours = ms / 3_600_000
+        guard ms >= 0, hours < 100 else {
+            return "+" + pad(hours, 2) + ":" + pad((ms / 60_000) % 60, 2) + ":" + pad((ms / 1000) % 60, 2) + "." + pad(ms % 1000, 3)
+        }
+        // Every line of every timeline starts with one: written as bytes, not joined strings.
+        let digits = UInt8(ascii: "0")
+        func digit(_ value: Int64) -> UInt8 { digits + UInt8(value) }
         let minutes = (ms / 60_000) % 60
         let seconds = (ms / 1000) % 60
         let millis = ms % 1000
-        return "+" + pad(hours, 2) + ":" + pad(minutes, 2) + ":" + pad(seconds, 2) + "." + pad(millis, 3)
+        let bytes: [UInt8] = [UInt8(ascii: "+"), digit(hours / 10), digit(hours % 10), UInt8(ascii: ":"),
+                              digit(minutes / 10), digit(minutes % 10), UInt8(ascii: ":"), digit(seconds / 10), digit(seconds % 10),
+                              UInt8(ascii: "."), digit(millis / 100), digit(millis / 10 % 10), digit(millis % 10)]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

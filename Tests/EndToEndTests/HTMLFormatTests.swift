@@ -5,17 +5,30 @@ import ReviveVocabulary
 
 /// `run --format html --output DIR`: one self-contained page per scenario.
 struct HTMLFormatTests {
-    /// Every shipped scenario written as HTML and JSONL into `fixtures`: name → (page, records).
-    static func pages(_ fixtures: Fixtures, sourceLocation: SourceLocation = #_sourceLocation) throws -> [(name: String, page: String, records: [JSONValue])] {
+    typealias Page = (name: String, page: String, records: [JSONValue])
+
+    /// Every shipped scenario written as HTML and JSONL, read back: name → (page, records).
+    /// Rendered once for all the tests that read them (two runs of the whole catalogue).
+    static func pages(_ fixtures: Fixtures, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Page] {
+        try rendered.get()
+    }
+
+    private static let rendered: Result<[Page], any Error> = Result { () throws -> [Page] in
+        let fixtures = try Fixtures("html-pages")
         let html = fixtures.directory.appendingPathComponent("html")
         let jsonl = fixtures.directory.appendingPathComponent("jsonl")
         let first = try Lab.run(["run", "scenarios", "--format", "html", "--output", html.path])
         let second = try Lab.run(["run", "scenarios", "--format", "jsonl", "--output", jsonl.path])
-        try #require(first.status == 0 && second.status == 0, "\(first.summary)\n\(second.summary)", sourceLocation: sourceLocation)
+        guard first.status == 0 && second.status == 0 else { throw RenderFailure(text: "\(first.summary)\n\(second.summary)") }
         return try Lab.shippedScenarioNames().map { name in
             (name, try String(contentsOf: html.appendingPathComponent("\(name).html"), encoding: .utf8),
              try Formats.jsonl(try String(contentsOf: jsonl.appendingPathComponent("\(name).jsonl"), encoding: .utf8)))
         }
+    }
+
+    struct RenderFailure: Error, CustomStringConvertible {
+        let text: String
+        var description: String { "rendering the catalogue failed: \(text)" }
     }
 
     /// The values of every `src` and `href` attribute in a page (quoted or not).

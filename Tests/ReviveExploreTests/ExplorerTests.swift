@@ -18,11 +18,6 @@ struct ExplorerTests {
         try ScenarioLoader.load(path: root.appendingPathComponent("scenarios/\(name).json").path)
     }
 
-    static var shippedNames: [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("scenarios").path)) ?? []
-        return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
-    }
-
     /// Each planted bug, the invariant that must catch it, and the fault-free or faulted base it
     /// is found from (a bug that only shows inside a slow call needs a slow call to strike).
     static let bugs: [(bug: PlantedBug, invariant: Invariant, base: String)] = [
@@ -52,6 +47,9 @@ struct ExplorerTests {
         let base = try ExplorerTests.shipped(proof.base)
         var options = ExploreOptions()
         options.plantedBugs = [bug]
+        // Step points find every bug but the two that need a fault inside a call; the whole
+        // time dimension for each is the long proof (README, "Tests").
+        options.time = bug == .reconcileInFlight || bug == .noFencing
         let report = Explorer.explore(base, options: options)
         #expect(report.schedules <= 500, "the stated budget")
         let finding = try #require(report.findings.first(where: { $0.invariant == invariant }), "\(bug) must break \(invariant)")
@@ -67,10 +65,13 @@ struct ExplorerTests {
         #expect(ScenarioPlayer.play(repro).breaches.isEmpty, "the real engine survives the same schedule")
     }
 
-    @Test(arguments: ExplorerTests.shippedNames)
-    func realEngineSurvivesEverySingleFaultOnEveryShippedScenario(_ name: String) throws {
-        // Step points here; the time dimension of every shipped scenario is a long proof
-        // (`revive-lab explore FILE`), and `realEngineSurvivesTheTimeDimension` covers the slow calls.
+    /// One scenario per story: a dead grant, a lost worker, an unknown outcome, a zombie, two
+    /// workers on a slow send. Every shipped scenario, with the time dimension, is the long proof
+    /// `revive-lab explore scenarios` that `.ci/run` runs on the release build (README, "Tests").
+    static let storyNames = ["revoked-grant", "worker-loss", "timeout-after-mutation", "zombie-worker-fenced", "slow-send-two-workers"]
+
+    @Test(arguments: ExplorerTests.storyNames)
+    func realEngineSurvivesEverySingleFaultOnEveryStory(_ name: String) throws {
         var options = ExploreOptions()
         options.time = false
         let report = Explorer.explore(try ExplorerTests.shipped(name), options: options)
@@ -85,8 +86,9 @@ struct ExplorerTests {
         #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.invariant.rawValue): \($0.minimal.summary)" })")
     }
 
-    @Test(arguments: ["revoked-grant", "worker-loss", "timeout-after-mutation"])
-    func realEngineSurvivesFuzzingWithHealing(_ name: String) throws {
+    /// 2,000 seeds on three scenarios is the long proof `.ci/run` runs (README, "Tests").
+    @Test func realEngineSurvivesFuzzingWithHealing() throws {
+        let name = "worker-loss"
         var options = ExploreOptions()
         options.seeds = 200
         options.liveness = true

@@ -86,6 +86,8 @@ enum BenchCommand {
         benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: recording)
         benchExploration(inputs.exploreBase, console: recording)
         benchFuzz(inputs.exploreBase, seeds: options.seeds, console: recording)
+        benchLongRun(console: recording)
+        benchColdRun(directory: options.directory, console: recording)
         if let record = options.record {
             guard FileManager.default.createFile(atPath: record, contents: Data(figures.text.utf8)) else {
                 console.err(syntax.error("cannot write the record \(record); check the path and permissions").message)

@@ -8,7 +8,7 @@ import PackageDescription
 //
 //   revive-lab → ReviveLab → ReviveExplore → ReviveWorld → Revive → ReviveVocabulary
 //                          ↘               ↘ ReviveCheck ─────────↗
-//                          ↘ ReviveStore → CSQLite (the system's libsqlite3), Revive
+//                          ↘ ReviveStore → CSQLite (the system's libsqlite3), Revive; libpq by dlopen
 //
 // The checker sees the vocabulary only, never the engine's books; the world and the checker
 // build without Foundation; only the frontend (ReviveLab) and the executable do I/O.
@@ -43,7 +43,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The durable recovery store on SQLite: the engine's state, its decision log and the plays' history.
-        .target(name: "ReviveStore", dependencies: ["CSQLite", "Revive", "ReviveVocabulary"]),
+        // libpq is loaded at run time (dlopen), only when a PostgreSQL store is opened: no link-time dependency.
+        .target(name: "ReviveStore", dependencies: ["CSQLite", "Revive", "ReviveVocabulary"], swiftSettings: plantedBugs),
         // The frontend: commands, the option parser, renderers, scenario and JSONL file I/O.
         .target(name: "ReviveLab",
                 dependencies: ["ReviveExplore", "ReviveWorld", "ReviveCheck", "ReviveStore", "Revive", "ReviveVocabulary"],
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "ReviveWorldTests", dependencies: ["ReviveWorld", "Revive", "ReviveVocabulary"],
                     swiftSettings: plantedBugs),
         .testTarget(name: "ReviveCheckTests", dependencies: ["ReviveCheck", "ReviveVocabulary"]),
-        .testTarget(name: "ReviveStoreTests", dependencies: ["ReviveStore", "Revive", "ReviveVocabulary"]),
+        .testTarget(name: "ReviveStoreTests", dependencies: ["ReviveStore", "Revive", "ReviveVocabulary"], swiftSettings: plantedBugs),
         // The explorer's proofs start from the shipped scenarios, read through the frontend's loader.
         .testTarget(name: "ReviveExploreTests",
                     dependencies: ["ReviveExplore", "ReviveLab", "ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],

@@ -7,11 +7,11 @@ import ReviveWorld
 /// `revive-lab history`: list and search the plays kept in a store file.
 enum HistoryCommand {
     static let usage = """
-    Usage: revive-lab history --store FILE [--play N] [--run ID] [--connection ID] [--case ID]
+    Usage: revive-lab history --store FILE|URL [--play N] [--run ID] [--connection ID] [--case ID]
                               [--class CLASS] [--name NAME] [--since +TIME] [--until +TIME]
                               [--format text|jsonl]
 
-    Reads the store file that `run --store FILE` wrote. With no search option it lists the plays:
+    Reads the store (a SQLite file or a postgres:// URL) that `run --store` wrote. With no search option it lists the plays:
     id, scenario, seed, runs, transitions, outcome and verdict. With any, it prints every matching
     transition of every play (all the options must match):
       --play N          one play, by the id the list shows
@@ -91,12 +91,12 @@ enum HistoryCommand {
 
     /// Lists the plays, or prints what the search found.
     static func show(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
-        guard FileManager.default.fileExists(atPath: options.store) else {
+        guard PostgresURL.isPostgres(options.store) || FileManager.default.fileExists(atPath: options.store) else {
             console.err("error: --store \(options.store): no such store file; write one with `revive-lab run scenarios --store \(options.store)`\n")
             return .usage
         }
         do throws(RecoveryStoreError) {
-            let file = try SQLiteStoreFile(path: options.store)
+            let file = try PlayStores.open(options.store, libpqPath: console.environment["REVIVE_LIBPQ"])
             if options.query.isEmpty && options.format == .text {
                 console.out(listing(try file.plays()))
             } else {
@@ -133,7 +133,7 @@ enum HistoryCommand {
     }
 
     /// The whole record of every play with a match, in play order.
-    static func jsonl(_ found: [(play: Int64, seq: Int, transition: Transition)], in file: SQLiteStoreFile) throws(RecoveryStoreError) -> String {
+    static func jsonl(_ found: [(play: Int64, seq: Int, transition: Transition)], in file: PlayStore) throws(RecoveryStoreError) -> String {
         var plays: [Int64] = []
         for match in found where plays.last != match.play { plays.append(match.play) }
         var out = ""

@@ -54,12 +54,13 @@ public enum LabCommand {
     revive-lab \(version): a fault injector and lab for credential recovery in agent workflows.
 
     Usage:
-      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE] [--quiet] [--without-revive] [--no-color]
+      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE|URL] [--quiet] [--without-revive] [--no-color]
       revive-lab validate PATH...
       revive-lab schema
       revive-lab check PATH... [--no-color]
       revive-lab replay PATH...
-      revive-lab history --store FILE [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
+      revive-lab history --store FILE|URL [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
+      revive-lab stress --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--connections C] [--output DIR]
       revive-lab compare PATH... [--seed N]
       revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR] [--kill [--kill-at K]]
       revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--record FILE] [--store FILE]
@@ -79,7 +80,8 @@ public enum LabCommand {
       check     run the invariant checker over recorded JSONL timelines
       replay    play a recorded JSONL timeline's scenario again and report where history diverges
       compare   play scenarios with Revive and without it, side by side
-      history   list and search the plays kept in a store file (`run --store FILE`)
+      history   list and search the plays kept in a store (`run --store FILE|URL`)
+      stress    race many real processes on one store (PostgreSQL or SQLite), with SIGKILLs; check it held
       explore   search the fault space around a scenario; shrink any breach to a replayable file
       bench     measure transitions/s, scenarios/s, schedules/s and peak memory on one core
       classify  classify one real provider failure: class, rule, confidence and recovery action
@@ -94,7 +96,7 @@ public enum LabCommand {
     /// Every command's grammar, for the help and the tests that keep the help complete.
     static var syntaxes: [CommandSyntax] {
         [RunCommand.syntax, ValidateCommand.syntax, ValidateCommand.schemaSyntax, CheckCommand.syntax, ReplayCommand.syntax,
-         CompareCommand.syntax, ExploreCommand.syntax, BenchCommand.syntax, ClassifyCommand.syntax]
+         CompareCommand.syntax, ExploreCommand.syntax, BenchCommand.syntax, ClassifyCommand.syntax, StressCommand.syntax]
     }
 
     /// Runs the command line and returns the exit code.
@@ -126,6 +128,11 @@ public enum LabCommand {
             return ReplayCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "history":
             return HistoryCommand.run(Array(arguments.dropFirst()), console: console).rawValue
+        case "stress":
+            return StressCommand.run(Array(arguments.dropFirst()), console: console).rawValue
+        case "stress-worker":
+            // Hidden: the processes `stress` starts.
+            return StressWorker.main(Array(arguments.dropFirst()), console: console).rawValue
         case "check":
             return CheckCommand.run(Array(arguments.dropFirst()), console: console).rawValue
         case "kill-child":

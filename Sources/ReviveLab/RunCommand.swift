@@ -29,10 +29,12 @@ enum RunCommand {
                         standard output
       --only PATTERN    show only matching transitions: a name glob (lease.*) or FIELD=GLOB
                         (step=send-briefing, worker=worker-b, class=dead_*); repeat to narrow
-      --store FILE      keep the engine's state in the SQLite store FILE (created if missing) instead of
-                        memory: one transaction per engine decision, each play under its own play
-                        id with its whole timeline; the timelines are the same as in memory.
-                        `revive-lab history --store FILE` searches it
+      --store FILE|URL  keep the engine's state in the SQLite store FILE (created if missing), or in
+                        the PostgreSQL database at URL (postgres://USER@HOST:PORT/DB; the password
+                        comes from PGPASSWORD or ~/.pgpass, never the URL), instead of memory: one
+                        transaction per engine decision, each play under its own play id with its
+                        whole timeline; the timelines are the same as in memory.
+                        `revive-lab history --store FILE|URL` searches it
       --quiet           print only failing scenarios and the summary
       --without-revive  play a naive integration instead of Revive (blind retries, any reconnect
                         accepted, nothing fenced, no reconciliation, context in worker memory);
@@ -150,7 +152,9 @@ enum RunCommand {
         }
         var session = RunSession(options: options, console: console)
         if let path = options.store {
-            do throws(RecoveryStoreError) { session.storeFile = try SQLiteStoreFile(path: path) } catch {
+            do throws(RecoveryStoreError) {
+                session.storeFile = try PlayStores.open(path, libpqPath: console.environment["REVIVE_LIBPQ"])
+            } catch {
                 console.err("error: --store \(path): \(error)\n")
                 return .usage
             }
@@ -183,7 +187,7 @@ struct RunSession {
     /// Whether a text timeline has been printed (the next one is set off by a blank line).
     var printedAny = false
     /// The store file plays keep the engine's state and their history in (`--store`).
-    var storeFile: SQLiteStoreFile?
+    var storeFile: PlayStore?
     /// The results to print as one HTML page at the end (`--format html` without `--output`).
     var pages: [(result: ScenarioResult, shown: [Int]?)] = []
 
@@ -224,15 +228,15 @@ struct RunSession {
     /// its whole timeline is kept with it. A store failure is an input error (exit 2), not a verdict.
     func playOnStore(_ scenario: Scenario) throws(UsageError) -> ScenarioResult {
         guard let storeFile, options.mode == .revive else { return ScenarioPlayer.play(scenario, mode: options.mode) }
-        let fail = { (error: RecoveryStoreError) in UsageError(command: "run", text: "--store \(storeFile.path): \(error)") }
-        let store: SQLiteRecoveryStore
+        let fail = { (error: RecoveryStoreError) in UsageError(command: "run", text: "--store \(storeFile.location): \(error)") }
+        let (store, play): (RecoveryStore, Int64)
         do throws(RecoveryStoreError) {
-            store = try storeFile.beginPlay(scenario: scenario.name, seed: scenario.seed, mode: options.mode.rawValue)
+            (store, play) = try storeFile.startPlay(scenario: scenario.name, seed: scenario.seed, mode: options.mode.rawValue)
         } catch { throw fail(error) }
         let result = ScenarioPlayer.play(scenario, mode: options.mode, store: store)
         if let failure = result.storeFailure { throw fail(failure) }
         do throws(RecoveryStoreError) {
-            try storeFile.recordPlay(store.play, transitions: result.transitions, outcome: result.outcome.rawValue,
+            try storeFile.recordPlay(play, transitions: result.transitions, outcome: result.outcome.rawValue,
                                      passed: result.passed, jsonl: TimelineJSON.lines(for: result, transitions: nil))
         } catch { throw fail(error) }
         return result

@@ -1,0 +1,120 @@
+import Foundation
+import Revive
+import ReviveStore
+import ReviveVocabulary
+
+/// What the final check of a stress play found.
+struct StressReport {
+    var decisions = 0
+    var refreshesWon = 0
+    var refreshesReread = 0
+    var refreshesAfterKill = 0
+    var verified = 0
+    var refused = 0
+    var completed = 0
+    var parked = 0
+    var breaches: [String] = []
+}
+
+/// The cross-process invariants, over every process's timeline together and over the database.
+struct StressCheck {
+    let world: StressWorld
+    let output: String
+    let runs: Int
+
+    func run() throws -> StressReport {
+        var report = StressReport()
+        let transitions = try timelines()
+        checkTimelines(transitions, into: &report)
+        try checkDatabase(into: &report)
+        try checkRuns(into: &report)
+        return report
+    }
+
+    /// Every transition of every process's JSONL (a line cut short by a SIGKILL is skipped).
+    func timelines() throws -> [Transition] {
+        var result: [Transition] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: output).sorted() where name.hasSuffix(".jsonl") {
+            let text = try String(contentsOfFile: (output as NSString).appendingPathComponent(name), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                guard let value = try? JSONValue.parse(String(line)), case .success(let t) = TimelineJSON.transition(from: value) else { continue }
+                result.append(t)
+            }
+        }
+        return result
+    }
+
+    /// Each capability consumed at most once; each generation rotated once; no refresh loser classified dead.
+    func checkTimelines(_ transitions: [Transition], into report: inout StressReport) {
+        var consumed: [String: Int] = [:]
+        var rotated: [String: Int] = [:]
+        var deadRefreshes = 0
+        for t in transitions {
+            switch t.name {
+            case .reconnectVerified, .caseResolved:
+                consumed[t.capability ?? "?", default: 0] += 1
+                report.verified += 1
+            case .capabilityRefused:
+                report.refused += 1
+            case .leaseRotated:
+                rotated["\(t.connection ?? "?") generation \(t.generation ?? 0)", default: 0] += 1
+            case .failureClassified where t.failureClass == .deadGrant && t.notes.contains { $0.name == "op" && $0.value == "refresh" }:
+                deadRefreshes += 1
+            default:
+                break
+            }
+        }
+        for (capability, count) in consumed.sorted(by: { $0.key < $1.key }) where count > 1 {
+            report.breaches.append("capability \(capability) was consumed \(count) times")
+        }
+        for (generation, count) in rotated.sorted(by: { $0.key < $1.key }) where count > 1 {
+            report.breaches.append("\(generation) was rotated to \(count) times")
+        }
+        report.refreshesAfterKill = -deadRefreshes // settled against the database's count below
+    }
+
+    /// Each refresh token redeemed once, each effect once.
+    func checkDatabase(into report: inout StressReport) throws {
+        report.decisions = Int(try world.query("SELECT count(*) FROM decisions WHERE play = ?").first?.first?.integer ?? 0)
+        for row in try world.query("SELECT connection, generation, redeemed FROM stress_tokens WHERE play = ? AND redeemed > 1") {
+            report.breaches.append("the refresh token of \(row[0].text ?? "?") generation \(row[1].integer ?? 0) was redeemed \(row[2].integer ?? 0) times")
+        }
+        for row in try world.query("SELECT key, count(*) FROM stress_effects WHERE play = ? GROUP BY key HAVING count(*) > 1") {
+            report.breaches.append("effect \(row[0].text ?? "?") happened \(row[1].integer ?? 0) times")
+        }
+        for row in try world.query("SELECT outcome, count(*) FROM stress_refreshes WHERE play = ? GROUP BY outcome") {
+            let count = Int(row[1].integer ?? 0)
+            switch row[0].text {
+            case "won": report.refreshesWon = count
+            case "reread": report.refreshesReread = count
+            default: report.refreshesAfterKill += count
+            }
+        }
+        if report.refreshesAfterKill < 0 {
+            report.breaches.append("\(-report.refreshesAfterKill) refresh(es) lost a race and were classified dead_grant")
+            report.refreshesAfterKill = 0
+        }
+    }
+
+    /// No run lost; every run completed, or parked on a case still awaiting a reconnect; no case
+    /// verified whose run never resumed.
+    func checkRuns(into report: inout StressReport) throws {
+        let rows = try world.query("""
+            SELECT r.run, r.state, c.state FROM stress_runs r LEFT JOIN cases c ON c.play = r.play AND c.id = r.case_id WHERE r.play = ?
+            """)
+        var seen = Set<String>()
+        for row in rows {
+            let run = row[0].text ?? "?"
+            seen.insert(run)
+            switch (row[1].text, row[2].text) {
+            case ("completed", _): report.completed += 1
+            case ("parked", "awaiting-reconnect"): report.parked += 1
+            default: report.breaches.append("\(run) ended \(row[1].text ?? "?") (case \(row[2].text ?? "none")): neither completed nor parked")
+            }
+        }
+        for index in 0..<runs where !seen.contains("run-\(index)") { report.breaches.append("run-\(index) was lost: it never started") }
+        for row in try world.query("SELECT id FROM cases WHERE play = ? AND state = 'awaiting-resume'") {
+            report.breaches.append("case \(row[0].text ?? "?") was verified but its runs never resumed")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Revive
+import ReviveStore
+import ReviveVocabulary
+
+/// One `stress` play: starts the worker processes, kills and restarts them on schedule, then checks.
+struct StressRunner {
+    let options: StressCommand.Options
+    let console: LabCommand.Console
+    let output: String
+    let world: StressWorld
+
+    init(_ options: StressCommand.Options, console: LabCommand.Console) throws {
+        self.options = options
+        self.console = console
+        output = options.output ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("revive-stress-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw StressCommand.syntax.error("cannot create the output directory \(output); check the path and permissions")
+        }
+        let libpq = console.environment["REVIVE_LIBPQ"]
+        let store = try PlayStores.open(options.store, libpqPath: libpq)
+        let play = try store.startPlay(scenario: "stress", seed: options.seed, mode: "stress").play
+        world = try StressWorld(location: options.store, play: play, libpqPath: libpq)
+        try world.prepare()
+    }
+
+    /// A worker process and what is left of its kill schedule.
+    final class Worker {
+        let index: Int
+        var kills: [Int]
+        var incarnation = 0
+        var process: Process?
+        init(index: Int, kills: [Int]) { (self.index, self.kills) = (index, kills) }
+    }
+
+    func run() throws -> LabCommand.ExitCode {
+        let schedule = StressCommand.killSchedule(options)
+        let workers = (0..<options.processes).map { Worker(index: $0, kills: schedule[$0]) }
+        let started = console.monotonicSeconds()
+        for worker in workers { try start(worker) }
+        var kills = 0
+        while workers.contains(where: { $0.process != nil }) {
+            for worker in workers {
+                guard let process = worker.process, !process.isRunning else { continue }
+                worker.process = nil
+                if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
+                    kills += 1
+                    worker.incarnation += 1
+                    try start(worker)
+                } else if process.terminationStatus != 0 {
+                    for other in workers { other.process?.terminate() }
+                    throw UsageError(command: "stress", text: "worker process \(worker.index) exited with \(process.terminationStatus); "
+                        + "its messages are above, its timeline in \(output)")
+                }
+            }
+            usleep(5_000)
+        }
+        let seconds = console.monotonicSeconds() - started
+        let report = try StressCheck(world: world, output: output, runs: options.runs).run()
+        print(report, kills: kills, seconds: seconds)
+        return report.breaches.isEmpty ? .passed : .failed
+    }
+
+    /// Starts (or restarts) one worker: this same executable, its hidden `stress-worker` command.
+    func start(_ worker: Worker) throws {
+        let runs = stride(from: worker.index, to: options.runs, by: options.processes).map(String.init).joined(separator: ",")
+        var arguments = ["stress-worker", "--store", options.store, "--play", String(world.play), "--process", String(worker.index),
+                         "--incarnation", String(worker.incarnation), "--runs", runs.isEmpty ? "-" : runs, "--seed", String(options.seed),
+                         "--connections", String(options.connections),
+                         "--jsonl", (output as NSString).appendingPathComponent("process-\(worker.index)-\(worker.incarnation).jsonl")]
+        if !worker.kills.isEmpty { arguments += ["--die-after", String(worker.kills.removeFirst())] }
+        if let libpq = console.environment["REVIVE_LIBPQ"] { arguments += ["--libpq", libpq] }
+        if let plant = options.plant { arguments += ["--plant", plant] }
+        let process = Process()
+        process.executableURL = StressRunner.executable
+        process.arguments = arguments
+        do { try process.run() } catch {
+            throw UsageError(command: "stress", text: "cannot start a worker process (\(StressRunner.executable.path)): \(error)")
+        }
+        worker.process = process
+    }
+
+    /// This program's own executable.
+    static var executable: URL {
+        if FileManager.default.fileExists(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        }
+        return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+
+    func print(_ report: StressReport, kills: Int, seconds: Double) {
+        let rate = seconds > 0 ? Double(report.decisions) / seconds : 0
+        console.out("stress on \(options.store): play \(world.play), seed \(options.seed), timelines in \(output)\n")
+        console.out("  decisions    \(report.decisions) committed in \(String(format: "%.1f", seconds)) s: "
+            + "\(String(format: "%.0f", rate)) decisions/s\n")
+        console.out("  refreshes    \(report.refreshesWon) redeemed, \(report.refreshesReread) losers re-read the rotated generation, "
+            + "\(report.refreshesAfterKill) after a killed winner\n")
+        console.out("  reconnects   \(report.verified) verified, \(report.refused) refused (already used or superseded)\n")
+        console.out("  runs         \(report.completed) completed, \(report.parked) parked with an open case\n")
+        for breach in report.breaches { console.out("  BREACH: \(breach)\n") }
+        let verdict = report.breaches.isEmpty ? "all invariants held" : "\(report.breaches.count) invariant breaches"
+        console.out("\(options.processes) processes, \(options.runs) runs, \(kills) kills: \(verdict)\n")
+    }
+}

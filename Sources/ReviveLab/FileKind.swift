@@ -81,48 +81,22 @@ enum FileKind: Equatable {
 /// below it (sorted) that is a JSONL timeline by its content; the others are skipped with a note.
 enum TimelineFiles {
     static func expand(_ paths: [String], console: LabCommand.Console) -> (files: [String], problems: [InputProblem]) {
-        var files: [String] = []
-        var problems: [InputProblem] = []
-        let manager = FileManager.default
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                problems.append(InputProblem(file: path, path: "", message: "no such file or directory"))
-                continue
-            }
-            guard isDirectory.boolValue else {
-                files.append(path)
-                continue
-            }
-            let found = regularFiles(below: path)
-            var kept = 0
-            for file in found {
-                let kind = manager.contents(atPath: file).flatMap { String(data: $0, encoding: .utf8) }.map(FileKind.sniff) ?? .other
+        PathArguments.expand(paths) { directory in
+            var kept: [String] = []
+            for file in regularFiles(below: directory) {
+                let kind = FileManager.default.contents(atPath: file).flatMap { String(data: $0, encoding: .utf8) }.map(FileKind.sniff) ?? .other
                 guard kind == .jsonlTimeline else {
                     console.err("note: \(file): skipped, \(kind.noun)\n")
                     continue
                 }
-                files.append(file)
-                kept += 1
+                kept.append(file)
             }
-            if kept == 0 {
-                problems.append(InputProblem(file: path, path: "", message: "the directory holds no JSONL timelines; \(FileKind.wanted)"))
-            }
+            return (kept, kept.isEmpty ? "the directory holds no JSONL timelines; \(FileKind.wanted)" : nil)
         }
-        return (files, problems)
     }
 
     /// Every regular, non-hidden file below a directory, sorted.
     static func regularFiles(below directory: String) -> [String] {
-        let manager = FileManager.default
-        var found: [String] = []
-        guard let walker = manager.enumerator(atPath: directory) else { return [] }
-        while let relative = walker.nextObject() as? String {
-            guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
-            let full = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue { found.append(full) }
-        }
-        return found.sorted()
+        PathArguments.files(below: directory) { !$0.hasPrefix(".") }
     }
 }

@@ -9,12 +9,23 @@ import ReviveWorld
 /// `*.json` below it in sorted order.
 enum ScenarioFiles {
     static func expand(_ paths: [String]) -> (files: [String], problems: [InputProblem]) {
+        PathArguments.expand(paths) { directory in
+            let found = PathArguments.files(below: directory) { $0.hasSuffix(".json") }
+            return (found, found.isEmpty ? "the directory holds no scenario files (*.json)" : nil)
+        }
+    }
+}
+
+/// Paths on a command line: a file as given, a directory as the files `list` picks below it.
+enum PathArguments {
+    /// The files of every path, in order, and a problem for a path that does not exist or (as
+    /// `list` says with its message) a directory that holds nothing wanted.
+    static func expand(_ paths: [String], list: (String) -> (files: [String], empty: String?)) -> (files: [String], problems: [InputProblem]) {
         var files: [String] = []
         var problems: [InputProblem] = []
-        let manager = FileManager.default
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 problems.append(InputProblem(file: path, path: "", message: "no such file or directory"))
                 continue
             }
@@ -22,27 +33,32 @@ enum ScenarioFiles {
                 files.append(path)
                 continue
             }
-            var found: [String] = []
-            collect(in: path.hasSuffix("/") ? String(path.dropLast()) : path, into: &found)
-            if found.isEmpty {
-                problems.append(InputProblem(file: path, path: "", message: "the directory holds no scenario files (*.json)"))
-            }
-            files += found.sorted()
+            let (found, empty) = list(path)
+            files += found
+            if let empty { problems.append(InputProblem(file: path, path: "", message: empty)) }
         }
         return (files, problems)
     }
 
-    /// Every `*.json` file below `directory`. A plain walk: FileManager's enumerator cost a cold
-    /// `run` more than listing the folder is worth.
-    private static func collect(in directory: String, into found: inout [String]) {
+    /// Every regular file below `directory` (hidden folders left out) whose name `keep` accepts,
+    /// sorted. A plain walk:
+    /// FileManager's enumerator cost a cold `run` more than listing the folder is worth.
+    static func files(below directory: String, keep: (String) -> Bool) -> [String] {
+        var found: [String] = []
+        collect(in: directory.hasSuffix("/") ? String(directory.dropLast()) : directory, keep: keep, into: &found)
+        return found.sorted()
+    }
+
+    private static func collect(in directory: String, keep: (String) -> Bool, into found: inout [String]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names {
             let full = directory + "/" + name
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
-                collect(in: full, into: &found)
-            } else if name.hasSuffix(".json") {
+                // Hidden folders (.git, .build) hold no scenario or timeline of the user's.
+                if !name.hasPrefix(".") { collect(in: full, keep: keep, into: &found) }
+            } else if keep(name) {
                 found.append(full)
             }
         }

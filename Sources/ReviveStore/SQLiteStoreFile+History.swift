@@ -66,50 +66,17 @@ extension SQLiteStoreFile {
     /// Every play in the file, oldest first.
     public func plays() throws(RecoveryStoreError) -> [StoredPlay] {
         try run("listing the plays") { () throws(SQLiteError) -> [StoredPlay] in
-            let rows = try database.query("""
-                SELECT p.id, p.scenario, p.seed, p.mode, p.outcome, p.passed,
-                       (SELECT group_concat(DISTINCT run) FROM history h WHERE h.play = p.id AND h.run IS NOT NULL),
-                       (SELECT count(*) FROM history h WHERE h.play = p.id)
-                FROM plays p ORDER BY p.id
-                """)
-            return rows.map { row in
-                StoredPlay(id: row[0].integer ?? 0, scenario: row[1].text ?? "", seed: UInt64(bitPattern: row[2].integer ?? 0),
-                           mode: row[3].text ?? "", outcome: row[4].text, passed: row[5].integer.map { $0 != 0 },
-                           runs: (row[6].text ?? "").split(separator: ",").map(String.init).sorted(),
-                           transitions: Int(row[7].integer ?? 0))
-            }
+            try database.query(StoredPlay.listing(runs: "group_concat(DISTINCT run)")).map(StoredPlay.init(row:))
         }
     }
 
     /// The transitions that match, in play then timeline order, each with its play and sequence number.
     public func history(_ query: HistoryQuery) throws(RecoveryStoreError) -> [(play: Int64, seq: Int, transition: Transition)] {
-        var conditions: [String] = []
-        var values: [SQLiteValue] = []
-        func add(_ condition: String, _ value: SQLiteValue?) {
-            guard let value else { return }
-            conditions.append(condition)
-            values.append(value)
-        }
-        add("play = ?", query.play.map { .integer($0) })
-        add("run = ?", query.run.map { .text($0) })
-        add("connection = ?", query.connection.map { .text($0) })
-        add("case_id = ?", query.caseID.map { .text($0) })
-        add("class = ?", query.failureClass.map { .text($0) })
-        add("name GLOB ?", query.name.map { .text($0) })
-        add("time_ms >= ?", query.since.map { .integer($0.milliseconds) })
-        add("time_ms <= ?", query.until.map { .integer($0.milliseconds) })
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let filter = query.whereClause(nameMatch: "name GLOB ?")
         let rows = try run("searching the history") { () throws(SQLiteError) in
-            try database.query("SELECT play, seq, record FROM history\(filter) ORDER BY play, seq", values)
+            try database.query("SELECT play, seq, record FROM history\(filter.sql) ORDER BY play, seq", filter.values)
         }
-        var result: [(play: Int64, seq: Int, transition: Transition)] = []
-        for row in rows {
-            guard let play = row[0].integer, let seq = row[1].integer, let text = row[2].text else {
-                throw .corrupt("\(path): a history row has the wrong types")
-            }
-            result.append((play, Int(seq), try RecordCodec.transition(text)))
-        }
-        return result
+        return try HistoryRows.transitions(rows, source: path)
     }
 
     /// A finished play's JSONL record, as `run --format jsonl` wrote it (nil: not finished).

@@ -107,7 +107,7 @@ extension RecoveryEngine {
     /// mutating action, records the intent in the ledger or says that an earlier attempt must be
     /// reconciled first, or that the effect is already there.
     public func beginAction(_ request: ActionRequest, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
-        try decide { (tx) throws(RecoveryStoreError) -> ActionStart in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) -> ActionStart in
             let context = request.context
             let lease = try issueLease(connection: request.connection, context: context, at: time, in: tx)
             let key = IdempotencyKey(run: request.run, action: request.action)
@@ -121,7 +121,7 @@ extension RecoveryEngine {
     /// instant has come.
     public func continueAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
         guard ticket.request.mutating else { return .call(ticket) }
-        return try decide { (tx) throws(RecoveryStoreError) -> ActionStart in
+        return try decide(at: time) { (tx) throws(RecoveryStoreError) -> ActionStart in
             try start(try prepareAction(connection: ticket.request.connection, context: ticket.request.context, at: time, in: tx),
                       ticket, at: time, in: tx)
         }
@@ -130,7 +130,7 @@ extension RecoveryEngine {
     /// Records what a lookup by idempotency key found at the provider for an action whose
     /// earlier outcome was unknown: `.alreadyDone` when the effect is there, else `.call`.
     public func recordLookup(_ answer: ReconcileAnswer, for ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             try recordReconciliation(answer, key: ticket.idempotencyKey, context: ticket.request.context, at: time, in: tx)
         }
         return answer == .committed ? .alreadyDone(ticket) : .call(ticket)
@@ -140,7 +140,7 @@ extension RecoveryEngine {
     /// nothing was learned, the action stays unknown, and the runtime's retry policy decides when
     /// to look again. The engine never guesses.
     public func lookupFailed(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             try tx.emit(.lookupFailed, at: time, context: ticket.request.context) { t in
                 t.connection = ticket.lease.connection.rawValue
                 t.key = ticket.idempotencyKey.rawValue
@@ -153,7 +153,7 @@ extension RecoveryEngine {
     /// The credential gateway's check at the instant a call leaves: a stale, dead or revoked
     /// lease is fenced (recorded as `lease.fenced`); an allowed mutation is marked executing.
     public func clearForSend(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> CallAuthorization {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             try authorizeCall(with: ticket.lease, key: ticket.ledgerKey, context: ticket.request.context, at: time, in: tx)
         }
     }
@@ -165,7 +165,7 @@ extension RecoveryEngine {
         let decision: FailureDecision
         switch outcome {
         case .succeeded:
-            try decide { (tx) throws(RecoveryStoreError) in
+            try decide(at: time) { (tx) throws(RecoveryStoreError) in
                 try recordSuccess(with: lease, key: key, context: context, at: time, in: tx)
             }
             return .completed
@@ -188,7 +188,7 @@ extension RecoveryEngine {
     /// Records that the runtime gave the action up with its run (`action.failed`).
     public func abandonAction(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) {
         guard let key = ticket.ledgerKey else { return }
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             try recordGivenUp(key: key, context: ticket.request.context, at: time, in: tx)
         }
     }

@@ -7,8 +7,28 @@ final class EngineTransaction {
     let store: RecoveryStoreTransaction
     /// The decision's transitions so far, in emission order.
     private(set) var transitions: [Transition] = []
+    /// The journal entry the decision becomes when it is taken on the local replica (nil: on the
+    /// shared store). Its transitions carry it as `journal=N`.
+    let journalEntry: Int?
+    /// Why the decision must wait for the shared store, once a step of it said so.
+    private(set) var waitReason: (reason: String, fill: (inout Transition) -> Void)?
 
-    init(_ store: RecoveryStoreTransaction) { self.store = store }
+    init(_ store: RecoveryStoreTransaction, journalEntry: Int? = nil) {
+        self.store = store
+        self.journalEntry = journalEntry
+    }
+
+    /// Whether the decision runs on the shared store.
+    var isShared: Bool { journalEntry == nil }
+
+    /// Refuses a step that is safe only against the shared store while the decision runs on the
+    /// local replica: the decision is abandoned and the engine records `store.waiting` with
+    /// `reason` and the facts `fill` sets.
+    func requireShared(_ reason: String, _ fill: @escaping (inout Transition) -> Void = { _ in }) throws(RecoveryStoreError) {
+        guard !isShared else { return }
+        waitReason = (reason, fill)
+        throw RecoveryStoreError.unavailable("\(reason) waits for the shared store")
+    }
 
     /// Records a transition of a step attempt: run, worker, step and attempt come from the context.
     func emit(_ name: TransitionName, at time: Instant, context: ActionContext,
@@ -31,6 +51,9 @@ final class EngineTransaction {
     }
 
     private func record(_ transition: Transition) throws(RecoveryStoreError) {
+        var transition = transition
+        // A decision on the replica says so on every line: the history-complete check follows it to the drain.
+        if let journalEntry { transition.notes.append(.init("journal", String(journalEntry))) }
         // The store writes it with the decision's state; the recorder sees it only after the commit.
         try store.record(transition)
         transitions.append(transition)

@@ -13,6 +13,14 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     /// An empty store.
     public init() {}
 
+    /// A store holding the same records as this one, committed (a replica rebuilt from it).
+    public func copy() -> InMemoryRecoveryStore {
+        precondition(!inTransaction, "a store is copied between decisions")
+        let copy = InMemoryRecoveryStore()
+        copy.rows = rows
+        return copy
+    }
+
     /// Runs `body` on the rows; if it throws, puts back every row it wrote.
     public func transaction<T>(_ body: (RecoveryStoreTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
         precondition(!inTransaction, "transactions do not nest: one decision, one transaction")

@@ -18,14 +18,14 @@ extension RecoveryEngine {
     /// provider's own transitions (a failed refresh's `provider.failed`) come after them.
     func resolveFailure(lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
                         _ first: (EngineTransaction) throws(RecoveryStoreError) -> FailureStep) throws(RecoveryStoreError) -> FailureDecision {
-        var step = try decide(first)
+        var step = try decide(at: time, first)
         while true {
             switch step {
             case .decided(let decision):
                 return decision
             case .refresh(let next):
                 let refused = broker.refresh(lease.connection, generation: lease.generation, rotatingTo: next)
-                step = try decide { (tx) throws(RecoveryStoreError) in
+                step = try decide(at: time) { (tx) throws(RecoveryStoreError) in
                     try finishRefresh(refused, rotatingTo: next, lease: lease, key: key, context: context, at: time, in: tx)
                 }
             }
@@ -80,6 +80,13 @@ extension RecoveryEngine {
                 // Refreshed once already in this attempt and still refused: the runtime's retry policy decides.
                 return .decided(.retryLater(classification))
             }
+            // The refresh rotates the generation: ask the shared store before the broker rotates the tokens.
+            try tx.requireShared("rotate-generation") { t in
+                t.run = context.run.rawValue
+                t.worker = context.worker.rawValue
+                t.step = context.action.rawValue
+                t.connection = lease.connection.rawValue
+            }
             try tx.store.save(RefreshMark(run: context.run, action: context.action, attempt: context.attempt, markedAt: time))
             return .refresh(rotatingTo: current.next())
         case .staleGeneration:
@@ -121,6 +128,14 @@ extension RecoveryEngine {
                           context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> RecoveryCase {
         guard let connection = try tx.store.connection(lease.connection) else {
             preconditionFailure("a lease was issued for an unregistered connection \(lease.connection)")
+        }
+        if !tx.isShared, let other = try tx.store.openCases().first(where: { $0.run == context.run }) {
+            // Another host may be resuming the run on its first case: only the shared store knows.
+            try tx.requireShared("second-case") { t in
+                t.run = context.run.rawValue
+                t.connection = lease.connection.rawValue
+                t.caseID = other.id.rawValue
+            }
         }
         var ledgerState: LedgerState?
         if let key { ledgerState = try tx.store.ledgerEntry(key)?.state }

@@ -71,7 +71,7 @@ extension RecoveryEngine {
     /// worker's memory, returns the ones it lost).
     @discardableResult
     public func workerLost(_ worker: WorkerID, at time: Instant) throws(RecoveryStoreError) -> [CaseID] {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             for var record in try tx.store.leases(heldBy: worker) where !record.revoked {
                 record.revoked = true
                 try tx.store.save(record)

@@ -35,7 +35,7 @@ extension RecoveryEngine {
     /// Returns nil when the outcome is known (the run may fail as the policy says).
     public func escalateUnknownOutcome(_ ticket: ActionTicket, at time: Instant) throws(RecoveryStoreError) -> ActionVerdict? {
         guard let key = ticket.ledgerKey else { return nil }
-        return try decide { (tx) throws(RecoveryStoreError) -> ActionVerdict? in
+        return try decide(at: time) { (tx) throws(RecoveryStoreError) -> ActionVerdict? in
             guard try tx.store.ledgerEntry(key)?.state == .unknown else { return nil }
             let (recoveryCase, request) = try askOperatorWhetherItHappened(ticket, rule: "lookups-failed", at: time, in: tx)
             return .parked(recoveryCase, request)
@@ -52,7 +52,7 @@ extension RecoveryEngine {
     /// sent for the action may still land: nothing is resent before every earlier call settled.
     public func presentOperatorConfirm(capabilityValue: String?, connection: ConnectionID, happened: Bool,
                                        at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome {
-        try decide { (tx) throws(RecoveryStoreError) -> ReconnectOutcome in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) -> ReconnectOutcome in
             var (capability, recoveryCase): (CapabilityRecord, RecoveryCase)
             switch try checkCapability(capabilityValue, for: connection, path: .operatorConfirm, at: time, in: tx) {
             case .refused(let refusal): return try refuse(refusal, on: .operatorConfirm, connection: connection, at: time, in: tx)
@@ -63,6 +63,7 @@ extension RecoveryEngine {
                 let refusal = CapabilityRefusal(reason: "may-still-land", capability: capability, recoveryCase: recoveryCase)
                 return try refuse(refusal, on: .operatorConfirm, connection: connection, at: time, in: tx)
             }
+            try requireSharedToConsume(capability, run: recoveryCase.run, then: nil, in: tx)
             capability.consumedAt = time
             try tx.store.save(capability)
             if var entry, entry.state == .unknown {

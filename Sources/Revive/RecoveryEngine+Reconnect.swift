@@ -84,11 +84,11 @@ extension RecoveryEngine {
     /// The grant is installed (or discarded) once the decision has committed, outside the store's
     /// transaction; if the store throws, the grant is neither, and the same reconnect may be presented again.
     public func presentReconnect(capabilityValue: String?, grant: PendingGrant, at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome {
-        let (outcome, installAt) = try decide { (tx) throws(RecoveryStoreError) in
+        let (outcome, installAt) = try decide(at: time) { (tx) throws(RecoveryStoreError) in
             try decideReconnect(capabilityValue, grant: grant, at: time, in: tx)
         }
         if planted(.splitReconnect), case .verified(let caseID, let run, _, let generation) = outcome {
-            try decide { (tx) throws(RecoveryStoreError) in
+            try decide(at: time) { (tx) throws(RecoveryStoreError) in
                 try rotate(grant.connection, to: generation, reason: "reconnect", caseID: caseID, identity: grant.identity,
                            run: run, at: time, in: tx)
             }
@@ -153,6 +153,7 @@ extension RecoveryEngine {
     /// Consumes the capability, recorded as `reconnect.verified`; the planted bug does it before the identity check.
     private func consume(_ capability: inout CapabilityRecord, for recoveryCase: RecoveryCase, grant: PendingGrant,
                          at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) {
+        try requireSharedToConsume(capability, run: recoveryCase.run, then: "rotate-generation", in: tx)
         capability.consumedAt = time
         try tx.store.save(capability)
         let id = capability.id
@@ -171,12 +172,13 @@ extension RecoveryEngine {
     /// checked and the generation stays.
     public func presentOperatorFix(capabilityValue: String?, connection: ConnectionID,
                                    at time: Instant) throws(RecoveryStoreError) -> ReconnectOutcome {
-        try decide { (tx) throws(RecoveryStoreError) -> ReconnectOutcome in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) -> ReconnectOutcome in
             var (capability, recoveryCase): (CapabilityRecord, RecoveryCase)
             switch try checkCapability(capabilityValue, for: connection, path: .operatorFix, at: time, in: tx) {
             case .refused(let refusal): return try refuse(refusal, on: .operatorFix, connection: connection, at: time, in: tx)
             case .accepted(let found, let open): (capability, recoveryCase) = (found, open)
             }
+            try requireSharedToConsume(capability, run: recoveryCase.run, then: nil, in: tx)
             capability.consumedAt = time
             try tx.store.save(capability)
             recoveryCase.state = .awaitingResume
@@ -189,6 +191,21 @@ extension RecoveryEngine {
                 t.notes.append(.init("by", configuration.operatorAddress))
             }
             return .resolved(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint)
+        }
+    }
+}
+
+extension RecoveryEngine {
+    /// A capability is consumed on the shared store only: on a local replica another host could
+    /// consume it too, and both would complete the case.
+    func requireSharedToConsume(_ capability: CapabilityRecord, run: RunID, then next: String?,
+                                in tx: EngineTransaction) throws(RecoveryStoreError) {
+        try tx.requireShared("consume-capability") { t in
+            t.run = run.rawValue
+            t.connection = capability.connection.rawValue
+            t.caseID = capability.caseID.rawValue
+            t.capability = capability.id.rawValue
+            if let next { t.notes.append(.init("then", next)) }
         }
     }
 }

@@ -53,7 +53,7 @@ extension RecoveryEngine {
     /// capability. This one stays valid until its own expiry; once either is consumed, the other is
     /// refused as `superseded`. Returns the new request.
     public func reminderDue(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest? {
-        try decide { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
             // Timers may fire early, late or twice: remind once, when due, for the case's current capability only.
             guard let capability = try tx.store.capability(id), capability.consumedAt == nil,
                   let remindAt = capability.remindAt, time >= remindAt, capability.reminder < configuration.maxReminders,
@@ -67,7 +67,7 @@ extension RecoveryEngine {
     /// (`capability.expired`). If no reminder followed it, the reminder goes out now (its timer was
     /// missed) or, after the last one, the case is escalated. Returns the new request, if any.
     public func capabilityExpired(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest? {
-        try decide { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
             // Timers may fire early, late or twice: record an expiry once, once it is real, while the case waits.
             guard var capability = try tx.store.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
                   !capability.expiryRecorded, var recoveryCase = try tx.store.recoveryCase(capability.caseID),

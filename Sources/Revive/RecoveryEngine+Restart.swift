@@ -22,7 +22,7 @@ extension RecoveryEngine {
     /// that awaits its resume (the broker's install is idempotent), and returns the runs to resume.
     public func recoverAfterRestart(at time: Instant) throws(RecoveryStoreError) -> RestartWork {
         var grants: [(PendingGrant, LeaseGeneration)] = []
-        let work = try decide { (tx) throws(RecoveryStoreError) -> RestartWork in
+        let work = try decide(at: time) { (tx) throws(RecoveryStoreError) -> RestartWork in
             var work = RestartWork()
             for recoveryCase in try tx.store.openCases() {
                 switch recoveryCase.state {

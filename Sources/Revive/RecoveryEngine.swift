@@ -11,7 +11,8 @@ import ReviveVocabulary
 /// made over the same store after a restart carries on where the last one stopped. Each public
 /// call is one decision in one store transaction (two around a broker call); its transitions
 /// reach the `TransitionRecorder` only once that transaction commits, and a store failure throws
-/// `RecoveryStoreError` with nothing of the decision kept or recorded.
+/// `RecoveryStoreError` with nothing of the decision kept or recorded. With a `LocalFallback`, an
+/// unreachable store does not stop the engine: see `LocalFallback` for what it decides locally.
 public final class RecoveryEngine {
     /// The limits in force.
     public let configuration: RecoveryConfiguration
@@ -21,11 +22,16 @@ public final class RecoveryEngine {
     let ids: IdentifierSource
     let broker: CredentialBroker
     let recorder: TransitionRecorder
+    /// Where the engine decides while its store is unreachable (nil: it does not; an unreachable
+    /// store then fails every decision with `.unavailable`).
+    public let fallback: LocalFallback?
 
-    /// Makes an engine over a store, an id source, a broker and a timeline recorder.
+    /// Makes an engine over a store, an id source, a broker and a timeline recorder; with a
+    /// `fallback`, it goes on deciding on a local replica while the store is unreachable.
     public init(configuration: RecoveryConfiguration = RecoveryConfiguration(), classifier: Classifier = Classifier(),
                 store: RecoveryStore = InMemoryRecoveryStore(), ids: IdentifierSource,
-                broker: CredentialBroker, recorder: TransitionRecorder) {
+                broker: CredentialBroker, recorder: TransitionRecorder, fallback: LocalFallback? = nil) {
+        self.fallback = fallback
         self.configuration = configuration
         self.classifier = classifier
         self.store = store
@@ -36,7 +42,7 @@ public final class RecoveryEngine {
 
     /// Runs one decision in one store transaction, then hands its transitions to the recorder, in
     /// order; if the store throws, nothing of the decision is kept or recorded.
-    func decide<T>(_ body: (EngineTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
+    func decideShared<T>(_ body: (EngineTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
         var committed: [Transition] = []
         let result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
             let decision = EngineTransaction(transaction)
@@ -50,7 +56,7 @@ public final class RecoveryEngine {
 
     /// Registers a connection and pins its identity (recorded as `connection.pinned`).
     public func register(_ connection: ConnectionRecord, at time: Instant = .zero) throws(RecoveryStoreError) {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             try tx.store.save(connection)
             let generation = try tx.store.generation(of: connection.id)
             try tx.emit(.connectionPinned, at: time, run: nil) { t in
@@ -85,7 +91,7 @@ public final class RecoveryEngine {
 
     /// Closes a case once its run has resumed (on whichever worker picked it up).
     public func closeCase(_ id: CaseID, resumedOn worker: WorkerID, at time: Instant) throws(RecoveryStoreError) {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             guard var recoveryCase = try tx.store.recoveryCase(id), recoveryCase.state == .awaitingResume else { return }
             recoveryCase.state = .closed
             recoveryCase.closedAt = time
@@ -105,7 +111,7 @@ public final class RecoveryEngine {
     /// Revive: the token pair rotated, so this connection's generation moves on.
     public func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?,
                                        at time: Instant) throws(RecoveryStoreError) -> LeaseGeneration {
-        try decide { (tx) throws(RecoveryStoreError) in
+        try decide(at: time) { (tx) throws(RecoveryStoreError) in
             let previous = try tx.store.generation(of: connection)
             let next = previous.next()
             try tx.emit(.tokenRefreshed, at: time, run: run) { t in
@@ -122,6 +128,12 @@ public final class RecoveryEngine {
     /// Bumps a connection's generation (after a verified reconnect or a refresh): older leases are fenced from now on.
     func rotate(_ connection: ConnectionID, to rotated: LeaseGeneration, reason: String, caseID: CaseID?,
                 identity: ProviderIdentity?, run: RunID?, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) {
+        // Another host may rotate the same connection: only the shared store can say which generation is next.
+        try tx.requireShared("rotate-generation") { t in
+            t.connection = connection.rawValue
+            t.caseID = caseID?.rawValue
+            t.run = run?.rawValue
+        }
         let previous = try tx.store.generation(of: connection)
         // Alone, the engine never sees this; over a shared store, another engine rotated first.
         guard rotated > previous else {

@@ -37,6 +37,7 @@ public enum InvariantChecker {
             case .noDeadRetry: breaches += noDeadRetry(transitions)
             case .durableCase: breaches += durableCase(transitions)
             case .tokenCustody: breaches += tokenCustody(transitions)
+            case .historyComplete: breaches += historyComplete(transitions)
             case .liveness: breaches += liveness(transitions)
             }
         }

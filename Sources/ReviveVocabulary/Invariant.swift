@@ -10,6 +10,7 @@ public enum Invariant: String, Sendable, CaseIterable, Comparable {
     case noDeadRetry = "no-dead-retry"
     case durableCase = "durable-case"
     case tokenCustody = "token-custody"
+    case historyComplete = "history-complete"
     case liveness
 
     public static func < (a: Invariant, b: Invariant) -> Bool {
@@ -29,6 +30,7 @@ public enum Invariant: String, Sendable, CaseIterable, Comparable {
         case .noDeadRetry: return "a dead grant is never used again; a transient or refreshable failure never parks the run"
         case .durableCase: return "a recovery case outlives the worker that opened it; any live worker can complete it"
         case .tokenCustody: return "no token or secret value appears in the timeline"
+        case .historyComplete: return "after a fallback, everything recorded locally reaches the durable history exactly once, in order, and nothing that needs the durable side is decided without it"
         case .liveness: return "when every case was answered by the right owner, the run completes"
         }
     }

@@ -39,7 +39,8 @@ public struct Restart {
 /// the kill point runs as it did; at the kill point the process dies (before the commit, or
 /// after it) and no engine call answers any more until the world restarts on the durable store.
 final class KillSwitchStore: RecoveryStore {
-    private let inner = InMemoryRecoveryStore()
+    /// The killed process's committed state, as the durable store holds it at the kill.
+    let inner = InMemoryRecoveryStore()
     let point: KillPoint
     private(set) var decisions = 0
     private(set) var killed = false
@@ -54,6 +55,9 @@ final class KillSwitchStore: RecoveryStore {
         guard decisions < point.decision else {
             // Before its commit the decision never happened; after it, it stands in the durable
             // store (read back on restart), but the caller never hears of it: either way, no answer.
+            // After it, the copy here commits it too (drawing its ids), so that it stays the durable
+            // store's twin and the ids a restarted process draws follow the decision's own.
+            if point.afterCommit { _ = try? inner.transaction(body) }
             killed = true
             throw KillSwitchStore.death
         }

@@ -228,6 +228,9 @@ final class NaiveIntegration: RecoveryIntegration {
         return .first
     }
 
+    /// The baseline keeps no store, so nothing is ever journaled.
+    func drainJournal(at time: Instant) -> Int { 0 }
+
     func workerLost(_ worker: WorkerID, at time: Instant) -> [CaseID] {
         var lost: [CaseID] = []
         for (id, entry) in cases.sorted(by: { $0.key < $1.key }) where entry.holder == worker && !entry.lost && entry.recoveryCase.state != .closed {

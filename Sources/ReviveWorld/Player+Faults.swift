@@ -25,13 +25,14 @@ extension Player: StepPointObserver {
         runtime.record(.faultInjected, actor: .lab) { t in
             t.step = step?.rawValue
             t.attempt = attempt
-            t.connection = fault.kind.targetsWorker ? nil : connection?.rawValue
+            t.connection = fault.kind.targetsWorker || fault.kind.isOutage ? nil : connection?.rawValue
             t.worker = fault.kind.targetsWorker ? worker?.rawValue : nil
             t.notes.append(.init("fault", fault.kind.rawValue))
             if let point { t.notes.append(.init("point", point.rawValue)) }
             if fault.kind == .providerError || fault.kind == .lookupError, fault.count != 1 { t.notes.append(.init("count", String(fault.count))) }
             if let stall = fault.stallFor { t.notes.append(.init("for", stall.description)) }
             if let late = fault.lateBy { t.notes.append(.init("by", late.description)) }
+            if let lasting = fault.lasting { t.notes.append(.init("for", lasting.description)) }
         }
         // A fault at a virtual time strikes the call in flight on its connection, if one is.
         if point == nil, let connection, [.loseResponse, .dropRequest, .lateApply].contains(fault.kind),
@@ -48,6 +49,8 @@ extension Player: StepPointObserver {
         case .refreshElsewhere: connection.map { provider.refreshElsewhereBeforeNextCall($0) }
         case .lateApply: connection.map { provider.applyNextLate($0, by: fault.lateBy ?? FaultSpec.defaultLateBy) }
         case .lookupError: connection.map { provider.failNextLookups($0, count: fault.count) }
+        case .storeUnavailable: startStoreOutage(lasting: fault.lasting ?? .zero)
+        case .runtimeUnavailable: runtime.loseDurableEngine(for: fault.lasting ?? .zero)
         }
     }
 
@@ -93,9 +96,17 @@ extension Player: StepPointObserver {
             t.capability = alert?.capabilityID.rawValue
         }
         provider.clearConfiguredErrors(connection)
+        presentFix(alert, connection: connection)
+    }
+
+    /// Hands an operator's fix to the engine; again when the store is back if it had to wait.
+    private func presentFix(_ alert: ReconnectRequest?, connection: ConnectionID) {
         guard let outcome = world.engine({ () throws(RecoveryStoreError) in
             try recovery.presentOperatorFix(capabilityValue: alert?.capabilityValue, connection: connection, at: now)
-        }) else { return }
+        }) else {
+            if world.takeStoreWait() { world.callAgainWhenStoreIsBack(byWorker: false) { [unowned self] in self.presentFix(alert, connection: connection) } }
+            return
+        }
         resumeIfResolved(outcome)
     }
 
@@ -134,9 +145,19 @@ extension Player: StepPointObserver {
             if reuse { t.notes.append(.init("reuse", "yes")) }
         }
         let grant = provider.authorize(connection: connection, identity: identity)
+        present(grant, capability: request)
+    }
+
+    /// Hands a completed authorization to the engine; one that must wait for the shared store is
+    /// handed again, the same grant and capability, when the store is back (the reconnect page
+    /// holds it: the owner does not sign in twice).
+    func present(_ grant: PendingGrant, capability request: ReconnectRequest?) {
         guard let outcome = world.engine({ () throws(RecoveryStoreError) in
             try recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
-        }) else { return }
+        }) else {
+            if world.takeStoreWait() { world.callAgainWhenStoreIsBack(byWorker: false) { [unowned self] in self.present(grant, capability: request) } }
+            return
+        }
         guard case .verified(let caseID, let run, let checkpoint, _) = outcome else { return }
         if let request { consumedCapabilities.insert(request.capabilityID) }
         if runtime.runState == .parked(caseID) {

@@ -12,7 +12,9 @@ import ReviveVocabulary
 extension Player {
     /// Restarts the world's lab process after the kill that `event`'s handling ran into.
     func restartAfterKill(during event: SimEvent) {
-        guard let reopen = world.reopenAfterKill, let point = world.killSwitch?.point else { return }
+        guard let reopen = world.reopenAfterKill, let killSwitch = world.killSwitch else { return }
+        let point = killSwitch.point
+        let journal = (world.recovery as? RecoveryEngine)?.fallback
         world.processKilled = false
         world.killSwitch = nil
         world.reopenAfterKill = nil
@@ -23,14 +25,22 @@ extension Player {
         }
         timeline.muted = false
         if let saved = runtimeAtKill { runtime.restore(saved) }
-        for transition in restart.committedAtKill { timeline.record(transition) }
+        // A drain's decision also holds the journaled lines, recorded when they were journaled.
+        for transition in restart.committedAtKill
+        where transition.name == .storeDrained || !transition.notes.contains(where: { $0.name == "journal" }) {
+            timeline.record(transition)
+        }
+        // The dead workers' calls died with them; an outside caller waiting for the store calls again.
+        world.whenStoreBack.removeAll { $0.byWorker }
         runtime.record(.faultInjected, actor: .lab) { t in
             t.notes.append(.init("fault", "kill-process"))
             t.notes.append(.init("decision", String(point.decision)))
             t.notes.append(.init("commit", point.afterCommit ? "after" : "before"))
         }
-        world.recovery = RecoveryEngine(configuration: scenario.recovery, store: restart.store, ids: world.ids,
-                                        broker: provider, recorder: timeline)
+        world.storeOutage?.inner = restart.store
+        let fallback = journal.map { fallbackAfterRestart($0, durable: killSwitch.inner, committedAtKill: restart.committedAtKill) }
+        world.recovery = RecoveryEngine(configuration: scenario.recovery, store: world.storeOutage ?? restart.store, ids: world.ids,
+                                        broker: provider, recorder: timeline, fallback: fallback)
         runtime.processKilled(restart: 1)
         guard let work = world.engine({ () throws(RecoveryStoreError) in try recovery.recoverAfterRestart(at: now) }) else { return }
         // The durable cases are the truth about the run: one waiting for its owner is parked
@@ -51,7 +61,7 @@ extension Player {
     /// worker's call died with the worker (the runtime moves its work on).
     private func retryUnanswered(_ event: SimEvent) {
         switch event {
-        case .scenarioEvent, .heal, .reminderDue, .capabilityExpiry, .retryStep, .workerAvailable, .startRun:
+        case .scenarioEvent, .heal, .reminderDue, .capabilityExpiry, .retryStep, .workerAvailable, .startRun, .storeBack, .runtimeBack:
             world.queue.schedule(event, at: now)
         case .heartbeatDeadline(let worker, _):
             // The runtime noticed the loss, but what it does about it (tell Revive, move the run)

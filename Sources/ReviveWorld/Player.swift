@@ -85,6 +85,7 @@ final class Player {
             processed += 1
             if world.killSwitch != nil { runtimeBeforeEvent = runtime.saveState() }
             dispatch(event)
+            if world.takeStoreWait() { callAgainWhenStoreIsBack(event) }
             if world.processKilled { restartAfterKill(during: event) }
         }
         return timeline
@@ -109,6 +110,8 @@ final class Player {
         case .workerAvailable: runtime.workerAvailable()
         case .stickyTimeout(let next): runtime.stickyTimeout(next)
         case .heal(let action): heal(action)
+        case .storeBack: storeBack()
+        case .runtimeBack: runtime.durableEngineReturned()
         }
     }
 

@@ -32,6 +32,9 @@ protocol RecoveryIntegration: AnyObject {
     func recordRefreshElsewhere(of connection: ConnectionID, by holder: String, run: RunID?, at time: Instant) throws(RecoveryStoreError) -> LeaseGeneration
     /// The runtime declared a worker lost; returns the recovery cases that were lost with it.
     func workerLost(_ worker: WorkerID, at time: Instant) throws(RecoveryStoreError) -> [CaseID]
+    /// The shared store is back: write what was decided locally into it (nothing to do without a journal).
+    @discardableResult
+    func drainJournal(at time: Instant) throws(RecoveryStoreError) -> Int
 }
 
 extension RecoveryEngine: RecoveryIntegration {}

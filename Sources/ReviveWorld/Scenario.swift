@@ -189,9 +189,16 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case lateApply = "late-apply"
     /// The next `count` lookups by idempotency key on the connection are refused (or time out).
     case lookupError = "lookup-error"
+    /// Revive's shared store cannot be reached for `for`: the engine journals locally and drains after.
+    case storeUnavailable = "store-unavailable"
+    /// The runtime's durable engine cannot be reached for `for`: reads and local steps run locally.
+    case runtimeUnavailable = "runtime-unavailable"
 
-    /// Whether the fault strikes a worker (otherwise a connection).
+    /// Whether the fault strikes a worker (otherwise a connection, unless it strikes neither).
     public var targetsWorker: Bool { self == .crashWorker || self == .stallWorker }
+    /// Whether the fault takes a durable side away (Revive's store, the runtime's engine) rather
+    /// than striking a connection or a worker.
+    public var isOutage: Bool { self == .storeUnavailable || self == .runtimeUnavailable }
 }
 
 /// `faults[]`.
@@ -209,11 +216,15 @@ public struct FaultSpec: Sendable {
     public var stallFor: Span?
     /// How long after its bound a late apply lands.
     public var lateBy: Span?
+    /// How long an outage (`store-unavailable`, `runtime-unavailable`) lasts.
+    public var lasting: Span?
     /// A late-apply's `by` when the file gives none.
     public static let defaultLateBy = Span.minutes(1)
 
     /// Makes one from its parts.
-    public init(at: FaultTrigger, kind: FaultKind, connection: ConnectionID? = nil, worker: WorkerID? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil, lateBy: Span? = nil) {
+    public init(at: FaultTrigger, kind: FaultKind, connection: ConnectionID? = nil, worker: WorkerID? = nil, signal: ProviderSignal? = nil, count: Int, stallFor: Span? = nil, lateBy: Span? = nil,
+                lasting: Span? = nil) {
+        self.lasting = lasting
         self.at = at
         self.kind = kind
         self.connection = connection

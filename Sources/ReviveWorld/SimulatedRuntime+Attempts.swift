@@ -40,7 +40,6 @@ extension SimulatedRuntime {
     }
 
     private func begin(_ attempt: Attempt) {
-        var attempt = attempt
         let spec = step(attempt.stepIndex)
         record(.stepStarted, actor: .worker(attempt.worker)) { t in
             t.worker = attempt.worker.rawValue
@@ -49,8 +48,21 @@ extension SimulatedRuntime {
             t.checkpoint = self.checkpointID
             t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
         }
-        let readiness = spec.connection == nil ? .ready : beginAction(&attempt)
+        startAction(attempt)
+    }
+
+    /// The step's action begins: a lease and the ledger's word. One the engine made wait for its
+    /// shared store begins again once the store is back (the worker holds the attempt meanwhile).
+    private func startAction(_ attempt: Attempt) {
+        var attempt = attempt
+        let readiness = step(attempt.stepIndex).connection == nil ? .ready : beginAction(&attempt)
         attempts[attempt.id] = attempt
+        if case .stopped = readiness, world.takeStoreWait() {
+            world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self] in
+                if self.runState == .running(attempt: attempt.id) { self.startAction(attempt) }
+            }
+            return
+        }
         proceed(readiness, attempt, strikeBeforeCall: true)
     }
 
@@ -106,7 +118,10 @@ extension SimulatedRuntime {
     private func settled(_ attempt: Attempt, strikeBeforeCall: Bool) {
         var attempt = attempt
         guard let ticket = attempt.ticket,
-              let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else { return }
+              let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else {
+            if world.takeStoreWait() { againWhenStoreIsBack(attempt.id, .settled(strikeBeforeCall: strikeBeforeCall)) }
+            return
+        }
         let readiness = take(start, into: &attempt)
         attempts[attempt.id] = attempt
         proceed(readiness, attempt, strikeBeforeCall: strikeBeforeCall)
@@ -170,7 +185,15 @@ extension SimulatedRuntime {
         guard let ticket = attempt.ticket else { return }
         var attempt = attempt
         guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.finishAction(ticket, outcome, at: now) })
-        else { return }
+        else {
+            // The worker holds the answer until the engine can take it (a refresh or a case that needs the shared store).
+            if world.takeStoreWait() {
+                world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self] in
+                    if self.runState == .running(attempt: attempt.id) { self.finishCall(attempt, outcome) }
+                }
+            }
+            return
+        }
         switch verdict {
         case .completed:
             afterPoint(.afterCommit, attempt, then: .checkpoint)
@@ -199,6 +222,7 @@ extension SimulatedRuntime {
         // An interrupt exits the graph: every checkpoint is written (format 2, LangGraph).
         unwritten = 0
         runState = .parked(recoveryCase.id)
+        if !durableEngineAway { uploadLocalHistory(by: .worker(attempt.worker), worker: attempt.worker) }
         world.deliver(request)
     }
 
@@ -234,6 +258,12 @@ extension SimulatedRuntime {
         var attempt = attempt
         guard let ticket = attempt.ticket, ticket.request.mutating,
               let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else {
+            if world.takeStoreWait() {
+                attempts[attempt.id] = attempt
+                runState = .running(attempt: attempt.id)
+                againWhenStoreIsBack(attempt.id, .giveUp(reason: reason))
+                return
+            }
             failRun(reason: reason, attempt: attempt)
             return
         }
@@ -322,6 +352,11 @@ extension SimulatedRuntime {
         } else {
             completeRun()
         }
+    }
+
+    /// Handles the attempt's phase again once the shared store is back (the engine made it wait).
+    private func againWhenStoreIsBack(_ id: Int, _ phase: AttemptPhase) {
+        world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self] in self.world.queue.schedule(.phase(attempt: id, phase), at: self.now) }
     }
 
     /// Fires the faults at `point` of this attempt, then moves to the next phase (held if the worker froze).

@@ -51,6 +51,12 @@ final class SimulatedRuntime {
     /// (format 2, LangGraph) the credential of the call the parked node made before `interrupt()`:
     /// the prefix its resume replays.
     var interruptedPrefix: Lease?
+    /// `runtime-unavailable`: when the durable engine answers again (nil: it always has).
+    var durableBackAt: Instant?
+    /// The history the worker keeps locally while the durable engine is away: its first entry
+    /// number (nil: none is kept). `localNext` numbers the next entry over the whole play.
+    var localHistory: (first: Int, worker: String?)?
+    var localNext = 1
 
     init(world: WorldWiring) {
         self.world = world
@@ -86,6 +92,7 @@ final class SimulatedRuntime {
         var transition = Transition(time: now, actor: actor, name: name)
         transition.run = runID.rawValue
         fill(&transition)
+        keepLocally(&transition)
         world.timeline.record(transition)
     }
 
@@ -105,6 +112,7 @@ final class SimulatedRuntime {
     }
 
     func beginAttempt(stepIndex: Int, on worker: WorkerID) {
+        if holdForDurableEngine(stepIndex: stepIndex, on: worker) { return }
         waitingAnnounced = false
         stepAttemptCounts[stepIndex] += 1
         if invocation?.stepIndex != stepIndex {
@@ -127,6 +135,7 @@ final class SimulatedRuntime {
     func resetInvocation() { invocation = nil }
 
     func completeRun() {
+        if holdForDurableEngine(stepIndex: scenario.workflow.steps.count, on: stickyWorker ?? workerOrder.first ?? WorkerID("worker")) { return }
         unwritten = 0
         runState = .completed
         record(.runCompleted, actor: .runtime)

@@ -21,6 +21,10 @@ enum SimEvent {
     case stickyTimeout(WorkflowTaskContinuation)
     /// The explorer's healing: the right person answers, or the lost worker returns.
     case heal(HealAction)
+    /// `store-unavailable` ends: Revive's shared store answers again.
+    case storeBack
+    /// `runtime-unavailable` ends: the runtime's durable engine answers again.
+    case runtimeBack
 }
 
 /// What a Temporal workflow task does once it runs: schedule the next activity (or complete the
@@ -150,6 +154,9 @@ enum RunState: Equatable {
     case gaveUp(stepIndex: Int)
     /// (format 2, Temporal) a workflow task waits on a dead worker's sticky queue.
     case workflowTaskWaiting
+    /// `runtime-unavailable`: a mutating step (or, past the last step, the run's completion) waits
+    /// for the runtime's durable engine, on `worker`.
+    case waitingForRuntime(stepIndex: Int, worker: WorkerID)
     case completed
     case failed
 

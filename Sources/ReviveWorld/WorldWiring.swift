@@ -39,6 +39,19 @@ final class WorldWiring {
     var inbox: [ConnectionID: [ReconnectRequest]] = [:]
     /// The first error the recovery store threw; the player stops the play after the event that met it.
     private(set) var storeFailure: RecoveryStoreError?
+    /// `store-unavailable`: the switch in front of the shared store (nil when no such fault is planned).
+    let storeOutage: StoreOutage?
+    /// An engine call met the store's outage and was told to wait: whoever made it calls again
+    /// when the store is back (the player re-queues the event unless a caller took the wait).
+    var storeWaitPending = false
+    /// What to do once the shared store is back, in order (callers that waited); a worker's call
+    /// dies with the lab's process (`explore --kill`), an outside caller's is made again.
+    var whenStoreBack: [(byWorker: Bool, call: () -> Void)] = []
+
+    /// Has `call` made again once the shared store is back.
+    func callAgainWhenStoreIsBack(byWorker: Bool, _ call: @escaping () -> Void) {
+        whenStoreBack.append((byWorker, call))
+    }
 
     /// `store` keeps the engine's state (a fresh in-memory store by default); the naive baseline keeps none.
     init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil,
@@ -53,10 +66,16 @@ final class WorldWiring {
             killSwitch = KillSwitchStore(point: kill.point)
             reopenAfterKill = kill.reopen
         }
+        let shared: RecoveryStore = killSwitch ?? store ?? InMemoryRecoveryStore()
+        let outage = mode == .revive && scenario.faults.contains(where: { $0.kind == .storeUnavailable })
+        var clock: (() -> Instant)?
+        storeOutage = outage ? StoreOutage(inner: shared, clock: { clock?() ?? .zero }) : nil
         switch mode {
         case .revive:
-            recovery = RecoveryEngine(configuration: scenario.recovery, store: killSwitch ?? store ?? InMemoryRecoveryStore(),
-                                      ids: ids, broker: provider, recorder: timeline)
+            // A local replica and journal only where an outage is planned: other plays pay nothing for it.
+            let fallback = outage ? LocalFallback(replica: WorldWiring.replica(dyingWith: killSwitch)) : nil
+            recovery = RecoveryEngine(configuration: scenario.recovery, store: storeOutage ?? shared,
+                                      ids: ids, broker: provider, recorder: timeline, fallback: fallback)
         case .withoutRevive:
             recovery = NaiveIntegration(broker: provider, recorder: timeline)
         }
@@ -67,6 +86,19 @@ final class WorldWiring {
                 scopes: connection.scopes, idempotency: connection.idempotency)
             _ = engine { [recovery] () throws(RecoveryStoreError) in try recovery.register(record, at: .zero) }
         }
+        clock = { [unowned self] in self.now }
+    }
+
+    /// An empty replica; in a process `explore --kill` kills, one that dies with it.
+    static func replica(dyingWith killSwitch: KillSwitchStore?) -> RecoveryStore {
+        guard let killSwitch else { return InMemoryRecoveryStore() }
+        return KilledWithProcess(InMemoryRecoveryStore()) { [weak killSwitch] in killSwitch?.killed != true }
+    }
+
+    /// Takes the wait an engine call met, if it met one (the caller will call again when the store is back).
+    func takeStoreWait() -> Bool {
+        defer { storeWaitPending = false }
+        return storeWaitPending
     }
 
     /// Makes one call to the recovery integration. A store error is kept (the play stops after the
@@ -81,6 +113,11 @@ final class WorldWiring {
                 if !processKilled { onKill?() }
                 processKilled = true
                 timeline.muted = true
+                return nil
+            }
+            // An outage the lab planned: the engine waits for its shared store; the caller calls again.
+            if error.code == .unavailable, storeOutage?.isDown == true {
+                storeWaitPending = true
                 return nil
             }
             if storeFailure == nil { storeFailure = error }

@@ -10,7 +10,7 @@ struct CheckCommandTests {
         let recording = try Formats.record("revoked-grant", in: fixtures)
         let result = try Lab.run(["check", recording.path])
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdout == "\(recording.path): 33 transitions, 11 of 11 invariants held\n")
+        #expect(result.stdout == "\(recording.path): 33 transitions, 12 of 12 invariants held\n")
         #expect(result.stderr.isEmpty)
     }
 
@@ -23,7 +23,7 @@ struct CheckCommandTests {
         let verdicts = result.stdoutLines.filter { !$0.hasPrefix("   provider    late-apply (expected): ") }
         #expect(verdicts.count == paths.count)
         for (line, path) in zip(verdicts, paths) {
-            #expect(line.hasPrefix("\(path): ") && line.hasSuffix(" transitions, 11 of 11 invariants held"), "\(line)")
+            #expect(line.hasPrefix("\(path): ") && line.hasSuffix(" transitions, 12 of 12 invariants held"), "\(line)")
         }
     }
 
@@ -38,7 +38,7 @@ struct CheckCommandTests {
         let path = try fixtures.write("duplicated.jsonl", lines.joined(separator: "\n") + "\n")
         let result = try Lab.run(["check", path])
         #expect(result.status == 1, "\(result.summary)")
-        #expect(result.stdoutLines.first == "\(path): 34 transitions, 10 of 11 invariants held")
+        #expect(result.stdoutLines.first == "\(path): 34 transitions, 11 of 12 invariants held")
         #expect(result.stdout.contains("   breach      effect-once: the effect of send-briefing happened again at the provider\n"), "\(result.summary)")
         let evidence = result.stdoutLines.filter { $0.hasPrefix("               line ") }
         #expect(evidence.count == 2, "\(result.summary)")
@@ -78,7 +78,7 @@ struct CheckCommandTests {
         let result = try Lab.run(["check", path])
         #expect(result.status == 0, "\(result.summary)")
         #expect(result.stdout == """
-            \(path): 33 transitions, 11 of 11 invariants held
+            \(path): 33 transitions, 12 of 12 invariants held
                unchecked   no seq and no digest chain (another tool's log, or an older record): \
             a deleted, duplicated, reordered or altered transition cannot be detected
 
@@ -94,7 +94,7 @@ struct CheckCommandTests {
             """)
         let result = try Lab.run(["check", path])
         #expect(result.status == 1, "\(result.summary)")
-        #expect(result.stdoutLines.first == "\(path): 2 transitions, 10 of 11 invariants held")
+        #expect(result.stdoutLines.first == "\(path): 2 transitions, 11 of 12 invariants held")
         #expect(result.stdout.contains("breach      fenced-generations: provider.called on c1 with generation 1 after the rotation to 2"))
         #expect(result.stdout.contains("line 1: +00:00:00.000  broker     lease.rotated"), "\(result.summary)")
         #expect(result.stdout.contains("line 2: +00:00:00.005  worker-x   provider.called"), "\(result.summary)")
@@ -143,7 +143,7 @@ struct CheckCommandTests {
             """)
         let result = try Lab.run(["check", bad, good])
         #expect(result.status == 2, "\(result.summary)")
-        #expect(result.stdout == "\(good): 33 transitions, 11 of 11 invariants held\n")
+        #expect(result.stdout == "\(good): 33 transitions, 12 of 12 invariants held\n")
         let lines = result.stderrLines
         #expect(lines.count == 4, "\(result.summary)")
         #expect(lines.contains { $0.hasPrefix("error: \(bad): line 2: not valid JSON") })
@@ -172,7 +172,7 @@ struct CheckCommandTests {
         let path = try fixtures.write("naive.jsonl", recording.stdout)
         let result = try Lab.run(["check", path])
         #expect(result.status == 1, "\(result.summary)")
-        #expect(result.stdoutLines.first?.hasSuffix(" transitions, 10 of 11 invariants held") == true, "\(result.summary)")
+        #expect(result.stdoutLines.first?.hasSuffix(" transitions, 11 of 12 invariants held") == true, "\(result.summary)")
         #expect(result.stdout.contains("   breach      effect-once: the effect of send-briefing happened again at the provider\n"))
     }
 }

@@ -111,10 +111,10 @@ enum Formats {
         return rows
     }
 
-    /// The eleven invariant names, in the order the lab checks and prints them.
+    /// The twelve invariant names, in the order the lab checks and prints them.
     static let invariants = ["same-run", "checkpoint-resume", "effect-once", "reconcile-before-retry", "identity-bound",
                              "capability-single-use", "fenced-generations", "no-dead-retry", "durable-case", "token-custody",
-                             "liveness"]
+                             "history-complete", "liveness"]
 }
 
 /// A JUnit document read with Foundation's `XMLParser`: whether it is well formed, the root and

@@ -21,7 +21,7 @@ struct OnlyFilterTests {
         #expect(names == ["lease.issued", "lease.issued", "lease.rotated", "lease.issued"])
         let expected = try OnlyFilterTests.golden("revoked-grant") { OnlyFilterTests.name(of: $0).hasPrefix("lease.") }
         #expect(result.stdout == expected + "\n1 passed, 0 failed\n")
-        #expect(result.stdout.contains("   invariants  11 of 11 held (all checked)\n   verdict     PASS\n"))
+        #expect(result.stdout.contains("   invariants  12 of 12 held (all checked)\n   verdict     PASS\n"))
     }
 
     @Test func repeatedPatternsMustAllMatch() throws {

@@ -112,7 +112,7 @@ struct OutcomeAndProviderBreachTests {
         let namedPath = try fixtures.write("named.jsonl", named.stdout)
         let passing = try Lab.run(["check", namedPath])
         #expect(passing.status == 0, "\(passing.summary)")
-        #expect(passing.stdout.contains("11 of 11 invariants held"), "\(passing.summary)")
+        #expect(passing.stdout.contains("12 of 12 invariants held"), "\(passing.summary)")
         #expect(passing.stdout.contains("   provider    late-apply (expected): the provider applied send-briefing's request 1m"),
                 "\(passing.summary)")
         let text = try Self.shipped("late-apply-breaks-provider-bound")
@@ -122,7 +122,7 @@ struct OutcomeAndProviderBreachTests {
         let unnamedPath = try fixtures.write("unnamed.jsonl", unnamed.stdout)
         let failing = try Lab.run(["check", unnamedPath])
         #expect(failing.status == 1, "\(failing.summary)")
-        #expect(failing.stdout.contains("11 of 11 invariants held"), "the engine broke nothing: \(failing.summary)")
+        #expect(failing.stdout.contains("12 of 12 invariants held"), "the engine broke nothing: \(failing.summary)")
         #expect(failing.stdout.contains("   provider    late-apply: the provider applied send-briefing's request 1m after its declared bound"),
                 "\(failing.summary)")
         #expect(failing.stdout.contains("the provider, not the engine, broke its promise"))

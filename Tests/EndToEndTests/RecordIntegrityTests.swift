@@ -89,7 +89,7 @@ struct RecordIntegrityTests {
         let unchecked = "   unchecked   no digest chain (an older record, or another tool's): an altered transition, or one cut off at the end, cannot be detected"
         let check = try Lab.run(["check", path])
         #expect(check.status == 0, "\(check.summary)")
-        #expect(check.stdoutLines == ["\(path): 33 transitions, 11 of 11 invariants held", unchecked])
+        #expect(check.stdoutLines == ["\(path): 33 transitions, 12 of 12 invariants held", unchecked])
         let replay = try Lab.run(["replay", path])
         #expect(replay.status == 0, "\(replay.summary)")
         #expect(replay.stdoutLines == ["\(path): replayed 33 transitions identically", unchecked])

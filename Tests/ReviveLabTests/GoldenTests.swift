@@ -37,7 +37,7 @@ struct GoldenTests {
         let result = try GoldenTests.play(name)
         #expect(result.scenario.name == name, "the file name and the scenario's name agree")
         #expect(!result.scenario.description.isEmpty, "every shipped scenario tells its story")
-        #expect(result.checkedInvariants.count == 11)
+        #expect(result.checkedInvariants.count == Invariant.allCases.count)
         #expect(result.breaches.isEmpty, "\(result.breaches)")
         #expect(result.failedExpectations.isEmpty, "\(result.failedExpectations)")
     }

@@ -26,7 +26,7 @@ extension ScenarioBuilder {
                                          required: ScenarioKeys.faultRequired) else { return nil }
         guard let kind = reader.choice(object["fault"], at: path + ".fault", of: FaultKind.self, noun: "a fault") else { return nil }
         let (trigger, step) = readFaultTrigger(object, kind: kind, at: path, workflow: workflow, reader: &reader)
-        if let step, !kind.targetsWorker, step.connection == nil {
+        if let step, !kind.targetsWorker, !kind.isOutage, step.connection == nil {
             reader.fail(path + ".at.step", "step \"\(step.id)\" calls no provider, so \"\(kind.rawValue)\" cannot strike it; pick a step with a connection")
         }
         let connection = readFaultTarget("connection", of: object, kind: kind, at: path, connectionIDs: known, workers: workers, reader: &reader)
@@ -34,9 +34,10 @@ extension ScenarioBuilder {
         let signal = readFaultSignal(object, kind: kind, at: path, reader: &reader)
         let count = readFaultCount(object, kind: kind, at: path, reader: &reader)
         let lateBy = readLateBy(object, kind: kind, at: path, reader: &reader)
-        let stallFor = readStallDuration(object, kind: kind, at: path, reader: &reader)
+        let lasting = readStallDuration(object, kind: kind, at: path, reader: &reader)
         guard let trigger else { return nil }
-        return FaultSpec(at: trigger, kind: kind, connection: connection.map(ConnectionID.init), worker: worker.map(WorkerID.init), signal: signal, count: count, stallFor: stallFor, lateBy: lateBy)
+        return FaultSpec(at: trigger, kind: kind, connection: connection.map(ConnectionID.init), worker: worker.map(WorkerID.init), signal: signal,
+                         count: count, stallFor: kind == .stallWorker ? lasting : nil, lateBy: lateBy, lasting: kind.isOutage ? lasting : nil)
     }
 
     /// When the fault strikes; for a step point also the step it names, if the workflow has it.
@@ -55,6 +56,8 @@ extension ScenarioBuilder {
     /// `"at": "+5m"`: no step says what to strike, so the fault must name its connection or worker.
     static func readTimeTrigger(_ object: [String: JSONValue], kind: FaultKind, at path: String, reader: inout JSONReader) -> FaultTrigger? {
         let trigger = reader.instant(object["at"], at: path + ".at").map { FaultTrigger.time($0) }
+        // An outage takes a durable side away: it strikes no connection and no worker.
+        if kind.isOutage { return trigger }
         let target = targetKey(of: kind)
         if object[target] == nil { reader.fail(path + "." + target, "a \"\(kind.rawValue)\" at a virtual time needs a \"\(target)\"") }
         return trigger
@@ -93,7 +96,9 @@ extension ScenarioBuilder {
                                 connectionIDs known: [String]?, workers: Set<String>, reader: inout JSONReader) -> String? {
         guard let name = reader.optionalString(object, key, under: path) else { return nil }
         let wanted = targetKey(of: kind)
-        if key != wanted {
+        if kind.isOutage {
+            reader.fail(path + "." + key, "\"\(kind.rawValue)\" takes a durable side away and strikes no \(key); remove \"\(key)\"")
+        } else if key != wanted {
             reader.fail(path + "." + key, "\"\(kind.rawValue)\" strikes a \(wanted); use \"\(wanted)\"")
         } else if key == "worker" {
             checkWorkerExists(name, at: path + ".worker", workers: workers, reader: &reader)
@@ -128,14 +133,15 @@ extension ScenarioBuilder {
         return reader.integer(raw, at: path + ".count", range: 1...100_000).map(Int.init) ?? 1
     }
 
-    /// How long a stall-worker freezes its worker: required there, refused elsewhere.
+    /// How long a stall-worker freezes its worker, or an outage lasts: required there, refused elsewhere.
     static func readStallDuration(_ object: [String: JSONValue], kind: FaultKind, at path: String, reader: inout JSONReader) -> Span? {
         guard let raw = object["for"] else {
             if kind == .stallWorker { reader.fail(path + ".for", "a stall-worker needs \"for\": how long the worker freezes, like \"5m\"") }
+            if kind.isOutage { reader.fail(path + ".for", "a \(kind.rawValue) needs \"for\": how long the outage lasts, like \"5m\"") }
             return nil
         }
-        guard kind == .stallWorker else {
-            reader.fail(path + ".for", "only stall-worker takes \"for\"")
+        guard kind == .stallWorker || kind.isOutage else {
+            reader.fail(path + ".for", "only stall-worker, store-unavailable and runtime-unavailable take \"for\"")
             return nil
         }
         return reader.duration(raw, at: path + ".for", allowZero: false)

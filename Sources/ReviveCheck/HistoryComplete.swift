@@ -1,0 +1,177 @@
+import ReviveVocabulary
+
+/// `history-complete`: what a side recorded locally while its durable side was away reaches the
+/// durable history exactly once, in order, and nothing that needs the durable side is decided
+/// without it. Two local histories are judged the same way, each from the timeline alone:
+///
+/// - Revive's journal: a decision taken on the engine's local replica carries `journal=N` on its
+///   transitions; `store.drained journal=A-B transitions=K` says entries A to B reached the shared
+///   store. Rotations, capability consumptions and a second case for a run never carry `journal`.
+/// - The worker's local history: a runtime or worker transition kept locally carries `local=N`;
+///   `runtime.uploaded local=A-B transitions=K` says they reached the durable engine. A call that
+///   mutates (it carries an idempotency key) and the run's completion never carry `local`.
+extension InvariantChecker {
+    /// One local history being followed through a timeline.
+    struct LocalHistory {
+        /// The note that marks a locally recorded transition, and the transition that uploads them.
+        let marker: String
+        let upload: TransitionName
+        /// The lab's fault that takes the durable side away, and the reachable intervals' ends.
+        let fault: String
+        var outages: [(start: Instant, end: Instant, index: Int)] = []
+        /// Locally recorded transitions not uploaded yet: (entry number, timeline index).
+        var pending: [(entry: Int, index: Int)] = []
+        /// The newest entry uploaded so far, and where.
+        var uploaded: (entry: Int, index: Int)?
+        /// The first transition of a side recorded against the durable side while entries waited, reported once.
+        var reportedOutOfOrder = false
+
+        init(marker: String, upload: TransitionName, fault: String) {
+            self.marker = marker
+            self.upload = upload
+            self.fault = fault
+        }
+    }
+
+    static func historyComplete(_ ts: [Transition]) -> [Breach] {
+        var result: [Breach] = []
+        var journal = LocalHistory(marker: "journal", upload: .storeDrained, fault: "store-unavailable")
+        var worker = LocalHistory(marker: "local", upload: .runtimeUploaded, fault: "runtime-unavailable")
+        var runsWithCase: [String: Int] = [:]
+        for (i, t) in ts.enumerated() {
+            if t.name == .faultInjected { noteOutage(t, at: i, in: &journal, &worker) }
+            if t.actor == .revive {
+                result += follow(t, at: i, ts, &journal)
+                if let breach = sharedOnlyDecision(t, at: i, runsWithCase: &runsWithCase) { result.append(breach) }
+            } else if t.actor == .runtime || t.name == .runtimeUploaded || isWorker(t.actor) {
+                result += follow(t, at: i, ts, &worker)
+                if let breach = durableOnlyStep(t, at: i) { result.append(breach) }
+            }
+        }
+        result += neverUploaded(journal, ts) + neverUploaded(worker, ts)
+        return result
+    }
+
+    private static func isWorker(_ actor: Actor) -> Bool {
+        if case .worker = actor { return true }
+        return false
+    }
+
+    /// The number a note holds, or the range `A-B` (or `A`) it spells.
+    static func entry(_ t: Transition, _ note: String) -> Int? {
+        t.notes.first(where: { $0.name == note }).flatMap { Int($0.value) }
+    }
+
+    static func range(_ t: Transition, _ note: String) -> ClosedRange<Int>? {
+        guard let value = t.notes.first(where: { $0.name == note })?.value else { return nil }
+        let parts = value.split(separator: "-").compactMap { Int($0) }
+        guard let low = parts.first, let high = parts.last, low <= high, parts.count <= 2 else { return nil }
+        return low...high
+    }
+
+    /// Keeps the outage windows the lab's faults announce (`fault=… for=…`).
+    private static func noteOutage(_ t: Transition, at i: Int, in journal: inout LocalHistory, _ worker: inout LocalHistory) {
+        guard let fault = t.notes.first(where: { $0.name == "fault" })?.value,
+              let lasting = t.notes.first(where: { $0.name == "for" })?.value, let span = DurationText.parse(lasting) else { return }
+        let window = (start: t.time, end: t.time.advanced(by: span), index: i)
+        if fault == journal.fault { journal.outages.append(window) }
+        if fault == worker.fault { worker.outages.append(window) }
+    }
+
+    /// One transition of the side `history` follows: a local one joins the pending entries, an
+    /// upload must take exactly the next entries in order, and a durable one may not overtake them.
+    private static func follow(_ t: Transition, at i: Int, _ ts: [Transition], _ history: inout LocalHistory) -> [Breach] {
+        if t.name == history.upload { return upload(t, at: i, ts, &history) }
+        if let number = entry(t, history.marker) {
+            var found: [Breach] = []
+            if history.fault == "store-unavailable", !history.outages.isEmpty,
+               !history.outages.contains(where: { $0.start <= t.time && t.time < $0.end }) {
+                found.append(Breach(invariant: .historyComplete,
+                                    message: "\(t.name) was journaled locally (\(history.marker)=\(number)) while the shared store was reachable",
+                                    evidence: [i]))
+            }
+            history.pending.append((number, i))
+            return found
+        }
+        guard let first = history.pending.first, !history.reportedOutOfOrder else { return [] }
+        history.reportedOutOfOrder = true
+        return [Breach(invariant: .historyComplete,
+                       message: "\(t.name) was recorded on the durable side before \(history.marker)=\(first.entry) reached it",
+                       evidence: [first.index, i])]
+    }
+
+    /// An upload (`store.drained`, `runtime.uploaded`): the next entries, in order, exactly once, all of their transitions.
+    private static func upload(_ t: Transition, at i: Int, _ ts: [Transition], _ history: inout LocalHistory) -> [Breach] {
+        guard let entries = range(t, history.marker) else {
+            return [Breach(invariant: .historyComplete, message: "\(t.name) does not say which \(history.marker) entries it carried", evidence: [i])]
+        }
+        var found: [Breach] = []
+        let expected = (history.uploaded?.entry ?? (history.pending.first?.entry ?? entries.lowerBound) - 1) + 1
+        if entries.lowerBound < expected, let earlier = history.uploaded {
+            // A repeat: what it carries is already there, so its count says nothing more.
+            found.append(Breach(invariant: .historyComplete,
+                                message: "\(t.name) carried \(history.marker) entries \(entries.lowerBound)-\(entries.upperBound) again (already up to \(earlier.entry))",
+                                evidence: [earlier.index, i]))
+        } else if entries.lowerBound > expected {
+            let stranded = history.pending.first { $0.entry < entries.lowerBound }
+            found.append(Breach(invariant: .historyComplete,
+                                message: "\(t.name) skipped \(history.marker) entries \(expected)-\(entries.lowerBound - 1): they were left behind",
+                                evidence: (stranded.map { [$0.index] } ?? []) + [i]))
+        } else {
+            let carried = history.pending.filter { entries.contains($0.entry) }
+            if let claimed = entry(t, "transitions"), claimed != carried.count {
+                found.append(Breach(invariant: .historyComplete,
+                                    message: "\(t.name) carried \(claimed) transitions, but \(carried.count) were recorded locally in entries \(entries.lowerBound)-\(entries.upperBound)",
+                                    evidence: carried.map(\.index) + [i]))
+            }
+        }
+        history.pending.removeAll { $0.entry <= entries.upperBound }
+        history.uploaded = (max(entries.upperBound, history.uploaded?.entry ?? 0), i)
+        history.reportedOutOfOrder = false
+        return found
+    }
+
+    /// A decision taken on the local journal that only the shared store may take.
+    private static func sharedOnlyDecision(_ t: Transition, at i: Int, runsWithCase: inout [String: Int]) -> Breach? {
+        let local = entry(t, "journal") != nil
+        var earlierCase: Int?
+        if t.name == .caseOpened, let run = t.run {
+            earlierCase = runsWithCase[run]
+            runsWithCase[run] = runsWithCase[run] ?? i
+        }
+        guard local else { return nil }
+        switch t.name {
+        case .leaseRotated, .reconnectVerified, .caseResolved:
+            return Breach(invariant: .historyComplete, message: "\(t.name) was decided on the local journal, without the shared store", evidence: [i])
+        case .caseOpened:
+            guard let earlierCase else { return nil }
+            return Breach(invariant: .historyComplete,
+                          message: "a second case for run \(t.run ?? "?") was opened on the local journal, without the shared store",
+                          evidence: [earlierCase, i])
+        default:
+            return nil
+        }
+    }
+
+    /// A step that only the durable engine may run: a mutating call, or the run's completion, kept locally.
+    private static func durableOnlyStep(_ t: Transition, at i: Int) -> Breach? {
+        guard entry(t, "local") != nil else { return nil }
+        if t.name == .providerCalled && t.key != nil {
+            return Breach(invariant: .historyComplete,
+                          message: "mutating step \(t.step ?? "?") called the provider while its history was kept only locally", evidence: [i])
+        }
+        if t.name == .runCompleted {
+            return Breach(invariant: .historyComplete, message: "the run completed while its history was kept only locally", evidence: [i])
+        }
+        return nil
+    }
+
+    /// Entries still local at the end, although the durable side came back before the timeline ended.
+    private static func neverUploaded(_ history: LocalHistory, _ ts: [Transition]) -> [Breach] {
+        guard let first = history.pending.first, let last = ts.last,
+              let back = history.outages.map(\.end).max(), back < last.time else { return [] }
+        return [Breach(invariant: .historyComplete,
+                       message: "\(history.pending.count) transitions recorded locally (\(history.marker)=\(first.entry)…) never reached the durable side, which was back at \(DurationText.clock(back))",
+                       evidence: [first.index])]
+    }
+}

@@ -23,26 +23,68 @@ public struct Transition: Hashable, Sendable {
     public var generation: Int?
     /// The lease id.
     public var lease: String?
-    /// The recovery case.
-    public var caseID: String?
     /// The action's idempotency key.
     public var key: String?
     /// The failure class.
     public var failureClass: FailureClass?
-    /// The recovery capability's id.
-    public var capability: String?
-    /// A provider subject (pinned or presented).
-    public var subject: String?
-    /// A provider tenant (pinned or presented).
-    public var tenant: String?
     /// The checkpoint id.
     public var checkpoint: String?
+    /// Facts most transitions do not carry, in one shared box, copied only when written
+    /// (copy-on-write): a play and its check copy every transition many times, and each string
+    /// held inline is one more retain per copy.
+    private var rare: RareFacts?
+
+    /// The recovery case.
+    public var caseID: String? {
+        get { rare?.caseID }
+        set { if newValue != nil || rare != nil { rareFacts().caseID = newValue; dropEmptyRare() } }
+    }
+    /// The recovery capability's id.
+    public var capability: String? {
+        get { rare?.capability }
+        set { if newValue != nil || rare != nil { rareFacts().capability = newValue; dropEmptyRare() } }
+    }
+    /// A provider subject (pinned or presented).
+    public var subject: String? {
+        get { rare?.subject }
+        set { if newValue != nil || rare != nil { rareFacts().subject = newValue; dropEmptyRare() } }
+    }
+    /// A provider tenant (pinned or presented).
+    public var tenant: String? {
+        get { rare?.tenant }
+        set { if newValue != nil || rare != nil { rareFacts().tenant = newValue; dropEmptyRare() } }
+    }
     /// An outcome word (`committed`, `absent`, `ok` …).
-    public var result: String?
+    public var result: String? {
+        get { rare?.result }
+        set { if newValue != nil || rare != nil { rareFacts().result = newValue; dropEmptyRare() } }
+    }
     /// Why, in a word or two (`stale-generation`, `expired` …).
-    public var reason: String?
+    public var reason: String? {
+        get { rare?.reason }
+        set { if newValue != nil || rare != nil { rareFacts().reason = newValue; dropEmptyRare() } }
+    }
     /// When a capability stops being valid.
-    public var expires: Instant?
+    public var expires: Instant? {
+        get { rare?.expires }
+        set { if newValue != nil || rare != nil { rareFacts().expires = newValue; dropEmptyRare() } }
+    }
+
+    /// An emptied box goes: a transition without rare facts has none, so equal transitions stay equal.
+    private mutating func dropEmptyRare() {
+        if let box = rare, box.isEmpty { rare = nil }
+    }
+
+    /// The box, made unique before a write.
+    private mutating func rareFacts() -> RareFacts {
+        if rare == nil {
+            rare = RareFacts()
+        } else if !isKnownUniquelyReferenced(&rare!) {
+            rare = rare!.copy()
+        }
+        return rare!
+    }
+
     /// Further facts for people, in print order.
     public var notes: [Note]
 
@@ -83,4 +125,44 @@ public struct Transition: Hashable, Sendable {
 public protocol TransitionRecorder: AnyObject {
     /// Appends one transition to the timeline.
     func record(_ transition: Transition)
+}
+
+/// The facts of a `Transition` that most transitions leave out, boxed (see `Transition.rare`).
+/// Compared and hashed by value, and never written while shared, so it is safe to send.
+final class RareFacts: Hashable, @unchecked Sendable {
+    var caseID: String?
+    var capability: String?
+    var subject: String?
+    var tenant: String?
+    var result: String?
+    var reason: String?
+    var expires: Instant?
+
+    init() {}
+
+    var isEmpty: Bool {
+        caseID == nil && capability == nil && subject == nil && tenant == nil && result == nil && reason == nil && expires == nil
+    }
+
+    func copy() -> RareFacts {
+        let copy = RareFacts()
+        (copy.caseID, copy.capability, copy.subject, copy.tenant) = (caseID, capability, subject, tenant)
+        (copy.result, copy.reason, copy.expires) = (result, reason, expires)
+        return copy
+    }
+
+    static func == (a: RareFacts, b: RareFacts) -> Bool {
+        a.caseID == b.caseID && a.capability == b.capability && a.subject == b.subject && a.tenant == b.tenant
+            && a.result == b.result && a.reason == b.reason && a.expires == b.expires
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(caseID)
+        hasher.combine(capability)
+        hasher.combine(subject)
+        hasher.combine(tenant)
+        hasher.combine(result)
+        hasher.combine(reason)
+        hasher.combine(expires)
+    }
 }

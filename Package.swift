@@ -67,7 +67,7 @@ let package = Package(
                     dependencies: ["ReviveLab", "ReviveExplore", "ReviveWorld", "ReviveCheck", "Revive",
                                    "ReviveVocabulary", "ReferenceCatalog"],
                     swiftSettings: plantedBugs),
-        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab", "Revive", "ReviveVocabulary", "ReferenceCatalog"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ReviveLab", "ReviveStore", "Revive", "ReviveVocabulary", "ReferenceCatalog"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,12 @@ public struct JournalEntry: Hashable, Sendable {
     public let number: Int
     /// What the decision wrote, in order; drained into the shared store as they are.
     public let writes: [StoreWrite]
+
+    /// An entry as a journal keeps it (a `FallbackJournal` reading its file back builds these).
+    public init(number: Int, writes: [StoreWrite]) {
+        self.number = number
+        self.writes = writes
+    }
 }
 
 /// Where an engine keeps deciding while its shared store is unreachable: a **replica** of the
@@ -23,33 +29,61 @@ public struct JournalEntry: Hashable, Sendable {
 ///
 /// The replica is only as good as the decisions it saw: give an engine a fallback from its
 /// first decision on an empty store, or rebuild the replica from the shared store and the
-/// journal (`init(replica:journal:)`) when a process starts over a store another one used.
-/// This class is in memory: a journal that must survive the process belongs in a file beside the
-/// store, written before the engine answers. Single-threaded, like the engine.
+/// journal when a process starts over a store another one used (`resume(replica:journal:newestDecision:)`).
+/// The journal is a `FallbackJournal`: in memory by default; one that must survive the process
+/// is a file beside the store, written before the engine answers (ReviveStore's
+/// `SQLiteFallbackJournal`). Single-threaded, like the engine.
 public final class LocalFallback {
     /// The engine's copy of the shared store's records, plus what the journal holds.
     public let replica: RecoveryStore
-    /// The journaled decisions not drained yet, oldest first.
-    public private(set) var pending: [JournalEntry]
+    /// Where the journaled decisions are kept until they are drained.
+    public let journal: FallbackJournal
     /// The next entry's number.
     public private(set) var nextNumber: Int
     /// A copy to the replica failed: it missed a decision, so nothing more is decided on it.
     public internal(set) var replicaIsStale = false
 
-    /// A fallback over `replica` (empty by default) holding `journal`'s undrained entries; entries
-    /// are numbered on from `nextNumber` (by default, after the journal's last).
-    public init(replica: RecoveryStore = InMemoryRecoveryStore(), journal: [JournalEntry] = [], nextNumber: Int? = nil) {
-        self.replica = replica
-        self.pending = journal
-        self.nextNumber = max(nextNumber ?? 1, (journal.last?.number ?? 0) + 1)
+    /// A fallback over `replica` (empty by default) holding `journal`'s undrained entries in
+    /// memory; entries are numbered on from `nextNumber` (by default, after the journal's last).
+    public convenience init(replica: RecoveryStore = InMemoryRecoveryStore(), journal: [JournalEntry] = [], nextNumber: Int? = nil) {
+        self.init(replica: replica, journal: InMemoryFallbackJournal(journal), nextNumber: nextNumber)
     }
 
-    /// Whether the engine is on its replica: some decisions wait in the journal.
-    public var isJournaling: Bool { !pending.isEmpty }
+    /// A fallback over `replica` keeping its journal in `journal` (which may already hold
+    /// undrained entries, read back from its file); entries are numbered on from `nextNumber`
+    /// (by default, after the highest number the journal ever kept).
+    public init(replica: RecoveryStore, journal: FallbackJournal, nextNumber: Int? = nil) {
+        self.replica = replica
+        self.journal = journal
+        self.nextNumber = max(nextNumber ?? 1, journal.lastNumber + 1)
+    }
 
-    /// Keeps a decision taken on the replica.
-    func append(_ writes: [StoreWrite]) {
-        pending.append(JournalEntry(number: nextNumber, writes: writes))
+    /// The fallback of a process that starts over a shared store another process used: `replica`
+    /// holds the shared store's records (read out of it), `newestDecision` the transitions of the
+    /// store's newest decision. A drain found there is forgotten from the journal; what is still
+    /// journaled is not in the shared store, so its records go on top of the replica.
+    public static func resume(replica: RecoveryStore, journal: FallbackJournal,
+                              newestDecision: [Transition], nextNumber: Int? = nil) throws(RecoveryStoreError) -> LocalFallback {
+        let fallback = LocalFallback(replica: replica, journal: journal, nextNumber: nextNumber)
+        try fallback.forgetDrained(recordedIn: newestDecision)
+        let pending = fallback.pending
+        try replica.transaction { (tx) throws(RecoveryStoreError) in
+            for entry in pending {
+                for write in entry.writes where write.changesRecords { try write.apply(to: tx) }
+            }
+        }
+        return fallback
+    }
+
+    /// The journaled decisions not drained yet, oldest first.
+    public var pending: [JournalEntry] { journal.entries }
+
+    /// Whether the engine is on its replica: some decisions wait in the journal.
+    public var isJournaling: Bool { !journal.entries.isEmpty }
+
+    /// Keeps a decision taken on the replica, in the journal, before the engine answers.
+    func append(_ writes: [StoreWrite]) throws(RecoveryStoreError) {
+        try journal.append(JournalEntry(number: nextNumber, writes: writes))
         nextNumber += 1
     }
 
@@ -57,19 +91,20 @@ public final class LocalFallback {
     var upcomingNumber: Int { nextNumber }
 
     /// Forgets the entries up to `number`: they reached the shared store (a drain committed, or a
-    /// restarted process found the drain in the store's decision log).
-    public func forgetDrained(through number: Int) {
-        pending.removeAll { $0.number <= number }
+    /// restarted process found the drain in the store's decision log). Throws when the journal
+    /// could not record it; the entries are forgotten all the same (see `FallbackJournal`).
+    public func forgetDrained(through number: Int) throws(RecoveryStoreError) {
+        try journal.drained(through: number)
     }
 
     /// The entries the newest `store.drained` among `transitions` says reached the shared store,
     /// forgotten: how a process that took over a store finds a drain its predecessor committed
     /// but never heard of (read the store's newest decision back and pass its transitions).
-    public func forgetDrained(recordedIn transitions: [Transition]) {
+    public func forgetDrained(recordedIn transitions: [Transition]) throws(RecoveryStoreError) {
         for transition in transitions.reversed() where transition.name == .storeDrained {
             guard let range = transition.notes.first(where: { $0.name == "journal" })?.value,
                   let last = range.split(separator: "-").last.flatMap({ Int($0) }) else { continue }
-            forgetDrained(through: last)
+            try forgetDrained(through: last)
             return
         }
     }

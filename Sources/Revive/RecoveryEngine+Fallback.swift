@@ -81,7 +81,14 @@ extension RecoveryEngine {
                     throw error
                 }
             }
-            if !writes.isEmpty { fallback.append(writes) }
+            if !writes.isEmpty {
+                // Journaled before the engine answers; a journal that cannot keep it leaves the
+                // replica one decision ahead of it, so nothing more is decided on the replica.
+                do throws(RecoveryStoreError) { try fallback.append(writes) } catch {
+                    fallback.replicaIsStale = true
+                    throw error
+                }
+            }
             for transition in committed { recorder.record(transition) }
             return result
         } catch {
@@ -119,7 +126,9 @@ extension RecoveryEngine {
             }
             try transaction.record(drained)
         }
-        fallback.forgetDrained(through: last.number)
         recorder.record(drained)
+        // The drain stands; a journal that cannot say so has forgotten the entries all the same,
+        // and its error stops this decision (the caller learns its journal is broken).
+        try fallback.forgetDrained(through: last.number)
     }
 }

@@ -46,10 +46,11 @@ public enum ScenarioPlayer {
     ///
     /// Without Revive the scenario's `expect` (written for the Revive run) is not checked; every
     /// invariant is, and the breaches are the point.
-    /// `store` keeps the engine's state (default: a fresh store in memory).
+    /// `store` keeps the engine's state (default: a fresh store in memory); `journal` keeps the
+    /// local fallback's journal in a play with a `store-unavailable` fault (default: in memory).
     public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
-                            store: RecoveryStore? = nil) -> ScenarioResult {
-        judge(WorldPlay.play(scenario, mode: mode, healing: healing, store: store), scenario: scenario, mode: mode)
+                            store: RecoveryStore? = nil, journal: FallbackJournal? = nil) -> ScenarioResult {
+        judge(WorldPlay.play(scenario, mode: mode, healing: healing, store: store, journal: journal), scenario: scenario, mode: mode)
     }
 
     /// Checks a finished play's invariants and expectations.

@@ -34,7 +34,8 @@ enum RunCommand {
                         comes from PGPASSWORD or ~/.pgpass, never the URL), instead of memory: one
                         transaction per engine decision, each play under its own play id with its
                         whole timeline; the timelines are the same as in memory.
-                        `revive-lab history --store FILE|URL` searches it
+                        `revive-lab history --store FILE|URL` searches it. With a store FILE, a
+                        store-unavailable play journals in FILE.fallback-journal
       --quiet           print only failing scenarios and the summary
       --without-revive  play a naive integration instead of Revive (blind retries, any reconnect
                         accepted, nothing fenced, no reconciliation, context in worker memory);
@@ -230,16 +231,26 @@ struct RunSession {
         guard let storeFile, options.mode == .revive else { return ScenarioPlayer.play(scenario, mode: options.mode) }
         let fail = { (error: RecoveryStoreError) in UsageError(command: "run", text: "--store \(storeFile.location): \(error)") }
         let (store, play): (RecoveryStore, Int64)
+        let journal: FallbackJournal?
         do throws(RecoveryStoreError) {
             (store, play) = try storeFile.startPlay(scenario: scenario.name, seed: scenario.seed, mode: options.mode.rawValue)
+            journal = try RunSession.journal(beside: storeFile, for: scenario, play: play)
         } catch { throw fail(error) }
-        let result = ScenarioPlayer.play(scenario, mode: options.mode, store: store)
+        let result = ScenarioPlayer.play(scenario, mode: options.mode, store: store, journal: journal)
         if let failure = result.storeFailure { throw fail(failure) }
         do throws(RecoveryStoreError) {
             try storeFile.recordPlay(play, transitions: result.transitions, outcome: result.outcome.rawValue,
                                      passed: result.passed, jsonl: TimelineJSON.lines(for: result, transitions: nil))
         } catch { throw fail(error) }
         return result
+    }
+
+    /// The local fallback's journal of a play with a `store-unavailable` fault on a store file: a
+    /// SQLite file beside it, as a real integration keeps it. Nil (in memory) for other plays,
+    /// and on PostgreSQL, whose store has no folder to keep a file beside.
+    static func journal(beside storeFile: PlayStore, for scenario: Scenario, play: Int64) throws(RecoveryStoreError) -> FallbackJournal? {
+        guard let file = storeFile as? SQLiteStoreFile, scenario.faults.contains(where: { $0.kind == .storeUnavailable }) else { return nil }
+        return try SQLiteFallbackJournal(path: SQLiteFallbackJournal.path(besideStore: file.path), play: play)
     }
 
     /// Writes one result as a file under `--output`, named after its scenario.

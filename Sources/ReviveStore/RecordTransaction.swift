@@ -81,7 +81,7 @@ final class RecordTransaction: RecoveryStoreTransaction {
         return (generation, dead.flatMap { LeaseGeneration(recorded: Int($0)) }, sum)
     }
 
-    private static func generationSum(_ connection: ConnectionID, _ current: Int64, _ dead: Int64?) -> String {
+    static func generationSum(_ connection: ConnectionID, _ current: Int64, _ dead: Int64?) -> String {
         SHA256.hexDigest("\(connection.rawValue)|\(current)|\(dead.map(String.init) ?? "-")")
     }
 

@@ -34,17 +34,15 @@ extension Player {
     /// its replica is rebuilt from the durable store with the journal on top. A drain the killed
     /// process committed but never heard of is found in the store's decision log and forgotten.
     func fallbackAfterRestart(_ old: LocalFallback, durable: InMemoryRecoveryStore, committedAtKill: [Transition]) -> LocalFallback {
-        let replica = durable.copy()
-        let fallback = LocalFallback(replica: replica, journal: old.pending, nextNumber: old.nextNumber)
-        fallback.forgetDrained(recordedIn: committedAtKill)
-        // What is still journaled is not in the durable store: it goes on top of the copy.
-        let journal = fallback.pending
-        try? replica.transaction { (tx) throws(RecoveryStoreError) in
-            for entry in journal {
-                for write in entry.writes where write.changesRecords { try write.apply(to: tx) }
-            }
+        let journal = InMemoryFallbackJournal(old.pending, lastNumber: old.nextNumber - 1)
+        do throws(RecoveryStoreError) {
+            return try LocalFallback.resume(replica: durable.copy(), journal: journal, newestDecision: committedAtKill,
+                                            nextNumber: old.nextNumber)
+        } catch {
+            // In memory neither the replica nor the journal throws; if one did, the play stops on it.
+            world.fail(error)
+            return LocalFallback(replica: durable.copy(), journal: journal, nextNumber: old.nextNumber)
         }
-        return fallback
     }
 
     /// An event whose engine call had to wait, and whose handler did not say how to go on: it is

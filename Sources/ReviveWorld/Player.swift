@@ -31,9 +31,9 @@ final class Player {
     var runtimeBeforeEvent: SimulatedRuntime.SavedState?
     var runtimeAtKill: SimulatedRuntime.SavedState?
 
-    init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil,
+    init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
          kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil) {
-        world = WorldWiring(scenario: scenario, mode: mode, store: store, kill: kill)
+        world = WorldWiring(scenario: scenario, mode: mode, store: store, journal: journal, kill: kill)
         runtime = SimulatedRuntime(world: world)
         runtime.stepPoints = self
         world.timeline.observer = { [unowned self] transition in self.observe(transition) }

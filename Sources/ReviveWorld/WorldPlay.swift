@@ -36,10 +36,11 @@ public struct WorldPlay: Sendable {
     ///
     /// With `healing`, the right owner answers every request, an operator fixes every alert and
     /// every lost worker returns (the explorer's liveness mode). `store` keeps the engine's state
-    /// (default: a fresh store in memory); the timeline is the same whatever store keeps it.
+    /// (default: a fresh store in memory) and `journal` the local fallback's journal (default: in
+    /// memory); the timeline is the same whatever keeps them.
     public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
-                            store: RecoveryStore? = nil) -> WorldPlay {
-        let simulation = Player(scenario: scenario, mode: mode, store: store)
+                            store: RecoveryStore? = nil, journal: FallbackJournal? = nil) -> WorldPlay {
+        let simulation = Player(scenario: scenario, mode: mode, store: store, journal: journal)
         simulation.healing = healing
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,

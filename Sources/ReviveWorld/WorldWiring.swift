@@ -53,8 +53,9 @@ final class WorldWiring {
         whenStoreBack.append((byWorker, call))
     }
 
-    /// `store` keeps the engine's state (a fresh in-memory store by default); the naive baseline keeps none.
-    init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil,
+    /// `store` keeps the engine's state (a fresh in-memory store by default) and `journal` its
+    /// fallback's journal where an outage is planned (in memory by default); the naive baseline keeps none.
+    init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
          kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil) {
         self.scenario = scenario
         self.mode = mode
@@ -73,7 +74,8 @@ final class WorldWiring {
         switch mode {
         case .revive:
             // A local replica and journal only where an outage is planned: other plays pay nothing for it.
-            let fallback = outage ? LocalFallback(replica: WorldWiring.replica(dyingWith: killSwitch)) : nil
+            let fallback = outage ? LocalFallback(replica: WorldWiring.replica(dyingWith: killSwitch),
+                                                  journal: journal ?? InMemoryFallbackJournal()) : nil
             recovery = RecoveryEngine(configuration: scenario.recovery, store: storeOutage ?? shared,
                                       ids: ids, broker: provider, recorder: timeline, fallback: fallback)
         case .withoutRevive:

@@ -121,7 +121,7 @@ struct LocalFallbackTests {
         let taken = LocalFallback(journal: fallback.pending, nextNumber: fallback.nextNumber)
         var drained = Transition(time: clock(2), actor: .revive, name: .storeDrained)
         drained.notes = [.init("journal", "1-\(last)")]
-        taken.forgetDrained(recordedIn: [drained])
+        try taken.forgetDrained(recordedIn: [drained])
         #expect(!taken.isJournaling)
         #expect(taken.nextNumber == last + 1)
     }

@@ -102,7 +102,7 @@ public final class SQLiteFallbackJournal: FallbackJournal {
         entries.removeAll { $0.number <= number }
         try run("forgetting drained entries") { () throws(SQLiteError) in
             try database.writeTransaction { () throws(SQLiteError) in
-                try database.query("DELETE FROM entries WHERE play = ? AND number <= ?", [.integer(play), .integer(Int64(number))])
+                _ = try database.query("DELETE FROM entries WHERE play = ? AND number <= ?", [.integer(play), .integer(Int64(number))])
             }
         }
     }

@@ -50,8 +50,10 @@ final class EngineTransaction {
         try record(transition)
     }
 
-    private func record(_ transition: Transition) throws(RecoveryStoreError) {
-        var transition = transition
+    /// Consuming: the emitters hand over the transition they built, so it is moved into the
+    /// decision's list instead of copied (each copy retained every string it holds; the profile
+    /// showed `Transition` copies high in every play).
+    private func record(_ transition: consuming Transition) throws(RecoveryStoreError) {
         // A decision on the replica says so on every line: the history-complete check follows it to the drain.
         if let journalEntry { transition.notes.append(.init("journal", String(journalEntry))) }
         // The store writes it with the decision's state; the recorder sees it only after the commit.

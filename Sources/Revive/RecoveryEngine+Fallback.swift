@@ -45,7 +45,7 @@ extension RecoveryEngine {
             (committed, writes) = (decision.transitions, recording.writes.filter(\.changesRecords))
             return result
         }
-        for transition in committed { recorder.record(transition) }
+        for i in committed.indices { recorder.record(committed[i]) }
         // The decision stands whatever the copy does; a replica that missed it cannot be decided on.
         if !writes.isEmpty {
             do throws(RecoveryStoreError) {
@@ -89,7 +89,7 @@ extension RecoveryEngine {
                     throw error
                 }
             }
-            for transition in committed { recorder.record(transition) }
+            for i in committed.indices { recorder.record(committed[i]) }
             return result
         } catch {
             guard let waiting, let time else { throw error }

@@ -23,6 +23,10 @@ public struct Breach: Hashable, Sendable {
 /// up here as a breach.
 public enum InvariantChecker {
     /// Every breach of the chosen invariants, in invariant order then timeline order.
+    ///
+    /// Each invariant walks the indices and reads fields through the array (`ts[i].name`):
+    /// `for (i, t) in ts.enumerated()` copied every `Transition`, a retain and a release per string
+    /// field, on every line of every schedule, and the copies showed high in the checker's profile.
     public static func check(_ transitions: [Transition], invariants: [Invariant] = Invariant.allCases) -> [Breach] {
         var breaches: [Breach] = []
         for invariant in Invariant.allCases where invariants.contains(invariant) {
@@ -47,15 +51,15 @@ public enum InvariantChecker {
     static func sameRun(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var first: (index: Int, run: String)?
-        for (i, t) in ts.enumerated() {
-            if t.name == .runStarted {
+        for i in ts.indices {
+            if ts[i].name == .runStarted {
                 if let first {
-                    result.append(Breach(invariant: .sameRun, message: "a second run.started (run \(t.run ?? "?")) after run \(first.run) began", evidence: [first.index, i]))
+                    result.append(Breach(invariant: .sameRun, message: "a second run.started (run \(ts[i].run ?? "?")) after run \(first.run) began", evidence: [first.index, i]))
                 } else {
-                    first = (i, t.run ?? "")
+                    first = (i, ts[i].run ?? "")
                 }
-            } else if let first, let run = t.run, run != first.run, t.name.family == "run" || t.name.family == "step" {
-                result.append(Breach(invariant: .sameRun, message: "\(t.name) names run \(run), not the original run \(first.run)", evidence: [first.index, i]))
+            } else if let first, let run = ts[i].run, run != first.run, ts[i].name.family == "run" || ts[i].name.family == "step" {
+                result.append(Breach(invariant: .sameRun, message: "\(ts[i].name) names run \(run), not the original run \(first.run)", evidence: [first.index, i]))
             }
         }
         return result
@@ -67,14 +71,14 @@ public enum InvariantChecker {
     static func checkpointResume(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var checkpointed: [String: Int] = [:]
-        for (i, t) in ts.enumerated() {
-            guard let step = t.step else { continue }
-            if t.name == .checkpointSaved {
+        for i in ts.indices {
+            guard let step = ts[i].step else { continue }
+            if ts[i].name == .checkpointSaved {
                 if checkpointed[step] == nil { checkpointed[step] = i }
-            } else if t.name == .checkpointLost {
+            } else if ts[i].name == .checkpointLost {
                 checkpointed[step] = nil
-            } else if t.name == .stepStarted || t.name == .providerCalled, let saved = checkpointed[step] {
-                result.append(Breach(invariant: .checkpointResume, message: "step \(step) executes again (\(t.name)) after its checkpoint was saved", evidence: [saved, i]))
+            } else if ts[i].name == .stepStarted || ts[i].name == .providerCalled, let saved = checkpointed[step] {
+                result.append(Breach(invariant: .checkpointResume, message: "step \(step) executes again (\(ts[i].name)) after its checkpoint was saved", evidence: [saved, i]))
             }
         }
         return result
@@ -85,9 +89,9 @@ public enum InvariantChecker {
         var applied: [String: Int] = [:]
         var keyOfStep: [String: (key: String, index: Int)] = [:]
         var keyChangeReported = Set<String>()
-        for (i, t) in ts.enumerated() {
-            if t.name == .effectApplied, let step = t.step {
-                if isLate(t) {
+        for i in ts.indices {
+            if ts[i].name == .effectApplied, let step = ts[i].step {
+                if isLate(ts[i]) {
                     // Applied past the provider's bound: `providerBreaches` charges it to the provider.
                     // Only the effects the provider applied in time count here, so two of those are
                     // still the engine's double effect, whatever order a late one came in.
@@ -97,7 +101,7 @@ public enum InvariantChecker {
                     applied[step] = i
                 }
             }
-            if let step = t.step, let key = t.key {
+            if let step = ts[i].step, let key = ts[i].key {
                 if let known = keyOfStep[step], known.key != key {
                     // One breach per step is enough to show the key is not stable.
                     if keyChangeReported.insert(step).inserted {
@@ -118,24 +122,24 @@ public enum InvariantChecker {
         var reconciledCommitted: [String: Int] = [:]
         // A provider that dedupes keys collapses a resend with the same key: resending is its reconciliation.
         var dedupes = Set<String>()
-        for (i, t) in ts.enumerated() {
-            if t.name == .connectionPinned, let connection = t.connection, t.notes.contains(.init("idempotency", "dedupe")) {
+        for i in ts.indices {
+            if ts[i].name == .connectionPinned, let connection = ts[i].connection, ts[i].notes.contains(.init("idempotency", "dedupe")) {
                 dedupes.insert(connection)
             }
-            guard let key = t.key else { continue }
-            switch t.name {
+            guard let key = ts[i].key else { continue }
+            switch ts[i].name {
             case .actionUnknown:
                 unresolved[key] = unresolved[key] ?? i
             case .actionReconciled:
                 // Only a definite answer resolves an unknown outcome; anything else leaves it unknown.
-                if t.result == "absent" {
+                if ts[i].result == "absent" {
                     unresolved[key] = nil
-                } else if t.result == "committed" {
+                } else if ts[i].result == "committed" {
                     unresolved[key] = nil
                     reconciledCommitted[key] = i
                 }
             case .providerCalled:
-                if let unknown = unresolved[key], !dedupes.contains(t.connection ?? "") {
+                if let unknown = unresolved[key], !dedupes.contains(ts[i].connection ?? "") {
                     result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again while its outcome was unknown and unreconciled", evidence: [unknown, i]))
                 } else if let committed = reconciledCommitted[key] {
                     result.append(Breach(invariant: .reconcileBeforeRetry, message: "\(key) was called again after reconciliation found it committed", evidence: [committed, i]))
@@ -151,24 +155,24 @@ public enum InvariantChecker {
         var result: [Breach] = []
         var pinned: [String: (subject: String, tenant: String, index: Int)] = [:]
         var verifiedCases = Set<String>()
-        for (i, t) in ts.enumerated() {
-            switch t.name {
+        for i in ts.indices {
+            switch ts[i].name {
             case .connectionPinned, .caseOpened:
-                if let connection = t.connection, let subject = t.subject, let tenant = t.tenant, pinned[connection] == nil {
+                if let connection = ts[i].connection, let subject = ts[i].subject, let tenant = ts[i].tenant, pinned[connection] == nil {
                     pinned[connection] = (subject, tenant, i)
                 }
             case .caseResolved:
-                if let caseID = t.caseID { verifiedCases.insert(caseID) }
+                if let caseID = ts[i].caseID { verifiedCases.insert(caseID) }
             case .reconnectVerified, .leaseRotated:
-                if let caseID = t.caseID, t.name == .reconnectVerified { verifiedCases.insert(caseID) }
-                if let connection = t.connection, let pin = pinned[connection], t.subject != nil || t.tenant != nil,
-                   t.subject != pin.subject || t.tenant != pin.tenant {
+                if let caseID = ts[i].caseID, ts[i].name == .reconnectVerified { verifiedCases.insert(caseID) }
+                if let connection = ts[i].connection, let pin = pinned[connection], ts[i].subject != nil || ts[i].tenant != nil,
+                   ts[i].subject != pin.subject || ts[i].tenant != pin.tenant {
                     result.append(Breach(invariant: .identityBound,
-                                         message: "\(t.name) for \(connection) as \(t.subject ?? "?")@\(t.tenant ?? "?"), but the pinned identity is \(pin.subject)@\(pin.tenant)",
+                                         message: "\(ts[i].name) for \(connection) as \(ts[i].subject ?? "?")@\(ts[i].tenant ?? "?"), but the pinned identity is \(pin.subject)@\(pin.tenant)",
                                          evidence: [pin.index, i]))
                 }
             case .runResumed:
-                if let caseID = t.caseID, !verifiedCases.contains(caseID) {
+                if let caseID = ts[i].caseID, !verifiedCases.contains(caseID) {
                     result.append(Breach(invariant: .identityBound, message: "the run resumed on case \(caseID) without a verified reconnect or an operator's fix", evidence: [i]))
                 }
             default:
@@ -184,30 +188,30 @@ public enum InvariantChecker {
         var consumed: [String: Int] = [:]
         // Per case, the capability that completed it: its other capabilities are superseded.
         var completed: [String: (capability: String, index: Int)] = [:]
-        for (i, t) in ts.enumerated() {
-            guard let capability = t.capability else { continue }
-            if t.name == .reconnectRequested || t.name == .operatorAlerted {
-                issued[capability] = (t.caseID, t.expires, i)
-            } else if t.name == .reconnectVerified || t.name == .caseResolved {
+        for i in ts.indices {
+            guard let capability = ts[i].capability else { continue }
+            if ts[i].name == .reconnectRequested || ts[i].name == .operatorAlerted {
+                issued[capability] = (ts[i].caseID, ts[i].expires, i)
+            } else if ts[i].name == .reconnectVerified || ts[i].name == .caseResolved {
                 if let earlier = consumed[capability] {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
                 }
                 consumed[capability] = consumed[capability] ?? i
-                if let caseID = t.caseID, let first = completed[caseID], first.capability != capability {
+                if let caseID = ts[i].caseID, let first = completed[caseID], first.capability != capability {
                     result.append(Breach(invariant: .capabilitySingleUse,
                                          message: "capability \(capability) completed case \(caseID) again, after \(first.capability) had (it was superseded)",
                                          evidence: [first.index, i]))
-                } else if let caseID = t.caseID, completed[caseID] == nil {
+                } else if let caseID = ts[i].caseID, completed[caseID] == nil {
                     completed[caseID] = (capability, i)
                 }
                 guard let request = issued[capability] else {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed but never issued", evidence: [i]))
                     continue
                 }
-                if let expires = request.expires, t.time >= expires {
+                if let expires = request.expires, ts[i].time >= expires {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed at or after its expiry \(DurationText.clock(expires))", evidence: [request.index, i]))
                 }
-                if let own = request.caseID, let used = t.caseID, own != used {
+                if let own = request.caseID, let used = ts[i].caseID, own != used {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) of case \(own) was consumed for case \(used)", evidence: [request.index, i]))
                 }
             }
@@ -218,13 +222,13 @@ public enum InvariantChecker {
     static func fencedGenerations(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var rotated: [String: (generation: Int, index: Int)] = [:]
-        for (i, t) in ts.enumerated() {
-            guard let connection = t.connection, let generation = t.generation else { continue }
-            if t.name == .leaseRotated {
+        for i in ts.indices {
+            guard let connection = ts[i].connection, let generation = ts[i].generation else { continue }
+            if ts[i].name == .leaseRotated {
                 rotated[connection] = (generation, i)
-            } else if t.name == .providerCalled || t.name == .effectApplied, let current = rotated[connection], generation < current.generation {
+            } else if ts[i].name == .providerCalled || ts[i].name == .effectApplied, let current = rotated[connection], generation < current.generation {
                 result.append(Breach(invariant: .fencedGenerations,
-                                     message: "\(t.name) on \(connection) with generation \(generation) after the rotation to \(current.generation)",
+                                     message: "\(ts[i].name) on \(connection) with generation \(generation) after the rotation to \(current.generation)",
                                      evidence: [current.index, i]))
             }
         }
@@ -236,29 +240,29 @@ public enum InvariantChecker {
         var dead: [String: (generation: Int, index: Int)] = [:]
         var deadRetries: [String: Int] = [:]
         var classOfCase: [String: FailureClass] = [:]
-        for (i, t) in ts.enumerated() {
-            switch t.name {
+        for i in ts.indices {
+            switch ts[i].name {
             case .failureClassified:
-                if t.failureClass == .deadGrant, let connection = t.connection, let generation = t.generation {
+                if ts[i].failureClass == .deadGrant, let connection = ts[i].connection, let generation = ts[i].generation {
                     if (dead[connection]?.generation ?? 0) < generation { dead[connection] = (generation, i) }
                 }
             case .caseOpened:
-                if let caseID = t.caseID { classOfCase[caseID] = t.failureClass }
+                if let caseID = ts[i].caseID { classOfCase[caseID] = ts[i].failureClass }
             case .providerCalled, .tokenRefreshed:
-                if let connection = t.connection, let generation = t.generation, let deadGen = dead[connection], generation <= deadGen.generation {
+                if let connection = ts[i].connection, let generation = ts[i].generation, let deadGen = dead[connection], generation <= deadGen.generation {
                     if let reported = deadRetries[connection] {
                         // Later uses of the same dead grant are counted into the first breach.
-                        result[reported].message = "\(t.name) on \(connection) with a generation already classified a dead grant (\(result[reported].evidence.count) uses)"
+                        result[reported].message = "\(ts[i].name) on \(connection) with a generation already classified a dead grant (\(result[reported].evidence.count) uses)"
                         result[reported].evidence.append(i)
                     } else {
                         deadRetries[connection] = result.count
                         result.append(Breach(invariant: .noDeadRetry,
-                                             message: "\(t.name) on \(connection) with generation \(generation), already classified a dead grant",
+                                             message: "\(ts[i].name) on \(connection) with generation \(generation), already classified a dead grant",
                                              evidence: [deadGen.index, i]))
                     }
                 }
             case .runParked:
-                let parkedClass = t.failureClass ?? t.caseID.flatMap { classOfCase[$0] }
+                let parkedClass = ts[i].failureClass ?? ts[i].caseID.flatMap { classOfCase[$0] }
                 if let parkedClass, !parkedClass.parksRun {
                     result.append(Breach(invariant: .noDeadRetry, message: "a \(parkedClass.rawValue) failure parked the run", evidence: [i]))
                 }
@@ -274,16 +278,16 @@ public enum InvariantChecker {
         var open: [String: Int] = [:]
         var lostWorkers: [String: Int] = [:]
         var completedAt: Int?
-        for (i, t) in ts.enumerated() {
-            switch t.name {
-            case .caseOpened: if let caseID = t.caseID { open[caseID] = i }
-            case .caseClosed: if let caseID = t.caseID { open[caseID] = nil }
+        for i in ts.indices {
+            switch ts[i].name {
+            case .caseOpened: if let caseID = ts[i].caseID { open[caseID] = i }
+            case .caseClosed: if let caseID = ts[i].caseID { open[caseID] = nil }
             case .caseLost:
-                result.append(Breach(invariant: .durableCase, message: "case \(t.caseID ?? "?") was lost with its worker", evidence: [i]))
-            case .workerLost: if let worker = t.worker { lostWorkers[worker] = i }
-            case .workerReturned, .workerStarted: if let worker = t.worker { lostWorkers[worker] = nil }
+                result.append(Breach(invariant: .durableCase, message: "case \(ts[i].caseID ?? "?") was lost with its worker", evidence: [i]))
+            case .workerLost: if let worker = ts[i].worker { lostWorkers[worker] = i }
+            case .workerReturned, .workerStarted: if let worker = ts[i].worker { lostWorkers[worker] = nil }
             case .runResumed:
-                if let worker = t.worker, let lost = lostWorkers[worker] {
+                if let worker = ts[i].worker, let lost = lostWorkers[worker] {
                     result.append(Breach(invariant: .durableCase, message: "the run resumed on \(worker), a worker declared lost", evidence: [lost, i]))
                 }
             case .runCompleted: completedAt = completedAt ?? i
@@ -301,21 +305,21 @@ public enum InvariantChecker {
     static func tokenCustody(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         func scan(_ value: String?) -> String? { value.flatMap(SecretScanner.firstMarker(in:)) }
-        for (i, t) in ts.enumerated() {
+        for i in ts.indices {
             // Field by field, no closure: this runs on every line of every schedule the explorer plays.
             // Known names and the parties' names are the lab's own words; a worker's name or a
             // recorded name this version does not know could carry anything.
             var leaked: String? = nil
-            if case .worker(let worker) = t.actor { leaked = scan(worker.rawValue) }
-            if leaked == nil, case .unrecognized(let spelling) = t.name { leaked = scan(spelling) }
-            if leaked == nil { leaked = scan(t.run) ?? scan(t.worker) ?? scan(t.step) }
-            if leaked == nil { leaked = scan(t.connection) ?? scan(t.lease) ?? scan(t.caseID) }
-            if leaked == nil { leaked = scan(t.key) ?? scan(t.capability) }
-            if leaked == nil { leaked = scan(t.subject) ?? scan(t.tenant) ?? scan(t.checkpoint) }
-            if leaked == nil { leaked = scan(t.result) ?? scan(t.reason) }
-            for note in t.notes where leaked == nil { leaked = scan(note.value) }
+            if case .worker(let worker) = ts[i].actor { leaked = scan(worker.rawValue) }
+            if leaked == nil, case .unrecognized(let spelling) = ts[i].name { leaked = scan(spelling) }
+            if leaked == nil { leaked = scan(ts[i].run) ?? scan(ts[i].worker) ?? scan(ts[i].step) }
+            if leaked == nil { leaked = scan(ts[i].connection) ?? scan(ts[i].lease) ?? scan(ts[i].caseID) }
+            if leaked == nil { leaked = scan(ts[i].key) ?? scan(ts[i].capability) }
+            if leaked == nil { leaked = scan(ts[i].subject) ?? scan(ts[i].tenant) ?? scan(ts[i].checkpoint) }
+            if leaked == nil { leaked = scan(ts[i].result) ?? scan(ts[i].reason) }
+            for note in ts[i].notes where leaked == nil { leaked = scan(note.value) }
             if let marker = leaked {
-                result.append(Breach(invariant: .tokenCustody, message: "\(t.name) carries a secret-looking value (\(marker)…)", evidence: [i]))
+                result.append(Breach(invariant: .tokenCustody, message: "\(ts[i].name) carries a secret-looking value (\(marker)…)", evidence: [i]))
             }
         }
         return result
@@ -334,29 +338,29 @@ public enum InvariantChecker {
         var waitingForWorker = false
         // An operator's answer that the contract requires the engine to refuse answers nothing.
         let refusedAnswers = contractualRefusals(ts)
-        for (i, t) in ts.enumerated() {
-            switch t.name {
+        for i in ts.indices {
+            switch ts[i].name {
             case .runWaiting, .workerLost: waitingForWorker = true
             case .runResumed, .runRescheduled, .stepStarted: waitingForWorker = false
             case .runFailed: finished = true
             default: break
             }
-            switch t.name {
+            switch ts[i].name {
             case .caseOpened:
-                if let caseID = t.caseID, let connection = t.connection, let subject = t.subject, let tenant = t.tenant {
+                if let caseID = ts[i].caseID, let connection = ts[i].connection, let subject = ts[i].subject, let tenant = ts[i].tenant {
                     cases[caseID] = (connection, subject, tenant, i)
-                    if t.failureClass?.responder == .operator { operatorCases.insert(caseID) }
+                    if ts[i].failureClass?.responder == .operator { operatorCases.insert(caseID) }
                 }
             case .reconnectRequested, .operatorAlerted:
-                if let capability = t.capability, let expires = t.expires { expiry[capability] = expires }
+                if let capability = ts[i].capability, let expires = ts[i].expires { expiry[capability] = expires }
             case .operatorFixed, .operatorConfirmed:
-                guard let capability = t.capability, let expires = expiry[capability], t.time < expires,
-                      !refusedAnswers.contains(RefusedAnswer(capability: capability, time: t.time)) else { continue }
-                for (caseID, c) in cases where c.connection == t.connection { answered.insert(caseID) }
+                guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires,
+                      !refusedAnswers.contains(RefusedAnswer(capability: capability, time: ts[i].time)) else { continue }
+                for (caseID, c) in cases where c.connection == ts[i].connection { answered.insert(caseID) }
             case .reconnectPresented:
                 // The right owner answered in time: same identity, with a capability still valid.
-                guard let capability = t.capability, let expires = expiry[capability], t.time < expires else { continue }
-                for (caseID, c) in cases where c.connection == t.connection && c.subject == t.subject && c.tenant == t.tenant
+                guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires else { continue }
+                for (caseID, c) in cases where c.connection == ts[i].connection && c.subject == ts[i].subject && c.tenant == ts[i].tenant
                     && !operatorCases.contains(caseID) {
                     answered.insert(caseID)
                 }

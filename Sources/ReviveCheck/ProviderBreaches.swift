@@ -25,12 +25,14 @@ extension InvariantChecker {
     public static func providerBreaches(_ transitions: [Transition]) -> [ProviderBreach] {
         var result: [ProviderBreach] = []
         var effects: [String: [Int]] = [:]
-        for (i, t) in transitions.enumerated() where t.name == .effectApplied {
-            if let step = t.step { effects[step, default: []].append(i) }
+        // Indices, not `enumerated()`: every judged play ran this, and each copied `Transition` cost
+        // a retain and a release per string it holds (see `check`).
+        for i in transitions.indices where transitions[i].name == .effectApplied {
+            if let step = transitions[i].step { effects[step, default: []].append(i) }
         }
-        for (i, t) in transitions.enumerated() where t.name == .effectApplied && isLate(t) {
-            let step = t.step ?? "?"
-            let late = t.notes.first(where: { $0.name == "late" })?.value ?? "?"
+        for i in transitions.indices where transitions[i].name == .effectApplied && isLate(transitions[i]) {
+            let step = transitions[i].step ?? "?"
+            let late = transitions[i].notes.first(where: { $0.name == "late" })?.value ?? "?"
             let all = effects[step] ?? [i]
             let consequence = all.count > 1 ? "; the effect of \(step) happened \(all.count) times because of it" : ""
             result.append(ProviderBreach(kind: .lateApply,
@@ -57,9 +59,9 @@ extension InvariantChecker {
     static func contractualRefusals(_ transitions: [Transition]) -> Set<RefusedAnswer> {
         let reasons: Set<String> = ["may-still-land", "needs-outcome-answer", "not-an-outcome-case"]
         var refused = Set<RefusedAnswer>()
-        for t in transitions where t.name == .capabilityRefused {
-            if let capability = t.capability, let reason = t.reason, reasons.contains(reason) {
-                refused.insert(RefusedAnswer(capability: capability, time: t.time))
+        for i in transitions.indices where transitions[i].name == .capabilityRefused {
+            if let capability = transitions[i].capability, let reason = transitions[i].reason, reasons.contains(reason) {
+                refused.insert(RefusedAnswer(capability: capability, time: transitions[i].time))
             }
         }
         return refused

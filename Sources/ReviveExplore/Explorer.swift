@@ -321,14 +321,16 @@ public enum Explorer {
             for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             hash = (hash ^ 0x1F) &* 0x100_0000_01b3
         }
-        for t in transitions {
-            mix(t.name.rawValue)
-            mix(t.actor.rawValue)
-            hash = (hash ^ UInt64(bitPattern: t.time.milliseconds)) &* 0x100_0000_01b3
-            mix(t.step)
-            hash = (hash ^ UInt64(t.attempt ?? 0)) &* 0x100_0000_01b3
-            hash = (hash ^ UInt64(t.generation ?? 0)) &* 0x100_0000_01b3
-            mix(t.failureClass?.rawValue)
+        // Fields read through the array: `for t in transitions` copied every transition of every
+        // schedule (a retain and a release per string it holds) only to read five fields.
+        for i in transitions.indices {
+            mix(transitions[i].name.rawValue)
+            mix(transitions[i].actor.rawValue)
+            hash = (hash ^ UInt64(bitPattern: transitions[i].time.milliseconds)) &* 0x100_0000_01b3
+            mix(transitions[i].step)
+            hash = (hash ^ UInt64(transitions[i].attempt ?? 0)) &* 0x100_0000_01b3
+            hash = (hash ^ UInt64(transitions[i].generation ?? 0)) &* 0x100_0000_01b3
+            mix(transitions[i].failureClass?.rawValue)
         }
         return hash
     }

@@ -118,7 +118,8 @@ final class Player {
     /// Fires `on` events at the first occurrence of their transition (and schedules healing).
     private func observe(_ transition: Transition) {
         if healing { scheduleHealing(after: transition) }
-        guard let waiting = pendingOnEvents.removeValue(forKey: transition.name) else { return }
+        // Most plays have no `on` event left: skip hashing the name on every transition then.
+        guard !pendingOnEvents.isEmpty, let waiting = pendingOnEvents.removeValue(forKey: transition.name) else { return }
         for index in waiting {
             if case .on(_, let after) = scenario.events[index].trigger {
                 world.queue.schedule(.scenarioEvent(index: index), at: transition.time.advanced(by: after))

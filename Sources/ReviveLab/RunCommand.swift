@@ -250,7 +250,8 @@ struct RunSession {
     /// and on PostgreSQL, whose store has no folder to keep a file beside.
     static func journal(beside storeFile: PlayStore, for scenario: Scenario, play: Int64) throws(RecoveryStoreError) -> FallbackJournal? {
         guard let file = storeFile as? SQLiteStoreFile, scenario.faults.contains(where: { $0.kind == .storeUnavailable }) else { return nil }
-        return try SQLiteFallbackJournal(path: SQLiteFallbackJournal.path(besideStore: file.path), play: play)
+        // The play was begun just now: the file holds nothing of it that could still be drained.
+        return try SQLiteFallbackJournal(path: SQLiteFallbackJournal.path(besideStore: file.path), play: play, freshPlay: true)
     }
 
     /// Writes one result as a file under `--output`, named after its scenario.

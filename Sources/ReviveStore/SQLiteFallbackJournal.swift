@@ -25,7 +25,10 @@ public final class SQLiteFallbackJournal: FallbackJournal {
     public static func path(besideStore storePath: String) -> String { storePath + ".fallback-journal" }
 
     /// Opens (creating) the journal file at `path` and reads `play`'s undrained entries back.
-    public init(path: String, play: Int64, busyTimeoutMilliseconds: Int = 5_000) throws(RecoveryStoreError) {
+    /// For a play the store has just begun (`freshPlay`), whatever the file holds under its id
+    /// was left by an earlier store file that reused the id (the store was deleted, its journal
+    /// not): it cannot be drained anywhere, so it is dropped and numbering starts over.
+    public init(path: String, play: Int64, freshPlay: Bool = false, busyTimeoutMilliseconds: Int = 5_000) throws(RecoveryStoreError) {
         self.play = play
         do {
             database = try SQLiteDatabase(path: path)
@@ -40,6 +43,14 @@ public final class SQLiteFallbackJournal: FallbackJournal {
             try database.execute("PRAGMA synchronous = FULL")
         }
         try migrate()
+        if freshPlay {
+            try run("starting the play's journal") { () throws(SQLiteError) in
+                try database.writeTransaction { () throws(SQLiteError) in
+                    _ = try database.query("DELETE FROM entries WHERE play = ?", [.integer(play)])
+                    _ = try database.query("DELETE FROM numbers WHERE play = ?", [.integer(play)])
+                }
+            }
+        }
         try load()
     }
 

@@ -31,4 +31,17 @@ struct FallbackJournalFileTests {
         #expect(stored.status == 0, "\(stored.summary)")
         #expect(!FileManager.default.fileExists(atPath: SQLiteFallbackJournal.path(besideStore: store)))
     }
+
+    @Test func aJournalLeftBesideADeletedStoreDoesNotCarryIntoTheNextStore() throws {
+        // The store is deleted and made again, its journal file is not: the new store's play 1 is
+        // another play, which the old entries and numbers must not touch.
+        let fixtures = try Fixtures()
+        let store = fixtures.directory.appendingPathComponent("plays.db").path
+        let scenario = "scenarios/store-outage-drains.json"
+        let first = try Lab.run(["run", "--no-color", "--store", store, scenario])
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        let second = try Lab.run(["run", "--no-color", "--store", store, scenario])
+        #expect(second.status == 0, "\(second.summary)")
+        #expect(second.stdout == first.stdout, "the same journal numbers as on a fresh file")
+    }
 }

@@ -107,7 +107,9 @@ struct SQLiteStressTests {
         let result = try Lab.run(["stress", "--store", store, "--processes", "3", "--runs", "24", "--kills", "3", "--seed", "5",
                                   "--output", fixtures.directory.appendingPathComponent("out").path])
         #expect(result.status == 0, "\(result.summary)")
-        #expect(result.stdout.contains("3 processes, 24 runs, 3 kills: all invariants held"), "\(result.stdout)")
+        // A process may finish before its drawn kill point: the line counts the kills delivered.
+        #expect(result.stdoutLines.last?.hasPrefix("3 processes, 24 runs, ") == true, "\(result.stdout)")
+        #expect(result.stdout.contains(" kills: all invariants held"), "\(result.stdout)")
     }
 
     @Test func stressCatchesSplitCapabilityConsumptionOnASQLiteFile() throws {

@@ -63,9 +63,7 @@ extension RecoveryEngine {
                 let refusal = CapabilityRefusal(reason: "may-still-land", capability: capability, recoveryCase: recoveryCase)
                 return try refuse(refusal, on: .operatorConfirm, connection: connection, at: time, in: tx)
             }
-            try requireSharedToConsume(capability, run: recoveryCase.run, then: nil, in: tx)
-            capability.consumedAt = time
-            try tx.store.save(capability)
+            try consumeForOperator(&capability, of: recoveryCase, at: time, in: tx)
             if var entry, entry.state == .unknown {
                 entry.move(to: happened ? .reconciledCommitted : .reconciledAbsent, at: time)
                 try tx.store.save(entry)
@@ -77,17 +75,8 @@ extension RecoveryEngine {
                     t.notes.append(.init("by", "operator"))
                 }
             }
-            recoveryCase.state = .awaitingResume
-            try tx.store.save(recoveryCase)
-            try tx.emit(.caseResolved, at: time, run: recoveryCase.run) { t in
-                t.connection = connection.rawValue
-                t.caseID = recoveryCase.id.rawValue
-                t.capability = capability.id.rawValue
-                t.failureClass = recoveryCase.classification.failureClass
-                t.notes.append(.init("by", configuration.operatorAddress))
-                t.notes.append(.init("happened", happened ? "yes" : "no"))
-            }
-            return .resolved(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint)
+            return try resolveForOperator(&recoveryCase, with: capability, notes: [.init("happened", happened ? "yes" : "no")],
+                                          at: time, in: tx)
         }
     }
 }

@@ -178,20 +178,35 @@ extension RecoveryEngine {
             case .refused(let refusal): return try refuse(refusal, on: .operatorFix, connection: connection, at: time, in: tx)
             case .accepted(let found, let open): (capability, recoveryCase) = (found, open)
             }
-            try requireSharedToConsume(capability, run: recoveryCase.run, then: nil, in: tx)
-            capability.consumedAt = time
-            try tx.store.save(capability)
-            recoveryCase.state = .awaitingResume
-            try tx.store.save(recoveryCase)
-            try tx.emit(.caseResolved, at: time, run: recoveryCase.run) { t in
-                t.connection = connection.rawValue
-                t.caseID = recoveryCase.id.rawValue
-                t.capability = capability.id.rawValue
-                t.failureClass = recoveryCase.classification.failureClass
-                t.notes.append(.init("by", configuration.operatorAddress))
-            }
-            return .resolved(caseID: recoveryCase.id, run: recoveryCase.run, checkpoint: recoveryCase.checkpoint)
+            try consumeForOperator(&capability, of: recoveryCase, at: time, in: tx)
+            return try resolveForOperator(&recoveryCase, with: capability, at: time, in: tx)
         }
+    }
+
+    /// Consumes an operator's capability (on the shared store only): the fix's and the answer's first write.
+    func consumeForOperator(_ capability: inout CapabilityRecord, of recoveryCase: RecoveryCase, at time: Instant,
+                            in tx: EngineTransaction) throws(RecoveryStoreError) {
+        try requireSharedToConsume(capability, run: recoveryCase.run, then: nil, in: tx)
+        capability.consumedAt = time
+        try tx.store.save(capability)
+    }
+
+    /// Resolves an operator's case (`case.resolved`, with any further `notes`) and names the run
+    /// to resume: the fix's and the answer's last write.
+    func resolveForOperator(_ recoveryCase: inout RecoveryCase, with capability: CapabilityRecord, notes: [Transition.Note] = [],
+                            at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> ReconnectOutcome {
+        recoveryCase.state = .awaitingResume
+        try tx.store.save(recoveryCase)
+        let (id, run, failureClass) = (recoveryCase.id, recoveryCase.run, recoveryCase.classification.failureClass)
+        try tx.emit(.caseResolved, at: time, run: run) { t in
+            t.connection = capability.connection.rawValue
+            t.caseID = id.rawValue
+            t.capability = capability.id.rawValue
+            t.failureClass = failureClass
+            t.notes.append(.init("by", configuration.operatorAddress))
+            t.notes += notes
+        }
+        return .resolved(caseID: id, run: run, checkpoint: recoveryCase.checkpoint)
     }
 }
 

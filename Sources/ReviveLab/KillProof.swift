@@ -35,8 +35,10 @@ enum KillProof {
 
     /// Runs the proof on one scenario; `only` narrows it to one decision. Prints progress and the verdict.
     static func run(_ file: String, base: Scenario, only: Int?, plants: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revive-kill-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard let folder = scratchFolder() else {
+            console.err("error: cannot make a scratch folder under \(FileManager.default.temporaryDirectory.path) for the kill proof's store files\n")
+            return .usage
+        }
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let reference: Reference
         do throws(RecoveryStoreError) { reference = try referencePlay(base, in: folder) } catch {
@@ -44,6 +46,12 @@ enum KillProof {
             return .usage
         }
         let first = base.connections.count + 1
+        if let only, !(first...max(first, reference.decisions)).contains(only) {
+            // A point no play reaches would prove nothing: "0 kill points, 0 held" must not pass.
+            console.err("error: --kill-at \(only): \(base.name) makes \(reference.decisions) engine decisions and decisions 1-\(first - 1) "
+                        + "register its connections; give a decision from \(first) to \(reference.decisions)\n")
+            return .usage
+        }
         let decisions = only.map { [$0] } ?? Array(first...max(first, reference.decisions))
         console.out("explore \(base.name) (\(file)): kill, \(reference.decisions) engine decisions, registrations 1-\(first - 1) not killed\n")
         var results: [PointResult] = []
@@ -66,6 +74,13 @@ enum KillProof {
             console.out(first.report.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n")
         }
         return failed.isEmpty ? .passed : .failed
+    }
+
+    /// A fresh folder for the store files, named by the operating system (`mkdtemp`), not by a
+    /// random draw of ours.
+    static func scratchFolder() -> String? {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/revive-kill-XXXXXX").utf8CString)
+        return template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!).map { String(cString: $0) } }
     }
 
     /// Plays the scenario once on a store file, in this process, never killed.

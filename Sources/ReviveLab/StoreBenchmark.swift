@@ -28,9 +28,9 @@ enum StoreBenchmark {
         }
         do throws(RecoveryStoreError) {
             let file = try SQLiteStoreFile(path: path)
-            let memory = measure(scenarios, repetitions: repetitions) { CountingStore(InMemoryRecoveryStore()) }
+            let memory = measure(scenarios, repetitions: repetitions, console: console) { CountingStore(InMemoryRecoveryStore()) }
             var failure: RecoveryStoreError?
-            let sqlite = measure(scenarios, repetitions: max(1, repetitions / 10)) {
+            let sqlite = measure(scenarios, repetitions: max(1, repetitions / 10), console: console) {
                 do throws(RecoveryStoreError) {
                     return CountingStore(try file.beginPlay(scenario: "bench", seed: 0, mode: "revive"))
                 } catch {
@@ -39,7 +39,7 @@ enum StoreBenchmark {
                 }
             }
             if let failure { throw failure }
-            let raw = try rawInserts(in: file, count: max(200, sqlite.decisions))
+            let raw = try rawInserts(in: file, count: max(200, sqlite.decisions), console: console)
             console.out("store (\(path), WAL, synchronous=FULL)\n")
             console.out("  in memory       \(rate(memory.decisions, memory.seconds)) decisions/s (\(memory.decisions) decisions)\n")
             console.out("  SQLite          \(rate(sqlite.decisions, sqlite.seconds)) decisions/s (\(sqlite.decisions) decisions, one transaction each)\n")
@@ -54,41 +54,36 @@ enum StoreBenchmark {
     }
 
     /// Plays the catalogue `repetitions` times, each play on a store `make` returns.
-    static func measure(_ scenarios: [Scenario], repetitions: Int, _ make: () -> CountingStore) -> (decisions: Int, seconds: Double) {
+    /// The time is the console's clock, as every figure of `bench` is: the command line owns the clock.
+    static func measure(_ scenarios: [Scenario], repetitions: Int, console: LabCommand.Console,
+                        _ make: () -> CountingStore) -> (decisions: Int, seconds: Double) {
         var decisions = 0
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for _ in 0..<repetitions {
-                for scenario in scenarios {
-                    let store = make()
-                    _ = ScenarioPlayer.play(scenario, store: store)
-                    decisions += store.decisions
-                }
+        let start = console.monotonicSeconds()
+        for _ in 0..<repetitions {
+            for scenario in scenarios {
+                let store = make()
+                _ = ScenarioPlayer.play(scenario, store: store)
+                decisions += store.decisions
             }
         }
-        return (decisions, seconds(elapsed))
+        return (decisions, console.monotonicSeconds() - start)
     }
 
     /// Inserts `count` single rows, each in its own transaction, into a scratch table of the file.
-    static func rawInserts(in file: SQLiteStoreFile, count: Int) throws(RecoveryStoreError) -> (count: Int, seconds: Double) {
+    static func rawInserts(in file: SQLiteStoreFile, count: Int,
+                           console: LabCommand.Console) throws(RecoveryStoreError) -> (count: Int, seconds: Double) {
         let database = file.rawDatabase
-        let clock = ContinuousClock()
-        var failure: SQLiteError?
-        let elapsed = clock.measure {
-            do throws(SQLiteError) {
-                try database.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, value TEXT NOT NULL)")
-                for index in 0..<count {
-                    try database.query("INSERT INTO bench_raw (value) VALUES (?)", [.text("row \(index) of the raw insert benchmark")])
-                }
-                try database.execute("DROP TABLE bench_raw")
-            } catch { failure = error }
+        let start = console.monotonicSeconds()
+        do throws(SQLiteError) {
+            try database.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, value TEXT NOT NULL)")
+            for index in 0..<count {
+                try database.query("INSERT INTO bench_raw (value) VALUES (?)", [.text("row \(index) of the raw insert benchmark")])
+            }
+            try database.execute("DROP TABLE bench_raw")
+        } catch {
+            throw SQLiteStoreFile.storeError(error, path: file.path, doing: "the raw insert benchmark")
         }
-        if let failure { throw SQLiteStoreFile.storeError(failure, path: file.path, doing: "the raw insert benchmark") }
-        return (count, seconds(elapsed))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return (count, console.monotonicSeconds() - start)
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> String {

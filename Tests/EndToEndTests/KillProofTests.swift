@@ -39,4 +39,12 @@ struct KillProofTests {
         #expect(result.status == 0, "\(result.summary)")
         #expect(result.stdout.contains("  2 kill points, 2 held"), "\(result.summary)")
     }
+
+    @Test(arguments: ["1", "99"])
+    func aKillPointNoPlayReachesIsAUsageError(_ decision: String) throws {
+        let result = try Lab.run(["explore", "scenarios/revoked-grant.json", "--kill-at", decision])
+        #expect(result.status == 2, "\(result.summary)")
+        #expect(result.stderr.contains("give a decision from 2 to 16"), "\(result.stderr)")
+        #expect(!result.showsCrash)
+    }
 }

@@ -6,12 +6,17 @@ import ReviveVocabulary
 ///
 /// Opening it loads libpq (only now: no other command pays for it), connects, brings the schema to
 /// `StoreSchema.version` under an advisory lock (so processes that open it at once migrate it
-/// once), refuses a database written by a newer schema, and checks every decision log row's
-/// digest. Each decision runs at SERIALIZABLE isolation (`SharedRecoveryStore`).
+/// once), refuses a database written by a newer schema, and checks every writer's chain of the
+/// decision log (`PostgresStore+DecisionLog`). Each decision runs at SERIALIZABLE isolation
+/// (`SharedRecoveryStore`).
 public final class PostgresStore {
     let connection: PostgresConnection
     /// The URL it was opened with (it holds no password).
     public let url: PostgresURL
+    /// This connection's row in `decision_writers`, once a decision that created it committed.
+    var writer: Int64?
+    /// The row the open decision created (it becomes `writer` at commit, and is gone at rollback).
+    var pendingWriter: Int64?
 
     /// Loads libpq (from `libraryPath`, or the usual names), connects to `url` and checks the store.
     public init(url: PostgresURL, libraryPath: String? = nil) throws(RecoveryStoreError) {
@@ -69,28 +74,11 @@ public final class PostgresStore {
                     try connection.execute(PostgresStore.migration(version))
                     try connection.query("INSERT INTO revive_schema (version) VALUES (?)", [.integer(Int64(version + 1))])
                 }
+                try addWriterChains()
                 try connection.execute("COMMIT")
             } catch {
                 _ = try? connection.execute("ROLLBACK")
                 throw error
-            }
-        }
-    }
-
-    /// The digest of decision `seq` of `play`: each row's own, over its number and body. (A chain
-    /// like the SQLite file's would make every commit of a play wait for the one before, across
-    /// every host; here a changed or moved row is caught, a deleted one is not.)
-    static func digest(play: Int64, seq: Int64, body: String) -> String { SHA256.hexDigest("\(play)|\(seq)|\(body)") }
-
-    private func verifyDecisions() throws(RecoveryStoreError) {
-        let rows = try run("reading the decision log") { () throws(PostgresError) in
-            try connection.query("SELECT play, seq, body, digest FROM decisions ORDER BY play, seq").rows
-        }
-        for row in rows {
-            guard let play = row[0].integer, let seq = row[1].integer, let body = row[2].text, let digest = row[3].text,
-                  PostgresStore.digest(play: play, seq: seq, body: body) == digest else {
-                throw .corrupt("\(url): play \(row[0].integer ?? 0)'s decision \(row[1].integer ?? 0) does not match its digest "
-                    + "(changed or moved behind the store's back); restore the database from a backup")
             }
         }
     }
@@ -125,16 +113,13 @@ extension PostgresStore: StoreDatabase {
     }
 
     func commit() throws(RecoveryStoreError) {
+        defer { pendingWriter = nil }
         try run("committing a decision") { () throws(PostgresError) in try connection.execute("COMMIT") }
+        if let pendingWriter { writer = pendingWriter }
     }
 
-    func rollback() { _ = try? connection.execute("ROLLBACK") }
-
-    func appendDecision(play: Int64, body: String) throws(RecoveryStoreError) {
-        try run("logging a decision") { () throws(PostgresError) in
-            let seq = try connection.query("SELECT nextval('decision_seq')").rows.first?.first?.integer ?? 0
-            try connection.query("INSERT INTO decisions (play, seq, body, digest) VALUES (?, ?, ?, ?)",
-                                 [.integer(play), .integer(seq), .text(body), .text(PostgresStore.digest(play: play, seq: seq, body: body))])
-        }
+    func rollback() {
+        pendingWriter = nil
+        _ = try? connection.execute("ROLLBACK")
     }
 }

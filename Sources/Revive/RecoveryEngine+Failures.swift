@@ -39,11 +39,19 @@ extension RecoveryEngine {
         if let refused {
             return try classifyFailure(refused, operation: .refresh, lease: lease, key: key, context: context, at: time, in: tx)
         }
+        // Over a shared store another engine may have rotated the connection (a verified
+        // reconnect, or its own refresh) between this decision's two transactions: this refresh
+        // is overtaken. Its generation is taken, so it rotates nothing and the run reloads the
+        // current lease, as for a stale generation; the broker's newer credential wins there.
+        let current = try tx.store.generation(of: lease.connection)
+        let overtaken = current >= next
         try tx.emit(.tokenRefreshed, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
             t.lease = lease.id.rawValue
+            if overtaken { t.notes.append(.init("overtaken-by", current.description)) }
         }
+        if overtaken { return .decided(.retryNow(try issueLease(connection: lease.connection, context: context, at: time, in: tx))) }
         try rotate(lease.connection, to: next, reason: "refresh", caseID: nil, identity: nil, run: context.run, at: time, in: tx)
         return .decided(.retryNow(try issueLease(connection: lease.connection, context: context, at: time, in: tx)))
     }

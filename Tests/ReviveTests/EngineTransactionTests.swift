@@ -60,6 +60,27 @@ struct EngineTransactionTests {
         #expect(harness.timeline.names(since: mark) == ["failure.classified", "token.refreshed", "lease.rotated", "lease.issued"])
     }
 
+    @Test("A refresh overtaken by another engine's rotation between its two transactions reloads the current lease, rotating nothing")
+    func refreshOvertakenByARotation() throws {
+        let harness = try EngineHarness()
+        let two = try #require(LeaseGeneration(recorded: 2))
+        // Another engine on the same store rotates the connection while this one's broker refreshes.
+        harness.broker.onRefresh = { [store = harness.store, connection = harness.connection] in
+            try? store.transaction { (tx) throws(RecoveryStoreError) in try tx.setGeneration(two, of: connection) }
+        }
+        let context = harness.context()
+        let lease = try harness.engine.issueLease(connection: harness.connection, context: context, at: clock(1))
+        let mark = harness.timeline.transitions.count
+        let decision = try harness.engine.handleFailure(EngineHarness.tokenExpired, operation: .call, lease: lease, key: nil,
+                                                        context: context, at: clock(1))
+        guard case .retryNow(let reloaded) = decision else { Issue.record("expected a reload, got \(decision)"); return }
+        #expect(reloaded.generation == two)
+        #expect(harness.timeline.names(since: mark) == ["failure.classified", "token.refreshed", "lease.issued"])
+        let refreshed = try #require(harness.timeline.named("token.refreshed").first)
+        #expect(refreshed.notes.contains { $0.name == "overtaken-by" && $0.value == "2" })
+        #expect(try harness.engine.currentGeneration(of: harness.connection) == two)
+    }
+
     @Test("A store failure after the refresh keeps the classification recorded before it, and nothing of the rest")
     func failureAfterTheRefresh() throws {
         let store = ScriptedStore()

@@ -220,7 +220,9 @@ private struct JSONParser {
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
         var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        // Objects are small (a scenario's largest has a dozen members): scanning the members read
+        // so far is cheaper than hashing every key into a set; a large object gets the set.
+        var seen: Set<String>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -231,7 +233,7 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
             let keyStart = index
             let key = try parseString()
-            if !seen.insert(key).inserted {
+            if JSONParser.isDuplicate(key, in: members, seen: &seen) {
                 index = keyStart
                 throw error("duplicate key \"\(key)\"")
             }
@@ -247,6 +249,13 @@ private struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             throw error("expected ',' or '}' in an object")
         }
+    }
+
+    /// Whether `key` is already among `members`; past 16 members the keys go into `seen` as well.
+    static func isDuplicate(_ key: String, in members: [(key: String, value: JSONValue)], seen: inout Set<String>?) -> Bool {
+        if members.count < 16 { return members.contains { $0.key == key } }
+        if seen == nil { seen = Set(members.map(\.key)) }
+        return !seen!.insert(key).inserted
     }
 
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {

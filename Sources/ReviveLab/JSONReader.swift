@@ -35,7 +35,6 @@ struct JSONReader {
         }
         var result: [String: JSONValue] = [:]
         for member in members {
-            let memberPath = JSONReader.join(path, member.key)
             if allowed.contains(member.key) {
                 result[member.key] = member.value
             } else if member.key == "$schema" && path.isEmpty {
@@ -48,7 +47,7 @@ struct JSONReader {
                     message += "; allowed here: "
                 }
                 message += allowed.joined(separator: ", ")
-                fail(memberPath, message)
+                fail(JSONReader.join(path, member.key), message)
             }
         }
         for key in required where result[key] == nil {

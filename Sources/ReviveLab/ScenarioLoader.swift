@@ -107,9 +107,16 @@ enum ScenarioBuilder {
     }
 
     static func isScenarioName(_ name: String) -> Bool {
-        let words = name.split(separator: "-", omittingEmptySubsequences: false)
-        return !words.isEmpty && words.allSatisfy { word in
-            !word.isEmpty && word.allSatisfy { ($0.isASCII && $0.isLowercase) || ($0.isASCII && $0.isNumber) }
+        // Bytes, not Characters: lower-case ASCII words joined by single dashes.
+        var previous = UInt8(ascii: "-")
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case UInt8(ascii: "-") where previous != UInt8(ascii: "-"): break
+            default: return false
+            }
+            previous = byte
         }
+        return previous != UInt8(ascii: "-")
     }
 }

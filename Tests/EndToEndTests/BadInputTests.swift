@@ -85,6 +85,13 @@ struct BadInputTests {
         BadInputTests.expectInputError(result, file: path, path: "sed", ["unknown key \"sed\"", "did you mean \"seed\"?", "llowed here: format, name"])
     }
 
+    @Test(arguments: ["Bad-Input", "bad_input", "bad--input", "-bad", "bad-", "bad input"])
+    func aNameThatIsNotLowerCaseWordsAndDashes(name: String) throws {
+        let fixtures = try Fixtures()
+        let (path, result) = try BadInputTests.play("\"name\": \"bad-input-base\"", "\"name\": \"\(name)\"", fixtures: fixtures)
+        BadInputTests.expectInputError(result, file: path, path: "name", ["is not a scenario name", "lower-case words and dashes"])
+    }
+
     @Test func wrongType() throws {
         let fixtures = try Fixtures()
         let (path, result) = try BadInputTests.play("\"seed\": 7,", "\"seed\": \"seven\",", fixtures: fixtures)

@@ -111,6 +111,16 @@ struct JSONValueTests {
         #expect(error.message.contains("\"name\""))
     }
 
+    @Test("A duplicate key in a large object (past the members scanned one by one) is rejected too, and distinct keys are not")
+    func duplicateKeyInALargeObject() throws {
+        let members = (0..<40).map { "\"k\($0)\": \($0)" }
+        #expect(syntaxError("{" + members.joined(separator: ",") + "}") == nil)
+        let error = try #require(syntaxError("{" + (members + ["\"k3\": 0"]).joined(separator: ",") + "}"))
+        #expect(error.message.contains("duplicate key \"k3\""))
+        let early = try #require(syntaxError("{" + (members + ["\"k39\": 0"]).joined(separator: ",") + "}"))
+        #expect(early.message.contains("duplicate key \"k39\""))
+    }
+
     @Test("An unterminated string is rejected at the end of the text")
     func unterminatedString() throws {
         let error = try #require(syntaxError("{\"a\": \"abc"))

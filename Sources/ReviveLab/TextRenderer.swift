@@ -39,22 +39,25 @@ public struct TextRenderer {
 
     /// One timeline line: time, actor, name, facts.
     func line(_ t: Transition, vocabulary: RuntimeVocabulary, actorWidth: Int) -> String {
-        // One string, appended in place: a line per transition is most of a cold `run`.
-        var out = DurationText.clock(t.time)
-        out.reserveCapacity(160)
-        out += "  "
-        out += t.actor.rawValue.padding(actorWidth)
-        out += "  "
-        out += paint(t.name.rawValue.padding(20), style(for: t.name))
-        out += " "
+        // Built as bytes (`TextLine`): a line per transition is most of a cold `run`.
+        var out = TextLine(capacity: 192)
+        out.append(DurationText.clock(t.time))
+        out.append("  ")
+        out.append(t.actor.rawValue, paddedTo: actorWidth)
+        out.append("  ")
+        let style = color ? style(for: t.name) : .plain
+        if style != .plain { out.append(escape(style)) }
+        out.append(t.name.rawValue, paddedTo: 20)
+        if style != .plain { out.append(TextRenderer.reset) }
+        out.append(" ")
         var first = true
         func add(_ name: String, _ value: String?) {
             guard let value else { return }
-            if !first { out += " " }
+            if !first { out.append(byte: UInt8(ascii: " ")) }
             first = false
-            out += name
-            out += "="
-            out += TextRenderer.quoted(value)
+            out.append(name)
+            out.append(byte: UInt8(ascii: "="))
+            out.append(factValue: value)
         }
         // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
         if t.name.family == "run" || t.name == .caseOpened { add(vocabulary.run, t.run) }
@@ -76,7 +79,7 @@ public struct TextRenderer {
         add("expires", t.expires.map(DurationText.clock))
         for note in t.notes { add(note.name, note.value) }
         if let extra = vocabulary.extraNote(for: t.name) { add(extra.name, extra.value) }
-        return out
+        return out.text
     }
 
     /// The footer: outcome, effects, invariants, verdict and what broke.
@@ -125,13 +128,6 @@ public struct TextRenderer {
         return out
     }
 
-    static func quoted(_ value: String) -> String {
-        // A byte scan: Foundation's `contains` on a String bridges to NSString per rendered value
-        // and was a sixth of a cold `run` (callgrind).
-        let needsQuotes = value.isEmpty || value.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\"") }
-        return needsQuotes ? "\"" + value.replacingQuotes() + "\"" : value
-    }
-
     private enum Style { case bold, green, red, yellow, cyan, plain }
 
     private func style(for name: TransitionName) -> Style {
@@ -144,18 +140,23 @@ public struct TextRenderer {
     }
 
     private func paint(_ text: String, _ style: Style) -> String {
-        guard color else { return text }
-        let code: String
-        switch style {
-        case .bold: code = "1"
-        case .green: code = "32"
-        case .red: code = "31"
-        case .yellow: code = "33"
-        case .cyan: code = "36"
-        case .plain: return text
-        }
-        return "\u{1B}[\(code)m" + text + "\u{1B}[0m"
+        guard color, style != .plain else { return text }
+        return escape(style) + text + TextRenderer.reset
     }
+
+    /// The ANSI escape that starts `style`.
+    private func escape(_ style: Style) -> String {
+        switch style {
+        case .bold: return "\u{1B}[1m"
+        case .green: return "\u{1B}[32m"
+        case .red: return "\u{1B}[31m"
+        case .yellow: return "\u{1B}[33m"
+        case .cyan: return "\u{1B}[36m"
+        case .plain: return ""
+        }
+    }
+
+    private static let reset = "\u{1B}[0m"
 }
 
 extension String {
@@ -164,12 +165,5 @@ extension String {
         // Names and actors are ASCII: their byte count is their width, without counting Characters.
         let length = utf8.count == unicodeScalars.count ? utf8.count : count
         return length >= width ? self : self + String(repeating: " ", count: width - length)
-    }
-
-    func replacingQuotes() -> String {
-        guard utf8.contains(UInt8(ascii: "\"")) else { return self }
-        var out = ""
-        for c in self { out += c == "\"" ? "\\\"" : String(c) }
-        return out
     }
 }

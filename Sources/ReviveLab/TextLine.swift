@@ -20,8 +20,13 @@ struct TextLine {
     /// `text`, then spaces up to `width` characters (ASCII, as names and actors are, is counted by byte).
     mutating func append(_ text: String, paddedTo width: Int) {
         append(text)
-        let length = text.utf8.count == text.unicodeScalars.count ? text.utf8.count : text.count
+        let length = TextLine.width(of: text)
         if length < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - length)) }
+    }
+
+    /// How many characters `text` is wide; ASCII (as names and actors are) is counted by byte.
+    static func width(of text: String) -> Int {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count
     }
 
     /// `value` as a timeline fact's value: as it is, or in double quotes (inner quotes escaped)

@@ -21,7 +21,7 @@ public struct TextRenderer {
             out += "   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n"
         }
         let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
-        let actorWidth = max(9, result.transitions.map(\.actor.rawValue.count).max() ?? 0)
+        let actorWidth = TextRenderer.actorWidth(result)
         for index in shown ?? Array(result.transitions.indices) {
             out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
         }
@@ -82,6 +82,18 @@ public struct TextRenderer {
         return out.text
     }
 
+    /// The width of the actor column: the longest actor's name, at least 9. (A name is never
+    /// wider than its bytes, so Characters are counted only for a name longer in bytes than the
+    /// width so far: counting them for every transition was a cold run's hot spot.)
+    static func actorWidth(_ result: ScenarioResult) -> Int {
+        var width = 9
+        for transition in result.transitions {
+            let name = transition.actor.rawValue
+            if name.utf8.count > width { width = max(width, TextLine.width(of: name)) }
+        }
+        return width
+    }
+
     /// The footer: outcome, effects, invariants, verdict and what broke.
     public func footer(_ result: ScenarioResult) -> String {
         // The baseline is not held to the scenario's expectations, so none are printed beside it.
@@ -111,7 +123,7 @@ public struct TextRenderer {
         row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red))
         for failure in result.failedExpectations { row("broken", failure) }
         let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
-        let actorWidth = max(9, result.transitions.map(\.actor.rawValue.count).max() ?? 0)
+        let actorWidth = result.breaches.isEmpty ? 0 : TextRenderer.actorWidth(result)
         for breach in result.breaches {
             row("breach", "\(breach.invariant.rawValue): \(breach.message)")
             for index in breach.evidence where index < result.transitions.count {

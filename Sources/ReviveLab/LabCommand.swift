@@ -60,7 +60,7 @@ public enum LabCommand {
       revive-lab check PATH... [--no-color]
       revive-lab replay PATH...
       revive-lab history --store FILE|URL [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
-      revive-lab stress --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--connections C] [--output DIR]
+      revive-lab stress [PATH...] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--connections C] [--output DIR]
       revive-lab compare PATH... [--seed N]
       revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR] [--kill [--kill-at K]]
       revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--record FILE] [--store FILE]
@@ -70,8 +70,8 @@ public enum LabCommand {
 
     Every option that takes a value takes it as --option VALUE or --option=VALUE; -- ends the
     options (what follows is a path even if it starts with -). PATH may be a file or a
-    directory for every command that takes one. Debug builds (`swift build`) also give run and
-    explore --plant BUG, which switches on a planted engine bug (release builds have none).
+    directory for every command that takes one. Debug builds (`swift build`) also give run,
+    explore and stress --plant BUG, which switches on a planted bug (release builds have none).
 
     Commands:
       run       play scenario files (a directory means every *.json below it) and print their timelines

@@ -7,19 +7,26 @@ import ReviveVocabulary
 /// restarted, and the cross-process invariants are checked over the database and every timeline.
 enum StressCommand {
     static let usage = """
-    Usage: revive-lab stress --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S]
+    Usage: revive-lab stress [PATH...] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S]
                              [--connections C] [--output DIR]
 
     Starts N revive-lab processes that play M runs between them on one store (a postgres:// URL,
-    or a SQLite file on this host). Each run posts one update through one of C connections that
-    every process shares, so refreshes of the same rotating refresh token, reconnects presenting
-    the same capability and generation rotations race between processes. The provider's state
-    (refresh tokens, redeemable once; the effects of calls; the owners' inbox) lives in the same
-    database. K processes are killed with SIGKILL, each after a decision number drawn from the
-    seed, and restarted; a restarted process carries on from the database. Each process keeps its
-    timeline as JSONL under DIR. Then it checks: each capability consumed at most once, each
-    generation rotated once, each refresh token redeemed once and no refresh loser classified
-    dead, each effect once, no run lost, every run completed or parked with an open case.
+    or a SQLite file on this host). K processes are killed with SIGKILL, each after a decision
+    number drawn from the seed, and restarted; a restarted process carries on from the database.
+
+    With PATHs (scenario files and folders, as `run` takes them) stress run k plays scenario
+    k mod count, each run on its own virtual clock. Plays of the same scenario share its
+    connections in every process (named SCENARIO/ID), so they race on the same grants,
+    capabilities and generations; the provider's grants, rotating refresh tokens and effects and
+    the owners' inbox live in the same database; a run parked on a case another process resolves
+    is resumed in its own process. Without PATHs it plays the contention workload: each run
+    posts one update through one of C connections, the provider's answers drawn from the seed.
+
+    Every process's timeline is kept as JSONL under DIR. Then it checks every finished timeline
+    with the invariant checker (per run, and the engine's committed decisions together) and the
+    cross-process invariants: each capability consumed at most once, each generation rotated
+    once, each refresh token redeemed once and no refresh loser classified dead, each effect
+    once, no run lost, every run ended and none parked on a case that was resolved.
     The inputs and the kill schedule follow from the seed; the interleaving does not.
 
     Options:
@@ -28,10 +35,12 @@ enum StressCommand {
       --runs M           runs in all (default 40)
       --kills K          SIGKILLs, each followed by a restart (default 0)
       --seed S           the seed of the outcomes and the kill schedule (default 1)
-      --connections C    connections the runs share (default 3)
+      --connections C    connections the contention workload shares (default 3; not with PATHs,
+                         whose scenarios name their own connections)
       --output DIR       where each process's JSONL goes (default: a new folder under /tmp)
       --plant BUG        debug builds only: switch on the store's planted bug, which checks a
-                         capability in one transaction and consumes it in the next (docs/store.md)
+                         capability in one transaction and consumes it in the next (docs/store.md),
+                         or a planted engine bug (as `run --plant`) in every scenario play
 
     Exit codes: 0 every invariant held, 1 an invariant was breached, 2 usage or store error.
 
@@ -48,13 +57,16 @@ enum StressCommand {
             .value("--output", needs: "a directory"),
         ]
         #if REVIVE_PLANTED_BUGS
-        options.append(.choice("--plant", of: StorePlantedBug.self))
+        let bugs = StorePlantedBug.allCases.map(\.rawValue) + PlantedBug.allCases.map(\.rawValue)
+        options.append(OptionSpec(names: ["--plant"], needs: "one of \(bugs.joined(separator: ", "))", repeatable: false,
+                                  accepts: { bugs.contains($0) }))
         #endif
         return CommandSyntax(command: "stress", usage: usage, options: options,
-                             positionals: .none(tooMany: "takes no paths yet: it plays its own workload (see --help)"))
+                             positionals: PositionalSpec(minimum: 0, maximum: nil, missing: "", tooMany: ""))
     }
 
     struct Options {
+        var paths: [String]
         var store: String
         var processes: Int
         var runs: Int
@@ -66,6 +78,10 @@ enum StressCommand {
 
         init(_ parsed: ParsedArguments) throws(UsageError) {
             guard let store = parsed.value("--store") else { throw StressCommand.syntax.error("name the shared store with --store URL|FILE") }
+            paths = parsed.positionals
+            if !paths.isEmpty && parsed.value("--connections") != nil {
+                throw StressCommand.syntax.error("--connections is for the contention workload only: with PATHs the scenarios name their own connections")
+            }
             self.store = store
             processes = parsed.number("--processes") ?? 4
             runs = parsed.number("--runs") ?? 40
@@ -81,8 +97,13 @@ enum StressCommand {
         switch syntax.options(from: arguments, console: console, Options.init) {
         case .done(let code): return code
         case .proceed(let options):
+            let (files, problems) = StressScenarios.load(options.paths)
+            guard problems.isEmpty else {
+                for problem in problems { console.err("error: \(problem)\n") }
+                return .usage
+            }
             do {
-                return try StressRunner(options, console: console).run()
+                return try StressRunner(options, scenarioFiles: files, console: console).run()
             } catch let error as UsageError {
                 console.err(error.message)
             } catch {

@@ -2,6 +2,7 @@ import Foundation
 import Revive
 import ReviveStore
 import ReviveVocabulary
+import ReviveWorld
 
 /// One `stress` play: starts the worker processes, kills and restarts them on schedule, then checks.
 struct StressRunner {
@@ -9,9 +10,12 @@ struct StressRunner {
     let console: LabCommand.Console
     let output: String
     let world: StressWorld
+    /// The scenario workload's files, in order (empty: the contention workload).
+    let scenarioFiles: [String]
 
-    init(_ options: StressCommand.Options, console: LabCommand.Console) throws {
+    init(_ options: StressCommand.Options, scenarioFiles: [String], console: LabCommand.Console) throws {
         self.options = options
+        self.scenarioFiles = scenarioFiles
         self.console = console
         output = options.output ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("revive-stress-\(getpid())")
         do {
@@ -24,7 +28,14 @@ struct StressRunner {
         let play = try store.startPlay(scenario: "stress", seed: options.seed, mode: "stress").play
         world = try StressWorld(location: options.store, play: play, libpqPath: libpq)
         try world.prepare()
+        if !scenarioFiles.isEmpty {
+            // The workers read the list from a file: paths may hold any character but a newline.
+            try (scenarioFiles.joined(separator: "\n") + "\n").write(toFile: scenarioList, atomically: true, encoding: .utf8)
+        }
     }
+
+    /// Where the scenario workload's file list is kept for the workers.
+    var scenarioList: String { (output as NSString).appendingPathComponent("scenarios.txt") }
 
     /// A worker process and what is left of its kill schedule.
     final class Worker {
@@ -58,14 +69,21 @@ struct StressRunner {
             usleep(5_000)
         }
         let seconds = console.monotonicSeconds() - started
-        let report = try StressCheck(world: world, output: output, runs: options.runs).run()
+        let report = scenarioFiles.isEmpty ? try StressCheck(world: world, output: output, runs: options.runs).run()
+            : try StressScenarioCheck(world: world, runs: options.runs, expected: expectedOutcomes()).run()
         print(report, kills: kills, seconds: seconds)
         return report.breaches.isEmpty ? .passed : .failed
     }
 
     /// Starts (or restarts) one worker: this same executable, its hidden `stress-worker` command.
     func start(_ worker: Worker) throws {
-        let runs = stride(from: worker.index, to: options.runs, by: options.processes).map(String.init).joined(separator: ",")
+        var share = Array(stride(from: worker.index, to: options.runs, by: options.processes))
+        if !scenarioFiles.isEmpty {
+            // Every process goes through the scenarios in the same order, so the plays of one
+            // scenario in different processes overlap in time and race on its connections.
+            share.sort { ($0 % scenarioFiles.count, $0) < ($1 % scenarioFiles.count, $1) }
+        }
+        let runs = share.map(String.init).joined(separator: ",")
         var arguments = ["stress-worker", "--store", options.store, "--play", String(world.play), "--process", String(worker.index),
                          "--incarnation", String(worker.incarnation), "--runs", runs.isEmpty ? "-" : runs, "--seed", String(options.seed),
                          "--connections", String(options.connections),
@@ -73,6 +91,7 @@ struct StressRunner {
         if !worker.kills.isEmpty { arguments += ["--die-after", String(worker.kills.removeFirst())] }
         if let libpq = console.environment["REVIVE_LIBPQ"] { arguments += ["--libpq", libpq] }
         if let plant = options.plant { arguments += ["--plant", plant] }
+        if !scenarioFiles.isEmpty { arguments += ["--scenarios", scenarioList, "--total", String(options.runs)] }
         let process = Process()
         process.executableURL = StressRunner.executable
         process.arguments = arguments
@@ -80,6 +99,15 @@ struct StressRunner {
             throw UsageError(command: "stress", text: "cannot start a worker process (\(StressRunner.executable.path)): \(error)")
         }
         worker.process = process
+    }
+
+    /// Each scenario's expected outcome, by name (the files were checked before the play began).
+    func expectedOutcomes() -> [String: Outcome] {
+        var result: [String: Outcome] = [:]
+        for file in scenarioFiles {
+            if let scenario = try? ScenarioLoader.load(path: file) { result[scenario.name] = scenario.expect.outcome }
+        }
+        return result
     }
 
     /// This program's own executable.
@@ -96,9 +124,14 @@ struct StressRunner {
         console.out("  decisions    \(report.decisions) committed in \(String(format: "%.1f", seconds)) s: "
             + "\(String(format: "%.0f", rate)) decisions/s\n")
         console.out("  refreshes    \(report.refreshesWon) redeemed, \(report.refreshesReread) losers re-read the rotated generation, "
-            + "\(report.refreshesAfterKill) after a killed winner\n")
+            + "\(report.refreshesAfterKill) after a killed winner"
+            + (scenarioFiles.isEmpty ? "\n" : ", \(report.deadRefreshesUnjudged) met a dead grant or lost (not told apart)\n"))
         console.out("  reconnects   \(report.verified) verified, \(report.refused) refused (already used or superseded)\n")
-        console.out("  runs         \(report.completed) completed, \(report.parked) parked with an open case\n")
+        console.out("  runs         \(report.completed) completed, \(report.parked) parked"
+            + (scenarioFiles.isEmpty ? " with an open case\n" : ", \(report.failed) failed"
+                + (report.notes.isEmpty ? "\n" : " (\(report.notes.count) where their scenario does not: NOTE)\n")))
+        for note in report.notes.prefix(10) { console.out("  NOTE: \(note)\n") }
+        if report.notes.count > 10 { console.out("  NOTE: and \(report.notes.count - 10) more such runs\n") }
         for breach in report.breaches { console.out("  BREACH: \(breach)\n") }
         let verdict = report.breaches.isEmpty ? "all invariants held" : "\(report.breaches.count) invariant breaches"
         console.out("\(options.processes) processes, \(options.runs) runs, \(kills) kills: \(verdict)\n")

@@ -16,6 +16,14 @@ struct StressWorkerOptions {
     var dieAfter: Int?
     var jsonl = ""
     var plantSplit = false
+    #if REVIVE_PLANTED_BUGS
+    /// The planted engine bugs every scenario play runs with (debug builds only).
+    var plantedBugs: Set<PlantedBug> = []
+    #endif
+    /// The file that lists the scenario workload's files (nil: the contention workload).
+    var scenarios: String?
+    /// How many runs the whole stress play has (the scenario workload's final pass waits for them all).
+    var total = 0
 
     /// The arguments `stress` passes, in `--name value` pairs.
     init(_ arguments: [String]) throws(UsageError) {
@@ -40,7 +48,10 @@ struct StressWorkerOptions {
         dieAfter = pairs["--die-after"].flatMap(Int.init)
         #if REVIVE_PLANTED_BUGS
         plantSplit = pairs["--plant"] == StorePlantedBug.splitConsumption.rawValue
+        plantedBugs = Set([pairs["--plant"].flatMap(PlantedBug.init(rawValue:))].compactMap { $0 })
         #endif
+        scenarios = pairs["--scenarios"]
+        total = pairs["--total"].flatMap(Int.init) ?? 0
     }
 }
 
@@ -49,7 +60,11 @@ extension StressWorker {
     static func main(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
         do {
             let options = try StressWorkerOptions(arguments)
-            try StressWorker(options).play()
+            if let list = options.scenarios {
+                try StressScenarioWorker(options, scenarioList: list).play()
+            } else {
+                try StressWorker(options).play()
+            }
             return .passed
         } catch let error as UsageError {
             console.err(error.message)

@@ -52,8 +52,10 @@ public final class SharedRecoveryStore: RecoveryStore {
                 return result
             } catch where error.code == .conflict && attempt < SharedRecoveryStore.attempts {
                 retries += 1
-                // Back off a little longer each time, so two losers do not collide again at once.
-                usleep(UInt32(min(attempt, 20) * 1_000))
+                // Back off a little longer each time, and by a different amount in each process
+                // (drawn from its pid), so losers of one race do not meet again in lockstep.
+                let base = UInt32(min(attempt, 20) * 1_000)
+                usleep(base + (UInt32(truncatingIfNeeded: getpid()) &* 2_654_435_761 &+ UInt32(attempt) &* 40_503) % base)
                 attempt += 1
             }
         }

@@ -55,7 +55,7 @@ public final class StressWorld {
             + "case_id TEXT, PRIMARY KEY (play, run))",
         "stress_locks (play BIGINT NOT NULL, connection TEXT NOT NULL, pid BIGINT NOT NULL, shared BIGINT NOT NULL, "
             + "PRIMARY KEY (play, connection, pid))",
-    ]
+    ] + StressWorld.scenarioTables
 
     @discardableResult
     func rows(_ sql: String, _ values: [SQLiteValue]) throws(RecoveryStoreError) -> [[SQLiteValue]] {

@@ -57,7 +57,7 @@ extension Player: StepPointObserver {
     func fireEvent(_ index: Int) {
         switch scenario.events[index].action {
         case .reconnect(let connection, let subject, let tenant):
-            reconnect(connection, as: ProviderIdentity(subject: subject, tenant: tenant), capability: world.inbox[connection]?.last, reuse: false)
+            reconnect(connection, as: ProviderIdentity(subject: subject, tenant: tenant), capability: world.latestRequest(for: connection), reuse: false)
         case .reuseCapability(let connection):
             let spent = world.inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
             guard let spent, let pinned = scenario.connections.first(where: { $0.id == connection }) else {
@@ -90,7 +90,7 @@ extension Player: StepPointObserver {
 
     /// An operator fixed the configuration or policy and confirms with the latest alert's capability.
     func fireOperatorFix(_ connection: ConnectionID) {
-        let alert = world.inbox[connection]?.last(where: { $0.responder == .operator })
+        let alert = world.latestRequest(for: connection, responder: .operator)
         runtime.record(.operatorFixed, actor: .operator) { t in
             t.connection = connection.rawValue
             t.capability = alert?.capabilityID.rawValue
@@ -112,8 +112,9 @@ extension Player: StepPointObserver {
 
     /// An operator says whether the action of an `outcome_unknown` case happened, with the latest
     /// alert's capability. Returns the engine's answer (nil if its store failed).
-    func fireOperatorConfirm(_ connection: ConnectionID, happened: Bool) -> ReconnectOutcome? {
-        let alert = world.inbox[connection]?.last(where: { $0.responder == .operator })
+    func fireOperatorConfirm(_ connection: ConnectionID, happened told: Bool) -> ReconnectOutcome? {
+        let alert = world.latestRequest(for: connection, responder: .operator)
+        let happened = alert.flatMap { world.shared?.operatorFinds($0.caseID) } ?? told
         runtime.record(.operatorConfirmed, actor: .operator) { t in
             t.connection = connection.rawValue
             t.capability = alert?.capabilityID.rawValue
@@ -130,9 +131,17 @@ extension Player: StepPointObserver {
     /// Resumes the parked run when an operator's fix or answer resolved its case.
     private func resumeIfResolved(_ outcome: ReconnectOutcome) {
         if case .resolved(let caseID, let run, let checkpoint) = outcome, runtime.runState == .parked(caseID) {
-            runtime.resumePoint = (run, checkpoint)
+            runtime.resumePoint = resumePoint(run, checkpoint)
             runtime.resume(after: caseID)
         }
+    }
+
+    /// Where the engine says to resume. Under `stress` a case may join runs of other plays, and the
+    /// engine names the run that opened it: another play's run resumes in its own process
+    /// (`SharedPlayWorld.caseWasResolved`), so this play resumes its own run from its own checkpoint.
+    func resumePoint(_ run: RunID, _ checkpoint: String?) -> (run: RunID, checkpoint: String?)? {
+        if world.shared != nil && run != runtime.runID { return nil }
+        return (run, checkpoint)
     }
 
     /// Someone completes the provider's authorization flow and presents a capability (or none).
@@ -152,16 +161,19 @@ extension Player: StepPointObserver {
     /// handed again, the same grant and capability, when the store is back (the reconnect page
     /// holds it: the owner does not sign in twice).
     func present(_ grant: PendingGrant, capability request: ReconnectRequest?) {
-        guard let outcome = world.engine({ () throws(RecoveryStoreError) in
-            try recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
-        }) else {
+        let presented = world.rotating(grant.connection) {
+            world.engine { () throws(RecoveryStoreError) in
+                try recovery.presentReconnect(capabilityValue: request?.capabilityValue, grant: grant, at: now)
+            }
+        }
+        guard let outcome = presented else {
             if world.takeStoreWait() { world.callAgainWhenStoreIsBack(byWorker: false) { [unowned self] in self.present(grant, capability: request) } }
             return
         }
         guard case .verified(let caseID, let run, let checkpoint, _) = outcome else { return }
         if let request { consumedCapabilities.insert(request.capabilityID) }
         if runtime.runState == .parked(caseID) {
-            runtime.resumePoint = (run, checkpoint)
+            runtime.resumePoint = resumePoint(run, checkpoint)
             runtime.resume(after: caseID)
         }
     }

@@ -32,8 +32,9 @@ final class Player {
     var runtimeAtKill: SimulatedRuntime.SavedState?
 
     init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
-         kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil) {
-        world = WorldWiring(scenario: scenario, mode: mode, store: store, journal: journal, kill: kill)
+         kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil,
+         shared: SharedPlayWorld? = nil, ids: IdentifierSource? = nil) {
+        world = WorldWiring(scenario: scenario, mode: mode, store: store, journal: journal, kill: kill, shared: shared, ids: ids)
         runtime = SimulatedRuntime(world: world)
         runtime.stepPoints = self
         world.timeline.observer = { [unowned self] transition in self.observe(transition) }
@@ -60,9 +61,15 @@ final class Player {
             case .on(let name, _): pendingOnEvents[name, default: []].append(index)
             }
         }
+        return playOn()
+    }
+
+    /// Handles queued events until the queue is empty (and, under `stress`, no foreign case
+    /// resumes the parked run), the horizon, or a limit; returns the timeline.
+    func playOn() -> Timeline {
         let horizon = Instant.zero.advanced(by: scenario.horizon)
         var processed = 0
-        while let time = world.queue.nextTime {
+        while let time = world.queue.nextTime ?? resumedFromSharedCase() {
             if time > horizon {
                 // Only a run with work still pending was cut short; a late event after a finished run was not.
                 stoppedAtHorizon = !runtime.runState.isFinished
@@ -89,6 +96,16 @@ final class Player {
             if world.processKilled { restartAfterKill(during: event) }
         }
         return timeline
+    }
+
+    /// `stress`: nothing is left to happen in this play, but its run is parked on a case that
+    /// another process may resolve. If it did, the run resumes now (the instant of the play's last
+    /// event: its clock is its own) and the play goes on; otherwise the play ends, parked.
+    private func resumedFromSharedCase() -> Instant? {
+        guard let shared = world.shared, case .parked(let caseID) = runtime.runState, shared.caseWasResolved(caseID) else { return nil }
+        runtime.resumePoint = nil
+        runtime.resume(after: caseID)
+        return world.queue.nextTime
     }
 
     private func dispatch(_ event: SimEvent) {

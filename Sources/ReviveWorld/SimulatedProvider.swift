@@ -19,7 +19,6 @@ final class SimulatedProvider: CredentialBroker {
 
     private struct ConnectionState {
         let spec: ConnectionSpec
-        var grantAlive = true
         var deadSignal: ProviderSignal?
         var accessTokenExpiresAt: Instant
         var accessToken: String
@@ -27,8 +26,6 @@ final class SimulatedProvider: CredentialBroker {
         var pendingErrors: [(signal: ProviderSignal, remaining: Int)] = []
         var dropNextRequests = 0
         var loseNextResponses = 0
-        /// The lease generation the current token pair belongs to; older refresh tokens are spent.
-        var tokenGeneration = 1
         /// Another worker will refresh this connection when the next call lands.
         var refreshElsewherePending = false
         /// The next call lands this long after the provider's declared bound.
@@ -58,13 +55,15 @@ final class SimulatedProvider: CredentialBroker {
 
     private var connections: [ConnectionID: ConnectionState] = [:]
     private var connectionOrder: [ConnectionID] = []
-    private var effectsByKey: [IdempotencyKey: Int] = [:]
+    /// Grant liveness, the current token pair's generation and the effects: the state a play may share.
+    let ledger: ProviderLedger
     private var keptKeys: [IdempotencyKey: KeptKey] = [:]
     private var pendingGrants: [String: PendingGrant] = [:]
     private var random: SeededRandom
     private let timeline: Timeline
 
-    init(connections specs: [ConnectionSpec], seed: UInt64, timeline: Timeline) {
+    init(connections specs: [ConnectionSpec], seed: UInt64, timeline: Timeline, ledger: ProviderLedger = LocalProviderLedger()) {
+        self.ledger = ledger
         // The provider's own randomness (tokens, trace ids) is a separate stream of the seed, so
         // that adding a token draw never shifts the engine's ids.
         random = SeededRandom(seed: seed ^ 0x5EED_0F_7E57)
@@ -93,10 +92,9 @@ final class SimulatedProvider: CredentialBroker {
     // MARK: Faults
 
     func revokeGrant(_ connection: ConnectionID, signal: ProviderSignal?) {
-        guard var state = connections[connection] else { return }
-        state.grantAlive = false
-        state.deadSignal = signal
-        connections[connection] = state
+        guard connections[connection] != nil else { return }
+        ledger.setGrantAlive(false, of: connection)
+        connections[connection]!.deadSignal = signal
     }
 
     func expireAccessToken(_ connection: ConnectionID, at time: Instant) {
@@ -125,7 +123,7 @@ final class SimulatedProvider: CredentialBroker {
         state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
         state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
-        state.tokenGeneration = generation
+        ledger.issueTokens(of: connection, generation: generation)
         connections[connection] = state
     }
 
@@ -163,9 +161,9 @@ final class SimulatedProvider: CredentialBroker {
             failure = state.pendingErrors[index].signal
             state.pendingErrors[index].remaining -= 1
             if state.pendingErrors[index].remaining == 0 { state.pendingErrors.remove(at: index) }
-        } else if !state.grantAlive {
+        } else if !ledger.isGrantAlive(id) {
             failure = deadGrantSignal(state)
-        } else if time >= state.accessTokenExpiresAt || generation < state.tokenGeneration {
+        } else if time >= state.accessTokenExpiresAt || generation < ledger.tokenGeneration(of: id) {
             // An expired token, or one replaced by a refresh since this lease was issued.
             failure = ProviderEnvelopes.expiredAccessToken(provider: state.spec.provider)
         }
@@ -181,7 +179,7 @@ final class SimulatedProvider: CredentialBroker {
             return .failed(failure)
         }
         if mutates, let key {
-            effectsByKey[key, default: 0] += 1
+            ledger.recordEffect(key: key, run: run)
             var t = Transition(time: time, actor: .provider, name: .effectApplied)
             t.run = run.rawValue
             t.step = step.rawValue
@@ -224,7 +222,7 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     /// Whether an effect with this idempotency key happened (the reconciliation lookup).
-    func hasEffect(key: IdempotencyKey) -> Bool { (effectsByKey[key] ?? 0) > 0 }
+    func hasEffect(key: IdempotencyKey) -> Bool { ledger.effectCount(key: key) > 0 }
 
     // MARK: Keys, bounds and lookups
 
@@ -253,6 +251,13 @@ final class SimulatedProvider: CredentialBroker {
             }
             keptKeys[key]!.processing = true
             return .process
+        }
+        if keptKeys[key] == nil && ledger.effectCount(key: key) > 0 {
+            // The key took effect in a play this provider's memory did not see (under `stress`, a
+            // killed process's): the provider still holds it, and replays the saved answer. In
+            // one play a key that took effect is always kept, so this never changes a timeline.
+            keptKeys[key] = KeptKey(firstAt: time, processing: false, succeeded: true)
+            return arrive(connection, key: key, mutates: mutates, call: call, at: time)
         }
         keptKeys[key] = KeptKey(firstAt: time, processing: true, succeeded: false)
         return .process
@@ -287,7 +292,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Why a refresh by another holder fails now (a dead grant), or nil when it would succeed.
     func refreshFailure(_ connection: ConnectionID) -> ProviderSignal? {
-        guard let state = connections[connection], !state.grantAlive else { return nil }
+        guard let state = connections[connection], !ledger.isGrantAlive(connection) else { return nil }
         return deadGrantSignal(state)
     }
 
@@ -309,9 +314,9 @@ final class SimulatedProvider: CredentialBroker {
     func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal? {
         guard var state = connections[connection] else { return ProviderSignal(status: 404, error: "unknown_connection") }
         var failure: ProviderSignal?
-        if !state.grantAlive {
+        if !ledger.isGrantAlive(connection) {
             failure = deadGrantSignal(state)
-        } else if generation.value < state.tokenGeneration {
+        } else if !ledger.redeemRefreshToken(of: connection, generation: generation.value, next: next.value) {
             // Refresh tokens are single use: the one this lease knew was spent by a newer refresh.
             failure = ProviderEnvelopes.wrapped(ProviderEnvelopes.spentRefreshToken(provider: state.spec.provider), broker: state.spec.broker)
         }
@@ -323,7 +328,6 @@ final class SimulatedProvider: CredentialBroker {
         state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
         state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
-        state.tokenGeneration = next.value
         connections[connection] = state
         return nil
     }
@@ -338,15 +342,15 @@ final class SimulatedProvider: CredentialBroker {
     func install(_ grant: PendingGrant, generation: LeaseGeneration) {
         guard pendingGrants.removeValue(forKey: grant.id) != nil, var state = connections[grant.connection] else { return }
         // Credentials of a dead grant stay dead (a replayed call that still holds one is refused).
-        state.replacedWhileDead = !state.grantAlive
+        state.replacedWhileDead = !ledger.isGrantAlive(grant.connection)
         state.replacedDeadSignal = state.deadSignal
         // The access and refresh token are replaced as one pair, and every earlier fault is healed.
-        state.grantAlive = true
+        ledger.setGrantAlive(true, of: grant.connection)
         state.deadSignal = nil
         state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
         state.refreshToken = "rvlab_rt_" + random.hex(32)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
-        state.tokenGeneration = generation.value
+        ledger.issueTokens(of: grant.connection, generation: generation.value)
         connections[grant.connection] = state
     }
 

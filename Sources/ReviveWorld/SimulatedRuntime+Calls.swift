@@ -154,10 +154,12 @@ extension SimulatedRuntime {
             provider.recordElsewhereRefreshFailure(failure, connection: connection, generation: call.lease.generation.value, at: now)
             return
         }
-        guard let rotated = world.engine({ () throws(RecoveryStoreError) in
-            try recovery.recordRefreshElsewhere(of: connection, by: "another-worker", run: call.run, at: now)
-        }) else { return }
-        provider.rotateTokens(connection, to: rotated.value)
+        world.rotating(connection) {
+            guard let rotated = world.engine({ () throws(RecoveryStoreError) in
+                try recovery.recordRefreshElsewhere(of: connection, by: "another-worker", run: call.run, at: now)
+            }) else { return }
+            provider.rotateTokens(connection, to: rotated.value)
+        }
     }
 
     private func recordAbandoned(_ call: InFlightCall) {

@@ -38,13 +38,26 @@ public struct WorldPlay: Sendable {
     /// every lost worker returns (the explorer's liveness mode). `store` keeps the engine's state
     /// (default: a fresh store in memory) and `journal` the local fallback's journal (default: in
     /// memory); the timeline is the same whatever keeps them.
+    ///
+    /// `stress` passes `shared` (the provider's state, the inbox and the cases that other
+    /// processes share) and `ids` (an id source no other process draws from).
     public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
-                            store: RecoveryStore? = nil, journal: FallbackJournal? = nil) -> WorldPlay {
-        let simulation = Player(scenario: scenario, mode: mode, store: store, journal: journal)
+                            store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
+                            shared: SharedPlayWorld? = nil, ids: IdentifierSource? = nil) -> WorldPlay {
+        let simulation = Player(scenario: scenario, mode: mode, store: store, journal: journal, shared: shared, ids: ids)
         simulation.healing = healing
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
                          stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
                          firedFaults: simulation.firedFaults, healed: simulation.healed)
+    }
+}
+
+extension WorldPlay {
+    /// What `simulation` has produced so far.
+    init(_ simulation: Player) {
+        self.init(transitions: simulation.timeline.transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
+                  stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
+                  firedFaults: simulation.firedFaults, healed: simulation.healed)
     }
 }

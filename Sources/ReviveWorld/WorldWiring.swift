@@ -22,7 +22,9 @@ final class WorldWiring {
     /// The engine (or the baseline); replaced when the lab's process restarts after a kill.
     var recovery: RecoveryIntegration
     /// The engine's id source, which a restarted process rebuilds by playing its predecessor's part again.
-    let ids: SeededIdentifierSource
+    let ids: IdentifierSource
+    /// `stress`: what this play shares with plays in other processes (nil in every ordinary play).
+    let shared: SharedPlayWorld?
     /// `explore --kill`: the in-memory stand-in for the killed process's store, and how the
     /// restarted process reopens the durable one.
     var killSwitch: KillSwitchStore?
@@ -56,12 +58,15 @@ final class WorldWiring {
     /// `store` keeps the engine's state (a fresh in-memory store by default) and `journal` its
     /// fallback's journal where an outage is planned (in memory by default); the naive baseline keeps none.
     init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
-         kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil) {
+         kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil,
+         shared: SharedPlayWorld? = nil, ids: IdentifierSource? = nil) {
         self.scenario = scenario
         self.mode = mode
-        let provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline)
+        self.shared = shared
+        let provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline,
+                                         ledger: shared?.ledger ?? LocalProviderLedger())
         self.provider = provider
-        let ids = SeededIdentifierSource(seed: scenario.seed)
+        let ids = ids ?? SeededIdentifierSource(seed: scenario.seed)
         self.ids = ids
         if let kill {
             killSwitch = KillSwitchStore(point: kill.point)
@@ -130,6 +135,20 @@ final class WorldWiring {
     /// Stops the play on a store error met outside an engine call (reopening the store).
     func fail(_ error: RecoveryStoreError) { if storeFailure == nil { storeFailure = error } }
 
+    /// The latest request for `connection` an owner (or, with `responder`, that party) holds:
+    /// from the shared inbox under `stress`, where other processes' requests are there too.
+    func latestRequest(for connection: ConnectionID, responder: Responder? = nil) -> ReconnectRequest? {
+        if let shared { return shared.latestRequest(for: connection, responder: responder) }
+        guard let responder else { return inbox[connection]?.last }
+        return inbox[connection]?.last(where: { $0.responder == responder })
+    }
+
+    /// Runs a rotation of `connection` that is not a refresh (`SharedPlayWorld.whileNoRefreshRotates`).
+    func rotating<T>(_ connection: ConnectionID, _ body: () -> T) -> T {
+        guard let shared else { return body() }
+        return shared.whileNoRefreshRotates(connection, body)
+    }
+
     /// Moves the virtual clock to the next event's instant (never backwards).
     func advance(to instant: Instant) {
         precondition(instant >= now, "virtual time never moves backwards")
@@ -141,6 +160,7 @@ final class WorldWiring {
     /// reminders remain), then the expiry's.
     func deliver(_ request: ReconnectRequest) {
         inbox[request.connection, default: []].append(request)
+        shared?.post(request)
         if let remindAt = request.remindAt { queue.schedule(.reminderDue(request.capabilityID), at: remindAt) }
         queue.schedule(.capabilityExpiry(request.capabilityID), at: request.expiresAt)
     }

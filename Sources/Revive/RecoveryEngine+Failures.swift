@@ -108,6 +108,29 @@ extension RecoveryEngine {
         }
     }
 
+    /// A run that begins an action on a connection whose current generation is known dead, while
+    /// a case awaits the connection's reconnect, joins that case at once. A lease on that
+    /// generation could only be fenced, attempt after attempt, until the runtime gave the run up;
+    /// joined, it resumes with the case's reconnect, as a run whose call failed on the dead grant
+    /// would. (Alone, a run never meets this: its own failure parked it. Over a shared store, the
+    /// case may be another run's, on another host.)
+    func joinCaseOfDeadConnection(_ connection: ConnectionID, context: ActionContext, at time: Instant,
+                                  in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionStart? {
+        let current = try tx.store.generation(of: connection)
+        guard let dead = try tx.store.deadGeneration(of: connection), dead >= current,
+              let open = try tx.store.openCase(for: connection), open.state == .awaitingReconnect else { return nil }
+        try tx.emit(.runParked, at: time, context: context) { t in
+            t.connection = connection.rawValue
+            t.caseID = open.id.rawValue
+            t.checkpoint = context.checkpoint
+            t.failureClass = open.classification.failureClass
+            t.generation = current.value
+            t.reason = "generation-dead"
+        }
+        let request = try requestReconnect(for: open, reminder: 0, at: time, in: tx)
+        return .parked(try tx.store.recoveryCase(open.id) ?? open, request)
+    }
+
     func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
                       context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureDecision {
         // A low-confidence guess parks the run but does not condemn the generation.

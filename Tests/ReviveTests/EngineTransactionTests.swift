@@ -6,9 +6,9 @@ import ReviveVocabulary
 /// an engine restarted over the same store that carries on.
 @Suite("RecoveryEngine over its store: transactions, failures and restarts")
 struct EngineTransactionTests {
-    static func request(worker: String = "worker-a", attempt: Int = 1, connection: ConnectionID = EngineHarness.slack.id,
+    static func request(run: String = "run-1", worker: String = "worker-a", attempt: Int = 1, connection: ConnectionID = EngineHarness.slack.id,
                         mutating: Bool = true) -> ActionRequest {
-        ActionRequest(run: RunID("run-1"), action: ActionKey("post-summary"), attempt: attempt, worker: WorkerID(worker),
+        ActionRequest(run: RunID(run), action: ActionKey("post-summary"), attempt: attempt, worker: WorkerID(worker),
                       checkpoint: "cp-3", connection: connection, mutating: mutating)
     }
 
@@ -149,17 +149,23 @@ struct EngineTransactionTests {
         #expect(try restarted.clearForSend(ticket, at: clock(1, 2)) == .fenced(reason: .holderLost))
     }
 
-    @Test("An engine restarted over the same store still refuses a dead generation")
+    @Test("An engine restarted over the same store still refuses a dead generation: an old lease is fenced, a new action joins the case")
     func restartKeepsDeadGenerations() throws {
         let harness = try EngineHarness()
-        _ = try harness.parkOnDeadGrant(at: clock(2))
-        let restarted = harness.restartedEngine()
-        guard case .call(let ticket) = try restarted.beginAction(EngineTransactionTests.request(worker: "worker-b", attempt: 2),
-                                                               at: clock(2, 5)) else {
+        guard case .call(let ticket) = try harness.engine.beginAction(EngineTransactionTests.request(run: "run-2", worker: "worker-b"),
+                                                                      at: clock(1)) else {
             Issue.record("expected a call")
             return
         }
+        let parked = try harness.parkOnDeadGrant(at: clock(2))
+        let restarted = harness.restartedEngine()
         #expect(try restarted.clearForSend(ticket, at: clock(2, 5)) == .fenced(reason: .deadGrant))
+        let again = try restarted.beginAction(EngineTransactionTests.request(run: "run-2", worker: "worker-b", attempt: 2), at: clock(2, 5))
+        guard case .parked(let joined, _) = again else {
+            Issue.record("expected the new attempt parked on the open case, got \(again)")
+            return
+        }
+        #expect(joined.id == parked.recoveryCase.id)
     }
 
     @Test("An engine restarted over the same store still knows the registered connections and the open cases")

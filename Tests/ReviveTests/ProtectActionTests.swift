@@ -127,17 +127,27 @@ struct ProtectActionTests: EngineSuite {
         #expect(calls.reconciled.isEmpty)
     }
 
-    @Test("A lease on a dead generation is fenced before the call is made")
-    func deadGenerationIsFenced() throws {
-        _ = try protect(at: clock(2), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
-        let calls = Calls()
-        let outcome = try protect(run: "run-2", worker: "worker-b", at: clock(2, 5), calls: calls, answers: [ActionAttempt<String>.succeeded("x")])
-        guard case .fenced(let reason) = outcome else {
-            Issue.record("expected fenced, got \(outcome)")
+    @Test("Another run on a dead generation gets no lease: it joins the open case before any call is made")
+    func deadGenerationJoinsTheOpenCase() throws {
+        let first = try protect(at: clock(2), calls: Calls(), answers: [ActionAttempt<String>.failed(EngineHarness.tokenRevoked)])
+        guard case .parked(let opened, _) = first else {
+            Issue.record("expected the first run parked, got \(first)")
             return
         }
-        #expect(reason == .deadGrant)
+        let calls = Calls()
+        let leasesBefore = timeline.named("lease.issued").count
+        let outcome = try protect(run: "run-2", worker: "worker-b", at: clock(2, 5), calls: calls, answers: [ActionAttempt<String>.succeeded("x")])
+        guard case .parked(let joined, let request) = outcome else {
+            Issue.record("expected parked on the open case, got \(outcome)")
+            return
+        }
+        #expect(joined.id == opened.id)
+        #expect(request.caseID == opened.id)
         #expect(calls.executed.isEmpty)
+        #expect(timeline.named("lease.issued").count == leasesBefore, "no lease on a generation known dead")
+        let parked = try #require(timeline.named("run.parked").last)
+        #expect(parked.run == "run-2" && parked.caseID == opened.id.rawValue && parked.reason == "generation-dead")
+        #expect(timeline.named("case.opened").count == 1)
     }
 
     @Test("A worker declared lost mid-call is fenced on its retry")

@@ -36,18 +36,24 @@ public struct ClassificationRule: Sendable {
     /// With both ASCII and no `\r` in the haystack (`\r\n` is one character), every byte is one
     /// character and canonical equivalence changes nothing, so a byte match is a character match.
     static func text(_ haystack: String, contains needle: String) -> Bool {
-        let hay = haystack.utf8
-        let pattern = needle.utf8
-        guard hay.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }), pattern.allSatisfy({ $0 < 0x80 }), !pattern.isEmpty else {
-            return haystack.contains(needle)
+        // In place on the strings' own bytes: copying the haystack into an array for every rule
+        // with words, on every classification, showed in the player's profile.
+        var hay = haystack
+        var pattern = needle
+        let ascii: Bool? = hay.withUTF8 { bytes in
+            pattern.withUTF8 { wanted -> Bool? in
+                guard !wanted.isEmpty, wanted.allSatisfy({ $0 < 0x80 }),
+                      bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else { return nil }
+                guard wanted.count <= bytes.count else { return false }
+                for start in 0...(bytes.count - wanted.count) where bytes[start] == wanted[0] {
+                    var j = 1
+                    while j < wanted.count && bytes[start + j] == wanted[j] { j += 1 }
+                    if j == wanted.count { return true }
+                }
+                return false
+            }
         }
-        let bytes = Array(hay)
-        let wanted = Array(pattern)
-        guard wanted.count <= bytes.count else { return false }
-        for start in 0...(bytes.count - wanted.count) where bytes[start] == wanted[0] {
-            if bytes[start..<(start + wanted.count)].elementsEqual(wanted) { return true }
-        }
-        return false
+        return ascii ?? haystack.contains(needle)
     }
 }
 

@@ -5,8 +5,9 @@ import ReviveVocabulary
 final class EngineTransaction {
     /// The store's open transaction.
     let store: RecoveryStoreTransaction
-    /// The decision's transitions so far, in emission order.
-    private(set) var transitions: [Transition] = []
+    /// The decision's transitions so far, in emission order. Unchecked: one decision, one thread,
+    /// and only `record` writes it.
+    @exclusivity(unchecked) private(set) var transitions: [Transition] = []
     /// The journal entry the decision becomes when it is taken on the local replica (nil: on the
     /// shared store). Its transitions carry it as `journal=N`.
     let journalEntry: Int?

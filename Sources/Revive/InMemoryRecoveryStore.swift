@@ -7,8 +7,12 @@ import ReviveVocabulary
 /// rollback would). It keeps no transition log: the engine's recorder holds the timeline.
 /// Like the engine, it is single-threaded.
 public final class InMemoryRecoveryStore: RecoveryStore {
-    fileprivate var rows = Rows()
-    private var inTransaction = false
+    // Unchecked: the store is single-threaded (above) and transactions do not nest, so no two
+    // accesses overlap; the runtime's exclusivity checks cost more than most reads they guarded.
+    @exclusivity(unchecked) fileprivate var rows = Rows()
+    /// Whether the open transaction wrote: a decision that only read has nothing to commit.
+    @exclusivity(unchecked) fileprivate var written = false
+    @exclusivity(unchecked) private var inTransaction = false
 
     /// An empty store.
     public init() {}
@@ -30,12 +34,13 @@ public final class InMemoryRecoveryStore: RecoveryStore {
             transaction.isOpen = false
             inTransaction = false
         }
+        written = false
         do {
             let result = try body(transaction)
-            rows.commit()
+            if written { rows.commit() }
             return result
         } catch {
-            rows.rollback()
+            if written { rows.rollback() }
             throw error
         }
     }
@@ -47,15 +52,25 @@ public final class InMemoryRecoveryStore: RecoveryStore {
 /// reverse order undoes the whole transaction. Plain values, no closures: every engine decision
 /// of every play writes here.
 private struct Table<Key: Hashable, Value> {
-    private(set) var rows: [Key: Value] = [:]
+    private(set) var rows: [Key: Value]
     private var replaced: [(key: Key, value: Value?)] = []
+
+    /// An empty table with room for `capacity` rows: the tables a play fills grew from nothing,
+    /// through three or four rehashes each, in every play (seen in the catalogue's profile). Which
+    /// room a table starts with changes its iteration order, and nothing here depends on that
+    /// order: the deletions and `leases(heldBy:)` write rows whatever their order, and
+    /// `openCases()` sorts (Swift's per-process hash seed shuffles dictionary order anyway).
+    init(capacity: Int = 0) { rows = Dictionary(minimumCapacity: capacity) }
 
     subscript(key: Key) -> Value? { rows[key] }
 
-    /// Writes (or, with nil, deletes) one row and logs the row it replaced.
-    mutating func set(_ key: Key, _ value: Value?) {
-        replaced.append((key, rows[key]))
-        rows[key] = value
+    /// Writes (or, with nil, deletes) one row and logs the row it replaced, which it returns.
+    @discardableResult
+    mutating func set(_ key: Key, _ value: Value?) -> Value? {
+        // One lookup that hands back the row it replaces: reading it first hashed the key twice.
+        let old = if let value { rows.updateValue(value, forKey: key) } else { rows.removeValue(forKey: key) }
+        replaced.append((key, old))
+        return old
     }
 
     /// Deletes every row that matches.
@@ -68,28 +83,35 @@ private struct Table<Key: Hashable, Value> {
     /// Most decisions write two or three of the eleven tables: emptying an empty log still cost
     /// a hundred instructions a table, on every commit of every decision (seen in the profile).
     mutating func commit() {
-        if !replaced.isEmpty { replaced.removeAll(keepingCapacity: true) }
+        if !replaced.isEmpty { clearLog() }
     }
 
     mutating func rollback() {
         guard !replaced.isEmpty else { return }
         for (key, value) in replaced.reversed() { rows[key] = value }
-        replaced.removeAll(keepingCapacity: true)
+        clearLog()
+    }
+
+    /// Keeps a small log's room for the next decision, but not a big one's: one prune of a long
+    /// run's expired leases logged 48,000 rows, and their room stayed for the rest of the play.
+    private mutating func clearLog() {
+        replaced.removeAll(keepingCapacity: replaced.count <= 64)
     }
 }
 
 /// The store's tables.
 private struct Rows {
-    var connections = Table<ConnectionID, ConnectionRecord>()
-    var generations = Table<ConnectionID, LeaseGeneration>()
+    // Room for a typical play's rows in the tables most plays fill (see `Table.init`).
+    var connections = Table<ConnectionID, ConnectionRecord>(capacity: 2)
+    var generations = Table<ConnectionID, LeaseGeneration>(capacity: 2)
     var deadGenerations = Table<ConnectionID, LeaseGeneration>()
-    var leases = Table<LeaseID, LeaseRecord>()
+    var leases = Table<LeaseID, LeaseRecord>(capacity: 8)
     var losses = Table<WorkerID, Instant>()
     var cases = Table<CaseID, RecoveryCase>()
     var openCaseByConnection = Table<ConnectionID, CaseID>()
     var capabilities = Table<CapabilityID, CapabilityRecord>()
     var capabilityByDigest = Table<String, CapabilityID>()
-    var ledger = Table<IdempotencyKey, LedgerEntry>()
+    var ledger = Table<IdempotencyKey, LedgerEntry>(capacity: 8)
     var refreshMarks = Table<RefreshKey, RefreshMark>()
 
     mutating func commit() {
@@ -130,18 +152,21 @@ private struct RefreshKey: Hashable {
 /// The in-memory store's transaction: reads and writes go straight to the rows, logged for rollback.
 private final class InMemoryTransaction: RecoveryStoreTransaction {
     private let store: InMemoryRecoveryStore
-    var isOpen = true
+    @exclusivity(unchecked) var isOpen = true
 
     init(store: InMemoryRecoveryStore) { self.store = store }
 
     /// The rows, while the transaction is open: a kept transaction object is a bug in its user.
+    /// Lent, not returned: a getter copied all eleven tables (a retain and a release each) on
+    /// every read of every decision.
     private var rows: Rows {
-        get {
+        _read {
             precondition(isOpen, "a transaction is used only inside its decision")
-            return store.rows
+            yield store.rows
         }
         _modify {
             precondition(isOpen, "a transaction is used only inside its decision")
+            store.written = true
             yield &store.rows
         }
     }
@@ -155,8 +180,9 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func generation(of connection: ConnectionID) -> LeaseGeneration { rows.generations[connection] ?? .first }
 
     func setGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
-        precondition(generation >= self.generation(of: connection), "a lease generation never moves backwards")
-        rows.generations.set(connection, generation)
+        // Checked on the row the write replaced (one lookup); a failed check stops the process either way.
+        let old = rows.generations.set(connection, generation)
+        precondition(generation >= old ?? .first, "a lease generation never moves backwards")
     }
 
     func deadGeneration(of connection: ConnectionID) -> LeaseGeneration? { rows.deadGenerations[connection] }
@@ -221,10 +247,9 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func capability(digest: String) -> CapabilityRecord? { rows.capabilityByDigest[digest].flatMap { rows.capabilities[$0] } }
 
     func save(_ capability: CapabilityRecord) {
-        if let old = rows.capabilities[capability.id] {
+        if let old = rows.capabilities.set(capability.id, capability) {
             precondition(old.consumedAt == nil || old.consumedAt == capability.consumedAt, "a capability is consumed at most once")
         }
-        rows.capabilities.set(capability.id, capability)
         rows.capabilityByDigest.set(capability.digest, capability.id)
     }
 
@@ -233,10 +258,9 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func ledgerEntry(_ key: IdempotencyKey) -> LedgerEntry? { rows.ledger[key] }
 
     func save(_ entry: LedgerEntry) {
-        if let old = rows.ledger[entry.key], old.state.isCommitted {
+        if let old = rows.ledger.set(entry.key, entry), old.state.isCommitted {
             precondition(entry.state.isCommitted, "a committed action never goes back to uncommitted")
         }
-        rows.ledger.set(entry.key, entry)
     }
 
     func deleteSettledEntries(changedBefore cutoff: Instant) {

@@ -30,6 +30,8 @@ public struct ProviderSignal: Hashable, Sendable {
 
     /// A header's value, looked up case-insensitively.
     public func header(_ name: String) -> String? {
+        // Most signals carry no headers; the classifier asks for five on every failure.
+        guard !headers.isEmpty else { return nil }
         let wanted = name.lowercased()
         return headers.first(where: { $0.key.lowercased() == wanted })?.value
     }

@@ -35,6 +35,13 @@ public struct SignalFacts: Sendable, Equatable {
         for code in codes { aadstsCodes.formUnion(SignalFacts.aadstsNumbers(in: code)) }
     }
 
+    /// The wait `signal` asks for, as `SignalFacts(signal).retryAfter` reads it, without reading
+    /// the body (which never sets it): the simulated provider notes it on every failed answer.
+    public static func retryAfter(of signal: ProviderSignal) -> Span? {
+        if let after = signal.retryAfter { return after }
+        return signal.headers.isEmpty ? nil : SignalFacts(signal).retryAfter
+    }
+
     private mutating func addCode(_ code: String) {
         let trimmed = code.trimmingWhitespace()
         if !trimmed.isEmpty { codes.insert(trimmed.lowercased()) }
@@ -128,7 +135,40 @@ public struct SignalFacts: Sendable, Equatable {
     }
 
     /// The `key="value"` parameters of a `WWW-Authenticate: Bearer …` challenge.
+    ///
+    /// By bytes when the challenge is ASCII without `\r` (then every byte is one character, and
+    /// the answer is the same): walking it by characters cost tens of thousands of instructions a
+    /// challenge in the explorer's profile.
     static func challengeParameters(_ challenge: String) -> [String: String] {
+        let bytes = Array(challenge.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else { return challengeParametersByCharacter(challenge) }
+        func text(_ start: Int, _ end: Int) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
+        var result: [String: String] = [:]
+        var i = 0
+        if let space = bytes.firstIndex(of: UInt8(ascii: " ")), !bytes[..<space].contains(UInt8(ascii: "=")) { i = space + 1 }
+        while i < bytes.count {
+            while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: ",") { i += 1 }
+            guard let equals = bytes[i...].firstIndex(of: UInt8(ascii: "=")) else { break }
+            let key = text(i, equals).trimmingWhitespace().lowercased()
+            i = equals + 1
+            let value: String
+            if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+                i += 1
+                let end = bytes[i...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.count
+                value = text(i, end)
+                i = end < bytes.count ? end + 1 : end
+            } else {
+                let end = bytes[i...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.count
+                value = text(i, end).trimmingWhitespace()
+                i = end
+            }
+            result[key] = value
+        }
+        return result
+    }
+
+    /// `challengeParameters`, character by character (any challenge).
+    static func challengeParametersByCharacter(_ challenge: String) -> [String: String] {
         var result: [String: String] = [:]
         var rest = Substring(challenge)
         if let space = rest.firstIndex(of: " "), !rest[..<space].contains("=") { rest = rest[rest.index(after: space)...] }
@@ -155,13 +195,27 @@ public struct SignalFacts: Sendable, Equatable {
 
     /// The numbers that follow `AADSTS` in a text.
     static func aadstsNumbers(in text: String) -> Set<Int> {
+        // On the text's own bytes when it is ASCII, where lower-casing is byte by byte: a
+        // lower-cased copy and an array of it for every code and text showed in the profile.
+        // (`lowercased()` may map a non-ASCII letter to an ASCII one, hence the ASCII condition.)
+        var ascii = text
+        if let found = ascii.withUTF8({ bytes in bytes.contains { $0 >= 0x80 } ? nil : aadstsNumbers(inLowercased: bytes, folding: true) }) {
+            return found
+        }
+        return Array(text.lowercased().utf8).withUnsafeBufferPointer { aadstsNumbers(inLowercased: $0, folding: false) }
+    }
+
+    /// The numbers after `aadsts` in `bytes`; with `folding`, ASCII letters match either case.
+    private static func aadstsNumbers(inLowercased bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> Set<Int> {
         var found = Set<Int>()
-        let bytes = Array(text.lowercased().utf8)
-        let marker = Array("aadsts".utf8)
+        let marker: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x61, 0x61, 0x64, 0x73, 0x74, 0x73)  // a a d s t s
+        let fold: UInt8 = folding ? 0x20 : 0
         var i = 0
-        while i + marker.count <= bytes.count {
-            if bytes[i..<i + marker.count].elementsEqual(marker) {
-                var j = i + marker.count
+        while i + 6 <= bytes.count {
+            // `| 0x20` lower-cases an ASCII letter and maps no other byte onto a lower-case letter.
+            if bytes[i] | fold == marker.0, bytes[i + 1] | fold == marker.1, bytes[i + 2] | fold == marker.2,
+               bytes[i + 3] | fold == marker.3, bytes[i + 4] | fold == marker.4, bytes[i + 5] | fold == marker.5 {
+                var j = i + 6
                 var value = 0
                 var digits = 0
                 while j < bytes.count, bytes[j] >= 48, bytes[j] <= 57, digits < 9 {
@@ -182,6 +236,10 @@ public struct SignalFacts: Sendable, Equatable {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
     func trimmingWhitespace() -> String {
+        // Codes and texts seldom have spaces at their ends: skip the walk over characters then.
+        let isSpaceByte: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let bytes = utf8
+        if let first = bytes.first, !isSpaceByte(first), !isSpaceByte(bytes[bytes.index(bytes.endIndex, offsetBy: -1)]) { return String(self) }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!

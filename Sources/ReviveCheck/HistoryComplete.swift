@@ -34,6 +34,14 @@ extension InvariantChecker {
     }
 
     static func historyComplete(_ ts: [Transition]) -> [Breach] {
+        // Most timelines never keep anything locally: with no `journal` or `local` note and no
+        // upload, no entry is pending and every rule below holds, so the walk (which copied each
+        // transition) is skipped.
+        let local = ts.indices.contains { i in
+            ts[i].name == .storeDrained || ts[i].name == .runtimeUploaded
+                || ts[i].notes.contains { $0.name == "journal" || $0.name == "local" }
+        }
+        guard local else { return [] }
         var result: [Breach] = []
         var journal = LocalHistory(marker: "journal", upload: .storeDrained, fault: "store-unavailable")
         var worker = LocalHistory(marker: "local", upload: .runtimeUploaded, fault: "runtime-unavailable")

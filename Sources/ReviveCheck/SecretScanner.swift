@@ -67,3 +67,18 @@ public enum SecretScanner {
         return (nil, salesforcePrefix && sawBang)
     }
 }
+
+/// The custody check's memory of the last clean value of each field it reads (see `tokenCustody`).
+/// The scan is a pure function of the value, so skipping a value already found clean changes nothing.
+struct CleanValues {
+    private var last = [String?](repeating: nil, count: 16)
+
+    /// The first marker in `value`, or nil; `slot` names the field (0 to 15).
+    mutating func scan(_ value: String?, _ slot: Int) -> String? {
+        guard let value else { return nil }
+        if let known = last[slot], known == value { return nil }
+        let marker = SecretScanner.firstMarker(in: value)
+        if marker == nil { last[slot] = value }
+        return marker
+    }
+}

@@ -313,25 +313,43 @@ public enum Explorer {
         return (trimmed, WorldPlay.play(trimmed.apply(to: base), mode: .revive, healing: liveness).healed)
     }
 
-    /// FNV-1a over the transitions' names, actors, times and key facts: equal timelines, equal prints.
+    /// FNV-1a over the transitions' names, actors, times and key facts: equal timelines, equal
+    /// prints. Names, parties and classes go in as numbers: hashing their spellings byte by byte
+    /// was a twentieth of the fuzzer's instructions.
     static func fingerprint(_ transitions: [Transition]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ value: UInt64) { hash = (hash ^ value) &* 0x100_0000_01b3 }
         func mix(_ text: String?) {
-            guard let text else { hash = (hash ^ 0xFF) &* 0x100_0000_01b3; return }
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ 0x1F) &* 0x100_0000_01b3
+            guard var text else { return mix(0xFF) }
+            text.withUTF8 { bytes in
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+            mix(0x1F)
         }
         // Fields read through the array: `for t in transitions` copied every transition of every
         // schedule (a retain and a release per string it holds) only to read five fields.
         for i in transitions.indices {
-            mix(transitions[i].name.rawValue)
-            mix(transitions[i].actor.rawValue)
-            hash = (hash ^ UInt64(bitPattern: transitions[i].time.milliseconds)) &* 0x100_0000_01b3
+            if let position = transitions[i].name.position { mix(UInt64(position)) } else { mix(transitions[i].name.rawValue) }
+            if case .worker(let worker) = transitions[i].actor { mix(worker.rawValue) } else { mix(partyCode(transitions[i].actor)) }
+            mix(UInt64(bitPattern: transitions[i].time.milliseconds))
             mix(transitions[i].step)
-            hash = (hash ^ UInt64(transitions[i].attempt ?? 0)) &* 0x100_0000_01b3
-            hash = (hash ^ UInt64(transitions[i].generation ?? 0)) &* 0x100_0000_01b3
-            mix(transitions[i].failureClass?.rawValue)
+            mix(UInt64(transitions[i].attempt ?? 0))
+            mix(UInt64(transitions[i].generation ?? 0))
+            mix(UInt64(transitions[i].failureClass.flatMap { FailureClass.allCases.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
         }
         return hash
+    }
+
+    /// A number for each party of the contract (a worker is mixed by its name instead).
+    private static func partyCode(_ actor: Actor) -> UInt64 {
+        switch actor {
+        case .revive: return 0x101
+        case .provider: return 0x102
+        case .runtime: return 0x103
+        case .owner: return 0x104
+        case .operator: return 0x105
+        case .lab: return 0x106
+        case .worker: return 0x107
+        }
     }
 }

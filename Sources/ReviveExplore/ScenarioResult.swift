@@ -73,8 +73,9 @@ public enum ScenarioPlayer {
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).
     static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: ActionKey, count: Int)] {
         var counts: [ActionKey: Int] = [:]
-        for t in transitions where t.name == .effectApplied {
-            if let step = t.step { counts[ActionKey(step), default: 0] += 1 }
+        // By index: `for t in transitions` copied every transition of every judged play.
+        for i in transitions.indices where transitions[i].name == .effectApplied {
+            if let step = transitions[i].step { counts[ActionKey(step), default: 0] += 1 }
         }
         var result: [(ActionKey, Int)] = []
         for step in steps where step.effect == .mutation || counts[step.id] != nil {
@@ -87,7 +88,7 @@ public enum ScenarioPlayer {
 /// Compares a play with its `expect` block.
 enum ExpectationChecker {
     static func firstClassification(in transitions: [Transition]) -> FailureClass? {
-        transitions.first(where: { $0.name == .failureClassified })?.failureClass
+        transitions.indices.first { transitions[$0].name == .failureClassified }.flatMap { transitions[$0].failureClass }
     }
 
     static func check(_ expect: Expectations, transitions: [Transition], outcome: Outcome, effects: [(step: ActionKey, count: Int)]) -> [String] {

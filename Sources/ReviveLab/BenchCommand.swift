@@ -8,7 +8,7 @@ import ReviveWorld
 /// `revive-lab bench`: speed and memory, measured on one core.
 enum BenchCommand {
     static let usage = """
-    Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--store FILE]
+    Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--only SECTION] [--store FILE]
 
     Measures, on one core (no --jobs), and prints:
       catalogue    every scenario in DIR (default scenarios; a single scenario file works too)
@@ -28,6 +28,8 @@ enum BenchCommand {
       --repetitions N  how many times the catalogue is played (default 20)
       --seeds N        how many fuzz seeds (default 10000)
       --explore FILE   the scenario the exploration and fuzz figures search around
+      --only SECTION   measure one section only: catalogue, exploration, fuzz, long-run or
+                       cold-run (for profiling one of them, e.g. under callgrind)
       --record FILE    also write the figures to FILE (the README's figures are kept equal to
                        the committed docs/bench.txt by a test)
       -h, --help       show this help
@@ -41,8 +43,14 @@ enum BenchCommand {
         command: "bench", usage: usage,
         options: [.number("--repetitions", in: 1...10_000_000), .number("--seeds", in: 1...10_000_000),
                   .value("--explore", needs: "a scenario file"), .value("--record", needs: "a file to write the figures to"),
-                  .value("--store", needs: "a store file that does not exist yet")],
+                  .value("--store", needs: "a store file that does not exist yet"),
+                  .choice("--only", of: Section.self)],
         positionals: .atMostOne(tooMany: "give one directory of scenarios"))
+
+    /// The parts of the measurement, each of which `--only` can pick alone.
+    enum Section: String, CaseIterable {
+        case catalogue, exploration, fuzz, longRun = "long-run", coldRun = "cold-run"
+    }
 
     /// What the command line asked for.
     struct Options {
@@ -52,6 +60,8 @@ enum BenchCommand {
         var exploreFile: String?
         var record: String?
         var store: String?
+        /// nil: every section.
+        var only: Section?
 
         init(_ parsed: ParsedArguments) {
             record = parsed.value("--record")
@@ -60,7 +70,11 @@ enum BenchCommand {
             repetitions = parsed.number("--repetitions") ?? 20
             seeds = parsed.number("--seeds") ?? 10_000
             exploreFile = parsed.value("--explore")
+            only = parsed.choice("--only", as: Section.self)
         }
+
+        /// Whether `section` is measured this time.
+        func measures(_ section: Section) -> Bool { only == nil || only == section }
     }
 
     static func run(_ arguments: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
@@ -83,11 +97,11 @@ enum BenchCommand {
             figures.text += text
             console.out(text)
         }
-        benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: recording)
-        benchExploration(inputs.exploreBase, console: recording)
-        benchFuzz(inputs.exploreBase, seeds: options.seeds, console: recording)
-        benchLongRun(console: recording)
-        benchColdRun(directory: options.directory, console: recording)
+        if options.measures(.catalogue) { benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: recording) }
+        if options.measures(.exploration) { benchExploration(inputs.exploreBase, console: recording) }
+        if options.measures(.fuzz) { benchFuzz(inputs.exploreBase, seeds: options.seeds, console: recording) }
+        if options.measures(.longRun) { benchLongRun(console: recording) }
+        if options.measures(.coldRun) { benchColdRun(directory: options.directory, console: recording) }
         if let record = options.record {
             guard FileManager.default.createFile(atPath: record, contents: Data(figures.text.utf8)) else {
                 console.err(syntax.error("cannot write the record \(record); check the path and permissions").message)

@@ -63,7 +63,7 @@ public enum LabCommand {
       revive-lab stress [PATH...] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--connections C] [--output DIR]
       revive-lab compare PATH... [--seed N]
       revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR] [--kill [--kill-at K]]
-      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--record FILE] [--store FILE]
+      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--only SECTION] [--record FILE] [--store FILE]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help

@@ -268,9 +268,13 @@ struct RunSession {
     /// Prints one result on standard output in the chosen format.
     mutating func show(_ result: ScenarioResult, showing shown: [Int]?) {
         switch options.format {
-        case .text, .mermaid:
+        case .text:
+            // Streamed in pieces: a long run's timeline is never held whole.
+            if printedAny { console.out("\n") }
+            TextRenderer(color: options.color).render(result, showing: shown) { console.out($0) }
+            printedAny = true
+        case .mermaid:
             console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, filter: options.filter, color: options.color))
-            printedAny = options.format == .text
         case .jsonl:
             console.out(options.format.render(result, showing: shown, filter: options.filter, color: false))
         case .html:

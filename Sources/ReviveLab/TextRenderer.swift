@@ -15,6 +15,14 @@ public struct TextRenderer {
     /// The whole report for one scenario, ending with a newline; `showing` limits the timeline
     /// lines to those indices (the footer and its evidence are always complete).
     public func render(_ result: ScenarioResult, showing shown: [Int]? = nil) -> String {
+        var out = ""
+        render(result, showing: shown) { out += $0 }
+        return out
+    }
+
+    /// The same report, handed to `emit` in pieces of about `chunk` bytes, in order: a long run's
+    /// timeline (25 MB for 240,000 transitions) is then never held whole, nor copied as it grows.
+    public func render(_ result: ScenarioResult, showing shown: [Int]? = nil, chunk: Int = 1 << 16, into emit: (String) -> Void) {
         var out = header(result.scenario)
         if result.mode == .withoutRevive {
             out += "   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n"
@@ -22,11 +30,22 @@ public struct TextRenderer {
         }
         let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
         let actorWidth = TextRenderer.actorWidth(result)
-        for index in shown ?? Array(result.transitions.indices) {
-            out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
+        func add(_ index: Int) {
+            out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth)
+            out += "\n"
+            if out.utf8.count >= chunk {
+                emit(out)
+                out = ""
+                out.reserveCapacity(chunk + 256)
+            }
+        }
+        if let shown {
+            for index in shown { add(index) }
+        } else {
+            for index in result.transitions.indices { add(index) }
         }
         out += footer(result)
-        return out
+        emit(out)
     }
 
     /// The header: name, file, seed, runtime and the story.

@@ -77,7 +77,16 @@ public struct IdempotencyKey: Hashable, Comparable, Sendable, CustomStringConver
     /// The key as sent to the provider.
     public let rawValue: String
     /// Derives the key for an action of a run; the same inputs always give the same key.
-    public init(run: RunID, action: ActionKey) { self.rawValue = "idem-\(run.rawValue)-\(action.rawValue)" }
+    public init(run: RunID, action: ActionKey) {
+        // Appended into a string sized once: interpolation grew it piece by piece, on every
+        // engine call of every step (seen in the player's profile).
+        var key = "idem-"
+        key.reserveCapacity(6 + run.rawValue.utf8.count + action.rawValue.utf8.count)
+        key += run.rawValue
+        key += "-"
+        key += action.rawValue
+        rawValue = key
+    }
     /// Wraps a key read back from a record.
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }

@@ -15,58 +15,58 @@ public struct Transition: Hashable, Sendable {
     public var worker: String?
     /// The step (LangGraph node, Temporal activity).
     public var step: String?
-    /// The step attempt, counted from 1 across the run's life.
-    public var attempt: Int?
     /// The connection.
     public var connection: String?
-    /// The lease generation involved.
-    public var generation: Int?
     /// The lease id.
     public var lease: String?
     /// The action's idempotency key.
     public var key: String?
-    /// The failure class.
-    public var failureClass: FailureClass?
     /// The checkpoint id.
     public var checkpoint: String?
+    /// The attempt (low half) and the generation (high half), each 0 for none, the value plus 1,
+    /// or all ones when the value does not fit and waits in the rare box (see `Counts`). Two
+    /// `Int?` took 16 bytes each: a long run holds 240,000 transitions, and every play copies them.
+    @usableFromInline var counts: UInt64 = 0
     /// Facts most transitions do not carry, in one shared box, copied only when written
     /// (copy-on-write): a play and its check copy every transition many times, and each string
     /// held inline is one more retain per copy.
-    private var rare: RareFacts?
+    /// Internal, and read by inlinable getters: a getter called across modules made every
+    /// checker loop copy the whole transition (a retain per string field) to lend it.
+    @usableFromInline var rare: RareFacts?
 
     /// The recovery case.
     public var caseID: String? {
-        get { rare?.caseID }
+        @inlinable get { rare?.caseID }
         set { if newValue != nil || rare != nil { rareFacts().caseID = newValue; dropEmptyRare() } }
     }
     /// The recovery capability's id.
     public var capability: String? {
-        get { rare?.capability }
+        @inlinable get { rare?.capability }
         set { if newValue != nil || rare != nil { rareFacts().capability = newValue; dropEmptyRare() } }
     }
     /// A provider subject (pinned or presented).
     public var subject: String? {
-        get { rare?.subject }
+        @inlinable get { rare?.subject }
         set { if newValue != nil || rare != nil { rareFacts().subject = newValue; dropEmptyRare() } }
     }
     /// A provider tenant (pinned or presented).
     public var tenant: String? {
-        get { rare?.tenant }
+        @inlinable get { rare?.tenant }
         set { if newValue != nil || rare != nil { rareFacts().tenant = newValue; dropEmptyRare() } }
     }
     /// An outcome word (`committed`, `absent`, `ok` …).
     public var result: String? {
-        get { rare?.result }
+        @inlinable get { rare?.result }
         set { if newValue != nil || rare != nil { rareFacts().result = newValue; dropEmptyRare() } }
     }
     /// Why, in a word or two (`stale-generation`, `expired` …).
     public var reason: String? {
-        get { rare?.reason }
+        @inlinable get { rare?.reason }
         set { if newValue != nil || rare != nil { rareFacts().reason = newValue; dropEmptyRare() } }
     }
     /// When a capability stops being valid.
     public var expires: Instant? {
-        get { rare?.expires }
+        @inlinable get { rare?.expires }
         set { if newValue != nil || rare != nil { rareFacts().expires = newValue; dropEmptyRare() } }
     }
 
@@ -87,6 +87,39 @@ public struct Transition: Hashable, Sendable {
 
     /// Further facts for people, in print order.
     public var notes: [Note]
+    /// The failure class (last: it fits in the bytes that round the record up).
+    public var failureClass: FailureClass?
+
+    /// The step attempt, counted from 1 across the run's life.
+    public var attempt: Int? {
+        @inlinable get { Counts.value(UInt32(truncatingIfNeeded: counts)) { rare?.wideAttempt } }
+        @inlinable set {
+            // Inline when it fits and no boxed value is to be cleared: the emitters set it on most lines.
+            let half = Counts.half(newValue)
+            let stored = half != Counts.boxed && rare?.wideAttempt == nil ? half : storeWide(newValue, \.wideAttempt)
+            counts = (counts & 0xFFFF_FFFF_0000_0000) | UInt64(stored)
+        }
+    }
+    /// The lease generation involved.
+    public var generation: Int? {
+        @inlinable get { Counts.value(UInt32(truncatingIfNeeded: counts >> 32)) { rare?.wideGeneration } }
+        @inlinable set {
+            let half = Counts.half(newValue)
+            let stored = half != Counts.boxed && rare?.wideGeneration == nil ? half : storeWide(newValue, \.wideGeneration)
+            counts = (counts & 0xFFFF_FFFF) | UInt64(stored) << 32
+        }
+    }
+
+    /// The half that stands for `value`, keeping a value that does not fit in the rare box.
+    @usableFromInline mutating func storeWide(_ value: Int?, _ wide: ReferenceWritableKeyPath<RareFacts, Int?>) -> UInt32 {
+        let half = Counts.half(value)
+        let boxed = half == Counts.boxed ? value : nil
+        if boxed != nil || (rare != nil && rare![keyPath: wide] != nil) {
+            rareFacts()[keyPath: wide] = boxed
+            dropEmptyRare()
+        }
+        return half
+    }
 
     /// A further fact: a name and a value.
     public struct Note: Hashable, Sendable {
@@ -121,6 +154,24 @@ public struct Transition: Hashable, Sendable {
     }
 }
 
+/// How a transition's attempt and generation fit in half a word each.
+@usableFromInline enum Counts {
+    /// The half of a value kept in the rare box instead.
+    @usableFromInline static let boxed = UInt32.max
+
+    /// The half for `value`: 0 for none, the value plus 1 when it fits, else `boxed`.
+    @inlinable static func half(_ value: Int?) -> UInt32 {
+        guard let value else { return 0 }
+        return value >= 0 && value < Int(boxed) - 1 ? UInt32(value + 1) : boxed
+    }
+
+    /// The value a half stands for; `wide` reads the boxed one.
+    @inlinable static func value(_ half: UInt32, _ wide: () -> Int?) -> Int? {
+        if half == 0 { return nil }
+        return half == boxed ? wide() : Int(half) - 1
+    }
+}
+
 /// Where the engine records its transitions.
 public protocol TransitionRecorder: AnyObject {
     /// Appends one transition to the timeline.
@@ -129,34 +180,42 @@ public protocol TransitionRecorder: AnyObject {
 
 /// The facts of a `Transition` that most transitions leave out, boxed (see `Transition.rare`).
 /// Compared and hashed by value, and never written while shared, so it is safe to send.
-final class RareFacts: Hashable, @unchecked Sendable {
-    var caseID: String?
-    var capability: String?
-    var subject: String?
-    var tenant: String?
-    var result: String?
-    var reason: String?
-    var expires: Instant?
+@usableFromInline final class RareFacts: Hashable, @unchecked Sendable {
+    // Unchecked: a box is written only while uniquely referenced (`Transition.rareFacts()`), so
+    // no access overlaps another; the checker reads these on every line of every play.
+    @exclusivity(unchecked) @usableFromInline var caseID: String?
+    @exclusivity(unchecked) @usableFromInline var capability: String?
+    @exclusivity(unchecked) @usableFromInline var subject: String?
+    @exclusivity(unchecked) @usableFromInline var tenant: String?
+    @exclusivity(unchecked) @usableFromInline var result: String?
+    @exclusivity(unchecked) @usableFromInline var reason: String?
+    @exclusivity(unchecked) @usableFromInline var expires: Instant?
+    /// An attempt or a generation too large (or negative) for its half of `Transition.counts`.
+    @exclusivity(unchecked) @usableFromInline var wideAttempt: Int?
+    @exclusivity(unchecked) @usableFromInline var wideGeneration: Int?
 
     init() {}
 
     var isEmpty: Bool {
         caseID == nil && capability == nil && subject == nil && tenant == nil && result == nil && reason == nil && expires == nil
+            && wideAttempt == nil && wideGeneration == nil
     }
 
     func copy() -> RareFacts {
         let copy = RareFacts()
         (copy.caseID, copy.capability, copy.subject, copy.tenant) = (caseID, capability, subject, tenant)
         (copy.result, copy.reason, copy.expires) = (result, reason, expires)
+        (copy.wideAttempt, copy.wideGeneration) = (wideAttempt, wideGeneration)
         return copy
     }
 
-    static func == (a: RareFacts, b: RareFacts) -> Bool {
+    @usableFromInline static func == (a: RareFacts, b: RareFacts) -> Bool {
         a.caseID == b.caseID && a.capability == b.capability && a.subject == b.subject && a.tenant == b.tenant
             && a.result == b.result && a.reason == b.reason && a.expires == b.expires
+            && a.wideAttempt == b.wideAttempt && a.wideGeneration == b.wideGeneration
     }
 
-    func hash(into hasher: inout Hasher) {
+    @usableFromInline func hash(into hasher: inout Hasher) {
         hasher.combine(caseID)
         hasher.combine(capability)
         hasher.combine(subject)
@@ -164,5 +223,7 @@ final class RareFacts: Hashable, @unchecked Sendable {
         hasher.combine(result)
         hasher.combine(reason)
         hasher.combine(expires)
+        hasher.combine(wideAttempt)
+        hasher.combine(wideGeneration)
     }
 }

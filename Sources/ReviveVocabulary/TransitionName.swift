@@ -271,6 +271,10 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         if case .unrecognized(let spelling) = self { hasher.combine(spelling) } else { hasher.combine(ordinal) }
     }
 
+    /// The position of a known name in the declaration, or nil for an unrecognized one: a number
+    /// that stands for the name within one build (the explorer's fingerprints mix it, not the spelling).
+    public var position: Int? { ordinal < 0 ? nil : ordinal }
+
     /// Whether this version records transitions of this name.
     public var isRecognized: Bool {
         if case .unrecognized = self { return false }

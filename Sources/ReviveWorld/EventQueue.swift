@@ -39,10 +39,10 @@ struct EventQueue<Payload> {
 
     mutating func popFirst() -> (time: Instant, payload: Payload)? {
         guard !heap.isEmpty else { return nil }
-        let first = heap[0]
-        let last = heap.removeLast()
+        // Moved out, not copied: the earliest entry swaps with the last and is removed.
+        heap.swapAt(0, heap.count - 1)
+        let first = heap.removeLast()
         if !heap.isEmpty {
-            heap[0] = last
             var parent = 0
             while true {
                 let left = 2 * parent + 1

@@ -15,20 +15,21 @@ final class Player {
 
     let world: WorldWiring
     let runtime: SimulatedRuntime
-    var firedFaults = Set<Int>()
-    var pendingOnEvents: [TransitionName: [Int]] = [:]
+    // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
+    @exclusivity(unchecked) var firedFaults = Set<Int>()
+    @exclusivity(unchecked) var pendingOnEvents: [TransitionName: [Int]] = [:]
     var consumedCapabilities = Set<CapabilityID>()
     /// Why the play stopped early, if it did (a limit was reached).
     var limitReached: String?
     /// Whether the horizon cut the play short with events still queued.
     var stoppedAtHorizon = false
     /// Liveness mode: owners answer, operators fix, lost workers return.
-    var healing = false
+    @exclusivity(unchecked) var healing = false
     /// What healing did, as scenario events at the instants it acted (for a repro file).
     var healed: [EventSpec] = []
     /// `explore --kill`: the runtime's state before the event being handled, and the one to
     /// restore after the kill (what the dead process did after the kill never reached the runtime).
-    var runtimeBeforeEvent: SimulatedRuntime.SavedState?
+    @exclusivity(unchecked) var runtimeBeforeEvent: SimulatedRuntime.SavedState?
     var runtimeAtKill: SimulatedRuntime.SavedState?
 
     init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,

@@ -217,7 +217,7 @@ final class SimulatedProvider: CredentialBroker {
         t.notes.append(.init("op", operation))
         t.notes.append(.init("status", summary.status))
         if let code = summary.code { t.notes.append(.init("error", code)) }
-        if let after = SignalFacts(signal).retryAfter { t.notes.append(.init("retry-after", after.description)) }
+        if let after = SignalFacts.retryAfter(of: signal) { t.notes.append(.init("retry-after", after.description)) }
         timeline.record(t)
     }
 

@@ -19,20 +19,21 @@ final class SimulatedRuntime {
     /// The scenario's fault plan, told of every step point.
     weak var stepPoints: StepPointObserver?
 
-    var workers: [WorkerID: WorkerState] = [:]
+    // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
+    @exclusivity(unchecked) var workers: [WorkerID: WorkerState] = [:]
     var workerOrder: [WorkerID] = []
-    var runState = RunState.notStarted
-    var attempts: [Int: Attempt] = [:]
-    var nextAttemptID = 1
+    @exclusivity(unchecked) var runState = RunState.notStarted
+    @exclusivity(unchecked) var attempts: [Int: Attempt] = [:]
+    @exclusivity(unchecked) var nextAttemptID = 1
     /// Calls sent and not yet finished at the provider, by call id.
-    var inFlight: [Int: InFlightCall] = [:]
-    var nextCallID = 1
-    var stepAttemptCounts: [Int]
+    @exclusivity(unchecked) var inFlight: [Int: InFlightCall] = [:]
+    @exclusivity(unchecked) var nextCallID = 1
+    @exclusivity(unchecked) var stepAttemptCounts: [Int]
     /// The step invocation whose retry budget is running (reset on resume).
     var invocation: Invocation?
     /// The last checkpoint saved (nil before the first).
-    var checkpoint: SavedCheckpoint?
-    var waitingAnnounced = false
+    @exclusivity(unchecked) var checkpoint: SavedCheckpoint?
+    @exclusivity(unchecked) var waitingAnnounced = false
     /// The run the runtime is executing: the scenario's, unless an engine asked for another.
     var runID: RunID
     /// Where the engine said to resume from, once a reconnect is verified: (run, checkpoint).
@@ -41,13 +42,13 @@ final class SimulatedRuntime {
     var savedCheckpoints: [SavedCheckpoint] = []
     /// (format 2, LangGraph) how many of the newest `savedCheckpoints` a crash could still lose:
     /// written since the graph last exited (an interrupt, an error, the end).
-    var unwritten = 0
+    @exclusivity(unchecked) var unwritten = 0
     /// (format 2) the seeded draws: which checkpoints an async crash loses, LangGraph's retry jitter.
-    var draws: SeededRandom
+    @exclusivity(unchecked) var draws: SeededRandom
     /// (format 2, Temporal) the worker whose sticky queue gets the workflow's next workflow task.
     var stickyWorker: WorkerID?
     /// (format 2, Temporal) activities scheduled so far: the next activity's id.
-    var activitiesScheduled = 0
+    @exclusivity(unchecked) var activitiesScheduled = 0
     /// (format 2, LangGraph) the credential of the call the parked node made before `interrupt()`:
     /// the prefix its resume replays.
     var interruptedPrefix: Lease?

@@ -19,33 +19,34 @@ final class WorldWiring {
     let mode: RecoveryMode
     let timeline = Timeline()
     let provider: SimulatedProvider
+    // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
     /// The engine (or the baseline); replaced when the lab's process restarts after a kill.
-    var recovery: RecoveryIntegration
+    @exclusivity(unchecked) var recovery: RecoveryIntegration
     /// The engine's id source, which a restarted process rebuilds by playing its predecessor's part again.
     let ids: IdentifierSource
     /// `stress`: what this play shares with plays in other processes (nil in every ordinary play).
     let shared: SharedPlayWorld?
     /// `explore --kill`: the in-memory stand-in for the killed process's store, and how the
     /// restarted process reopens the durable one.
-    var killSwitch: KillSwitchStore?
+    @exclusivity(unchecked) var killSwitch: KillSwitchStore?
     var reopenAfterKill: (() throws(RecoveryStoreError) -> Restart)?
     /// The lab's process died at the kill point and has not restarted yet.
-    var processKilled = false
+    @exclusivity(unchecked) var processKilled = false
     /// Called at the instant of the kill (the player keeps the runtime's state as it was then).
     var onKill: (() -> Void)?
     /// Events by (virtual time, insertion order).
-    var queue = EventQueue<SimEvent>()
+    @exclusivity(unchecked) var queue = EventQueue<SimEvent>()
     /// The virtual time now; moved only by `advance(to:)`.
-    private(set) var now = Instant.zero
+    @exclusivity(unchecked) private(set) var now = Instant.zero
     /// Every request delivered to an owner or operator, per connection, in order.
     var inbox: [ConnectionID: [ReconnectRequest]] = [:]
     /// The first error the recovery store threw; the player stops the play after the event that met it.
-    private(set) var storeFailure: RecoveryStoreError?
+    @exclusivity(unchecked) private(set) var storeFailure: RecoveryStoreError?
     /// `store-unavailable`: the switch in front of the shared store (nil when no such fault is planned).
     let storeOutage: StoreOutage?
     /// An engine call met the store's outage and was told to wait: whoever made it calls again
     /// when the store is back (the player re-queues the event unless a caller took the wait).
-    var storeWaitPending = false
+    @exclusivity(unchecked) var storeWaitPending = false
     /// What to do once the shared store is back, in order (callers that waited); a worker's call
     /// dies with the lab's process (`explore --kill`), an outside caller's is made again.
     var whenStoreBack: [(byWorker: Bool, call: () -> Void)] = []

@@ -13,7 +13,9 @@ extension ScenarioBuilder {
         let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
         guard let items = reader.array(object["steps"], at: "workflow.steps") else { return nil }
         if items.isEmpty { reader.fail("workflow.steps", "a workflow needs at least one step") }
+        // Exactly as many as the file lists: a long workflow's steps stay in memory for the whole play.
         var steps: [StepSpec] = []
+        steps.reserveCapacity(items.count)
         var seen = Set<String>()
         for (i, item) in items.enumerated() {
             let path = JSONReader.index("workflow.steps", i)

@@ -1,0 +1,59 @@
+import Testing
+@testable import Revive
+import ReviveVocabulary
+
+/// The byte-level fast paths the profile asked for give the answers of the slow paths they skip.
+@Suite("Fast paths: same answers as the character-level code")
+struct FastPathTests {
+    @Test("A challenge's parameters read by bytes equal those read by characters",
+          arguments: [#"Bearer error="invalid_token", error_description="The access token expired""#,
+                      #"Bearer realm="example", error=insufficient_scope , scope="mail.send calendars.read""#,
+                      #"error="invalid_token""#, "Bearer", "", "Bearer ,, ,", #"Bearer error="unterminated"#,
+                      #"Bearer  error = "spaced" ,scope=a b c"#, #"Basic realm="x=y", charset="UTF-8""#,
+                      "Bearer error=\"tab\tinside\", x=\"\t padded \t\"", "Bearer k=v,=empty,last="])
+    func challengeParameters(_ challenge: String) {
+        #expect(SignalFacts.challengeParameters(challenge) == SignalFacts.challengeParametersByCharacter(challenge))
+    }
+
+    @Test("Non-ASCII and carriage-return challenges take the character path")
+    func challengeParametersOutsideASCII() {
+        for challenge in [#"Bearer error_description="Zugriff verweigert – ungültig""#, "Bearer a=\"x\r\ny\", b=c\r\n"] {
+            #expect(SignalFacts.challengeParameters(challenge) == SignalFacts.challengeParametersByCharacter(challenge))
+        }
+    }
+
+    @Test("AADSTS numbers are found in any case, and only after the marker")
+    func aadstsNumbers() {
+        #expect(SignalFacts.aadstsNumbers(in: "AADSTS700082: The refresh token has expired") == [700082])
+        #expect(SignalFacts.aadstsNumbers(in: "aadsts50076 then AaDsTs65001, aadsts without digits") == [50076, 65001])
+        #expect(SignalFacts.aadstsNumbers(in: "no marker here at all") == [])
+        #expect(SignalFacts.aadstsNumbers(in: "AADSTS1234567890123") == [123456789])
+        #expect(SignalFacts.aadstsNumbers(in: "ünïcode AADSTS50173 text") == [50173])
+    }
+
+    @Test("A rule's words match as String.contains does", arguments: [
+        ("the refresh token has expired", "expired"), ("expired", "the refresh token has expired"),
+        ("abcabd", "abd"), ("", "x"), ("x", ""), ("ünïcode", "nï"), ("a\r\nb", "\r"), ("aaa", "aa"),
+    ])
+    func ruleText(_ haystack: String, _ needle: String) {
+        #expect(ClassificationRule.text(haystack, contains: needle) == haystack.contains(needle))
+    }
+
+    @Test("A transition keeps any attempt and generation, however large, and compares by value")
+    func transitionCounts() {
+        for value in [nil, 0, 1, 7, 0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFF, -1, Int.max, Int.min] as [Int?] {
+            var t = Transition(time: .zero, actor: .revive, name: .leaseIssued)
+            t.attempt = value
+            t.generation = value.map { $0 == Int.min ? 3 : -$0 }
+            #expect(t.attempt == value)
+            #expect(t.generation == value.map { $0 == Int.min ? 3 : -$0 })
+            var plain = Transition(time: .zero, actor: .revive, name: .leaseIssued)
+            plain.attempt = value
+            plain.generation = t.generation
+            #expect(plain == t)
+            t.attempt = nil
+            t.generation = nil
+            #expect(t == Transition(time: .zero, actor: .revive, name: .leaseIssued), "a cleared wide value leaves no box behind")
+        }
+    }
+}

@@ -11,8 +11,10 @@ struct TextLine {
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        // A native string lends its bytes in place; only a bridged one is copied first.
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: Array(text.utf8))
+        }
     }
 
     mutating func append(byte: UInt8) { bytes.append(byte) }
@@ -32,21 +34,27 @@ struct TextLine {
     /// `value` as a timeline fact's value: as it is, or in double quotes (inner quotes escaped)
     /// when it is empty or holds a space or a quote, so a line splits back into its facts.
     mutating func append(factValue value: String) {
+        if value.utf8.withContiguousStorageIfAvailable({ appendFactValue($0) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { appendFactValue($0) }
+        }
+    }
+
+    private mutating func appendFactValue(_ value: UnsafeBufferPointer<UInt8>) {
         var needsQuotes = value.isEmpty
         var hasQuote = false
-        for byte in value.utf8 where byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\"") {
+        for byte in value where byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\"") {
             needsQuotes = true
             if byte == UInt8(ascii: "\"") { hasQuote = true }
         }
-        guard needsQuotes else { return append(value) }
+        guard needsQuotes else { return bytes.append(contentsOf: value) }
         bytes.append(UInt8(ascii: "\""))
         if hasQuote {
-            for byte in value.utf8 {
+            for byte in value {
                 if byte == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\\")) }
                 bytes.append(byte)
             }
         } else {
-            append(value)
+            bytes.append(contentsOf: value)
         }
         bytes.append(UInt8(ascii: "\""))
     }

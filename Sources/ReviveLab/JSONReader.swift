@@ -27,17 +27,17 @@ struct JSONReader {
     static func index(_ path: String, _ i: Int) -> String { path + "[\(i)]" }
 
     /// The members of an object, after checking its type, its required keys and that every key is known.
-    mutating func object(_ value: JSONValue?, at path: String, allowed: [String], required: [String] = []) -> [String: JSONValue]? {
+    mutating func object(_ value: JSONValue?, at path: @autoclosure () -> String, allowed: [String], required: [String] = []) -> [String: JSONValue]? {
         guard let value else { return nil }
         guard case .object(let members) = value else {
-            fail(path, "expected an object, found \(value.typeName)")
+            fail(path(), "expected an object, found \(value.typeName)")
             return nil
         }
         var result: [String: JSONValue] = [:]
         for member in members {
             if allowed.contains(member.key) {
                 result[member.key] = member.value
-            } else if member.key == "$schema" && path.isEmpty {
+            } else if member.key == "$schema" && path().isEmpty {
                 continue
             } else {
                 var message = "unknown key \"\(member.key)\""
@@ -47,116 +47,116 @@ struct JSONReader {
                     message += "; allowed here: "
                 }
                 message += allowed.joined(separator: ", ")
-                fail(JSONReader.join(path, member.key), message)
+                fail(JSONReader.join(path(), member.key), message)
             }
         }
         for key in required where result[key] == nil {
-            fail(JSONReader.join(path, key), "missing required key; add \"\(key)\" here (\(keysListedIn))")
+            fail(JSONReader.join(path(), key), "missing required key; add \"\(key)\" here (\(keysListedIn))")
         }
         return result
     }
 
-    mutating func array(_ value: JSONValue?, at path: String) -> [JSONValue]? {
+    mutating func array(_ value: JSONValue?, at path: @autoclosure () -> String) -> [JSONValue]? {
         guard let value else { return nil }
         guard case .array(let items) = value else {
-            fail(path, "expected an array, found \(value.typeName)")
+            fail(path(), "expected an array, found \(value.typeName)")
             return nil
         }
         return items
     }
 
-    mutating func bool(_ value: JSONValue?, at path: String) -> Bool? {
+    mutating func bool(_ value: JSONValue?, at path: @autoclosure () -> String) -> Bool? {
         guard let value else { return nil }
         guard case .bool(let flag) = value else {
-            fail(path, "expected true or false, found \(value.typeName)")
+            fail(path(), "expected true or false, found \(value.typeName)")
             return nil
         }
         return flag
     }
 
-    mutating func string(_ value: JSONValue?, at path: String, nonEmpty: Bool = true) -> String? {
+    mutating func string(_ value: JSONValue?, at path: @autoclosure () -> String, nonEmpty: Bool = true) -> String? {
         guard let value else { return nil }
         guard case .string(let text) = value else {
-            fail(path, "expected a string, found \(value.typeName)")
+            fail(path(), "expected a string, found \(value.typeName)")
             return nil
         }
         if nonEmpty && text.isEmpty {
-            fail(path, "must not be empty")
+            fail(path(), "must not be empty")
             return nil
         }
         return text
     }
 
-    mutating func integer(_ value: JSONValue?, at path: String, range: ClosedRange<Int64>) -> Int64? {
+    mutating func integer(_ value: JSONValue?, at path: @autoclosure () -> String, range: ClosedRange<Int64>) -> Int64? {
         guard let value else { return nil }
         guard case .integer(let number) = value else {
-            if case .number = value { fail(path, "expected a whole number, found a fraction") } else {
-                fail(path, "expected a whole number, found \(value.typeName)")
+            if case .number = value { fail(path(), "expected a whole number, found a fraction") } else {
+                fail(path(), "expected a whole number, found \(value.typeName)")
             }
             return nil
         }
         guard range.contains(number) else {
-            fail(path, "\(number) is out of range; use \(range.lowerBound) to \(range.upperBound)")
+            fail(path(), "\(number) is out of range; use \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return number
     }
 
-    mutating func number(_ value: JSONValue?, at path: String) -> Double? {
+    mutating func number(_ value: JSONValue?, at path: @autoclosure () -> String) -> Double? {
         guard let value else { return nil }
         switch value {
         case .integer(let n): return Double(n)
         case .number(let d): return d
         default:
-            fail(path, "expected a number, found \(value.typeName)")
+            fail(path(), "expected a number, found \(value.typeName)")
             return nil
         }
     }
 
-    mutating func duration(_ value: JSONValue?, at path: String, allowZero: Bool = true) -> Span? {
-        guard let text = string(value, at: path) else { return nil }
+    mutating func duration(_ value: JSONValue?, at path: @autoclosure () -> String, allowZero: Bool = true) -> Span? {
+        guard let text = string(value, at: path()) else { return nil }
         if text.hasPrefix("-") {
-            fail(path, "\"\(text)\" is negative; durations are zero or more, like \"250ms\", \"90s\", \"15m\", \"2h\", \"1d\"")
+            fail(path(), "\"\(text)\" is negative; durations are zero or more, like \"250ms\", \"90s\", \"15m\", \"2h\", \"1d\"")
             return nil
         }
         guard let span = DurationText.parse(text) else {
-            fail(path, "\"\(text)\" is not a duration; write a whole number and one unit (ms, s, m, h, d) up to 365d, like \"250ms\" or \"15m\"")
+            fail(path(), "\"\(text)\" is not a duration; write a whole number and one unit (ms, s, m, h, d) up to 365d, like \"250ms\" or \"15m\"")
             return nil
         }
         if !allowZero && span == .zero {
-            fail(path, "must be longer than zero")
+            fail(path(), "must be longer than zero")
             return nil
         }
         return span
     }
 
     /// A virtual time written `+DURATION`, such as `+5m`.
-    mutating func instant(_ value: JSONValue?, at path: String) -> Instant? {
-        guard let text = string(value, at: path) else { return nil }
+    mutating func instant(_ value: JSONValue?, at path: @autoclosure () -> String) -> Instant? {
+        guard let text = string(value, at: path()) else { return nil }
         guard text.hasPrefix("+"), let span = DurationText.parse(String(text.dropFirst())) else {
-            fail(path, "\"\(text)\" is not a virtual time; write \"+\" and a duration, like \"+5m\" or \"+2h\"")
+            fail(path(), "\"\(text)\" is not a virtual time; write \"+\" and a duration, like \"+5m\" or \"+2h\"")
             return nil
         }
         return Instant.zero.advanced(by: span)
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at path: String, of type: T.Type, noun: String) -> T? where T.RawValue == String {
-        guard let text = string(value, at: path) else { return nil }
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at path: @autoclosure () -> String, of type: T.Type, noun: String) -> T? where T.RawValue == String {
+        guard let text = string(value, at: path()) else { return nil }
         guard let result = T(rawValue: text) else {
             let allowed = T.allCases.map(\.rawValue)
             var message = "\"\(text)\" is not \(noun); use one of \(allowed.joined(separator: ", "))"
             if let guess = JSONReader.closest(text, in: allowed) { message = "\"\(text)\" is not \(noun); did you mean \"\(guess)\"? Allowed: \(allowed.joined(separator: ", "))" }
-            fail(path, message)
+            fail(path(), message)
             return nil
         }
         return result
     }
 
-    mutating func stringList(_ value: JSONValue?, at path: String) -> [String]? {
-        guard let items = array(value, at: path) else { return nil }
+    mutating func stringList(_ value: JSONValue?, at path: @autoclosure () -> String) -> [String]? {
+        guard let items = array(value, at: path()) else { return nil }
         var result: [String] = []
         for (i, item) in items.enumerated() {
-            if let text = string(item, at: JSONReader.index(path, i)) { result.append(text) }
+            if let text = string(item, at: JSONReader.index(path(), i)) { result.append(text) }
         }
         return result
     }

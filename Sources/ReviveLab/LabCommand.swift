@@ -60,7 +60,7 @@ public enum LabCommand {
       revive-lab check PATH... [--no-color]
       revive-lab replay PATH...
       revive-lab history --store FILE|URL [--play N] [--run ID] [--connection ID] [--case ID] [--class C] [--name N] [--since +T] [--until +T] [--format F]
-      revive-lab stress [PATH...] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--connections C] [--output DIR]
+      revive-lab stress [PATH... | --contention [--connections C]] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--output DIR]
       revive-lab compare PATH... [--seed N]
       revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR] [--kill [--kill-at K]]
       revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--only SECTION] [--record FILE] [--store FILE]

@@ -8,19 +8,22 @@ import ReviveVocabulary
 enum StressCommand {
     static let usage = """
     Usage: revive-lab stress [PATH...] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S]
-                             [--connections C] [--output DIR]
+                             [--output DIR]
+           revive-lab stress --contention --store URL|FILE [--connections C] [...]
 
     Starts N revive-lab processes that play M runs between them on one store (a postgres:// URL,
     or a SQLite file on this host). K processes are killed with SIGKILL, each after a decision
     number drawn from the seed, and restarted; a restarted process carries on from the database.
 
-    With PATHs (scenario files and folders, as `run` takes them) stress run k plays scenario
-    k mod count, each run on its own virtual clock. Plays of the same scenario share its
+    Stress run k plays scenario k mod count of the PATHs (scenario files and folders, as `run`
+    takes them; without PATHs, the shipped catalogue: the folder `scenarios` here), each run on
+    its own virtual clock. Plays of the same scenario share its
     connections in every process (named SCENARIO/ID), so they race on the same grants,
     capabilities and generations; the provider's grants, rotating refresh tokens and effects and
     the owners' inbox live in the same database; a run parked on a case another process resolves
-    is resumed in its own process. Without PATHs it plays the contention workload: each run
-    posts one update through one of C connections, the provider's answers drawn from the seed.
+    is resumed in its own process. With --contention it plays the contention workload instead:
+    each run posts one update through one of C connections, the provider's answers drawn from
+    the seed (the sharpest race generator: one rotating refresh token, one capability).
 
     Every process's timeline is kept as JSONL under DIR. Then it checks every finished timeline
     with the invariant checker (per run, and the engine's committed decisions together) and the
@@ -35,8 +38,9 @@ enum StressCommand {
       --runs M           runs in all (default 40)
       --kills K          SIGKILLs, each followed by a restart (default 0)
       --seed S           the seed of the outcomes and the kill schedule (default 1)
-      --connections C    connections the contention workload shares (default 3; not with PATHs,
-                         whose scenarios name their own connections)
+      --contention       play the contention workload, not scenarios
+      --connections C    connections the contention workload shares (default 3; only with
+                         --contention: scenarios name their own connections)
       --output DIR       where each process's JSONL goes (default: a new folder under /tmp)
       --plant BUG        debug builds only: switch on the store's planted bug, which checks a
                          capability in one transaction and consumes it in the next (docs/store.md),
@@ -53,6 +57,7 @@ enum StressCommand {
             .number("--runs", in: 1...100_000),
             .number("--kills", in: 0...10_000),
             .number("--seed", in: UInt64(0)...UInt64.max),
+            .flag("--contention"),
             .number("--connections", in: 1...1_000),
             .value("--output", needs: "a directory"),
         ]
@@ -66,6 +71,7 @@ enum StressCommand {
     }
 
     struct Options {
+        /// The scenario files and folders (empty: the contention workload).
         var paths: [String]
         var store: String
         var processes: Int
@@ -78,10 +84,7 @@ enum StressCommand {
 
         init(_ parsed: ParsedArguments) throws(UsageError) {
             guard let store = parsed.value("--store") else { throw StressCommand.syntax.error("name the shared store with --store URL|FILE") }
-            paths = parsed.positionals
-            if !paths.isEmpty && parsed.value("--connections") != nil {
-                throw StressCommand.syntax.error("--connections is for the contention workload only: with PATHs the scenarios name their own connections")
-            }
+            paths = try StressCommand.workload(parsed)
             self.store = store
             processes = parsed.number("--processes") ?? 4
             runs = parsed.number("--runs") ?? 40
@@ -111,6 +114,30 @@ enum StressCommand {
             }
             return .usage
         }
+    }
+
+    /// The folder `stress` plays when given no PATH: the shipped catalogue, as the repository has it.
+    static let catalogue = "scenarios"
+
+    /// The scenario paths to play, or none for the contention workload (`--contention`).
+    static func workload(_ parsed: ParsedArguments) throws(UsageError) -> [String] {
+        let contention = parsed.isSet("--contention")
+        if contention {
+            guard parsed.positionals.isEmpty else {
+                throw syntax.error("--contention plays its own workload: give it no scenario PATH")
+            }
+            return []
+        }
+        if parsed.value("--connections") != nil {
+            throw syntax.error("--connections is for the contention workload only (--contention): scenarios name their own connections")
+        }
+        if !parsed.positionals.isEmpty { return parsed.positionals }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: catalogue, isDirectory: &isFolder), isFolder.boolValue else {
+            throw syntax.error("no PATH given and no folder `\(catalogue)` here: name scenario files or folders, "
+                + "run it where the shipped catalogue is, or play the contention workload with --contention")
+        }
+        return [catalogue]
     }
 
     /// The kill points: for each process, the decision numbers after which its incarnations die.

@@ -120,7 +120,9 @@ struct StressRunner {
 
     func print(_ report: StressReport, kills: Int, seconds: Double) {
         let rate = seconds > 0 ? Double(report.decisions) / seconds : 0
-        console.out("stress on \(options.store): play \(world.play), seed \(options.seed), timelines in \(output)\n")
+        let workload = scenarioFiles.isEmpty ? "the contention workload over \(options.connections) connection(s)"
+            : "\(scenarioFiles.count) scenario(s) from \(options.paths.joined(separator: " "))"
+        console.out("stress on \(options.store): play \(world.play), seed \(options.seed), \(workload), timelines in \(output)\n")
         console.out("  decisions    \(report.decisions) committed in \(String(format: "%.1f", seconds)) s: "
             + "\(String(format: "%.0f", rate)) decisions/s\n")
         console.out("  refreshes    \(report.refreshesWon) redeemed, \(report.refreshesReread) losers re-read the rotated generation, "

@@ -94,16 +94,16 @@ enum Lab {
             """)
     }
 
-    /// Runs `revive-lab ARGUMENTS` in the package root, without a terminal and without NO_COLOR.
+    /// Runs `revive-lab ARGUMENTS` in the package root (or `directory`), without a terminal and without NO_COLOR.
     /// Standard input is empty, or `stdin` when given (read from a temporary file, so a child that
     /// exits without reading it never breaks a pipe). `environment` adds or overrides variables
     /// (like `["NO_COLOR": "1"]`) on top of that environment.
     static func run(_ arguments: [String], stdin: String? = nil, environment overrides: [String: String] = [:],
-                    timeout: TimeInterval = 120) throws -> LabOutput {
+                    timeout: TimeInterval = 120, in directory: URL? = nil) throws -> LabOutput {
         let process = Process()
         process.executableURL = try executableURL()
         process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
+        process.currentDirectoryURL = directory ?? packageRoot
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NO_COLOR")
         environment.merge(overrides) { _, override in override }

@@ -58,7 +58,7 @@ struct PostgresDecisionLogTests {
     func manyWritersEachKeepTheirOwnChainUnderStress() throws {
         try PostgresDecisionLogTests.withDatabase { url in
             let fixtures = try Fixtures()
-            let stressed = try Lab.run(["stress", "--store", url, "--processes", "3", "--runs", "12", "--kills", "2", "--seed", "3",
+            let stressed = try Lab.run(["stress", "--contention", "--store", url, "--processes", "3", "--runs", "12", "--kills", "2", "--seed", "3",
                                         "--output", fixtures.directory.path])
             #expect(stressed.status == 0, "\(stressed.summary)")
             // Every process (and each restart) wrote its own chain, and all of them verify on open.

@@ -64,7 +64,7 @@ import Testing
     func stressHoldsEveryInvariantOnPostgreSQLWithKills() throws {
         let url = try #require(PostgresStoreTests.url)
         let fixtures = try Fixtures()
-        let result = try Lab.run(["stress", "--store", url, "--processes", "3", "--runs", "24", "--kills", "3", "--seed", "5",
+        let result = try Lab.run(["stress", "--contention", "--store", url, "--processes", "3", "--runs", "24", "--kills", "3", "--seed", "5",
                                   "--output", fixtures.directory.path])
         #expect(result.status == 0, "\(result.summary)")
         #expect(result.stdoutLines.last?.hasPrefix("3 processes, 24 runs, ") == true, "\(result.stdout)")
@@ -79,7 +79,7 @@ import Testing
     static func stressUntilCaught(store: (Int) -> String, fixtures: Fixtures) throws -> LabOutput {
         var last: LabOutput?
         for seed in 1...5 {
-            let result = try Lab.run(["stress", "--store", store(seed), "--processes", "4", "--runs", "40", "--connections", "1",
+            let result = try Lab.run(["stress", "--contention", "--store", store(seed), "--processes", "4", "--runs", "40", "--connections", "1",
                                       "--seed", String(seed), "--plant", "split-consumption",
                                       "--output", fixtures.directory.appendingPathComponent("out-\(seed)").path])
             if result.status != 0 { return result }
@@ -115,7 +115,7 @@ struct SQLiteStressTests {
     @Test func stressHoldsEveryInvariantOnASQLiteFileWithKills() throws {
         let fixtures = try Fixtures()
         let store = fixtures.directory.appendingPathComponent("stress.db").path
-        let result = try Lab.run(["stress", "--store", store, "--processes", "3", "--runs", "24", "--kills", "3", "--seed", "5",
+        let result = try Lab.run(["stress", "--contention", "--store", store, "--processes", "3", "--runs", "24", "--kills", "3", "--seed", "5",
                                   "--output", fixtures.directory.appendingPathComponent("out").path])
         #expect(result.status == 0, "\(result.summary)")
         // A process may finish before its drawn kill point: the line counts the kills delivered.

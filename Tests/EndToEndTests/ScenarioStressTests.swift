@@ -83,6 +83,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store), "a usage error starts nothing")
     }
 
+    @Test func withoutAPathItPlaysTheShippedCatalogue() throws {
+        let fixtures = try Fixtures()
+        let result = try Lab.run(["stress", "--store", fixtures.directory.appendingPathComponent("c.db").path, "--processes", "2",
+                                  "--runs", "3", "--output", fixtures.directory.appendingPathComponent("c").path])
+        #expect(result.status == 0, "\(result.summary)")
+        let count = try Lab.shippedScenarioNames().count
+        #expect(result.stdoutLines.first?.contains(", \(count) scenario(s) from scenarios, ") == true, "\(result.stdout)")
+        #expect(result.stdoutLines.last == "2 processes, 3 runs, 0 kills: all invariants held", "\(result.stdout)")
+    }
+
+    @Test func withoutAPathWhereThereIsNoCatalogueIsAUsageError() throws {
+        let fixtures = try Fixtures()
+        let result = try Lab.run(["stress", "--store", "never.db"], in: fixtures.directory)
+        #expect(result.status == 2, "\(result.summary)")
+        #expect(result.stderr.contains("no PATH given and no folder `scenarios` here") && result.stderr.contains("--contention"),
+                "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixtures.directory.appendingPathComponent("never.db").path))
+    }
+
+    @Test func contentionTakesNoPath() throws {
+        let result = try Lab.run(["stress", "--contention", "scenarios/revoked-grant.json", "--store", "/nonexistent/never.db"])
+        #expect(result.status == 2, "\(result.summary)")
+        #expect(result.stderr.contains("--contention plays its own workload"), "\(result.stderr)")
+    }
+
     @Test func connectionsWithPathsIsAUsageError() throws {
         let result = try Lab.run(["stress", "scenarios/revoked-grant.json", "--connections", "2", "--store", "/nonexistent/never.db"])
         #expect(result.status == 2, "\(result.summary)")

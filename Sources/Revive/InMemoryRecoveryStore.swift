@@ -223,9 +223,17 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
         rows.openCaseByConnection[connection].flatMap { rows.cases[$0] }
     }
 
+    /// The connection's open-case pointer: a case that blocks the connection (awaiting a
+    /// reconnect, or escalated) takes it; one awaiting its run's resume keeps it or takes an
+    /// empty one, never another case's (a refusal counted on an old case must not hide the case
+    /// the connection now waits on); a closing case clears it when it names that case.
     func save(_ recoveryCase: RecoveryCase) {
         rows.cases.set(recoveryCase.id, recoveryCase)
-        if recoveryCase.state != .closed {
+        if recoveryCase.state == .awaitingResume {
+            if rows.openCaseByConnection[recoveryCase.connection] == nil {
+                rows.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
+            }
+        } else if recoveryCase.state != .closed {
             rows.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
         } else if rows.openCaseByConnection[recoveryCase.connection] == recoveryCase.id {
             rows.openCaseByConnection.set(recoveryCase.connection, nil)

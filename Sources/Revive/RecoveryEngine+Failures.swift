@@ -109,16 +109,23 @@ extension RecoveryEngine {
     }
 
     /// A run that begins an action on a connection whose current generation is known dead, while
-    /// a case awaits the connection's reconnect, joins that case at once. A lease on that
-    /// generation could only be fenced, attempt after attempt, until the runtime gave the run up;
-    /// joined, it resumes with the case's reconnect, as a run whose call failed on the dead grant
-    /// would. (Alone, a run never meets this: its own failure parked it. Over a shared store, the
-    /// case may be another run's, on another host.)
+    /// a case blocks the connection, joins that case at once. A lease on that generation could
+    /// only be fenced, attempt after attempt, until the runtime gave the run up; joined, it
+    /// resumes with the case's reconnect, as a run whose call failed on the dead grant would.
+    /// An escalated case (its owner never answered) is asked again: a new run needs the
+    /// connection, which is news to its owner. (Alone, a run never meets this: its own failure
+    /// parked it. Over a shared store, the case may be another run's, on another host.)
     func joinCaseOfDeadConnection(_ connection: ConnectionID, context: ActionContext, at time: Instant,
                                   in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionStart? {
         let current = try tx.store.generation(of: connection)
         guard let dead = try tx.store.deadGeneration(of: connection), dead >= current,
-              let open = try tx.store.openCase(for: connection), open.state == .awaitingReconnect else { return nil }
+              var open = try tx.store.openCase(for: connection),
+              open.state == .awaitingReconnect || open.state == .escalated else { return nil }
+        let wasEscalated = open.state == .escalated
+        if wasEscalated {
+            open.state = .awaitingReconnect
+            try tx.store.save(open)
+        }
         try tx.emit(.runParked, at: time, context: context) { t in
             t.connection = connection.rawValue
             t.caseID = open.id.rawValue
@@ -126,6 +133,7 @@ extension RecoveryEngine {
             t.failureClass = open.classification.failureClass
             t.generation = current.value
             t.reason = "generation-dead"
+            if wasEscalated { t.notes.append(.init("case-was", "escalated")) }
         }
         let request = try requestReconnect(for: open, reminder: 0, at: time, in: tx)
         return .parked(try tx.store.recoveryCase(open.id) ?? open, request)

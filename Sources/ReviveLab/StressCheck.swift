@@ -18,7 +18,6 @@ struct StressReport {
     /// Scenario runs only: refreshes classified dead_grant, which may have met a revoked grant (not judged).
     var deadRefreshesUnjudged = 0
     /// What the reader should know that is not a breach (scenario runs that failed unlike their story).
-    var notes: [String] = []
     var breaches: [String] = []
 }
 

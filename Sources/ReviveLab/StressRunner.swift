@@ -130,10 +130,7 @@ struct StressRunner {
             + (scenarioFiles.isEmpty ? "\n" : ", \(report.deadRefreshesUnjudged) met a dead grant or lost (not told apart)\n"))
         console.out("  reconnects   \(report.verified) verified, \(report.refused) refused (already used or superseded)\n")
         console.out("  runs         \(report.completed) completed, \(report.parked) parked"
-            + (scenarioFiles.isEmpty ? " with an open case\n" : ", \(report.failed) failed"
-                + (report.notes.isEmpty ? "\n" : " (\(report.notes.count) where their scenario does not: NOTE)\n")))
-        for note in report.notes.prefix(10) { console.out("  NOTE: \(note)\n") }
-        if report.notes.count > 10 { console.out("  NOTE: and \(report.notes.count - 10) more such runs\n") }
+            + (scenarioFiles.isEmpty ? " with an open case\n" : ", \(report.failed) failed (as their scenarios end)\n"))
         for breach in report.breaches { console.out("  BREACH: \(breach)\n") }
         let verdict = report.breaches.isEmpty ? "all invariants held" : "\(report.breaches.count) invariant breaches"
         console.out("\(options.processes) processes, \(options.runs) runs, \(kills) kills: \(verdict)\n")

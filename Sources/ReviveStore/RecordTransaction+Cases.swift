@@ -26,13 +26,18 @@ extension RecordTransaction {
     }
 
     /// Saves the case and keeps the connection's open-case pointer as the in-memory store does:
-    /// the last case saved while not closed, cleared when that case closes.
+    /// a case that blocks the connection (awaiting a reconnect, or escalated) takes it; one
+    /// awaiting its run's resume keeps it or takes an empty one, never another case's; a closing
+    /// case clears it when it names that case.
     func save(_ recoveryCase: RecoveryCase) throws(RecoveryStoreError) {
         let text = RecordCodec.text(recoveryCase)
         try change(RecordTransaction.saveCase, [.text(recoveryCase.id.rawValue), .text(recoveryCase.connection.rawValue), .text(recoveryCase.run.rawValue),
                   .text(recoveryCase.state.rawValue), recoveryCase.closedAt.map { .integer($0.milliseconds) } ?? .null,
                   .text(text), .text(SHA256.hexDigest(text))])
-        if recoveryCase.state != .closed {
+        if recoveryCase.state == .awaitingResume {
+            try change("INSERT INTO open_cases (play, connection, case_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [.text(recoveryCase.connection.rawValue), .text(recoveryCase.id.rawValue)])
+        } else if recoveryCase.state != .closed {
             try change(RecordTransaction.saveOpenCase,
                     [.text(recoveryCase.connection.rawValue), .text(recoveryCase.id.rawValue)])
         } else {

@@ -9,7 +9,7 @@
 /// finished play's row in `plays` keeps its outcome and its whole JSONL record (docs/store.md).
 enum StoreSchema {
     /// The version this build writes and reads.
-    static let version = 1
+    static let version = 2
 
     /// The migrations, in order: `migrations[n]` moves a file from version n to n + 1.
     static let migrations: [String] = [
@@ -47,6 +47,14 @@ enum StoreSchema {
         CREATE INDEX history_by_class ON history (class, play, seq);
         CREATE INDEX history_by_name ON history (name, play, seq);
         CREATE INDEX history_by_time ON history (time_ms, play, seq);
+        """,
+        // Version 2: the prunes every rotation and decision runs read by index, not by scanning
+        // the table: on PostgreSQL at SERIALIZABLE a scan locks the whole table against every new
+        // lease or case, and concurrent decisions kept losing races to it (`stress`).
+        """
+        CREATE INDEX leases_by_connection ON leases (play, connection, generation);
+        CREATE INDEX leases_by_issue ON leases (play, issued_at);
+        CREATE INDEX cases_by_closing ON cases (play, state, closed_at);
         """,
     ]
 }

@@ -40,7 +40,10 @@ import Testing
 
     @Test(.enabled(if: PostgresStoreTests.hasServer))
     func scenariosOnPostgreSQLGiveTheSameTimelinesAsInMemory() throws {
-        let url = try #require(PostgresStoreTests.url)
+        try PostgresTestDatabase.with { url in try PostgresStoreTests.sameTimelines(url) }
+    }
+
+    static func sameTimelines(_ url: String) throws {
         let paths = StoreCommandTests.storyScenarios.map { "scenarios/\($0).json" }
         let memory = try Lab.run(["run", "--no-color"] + paths)
         let stored = try Lab.run(["run", "--no-color", "--store", url] + paths)

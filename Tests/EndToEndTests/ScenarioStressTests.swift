@@ -40,10 +40,11 @@ import Testing
 
     @Test(.enabled(if: PostgresStoreTests.hasServer))
     func scenarioStressHoldsEveryInvariantOnPostgreSQLWithKills() throws {
-        let url = try #require(PostgresStoreTests.url)
-        let fixtures = try Fixtures()
-        let output = fixtures.directory.appendingPathComponent("out")
-        try ScenarioStressTests.expectHeld(try ScenarioStressTests.stress(store: url, output: output), output: output)
+        try PostgresTestDatabase.with { url in
+            let fixtures = try Fixtures()
+            let output = fixtures.directory.appendingPathComponent("out")
+            try ScenarioStressTests.expectHeld(try ScenarioStressTests.stress(store: url, output: output), output: output)
+        }
     }
 
     /// A planted engine bug that every play meets: the invariant checker runs over each run's

@@ -126,7 +126,7 @@ import Testing
         #expect {
             _ = try SQLiteStoreFile(path: path)
         } throws: { error in
-            (error as? RecoveryStoreError)?.message.contains("schema 7, newer than this revive-lab reads (1)") == true
+            (error as? RecoveryStoreError)?.message.contains("schema 7, newer than this revive-lab reads (2)") == true
         }
     }
 

@@ -26,6 +26,8 @@ struct StressCheck {
     let world: StressWorld
     let output: String
     let runs: Int
+    /// The SIGKILLs delivered: each may orphan one redeemed refresh token (see `checkDatabase`).
+    var kills = 0
 
     func run() throws -> StressReport {
         var report = StressReport()
@@ -86,6 +88,16 @@ struct StressCheck {
         report.decisions = Int(try world.query("SELECT count(*) FROM decisions WHERE play = ?").first?.first?.integer ?? 0)
         for row in try world.query("SELECT connection, generation, redeemed FROM stress_tokens WHERE play = ? AND redeemed > 1") {
             report.breaches.append("the refresh token of \(row[0].text ?? "?") generation \(row[1].integer ?? 0) was redeemed \(row[2].integer ?? 0) times")
+        }
+        // The provider refuses a second redemption (a conditional UPDATE), so `redeemed` stays 1:
+        // what shows a broken single-flight is a refresher that found its token spent. The winner
+        // holds the connection's lock until its rotation commits, so that happens only after the
+        // winner was killed in between, and each kill orphans at most one token.
+        let spent = Int(try world.query("SELECT count(*) FROM (SELECT DISTINCT connection, generation FROM stress_refreshes "
+            + "WHERE play = ? AND outcome = 'winner-died') AS spent").first?.first?.integer ?? 0)
+        if spent > kills {
+            report.breaches.append("\(spent) refresh token(s) were found already redeemed, more than the \(kills) kill(s) could orphan: "
+                + "a refresh ran while another process's refresh of the same token was under way")
         }
         for row in try world.query("SELECT key, count(*) FROM stress_effects WHERE play = ? GROUP BY key HAVING count(*) > 1")
         where !lateKeys.contains(row[0].text ?? "") {

@@ -69,8 +69,8 @@ struct StressRunner {
             usleep(5_000)
         }
         let seconds = console.monotonicSeconds() - started
-        let report = scenarioFiles.isEmpty ? try StressCheck(world: world, output: output, runs: options.runs).run()
-            : try StressScenarioCheck(world: world, runs: options.runs, expected: expectedOutcomes()).run()
+        let report = scenarioFiles.isEmpty ? try StressCheck(world: world, output: output, runs: options.runs, kills: kills).run()
+            : try StressScenarioCheck(world: world, runs: options.runs, kills: kills, expected: expectedOutcomes()).run()
         print(report, kills: kills, seconds: seconds)
         return report.breaches.isEmpty ? .passed : .failed
     }

@@ -34,7 +34,9 @@ import ReviveWorld
 struct StressScenarioCheck {
     let world: StressWorld
     let runs: Int
-    /// Each scenario's expected outcome, by name: a run that fails where its story does not is noted.
+    /// The SIGKILLs delivered (for the refresh-token check).
+    let kills: Int
+    /// Each scenario's expected outcome, by name: a run that fails where its story does not is a breach.
     let expected: [String: Outcome]
 
     static let merged: [Invariant] = [.capabilitySingleUse, .identityBound, .tokenCustody]
@@ -43,7 +45,7 @@ struct StressScenarioCheck {
     func run() throws -> StressReport {
         var report = StressReport()
         let committed = try world.committedTransitions()
-        let cross = StressCheck(world: world, output: "", runs: runs)
+        let cross = StressCheck(world: world, output: "", runs: runs, kills: kills)
         cross.checkTimelines(committed, into: &report)
         // Not judged here: "no refresh loser classified dead". In scenarios a grant one play
         // revokes is revoked for every play of that scenario, so a refresh may meet a really dead

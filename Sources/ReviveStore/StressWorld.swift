@@ -59,12 +59,26 @@ public final class StressWorld {
 
     @discardableResult
     func rows(_ sql: String, _ values: [SQLiteValue]) throws(RecoveryStoreError) -> [[SQLiteValue]] {
-        try session.rows(sql, [.integer(play)] + values, doing: "the stress world")
+        try retryingBusy { () throws(RecoveryStoreError) in try session.rows(sql, [.integer(play)] + values, doing: "the stress world") }
     }
 
     @discardableResult
     func change(_ sql: String, _ values: [SQLiteValue]) throws(RecoveryStoreError) -> Int {
-        try session.changed(sql, [.integer(play)] + values, doing: "the stress world")
+        try retryingBusy { () throws(RecoveryStoreError) in try session.changed(sql, [.integer(play)] + values, doing: "the stress world") }
+    }
+
+    /// Runs one statement of the world's own, again when it met a busy database: a statement that
+    /// gave up waiting for SQLite's file lock (5 s, on a loaded machine with many writers) did
+    /// nothing, so it is safe to repeat; the store's own decisions retry the same way.
+    private func retryingBusy<T>(_ statement: () throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try statement()
+            } catch where error.code == .conflict && postgres == nil && attempt < 10 {
+                attempt += 1
+            }
+        }
     }
 
     // MARK: Refresh tokens

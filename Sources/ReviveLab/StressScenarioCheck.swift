@@ -93,16 +93,21 @@ struct StressScenarioCheck {
         let lastParked = ts.last(where: { $0.name == .runParked })?.caseID
         // A presentation refused because the case had moved on (used, superseded, escalated):
         // in one play only the story's own events do that; here another play's may, on its clock.
-        let movedElsewhere = ts.contains { $0.name == .capabilityRefused && ["case-not-open", "superseded", "already-used"].contains($0.reason ?? "") }
+        // It excuses liveness only for the cases it was refused on (the breach's evidence).
+        func movedElsewhere(_ cases: Set<String>) -> Bool {
+            ts.contains { $0.name == .capabilityRefused && ["case-not-open", "superseded", "already-used"].contains($0.reason ?? "")
+                && $0.caseID.map(cases.contains) == true }
+        }
         return InvariantChecker.check(ts, invariants: perRun).filter { breach in
             let first = breach.evidence.first.map { ts[$0] }
             switch breach.invariant {
             case .liveness:
+                let cases = Set(breach.evidence.compactMap { ts[$0].caseID })
                 // Liveness judges the cases on the run's own timeline, on one clock. A run that ended
                 // parked on a case another run opened waited on a case its timeline cannot show
                 // answered; a shared case's reminders and expiry run on the clock of whichever play
                 // holds its current capability, so another play may escalate it first.
-                return !movedElsewhere && (lastParked.map(opened.contains) ?? true)
+                return !movedElsewhere(cases) && (lastParked.map(opened.contains) ?? true)
             case .identityBound where first?.name == .runResumed:
                 return !settled.verified.contains(first?.caseID ?? "")
             case .durableCase where first?.name == .caseOpened && breach.evidence.count == 2:

@@ -19,11 +19,12 @@ enum StressScenarios {
     /// Stress run `index`'s copy of `scenario`. Its connections are namespaced by the scenario
     /// (`revoked-grant/conn_microsoft_ops`): every play of the same scenario shares them, in every
     /// process, while two scenarios that reuse an id with another pinned identity never clash. Its
-    /// run is unique to the stress run (`revoked-grant/run_7f2#12`), and so are its idempotency
-    /// keys. Its seed is drawn from the stress seed, the scenario and the index. The rewritten
+    /// run is unique to the stress run (`revoked-grant/run_7f2#12`), and so are its workers
+    /// (`revoked-grant/worker-a#12`) and its idempotency keys. Its seed is drawn from the stress seed, the scenario and the index. The rewritten
     /// document goes through the same loader, so the copy is checked like the file.
     static func copy(of scenario: Scenario, index: Int, seed: UInt64) throws(InputError) -> Scenario {
         let connections = Set(scenario.connections.map(\.id.rawValue))
+        let workers = Set(scenario.runtime.workers.map(\.rawValue))
         let name = scenario.name
         let document = rewrite(scenario.source, at: []) { path, value in
             guard case .string(let text) = value else { return nil }
@@ -31,6 +32,11 @@ enum StressScenarios {
             case ("workflow", "run") where path.count == 2: return .string("\(name)/\(text)#\(index)")
             case ("connections", "id") where path.count == 3, (_, "connection") where connections.contains(text):
                 return .string("\(name)/\(text)")
+            case ("runtime", "") where path.count == 3 && path[1] == "workers",
+                 (_, "worker") where workers.contains(text), (_, "by") where workers.contains(text):
+                // A play's workers are its own: another play declaring its `worker-a` lost must
+                // not fence this one's (the engine revokes a lost worker's leases by its id).
+                return .string("\(name)/\(text)#\(index)")
             default: return nil
             }
         }

@@ -69,7 +69,14 @@ public struct Classifier: Sendable {
         }
         let facts = SignalFacts(signal)
         var decided: (FailureClass, String, Confidence)
-        if let match = rules.first(where: { $0.matches(facts, provider: context.provider) }) {
+        // Read in place through a buffer, whose elements are lent rather than copied:
+        // `first(where:)`, and the array's own subscript, copied every rule tried (its sets,
+        // strings and array, each retained and released) on every classification of every play.
+        let found = rules.withUnsafeBufferPointer { rules in
+            rules.firstIndex { $0.matches(facts, provider: context.provider) }
+        }
+        if let index = found {
+            let match = rules[index]
             decided = (match.failureClass, match.name, match.confidence)
             // A dead-looking or expired-token answer to an older generation is a race with the
             // worker that rotated it: reload the lease instead of paging anyone or refreshing.

@@ -19,6 +19,14 @@ final class EngineTransaction {
         self.journalEntry = journalEntry
     }
 
+    /// Hands over the decision's transitions, leaving none: the caller then holds the only
+    /// reference to their storage and can move them out instead of copying them.
+    func takeTransitions() -> [Transition] {
+        var taken: [Transition] = []
+        swap(&taken, &transitions)
+        return taken
+    }
+
     /// Whether the decision runs on the shared store.
     var isShared: Bool { journalEntry == nil }
 

@@ -42,10 +42,10 @@ extension RecoveryEngine {
             let recording = RecordingTransaction(transaction)
             let decision = EngineTransaction(recording)
             let result = try body(decision)
-            (committed, writes) = (decision.transitions, recording.writes.filter(\.changesRecords))
+            (committed, writes) = (decision.takeTransitions(), recording.writes.filter(\.changesRecords))
             return result
         }
-        for i in committed.indices { recorder.record(committed[i]) }
+        handOver(&committed)
         // The decision stands whatever the copy does; a replica that missed it cannot be decided on.
         if !writes.isEmpty {
             do throws(RecoveryStoreError) {
@@ -74,7 +74,7 @@ extension RecoveryEngine {
                 do throws(RecoveryStoreError) {
                     if !fallback.isJournaling, let time { try announceFallback(in: decision, at: time) }
                     let result = try body(decision)
-                    (committed, writes) = (decision.transitions, recording.writes)
+                    (committed, writes) = (decision.takeTransitions(), recording.writes)
                     return result
                 } catch {
                     waiting = decision.waitReason
@@ -89,7 +89,7 @@ extension RecoveryEngine {
                     throw error
                 }
             }
-            for i in committed.indices { recorder.record(committed[i]) }
+            handOver(&committed)
             return result
         } catch {
             guard let waiting, let time else { throw error }

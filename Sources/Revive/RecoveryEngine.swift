@@ -47,12 +47,21 @@ public final class RecoveryEngine {
         let result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
             let decision = EngineTransaction(transaction)
             let result = try body(decision)
-            committed = decision.transitions
+            committed = decision.takeTransitions()
             return result
         }
-        // By index: `for transition in committed` copied each transition only to lend it to the recorder.
-        for i in committed.indices { recorder.record(committed[i]) }
+        handOver(&committed)
         return result
+    }
+
+    /// Hands a committed decision's transitions to the recorder, in order. Moved out one by one
+    /// (reversed, then popped from the end): the recorder takes each `consuming`, and a copy out
+    /// of the array retained every string a transition holds only for the array's release to
+    /// drop them again, on every decision of every play. Reversed through a buffer, whose swaps
+    /// move elements; the array's own swaps copied them.
+    func handOver(_ committed: inout [Transition]) {
+        committed.withUnsafeMutableBufferPointer { $0.reverse() }
+        while let transition = committed.popLast() { recorder.record(transition) }
     }
 
     /// Registers a connection and pins its identity (recorded as `connection.pinned`).

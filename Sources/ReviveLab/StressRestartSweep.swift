@@ -46,7 +46,7 @@ final class StressFileRecorder: TransitionRecorder {
     private var sequence = 0
     init(handle: FileHandle) { self.handle = handle }
 
-    func record(_ transition: Transition) {
+    func record(_ transition: consuming Transition) {
         handle.write(Data((TimelineJSON.object(for: transition, sequence: sequence).compactText + "\n").utf8))
         sequence += 1
     }

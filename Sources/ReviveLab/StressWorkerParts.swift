@@ -192,7 +192,7 @@ final class JSONLRecorder: TransitionRecorder {
         self.handle = handle
     }
 
-    func record(_ transition: Transition) {
+    func record(_ transition: consuming Transition) {
         handle.write(Data((TimelineJSON.object(for: transition, sequence: sequence).compactText + "\n").utf8))
         sequence += 1
     }

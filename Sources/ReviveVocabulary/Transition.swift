@@ -174,8 +174,10 @@ public struct Transition: Hashable, Sendable {
 
 /// Where the engine records its transitions.
 public protocol TransitionRecorder: AnyObject {
-    /// Appends one transition to the timeline.
-    func record(_ transition: Transition)
+    /// Appends one transition to the timeline. Consuming: the engine and the world build each
+    /// transition for the recorder alone, so it is moved in rather than copied (a copy retained,
+    /// and later released, every string it holds, on every line of every play).
+    func record(_ transition: consuming Transition)
 }
 
 /// The facts of a `Transition` that most transitions leave out, boxed (see `Transition.rare`).

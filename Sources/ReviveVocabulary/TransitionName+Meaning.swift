@@ -73,8 +73,8 @@ extension TransitionName {
         }
     }
 
-    /// The ordinal of a name of the local fallback.
-    @usableFromInline
+    /// The ordinal of a name of the local fallback (inlinable with `ordinal`).
+    @inlinable
     var fallbackOrdinal: Int {
         switch self {
         case .storeUnavailable: return 50

@@ -25,24 +25,29 @@ struct EventQueue<Payload> {
     mutating func schedule(_ payload: Payload, at time: Instant) {
         heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
         nextSequence += 1
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
+        // Swapped through a buffer, whose swaps move entries: the array's own `swapAt` copied
+        // both (retaining every id an event carries, then releasing it), on every event of every play.
+        heap.withUnsafeMutableBufferPointer { heap in
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].precedes(heap[parent]) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
         }
     }
 
     /// The time of the earliest event, if any.
-    var nextTime: Instant? { heap.first?.time }
+    var nextTime: Instant? { heap.isEmpty ? nil : heap[0].time }
 
     mutating func popFirst() -> (time: Instant, payload: Payload)? {
         guard !heap.isEmpty else { return nil }
-        // Moved out, not copied: the earliest entry swaps with the last and is removed.
-        heap.swapAt(0, heap.count - 1)
+        // Moved out, not copied: the earliest entry swaps with the last and is removed (swaps
+        // through a buffer, as in `schedule`).
+        heap.withUnsafeMutableBufferPointer { $0.swapAt(0, $0.count - 1) }
         let first = heap.removeLast()
-        if !heap.isEmpty {
+        heap.withUnsafeMutableBufferPointer { heap in
             var parent = 0
             while true {
                 let left = 2 * parent + 1

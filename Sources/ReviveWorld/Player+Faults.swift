@@ -5,12 +5,17 @@ import ReviveVocabulary
 extension Player: StepPointObserver {
     /// Fires every unfired fault aimed at this point of this attempt, in file order.
     func strike(_ point: StepPoint, _ attempt: Attempt) {
-        let spec = runtime.step(attempt.stepIndex)
-        for (index, fault) in scenario.faults.enumerated() where !firedFaults.contains(index) {
-            guard case .step(let id, let faultPoint, let number) = fault.at,
-                  id == spec.id, faultPoint == point, number == attempt.number else { continue }
+        // The cheap tests first, by index, and the step's spec only for a fault aimed here: this
+        // runs at every point of every attempt, and copying the spec and every fault (their
+        // strings retained and released) cost more than the tests, which nearly always fail.
+        let faults = scenario.faults
+        for index in faults.indices {
+            guard case .step(let id, let faultPoint, let number) = faults[index].at, faultPoint == point,
+                  number == attempt.number, !firedFaults.contains(index) else { continue }
+            let spec = runtime.step(attempt.stepIndex)
+            guard id == spec.id else { continue }
             firedFaults.insert(index)
-            apply(fault, connection: spec.connection, worker: attempt.worker, step: spec.id, attempt: attempt.number, point: point)
+            apply(faults[index], connection: spec.connection, worker: attempt.worker, step: spec.id, attempt: attempt.number, point: point)
         }
     }
 

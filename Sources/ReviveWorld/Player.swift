@@ -23,7 +23,8 @@ final class Player {
     var limitReached: String?
     /// Whether the horizon cut the play short with events still queued.
     var stoppedAtHorizon = false
-    /// Liveness mode: owners answer, operators fix, lost workers return.
+    /// Liveness mode: owners answer, operators fix, lost workers return. Set before `play()`,
+    /// which watches the timeline only when something needs to.
     @exclusivity(unchecked) var healing = false
     /// What healing did, as scenario events at the instants it acted (for a repro file).
     var healed: [EventSpec] = []
@@ -38,7 +39,6 @@ final class Player {
         world = WorldWiring(scenario: scenario, mode: mode, store: store, journal: journal, kill: kill, shared: shared, ids: ids)
         runtime = SimulatedRuntime(world: world)
         runtime.stepPoints = self
-        world.timeline.observer = { [unowned self] transition in self.observe(transition) }
         world.onKill = { [unowned self] in self.runtimeAtKill = self.runtime.saveState(keeping: self.runtimeBeforeEvent) }
     }
 
@@ -61,6 +61,11 @@ final class Player {
             case .at(let instant): world.queue.schedule(.scenarioEvent(index: index), at: instant)
             case .on(let name, _): pendingOnEvents[name, default: []].append(index)
             }
+        }
+        // Only a play that heals or waits on a transition watches its timeline: in any other,
+        // the observer was a closure call and an unowned retain on every transition for nothing.
+        if healing || !pendingOnEvents.isEmpty {
+            world.timeline.observer = { [unowned self] transition in self.observe(transition) }
         }
         return playOn()
     }

@@ -54,6 +54,10 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     private var connections: [ConnectionID: ConnectionState] = [:]
+    /// Whether a drop, a lost answer, a refresh elsewhere, a late apply or a refused lookup was
+    /// ever armed in this play. Until one is, the `takes…` checks answer without a lookup: each
+    /// hashed the connection id and copied its whole state, on every call of every play.
+    private var callFaultsArmed = false
     private var connectionOrder: [ConnectionID] = []
     /// Grant liveness, the current token pair's generation and the effects: the state a play may share.
     let ledger: ProviderLedger
@@ -105,14 +109,20 @@ final class SimulatedProvider: CredentialBroker {
         connections[connection]?.pendingErrors.append((signal, count))
     }
 
-    func dropNextRequest(_ connection: ConnectionID) { connections[connection]?.dropNextRequests += 1 }
+    func dropNextRequest(_ connection: ConnectionID) {
+        callFaultsArmed = true
+        connections[connection]?.dropNextRequests += 1
+    }
 
     /// Arms a refresh by another worker that lands just before this connection's next call.
-    func refreshElsewhereBeforeNextCall(_ connection: ConnectionID) { connections[connection]?.refreshElsewherePending = true }
+    func refreshElsewhereBeforeNextCall(_ connection: ConnectionID) {
+        callFaultsArmed = true
+        connections[connection]?.refreshElsewherePending = true
+    }
 
     /// Whether a refresh by another worker lands now (consumes it).
     func takesRefreshElsewhere(_ connection: ConnectionID) -> Bool {
-        guard connections[connection]?.refreshElsewherePending == true else { return false }
+        guard callFaultsArmed, connections[connection]?.refreshElsewherePending == true else { return false }
         connections[connection]!.refreshElsewherePending = false
         return true
     }
@@ -130,11 +140,14 @@ final class SimulatedProvider: CredentialBroker {
     /// An operator fixed the integration: the configured errors stop.
     func clearConfiguredErrors(_ connection: ConnectionID) { connections[connection]?.pendingErrors = [] }
 
-    func loseNextResponse(_ connection: ConnectionID) { connections[connection]?.loseNextResponses += 1 }
+    func loseNextResponse(_ connection: ConnectionID) {
+        callFaultsArmed = true
+        connections[connection]?.loseNextResponses += 1
+    }
 
     /// Whether a pending lose-response takes the answer now in flight (consumes it).
     func takesLoss(_ connection: ConnectionID) -> Bool {
-        guard let state = connections[connection], state.loseNextResponses > 0 else { return false }
+        guard callFaultsArmed, let state = connections[connection], state.loseNextResponses > 0 else { return false }
         connections[connection]!.loseNextResponses -= 1
         return true
     }
@@ -143,7 +156,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Whether the next request to the connection never arrives (consumes the drop).
     func takesDrop(_ connection: ConnectionID) -> Bool {
-        guard let state = connections[connection], state.dropNextRequests > 0 else { return false }
+        guard callFaultsArmed, let state = connections[connection], state.dropNextRequests > 0 else { return false }
         connections[connection]!.dropNextRequests -= 1
         return true
     }
@@ -269,21 +282,27 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     /// Arms a late apply: the next call on the connection lands `by` after its bound.
-    func applyNextLate(_ connection: ConnectionID, by late: Span) { connections[connection]?.lateApplies.append(late) }
+    func applyNextLate(_ connection: ConnectionID, by late: Span) {
+        callFaultsArmed = true
+        connections[connection]?.lateApplies.append(late)
+    }
 
     /// Whether an armed late apply takes the call now sent (consumes it).
     func takesLateApply(_ connection: ConnectionID) -> Span? {
-        guard let late = connections[connection]?.lateApplies.first else { return nil }
+        guard callFaultsArmed, let late = connections[connection]?.lateApplies.first else { return nil }
         connections[connection]!.lateApplies.removeFirst()
         return late
     }
 
     /// Arms refusals of the next `count` lookups by key on the connection.
-    func failNextLookups(_ connection: ConnectionID, count: Int) { connections[connection]?.lookupErrors += count }
+    func failNextLookups(_ connection: ConnectionID, count: Int) {
+        callFaultsArmed = true
+        connections[connection]?.lookupErrors += count
+    }
 
     /// The lookup by idempotency key: the effect is there, it is not, or the lookup is refused.
     func lookUp(_ key: IdempotencyKey, on connection: ConnectionID) -> ReconcileAnswer? {
-        if let state = connections[connection], state.lookupErrors > 0 {
+        if callFaultsArmed, let state = connections[connection], state.lookupErrors > 0 {
             connections[connection]!.lookupErrors -= 1
             return nil
         }

@@ -9,7 +9,7 @@ extension SimulatedRuntime {
     func dispatchPhase(_ id: Int, _ phase: AttemptPhase) {
         guard let attempt = attempts[id] else { return }
         // Everything a worker does waits while it is frozen (the provider's side is not a phase).
-        if workers[attempt.worker]?.frozen == true {
+        if anyWorkerFroze, workers[attempt.worker]?.frozen == true {
             workers[attempt.worker]!.held.append(.phase(attempt: id, phase))
             return
         }

@@ -13,6 +13,7 @@ extension SimulatedRuntime {
             return
         }
         worker.frozen = true
+        anyWorkerFroze = true
         worker.crashed = stall == nil
         worker.epoch += 1
         worker.declaredLost = false

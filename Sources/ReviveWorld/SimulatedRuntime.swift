@@ -21,6 +21,10 @@ final class SimulatedRuntime {
 
     // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
     @exclusivity(unchecked) var workers: [WorkerID: WorkerState] = [:]
+    /// Whether any worker has frozen in this play (never reset): until one has, no phase needs
+    /// the worker's row to know it is not held (that lookup hashed the worker's name on every
+    /// phase of every play).
+    @exclusivity(unchecked) var anyWorkerFroze = false
     var workerOrder: [WorkerID] = []
     @exclusivity(unchecked) var runState = RunState.notStarted
     @exclusivity(unchecked) var attempts: [Int: Attempt] = [:]

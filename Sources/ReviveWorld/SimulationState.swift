@@ -84,16 +84,24 @@ enum ActionReadiness {
 /// One attempt of one step on one worker.
 struct Attempt {
     /// The call's lease, once the action has begun.
-    var lease: Lease? { ticket?.lease }
+    var lease: Lease? { ticketBox?.ticket.lease }
     /// The ledger's key for a mutating call (nil for reads).
-    var key: IdempotencyKey? { ticket?.ledgerKey }
+    var key: IdempotencyKey? { ticketBox?.ticket.ledgerKey }
 
     let id: Int
     let stepIndex: Int
     let number: Int
     let worker: WorkerID
     /// The engine's ticket for the step's provider call (nil for a step without a connection).
-    var ticket: ActionTicket?
+    var ticket: ActionTicket? {
+        get { ticketBox?.ticket }
+        set { ticketBox = newValue.map(TicketBox.init) }
+    }
+    /// The ticket, boxed: an attempt is copied in and out of the runtime's table at every phase,
+    /// and a ticket's eleven strings (request, lease, key) were each retained and released on
+    /// every copy (`Attempt` copies were high in the catalogue's profile). The box is never
+    /// written, so copies still share nothing that changes.
+    var ticketBox: TicketBox?
     /// The effect is already known to have happened: no call is made.
     var skipCall = false
     /// The call the worker is waiting on (nil when none is out, or the caller stopped waiting).
@@ -118,6 +126,12 @@ struct Attempt {
     var replayCall: Int?
     /// The replayed prefix failed and `interrupt()` returned the resume value: the call that follows uses it.
     var afterInterrupt = false
+}
+
+/// An attempt's ticket, shared by the attempt's copies (see `Attempt.ticket`).
+final class TicketBox {
+    let ticket: ActionTicket
+    init(_ ticket: ActionTicket) { self.ticket = ticket }
 }
 
 /// A worker of the simulated runtime.

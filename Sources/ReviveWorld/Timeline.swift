@@ -21,9 +21,13 @@ public final class Timeline: TransitionRecorder {
     /// A timeline holding transitions recorded elsewhere.
     public init(_ transitions: [Transition]) { self.transitions = transitions }
 
-    public func record(_ transition: Transition) {
+    /// Hands the transition to the observer, then appends it: the append is its last use, so it
+    /// moves the transition in (appending first copied it for the observer, on every line of
+    /// every play). The observer only schedules events, never reads `transitions` or records, so
+    /// the order between the two changes nothing it sees.
+    public func record(_ transition: consuming Transition) {
         guard !muted else { return }
-        transitions.append(transition)
         observer?(transition)
+        transitions.append(transition)
     }
 }

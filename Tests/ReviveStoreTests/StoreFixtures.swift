@@ -33,7 +33,7 @@ final class QuietBroker: CredentialBroker {
 
 final class Recorder: TransitionRecorder {
     private(set) var transitions: [Transition] = []
-    func record(_ transition: Transition) { transitions.append(transition) }
+    func record(_ transition: consuming Transition) { transitions.append(transition) }
     var names: [String] { transitions.map(\.name.rawValue) }
 }
 

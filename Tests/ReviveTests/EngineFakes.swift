@@ -46,7 +46,7 @@ final class RecordingBroker: CredentialBroker {
 final class TimelineRecorder: TransitionRecorder {
     private(set) var transitions: [Transition] = []
 
-    func record(_ transition: Transition) { transitions.append(transition) }
+    func record(_ transition: consuming Transition) { transitions.append(transition) }
 
     var names: [String] { transitions.map(\.name.rawValue) }
 

@@ -12,6 +12,13 @@ import Revive
 /// writes its chain, so no two processes wait on each other for it. On open every chain is walked:
 /// a decision changed, moved to another play, reordered or deleted (also the newest: the anchor no
 /// longer matches) is reported. Rows from before the chains (no writer) keep their own digest.
+/// One connection's chain of the decision log: its writer row, and its newest decision's number and digest.
+struct WriterChain {
+    let id: Int64
+    let number: Int64
+    let digest: String
+}
+
 extension PostgresStore {
     /// Adds the writer chains to a database whose tables came without them (idempotent; runs under
     /// the migration's advisory lock, and only alters a table that lacks them, since an ALTER
@@ -38,27 +45,27 @@ extension PostgresStore {
         SHA256.hexDigest(previous + "\n\(play)|\(seq)|" + body)
     }
 
-    /// Appends one decision to this connection's chain, inside the decision's transaction.
+    /// Appends one decision to this connection's chain, inside the decision's transaction. The
+    /// chain's tail comes from memory, not from its row: only this connection extends it, and a
+    /// read of the anchor in every decision was one more predicate lock for others to trip on.
     func appendDecision(play: Int64, body: String) throws(RecoveryStoreError) {
         try run("logging a decision") { () throws(PostgresError) in
-            let writer = try currentWriter()
-            let tail = try connection.query("SELECT last_seq, last_digest FROM decision_writers WHERE id = ?", [.integer(writer)]).rows.first
-            let (number, previous) = ((tail?[0].integer ?? 0) + 1, tail?[1].text ?? "")
+            let tail: WriterChain
+            if let known = pendingWriter ?? writer { tail = known } else { tail = try newWriter() }
             let seq = try connection.query("SELECT nextval('decision_seq')").rows.first?.first?.integer ?? 0
-            let digest = PostgresStore.chain(previous, play: play, seq: seq, body: body)
+            let next = WriterChain(id: tail.id, number: tail.number + 1, digest: PostgresStore.chain(tail.digest, play: play, seq: seq, body: body))
             try connection.query("INSERT INTO decisions (play, seq, body, digest, writer, writer_seq) VALUES (?, ?, ?, ?, ?, ?)",
-                                 [.integer(play), .integer(seq), .text(body), .text(digest), .integer(writer), .integer(number)])
+                                 [.integer(play), .integer(seq), .text(body), .text(next.digest), .integer(next.id), .integer(next.number)])
             try connection.query("UPDATE decision_writers SET last_seq = ?, last_digest = ? WHERE id = ?",
-                                 [.integer(number), .text(digest), .integer(writer)])
+                                 [.integer(next.number), .text(next.digest), .integer(next.id)])
+            pendingWriter = next
         }
     }
 
-    /// This connection's writer row; the first decision creates it (kept only if that decision commits).
-    private func currentWriter() throws(PostgresError) -> Int64 {
-        if let writer = writer ?? pendingWriter { return writer }
+    /// A new writer row for this connection (kept only if the decision that created it commits).
+    private func newWriter() throws(PostgresError) -> WriterChain {
         let created = try connection.query("INSERT INTO decision_writers DEFAULT VALUES RETURNING id").rows.first?.first?.integer ?? 0
-        pendingWriter = created
-        return created
+        return WriterChain(id: created, number: 0, digest: "")
     }
 
     /// Walks every writer's chain and checks it ends at its anchor; checks legacy rows' own digests.

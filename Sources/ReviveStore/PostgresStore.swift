@@ -13,15 +13,22 @@ public final class PostgresStore {
     let connection: PostgresConnection
     /// The URL it was opened with (it holds no password).
     public let url: PostgresURL
-    /// This connection's row in `decision_writers`, once a decision that created it committed.
-    var writer: Int64?
-    /// The row the open decision created (it becomes `writer` at commit, and is gone at rollback).
-    var pendingWriter: Int64?
+    /// This connection's chain of the decision log as committed: its `decision_writers` row, and
+    /// the number and digest of its newest decision (only this connection extends it, so it is
+    /// kept here rather than read inside every decision).
+    var writer: WriterChain?
+    /// The chain as the open decision left it (it becomes `writer` at commit, and is gone at rollback).
+    var pendingWriter: WriterChain?
 
     /// Loads libpq (from `libraryPath`, or the usual names), connects to `url` and checks the store.
     public init(url: PostgresURL, libraryPath: String? = nil) throws(RecoveryStoreError) {
         self.url = url
         connection = try PostgresConnection(url: url, libpq: try Libpq(path: libraryPath))
+        // At SERIALIZABLE a sequential scan takes a predicate lock on its whole table, so two
+        // decisions that each scan a small table (as the planner prefers for one) conflict though
+        // they touch different rows. PostgreSQL's manual advises encouraging index scans; every
+        // query the store makes has an index to use.
+        try run("configuring the session") { () throws(PostgresError) in try connection.execute("SET enable_seqscan = off") }
         try migrate()
         try verifyDecisions()
     }

@@ -31,8 +31,9 @@ public final class SharedRecoveryStore: RecoveryStore {
     /// Called on each decision's transaction before the engine's body runs: only a planted bug
     /// sets it (`PlantedSplit.swift`, debug builds); nil in release builds.
     var consumptionHook: ((RecordTransaction) -> Void)?
-    /// How often a decision is tried before its conflict is reported.
-    static let attempts = 60
+    /// How often a decision is tried before its conflict is reported (the backoff adds up to some
+    /// 7 s: a decision that loses that many races in a row is stuck, not unlucky).
+    static let attempts = 200
 
     init(database: StoreDatabase, play: Int64) {
         self.database = database

@@ -24,11 +24,6 @@ public final class PostgresStore {
     public init(url: PostgresURL, libraryPath: String? = nil) throws(RecoveryStoreError) {
         self.url = url
         connection = try PostgresConnection(url: url, libpq: try Libpq(path: libraryPath))
-        // At SERIALIZABLE a sequential scan takes a predicate lock on its whole table, so two
-        // decisions that each scan a small table (as the planner prefers for one) conflict though
-        // they touch different rows. PostgreSQL's manual advises encouraging index scans; every
-        // query the store makes has an index to use.
-        try run("configuring the session") { () throws(PostgresError) in try connection.execute("SET enable_seqscan = off") }
         try migrate()
         try verifyDecisions()
     }
@@ -116,7 +111,14 @@ extension PostgresStore: StoreDatabase {
     }
 
     func begin() throws(RecoveryStoreError) {
-        try run("beginning a decision") { () throws(PostgresError) in try connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE") }
+        // At SERIALIZABLE a sequential scan takes a predicate lock on its whole table, so two
+        // decisions that each scan a small table (as the planner prefers for one) conflict though
+        // they touch different rows. PostgreSQL's manual advises encouraging index scans; every
+        // query a decision makes has an index to use. (Only inside decisions: opening the store
+        // reads the whole decision log, which a scan does best.)
+        try run("beginning a decision") { () throws(PostgresError) in
+            try connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off")
+        }
     }
 
     func commit() throws(RecoveryStoreError) {

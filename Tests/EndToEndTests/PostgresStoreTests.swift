@@ -5,9 +5,10 @@ import Testing
 /// (`scripts/postgres-server.sh`), whose URL comes in `REVIVE_POSTGRES_URL`. Without it these
 /// tests do not run, and one line says so; the checks that need no server run always.
 ///
-/// Serialized: at SERIALIZABLE isolation, `stress` in the same database can make a decision of the
-/// byte-identity test lose a (false) race and retry, drawing fresh ids (docs/store.md).
-@Suite(.serialized) struct PostgresStoreTests {
+/// Each test that writes gets a database of its own (`PostgresTestDatabase`): at SERIALIZABLE
+/// isolation, `stress` in the same database could make a decision of the byte-identity test lose a
+/// (false) race and retry, drawing fresh ids (docs/store.md); apart, they run side by side.
+struct PostgresStoreTests {
     static let url = ProcessInfo.processInfo.environment["REVIVE_POSTGRES_URL"]
     static var hasServer: Bool { url != nil }
 
@@ -65,7 +66,10 @@ import Testing
 
     @Test(.enabled(if: PostgresStoreTests.hasServer))
     func stressHoldsEveryInvariantOnPostgreSQLWithKills() throws {
-        let url = try #require(PostgresStoreTests.url)
+        try PostgresTestDatabase.with { url in try PostgresStoreTests.stressHolds(url) }
+    }
+
+    static func stressHolds(_ url: String) throws {
         let fixtures = try Fixtures()
         let result = try Lab.run(["stress", "--contention", "--store", url, "--processes", "3", "--runs", "24", "--kills", "3", "--seed", "5",
                                   "--output", fixtures.directory.path])
@@ -105,11 +109,12 @@ import Testing
     /// The planted bug (debug builds): consumption split into two transactions is caught.
     @Test(.enabled(if: PostgresStoreTests.hasServer))
     func stressCatchesSplitCapabilityConsumptionOnPostgreSQL() throws {
-        let url = try #require(PostgresStoreTests.url)
-        let fixtures = try Fixtures()
-        let result = try PostgresStoreTests.stressUntilCaught(store: { _ in url }, fixtures: fixtures)
-        #expect(result.status == 1, "\(result.summary)")
-        #expect(PostgresStoreTests.showsSplitConsumption(result), "a capability consumed more than once: \(result.stdout)")
+        try PostgresTestDatabase.with { url in
+            let fixtures = try Fixtures()
+            let result = try PostgresStoreTests.stressUntilCaught(store: { _ in url }, fixtures: fixtures)
+            #expect(result.status == 1, "\(result.summary)")
+            #expect(PostgresStoreTests.showsSplitConsumption(result), "a capability consumed more than once: \(result.stdout)")
+        }
     }
 }
 

@@ -31,27 +31,16 @@ struct StressCheck {
 
     func run() throws -> StressReport {
         var report = StressReport()
-        let transitions = try timelines()
-        checkTimelines(transitions, into: &report)
+        // What the store committed, this play's only: not the JSONL files, which a SIGKILL can
+        // cut short and which an `--output` folder used before may hold from another play.
+        let committed = try world.committedTransitions()
+        checkTimelines(committed, into: &report)
         try checkDatabase(into: &report)
         try checkRuns(into: &report)
         // The invariant checker too, on what the workload has: the engine's committed decisions
         // (no provider, step or runtime transition is recorded, so only these three apply).
-        report.breaches += StressScenarioCheck.mergedBreaches(try world.committedTransitions())
+        report.breaches += StressScenarioCheck.mergedBreaches(committed)
         return report
-    }
-
-    /// Every transition of every process's JSONL (a line cut short by a SIGKILL is skipped).
-    func timelines() throws -> [Transition] {
-        var result: [Transition] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: output).sorted() where name.hasSuffix(".jsonl") {
-            let text = try String(contentsOfFile: (output as NSString).appendingPathComponent(name), encoding: .utf8)
-            for line in text.split(separator: "\n") {
-                guard let value = try? JSONValue.parse(String(line)), case .success(let t) = TimelineJSON.transition(from: value) else { continue }
-                result.append(t)
-            }
-        }
-        return result
     }
 
     /// Each capability consumed at most once; each generation rotated once; no refresh loser classified dead.

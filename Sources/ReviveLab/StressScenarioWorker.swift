@@ -27,6 +27,9 @@ final class StressScenarioWorker {
     init(_ options: StressWorkerOptions, scenarioList: String) throws(RecoveryStoreError) {
         self.options = options
         world = try StressWorld(location: options.store, play: options.play, libpqPath: options.libpq)
+        #if REVIVE_PLANTED_BUGS
+        world.plantUnlockedRefresh = options.plantUnlockedRefresh
+        #endif
         shared = StressSharedWorld(world: world, process: options.process)
         store = try StressWorker.openStore(options)
         ids = StressIDs(tag: "p\(options.process)i\(options.incarnation)", seed: options.seed)

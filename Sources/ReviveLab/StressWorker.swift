@@ -22,6 +22,9 @@ final class StressWorker {
     init(_ options: StressWorkerOptions) throws(RecoveryStoreError) {
         self.options = options
         world = try StressWorld(location: options.store, play: options.play, libpqPath: options.libpq)
+        #if REVIVE_PLANTED_BUGS
+        world.plantUnlockedRefresh = options.plantUnlockedRefresh
+        #endif
         store = try StressWorker.openStore(options)
         broker = StressBroker(world: world, process: options.process)
         recorder = try JSONLRecorder(path: options.jsonl)
@@ -146,8 +149,14 @@ final class StressWorker {
             let key = ticket.idempotencyKey.rawValue
             var draw = SeededDraw(options.seed, ticket.request.run.rawValue, ticket.request.attempt, call)
             let outcome: ActionOutcome
-            switch draw.next() % 100 {
-            case ..<12: outcome = .failed(ProviderSignal(status: 401, error: "token_expired"))
+            let (connection, generation) = (ticket.lease.connection.rawValue, ticket.lease.generation.value)
+            // An access token expires for every process at once: all its holders then refresh
+            // together, which is the race the single flight is for.
+            let expired = try world.isExpired(connection, generation: generation)
+            switch expired ? 0 : draw.next() % 100 {
+            case ..<12:
+                try world.expire(connection, generation: generation)
+                outcome = .failed(ProviderSignal(status: 401, error: "token_expired"))
             case ..<18: outcome = .failed(ProviderSignal(status: 401, error: "token_revoked"))
             case ..<24:
                 try world.applyEffect(key: key, run: ticket.request.run.rawValue, process: options.process)

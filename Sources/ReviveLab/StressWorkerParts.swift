@@ -17,6 +17,10 @@ struct StressWorkerOptions {
     var jsonl = ""
     var plantSplit = false
     #if REVIVE_PLANTED_BUGS
+    /// The planted `unlocked-refresh` (debug builds only).
+    var plantUnlockedRefresh = false
+    #endif
+    #if REVIVE_PLANTED_BUGS
     /// The planted engine bugs every scenario play runs with (debug builds only).
     var plantedBugs: Set<PlantedBug> = []
     #endif
@@ -48,6 +52,7 @@ struct StressWorkerOptions {
         dieAfter = pairs["--die-after"].flatMap(Int.init)
         #if REVIVE_PLANTED_BUGS
         plantSplit = pairs["--plant"] == StorePlantedBug.splitConsumption.rawValue
+        plantUnlockedRefresh = pairs["--plant"] == StorePlantedBug.unlockedRefresh.rawValue
         plantedBugs = Set([pairs["--plant"].flatMap(PlantedBug.init(rawValue:))].compactMap { $0 })
         #endif
         scenarios = pairs["--scenarios"]

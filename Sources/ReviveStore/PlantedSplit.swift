@@ -15,6 +15,8 @@ import Revive
 public enum StorePlantedBug: String, CaseIterable, Sendable {
     /// Check a capability in one transaction and consume it in the next.
     case splitConsumption = "split-consumption"
+    /// Refresh without the connection's lock: no single flight across processes.
+    case unlockedRefresh = "unlocked-refresh"
 }
 
 extension SharedRecoveryStore {

@@ -16,6 +16,10 @@ public final class StressWorld {
     private let postgres: PostgresStore?
     /// The play the stress runs share.
     public let play: Int64
+    #if REVIVE_PLANTED_BUGS
+    /// The planted `unlocked-refresh`: refreshes take no lock, so two processes may redeem one token.
+    public var plantUnlockedRefresh = false
+    #endif
 
     /// Opens its own connection to the store at `location` (a PostgreSQL URL or a SQLite file).
     public init(location: String, play: Int64, libpqPath: String? = nil) throws(RecoveryStoreError) {
@@ -55,6 +59,8 @@ public final class StressWorld {
             + "case_id TEXT, PRIMARY KEY (play, run))",
         "stress_locks (play BIGINT NOT NULL, connection TEXT NOT NULL, pid BIGINT NOT NULL, shared BIGINT NOT NULL, "
             + "PRIMARY KEY (play, connection, pid))",
+        "stress_expired (play BIGINT NOT NULL, connection TEXT NOT NULL, generation BIGINT NOT NULL, "
+            + "PRIMARY KEY (play, connection, generation))",
     ] + StressWorld.scenarioTables
 
     @discardableResult
@@ -88,6 +94,9 @@ public final class StressWorld {
     /// never a refresh under way). PostgreSQL's session advisory locks are freed by the server if
     /// their holder dies; on SQLite each holder is a row naming its pid, dropped once that process is gone.
     public func lockRefresh(_ connection: String, shared: Bool = false) throws(RecoveryStoreError) {
+        #if REVIVE_PLANTED_BUGS
+        if plantUnlockedRefresh { return }
+        #endif
         if postgres != nil {
             let function = shared ? "pg_advisory_lock_shared" : "pg_advisory_lock"
             try session.rows("SELECT \(function)(?)", [.integer(StressWorld.lockKey(play, connection))], doing: "a refresh lock")
@@ -111,6 +120,9 @@ public final class StressWorld {
 
     /// Frees the connection's token lock (of the kind taken).
     public func unlockRefresh(_ connection: String, shared: Bool = false) throws(RecoveryStoreError) {
+        #if REVIVE_PLANTED_BUGS
+        if plantUnlockedRefresh { return }
+        #endif
         if postgres != nil {
             let function = shared ? "pg_advisory_unlock_shared" : "pg_advisory_unlock"
             try session.rows("SELECT \(function)(?)", [.integer(StressWorld.lockKey(play, connection))], doing: "a refresh lock")
@@ -151,6 +163,19 @@ public final class StressWorld {
     }
 
     // MARK: Effects, the inbox and runs
+
+    /// Marks a generation's access token expired: from now on every call with it is refused, in
+    /// every process, until a refresh rotates the generation (as a real token expires for all).
+    public func expire(_ connection: String, generation: Int) throws(RecoveryStoreError) {
+        try change("INSERT INTO stress_expired (play, connection, generation) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                   [.text(connection), .integer(Int64(generation))])
+    }
+
+    /// Whether a generation's access token has expired.
+    public func isExpired(_ connection: String, generation: Int) throws(RecoveryStoreError) -> Bool {
+        try rows("SELECT 1 FROM stress_expired WHERE play = ? AND connection = ? AND generation = ?",
+                 [.text(connection), .integer(Int64(generation))]).first != nil
+    }
 
     /// Performs a mutating call's effect at the provider (every execution is a row).
     public func applyEffect(key: String, run: String, process: Int) throws(RecoveryStoreError) {

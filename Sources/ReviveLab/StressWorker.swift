@@ -197,8 +197,9 @@ final class StressWorker {
             let index = Int(request.connection.dropFirst("conn-".count)) ?? 0
             let grant = PendingGrant(id: "grant-\(request.caseID)-p\(options.process)", connection: ConnectionID(request.connection),
                                      identity: StressWorker.identity(index))
-            // A reconnect rotates the generation too: it takes the refresh lock shared, so a
-            // refresh under way never finds its rotation overtaken, while reconnects still race.
+            // A reconnect rotates the generation too: it takes the refresh lock shared, as a broker
+            // serializes one connection's credential, so a refresh under way is not overtaken
+            // (the engine would survive it, the token pair would not), while reconnects still race.
             try world.lockRefresh(request.connection, shared: true)
             do {
                 _ = try engine.presentReconnect(capabilityValue: request.value, grant: grant, at: now)

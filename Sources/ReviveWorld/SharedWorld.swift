@@ -75,8 +75,9 @@ public protocol SharedPlayWorld: AnyObject {
     /// run's, about which the scenario's own `happened` says nothing, so the operator checks.
     func operatorFinds(_ caseID: CaseID) -> Bool?
     /// Runs `body`, which rotates the connection's generation in one decision (a reconnect, another
-    /// holder's refresh), while no refresh of it is between its redemption and its rotation: the
-    /// engine computes a refresh's generation before the provider's call, and a rotation that
-    /// commits in between would leave it nothing to rotate to.
+    /// holder's refresh), while no refresh of it is between its redemption and its rotation. The
+    /// engine survives such an overtaken refresh (it reloads the current lease), but the provider
+    /// would then hold the refresh's token pair under the reconnect's generation: the lock stands
+    /// for the broker's own serialization of one connection's credential.
     func whileNoRefreshRotates<T>(_ connection: ConnectionID, _ body: () -> T) -> T
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Instruction counts of a cold `revive-lab run scenarios` and of a Foundation hello-world, and
-# their ratio (README, "Benchmarks"). Instruction counts stay stable on a noisy machine where wall
-# times do not. Needs valgrind (Debian: apt-get install valgrind).
+# their ratio (README, "Benchmarks"); then the median wall time of each over 21 fresh processes,
+# and that ratio. Instruction counts stay stable on a noisy machine where wall times do not; wall
+# times show what a user waits for, with `run` playing on every core. Needs valgrind (Debian:
+# apt-get install valgrind) and bash 5 (EPOCHREALTIME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
@@ -23,3 +25,21 @@ lab=$(count .build/release/revive-lab run scenarios --no-color)
 echo "hello-world                      $hello instructions"
 echo "revive-lab run scenarios (cold)  $lab instructions"
 awk -v a="$lab" -v b="$hello" 'BEGIN { printf "ratio                            %.1fx (goal: at most 1.5x)\n", a / b }'
+
+# median_ms COMMAND...: the median wall time of 21 runs, in milliseconds (no process forked to
+# read the clock: EPOCHREALTIME is bash's own).
+median_ms() {
+  local times=() i start end
+  for i in $(seq 21); do
+    start=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1
+    end=$EPOCHREALTIME
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) * 1000 }')")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 11p
+}
+hello_ms=$(median_ms .build/hello/hello)
+lab_ms=$(median_ms .build/release/revive-lab run scenarios --no-color)
+echo "hello-world                      $hello_ms ms (median wall time of 21)"
+echo "revive-lab run scenarios (cold)  $lab_ms ms (median wall time of 21, $(nproc) cores)"
+awk -v a="$lab_ms" -v b="$hello_ms" 'BEGIN { printf "ratio                            %.1fx (goal: at most 1.5x)\n", a / b }'

@@ -8,7 +8,8 @@ import ReviveWorld
 /// `revive-lab bench`: speed and memory, measured on one core.
 enum BenchCommand {
     static let usage = """
-    Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--only SECTION] [--store FILE]
+    Usage: revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--long-run STEPS]
+                            [--only SECTION] [--record FILE] [--store FILE]
 
     Measures, on one core (no --jobs), and prints:
       catalogue    every scenario in DIR (default scenarios; a single scenario file works too)
@@ -18,6 +19,10 @@ enum BenchCommand {
                    the whole search takes
       fuzz         --seeds N fuzz schedules (default 10000) after a tenth as many: schedules/s,
                    and peak memory after each, to show memory stays flat as seeds grow
+      long-run     one generated run of STEPS reads (default 48000: 240,009 transitions):
+                   the time to play it, the time to render its text timeline, peak memory
+      cold-run     `revive-lab run DIR` as a fresh process, 9 times: the median wall time
+                   (scripts/callgrind-cold-run.sh sets it against a Foundation hello-world)
       --store FILE the store instead: engine decisions/s with the catalogue's state in a fresh
                    SQLite store FILE (WAL, synchronous=FULL, one transaction per decision)
                    beside the in-memory store, and SQLite's raw single-row inserts/s at the same
@@ -28,10 +33,11 @@ enum BenchCommand {
       --repetitions N  how many times the catalogue is played (default 20)
       --seeds N        how many fuzz seeds (default 10000)
       --explore FILE   the scenario the exploration and fuzz figures search around
+      --long-run STEPS how many steps the long run has (default 48000, five transitions each)
       --only SECTION   measure one section only: catalogue, exploration, fuzz, long-run or
                        cold-run (for profiling one of them, e.g. under callgrind)
       --record FILE    also write the figures to FILE (the README's figures are kept equal to
-                       the committed docs/bench.txt by a test)
+                       the committed docs/records/bench.txt by a test)
       -h, --help       show this help
 
     Exit codes: 0 measured, 2 usage or input error.
@@ -42,6 +48,7 @@ enum BenchCommand {
     static let syntax = CommandSyntax(
         command: "bench", usage: usage,
         options: [.number("--repetitions", in: 1...10_000_000), .number("--seeds", in: 1...10_000_000),
+                  .number("--long-run", in: 1...10_000_000),
                   .value("--explore", needs: "a scenario file"), .value("--record", needs: "a file to write the figures to"),
                   .value("--store", needs: "a store file that does not exist yet"),
                   .choice("--only", of: Section.self)],
@@ -57,6 +64,8 @@ enum BenchCommand {
         var directory: String
         var repetitions: Int
         var seeds: Int
+        /// Steps of the generated long run.
+        var longRunSteps: Int
         var exploreFile: String?
         var record: String?
         var store: String?
@@ -69,6 +78,7 @@ enum BenchCommand {
             directory = parsed.positionals.first ?? "scenarios"
             repetitions = parsed.number("--repetitions") ?? 20
             seeds = parsed.number("--seeds") ?? 10_000
+            longRunSteps = parsed.number("--long-run") ?? BenchCommand.longRunSteps
             exploreFile = parsed.value("--explore")
             only = parsed.choice("--only", as: Section.self)
         }
@@ -100,7 +110,7 @@ enum BenchCommand {
         if options.measures(.catalogue) { benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: recording) }
         if options.measures(.exploration) { benchExploration(inputs.exploreBase, console: recording) }
         if options.measures(.fuzz) { benchFuzz(inputs.exploreBase, seeds: options.seeds, console: recording) }
-        if options.measures(.longRun) { benchLongRun(console: recording) }
+        if options.measures(.longRun) { benchLongRun(steps: options.longRunSteps, console: recording) }
         if options.measures(.coldRun) { benchColdRun(directory: options.directory, console: recording) }
         if let record = options.record {
             guard FileManager.default.createFile(atPath: record, contents: Data(figures.text.utf8)) else {

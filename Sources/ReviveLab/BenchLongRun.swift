@@ -5,7 +5,7 @@ import ReviveWorld
 
 /// The two whole-program figures of `bench`: one very long run, and a cold process over the catalogue.
 extension BenchCommand {
-    /// Steps of the generated long run: five transitions each (start, lease, call, completion,
+    /// Steps of the generated long run by default: five transitions each (start, lease, call, completion,
     /// checkpoint), so about 240,000 in all.
     static let longRunSteps = 48_000
 
@@ -31,9 +31,9 @@ extension BenchCommand {
     }
 
     /// Plays the long run and renders its text timeline: time and peak memory of each.
-    static func benchLongRun(console: LabCommand.Console) {
+    static func benchLongRun(steps: Int, console: LabCommand.Console) {
         let scenario: Scenario
-        do { scenario = try ScenarioLoader.load(text: longRunScenario(steps: longRunSteps), file: "long-run.json") } catch {
+        do { scenario = try ScenarioLoader.load(text: longRunScenario(steps: steps), file: "long-run.json") } catch {
             console.err("error: the generated long run does not load: \(error.problems.first.map { "\($0)" } ?? "")\n")
             return
         }
@@ -44,7 +44,7 @@ extension BenchCommand {
         var bytes = 0
         TextRenderer(color: false).render(result, showing: nil) { bytes += $0.utf8.count }
         let rendered = console.monotonicSeconds() - start - played
-        console.out("long run     \(result.transitions.count) transitions (\(longRunSteps) steps): played in \(format(played)) s, "
+        console.out("long run     \(result.transitions.count) transitions (\(steps) steps): played in \(format(played)) s, "
                     + "text timeline (\(bytes / 1_000_000) MB) in \(format(rendered)) s, peak memory \(peakMemoryMB()) MB\n")
     }
 
@@ -59,7 +59,7 @@ extension BenchCommand {
             process.standardError = FileHandle.nullDevice
             let start = console.monotonicSeconds()
             guard (try? process.run()) != nil else { return }
-            process.waitUntilExit()
+            process.waitUntilExitPromptly()
             walls.append(console.monotonicSeconds() - start)
         }
         let median = walls.sorted()[walls.count / 2]

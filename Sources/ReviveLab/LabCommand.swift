@@ -54,7 +54,7 @@ public enum LabCommand {
     revive-lab \(version): a fault injector and lab for credential recovery in agent workflows.
 
     Usage:
-      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE|URL] [--quiet] [--without-revive] [--no-color]
+      revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE|URL] [--quiet] [--without-revive] [--no-color] [--jobs N]
       revive-lab validate PATH...
       revive-lab schema
       revive-lab check PATH... [--no-color]
@@ -63,7 +63,7 @@ public enum LabCommand {
       revive-lab stress [PATH... | --contention [--connections C]] --store URL|FILE [--processes N] [--runs M] [--kills K] [--seed S] [--output DIR]
       revive-lab compare PATH... [--seed N]
       revive-lab explore PATH... [--depth 1|2] [--seeds N [--seed-from K]] [--liveness] [--attempts N] [--no-time] [--provider-faults] [--jobs N] [--out DIR] [--kill [--kill-at K]]
-      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--only SECTION] [--record FILE] [--store FILE]
+      revive-lab bench [DIR] [--repetitions N] [--seeds N] [--explore FILE] [--long-run STEPS] [--only SECTION] [--record FILE] [--store FILE]
       revive-lab classify [FILE | -] --provider NAME [--broker NAME] [--json]
       revive-lab --help | --version
       revive-lab COMMAND --help

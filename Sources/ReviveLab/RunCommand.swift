@@ -10,7 +10,7 @@ import ReviveWorld
 enum RunCommand {
     static let usage = """
     Usage: revive-lab run PATH... [--seed N] [--format F] [--output DIR] [--only PATTERN] [--store FILE]
-                                  [--quiet] [--without-revive] [--no-color]
+                                  [--quiet] [--without-revive] [--no-color] [--jobs N]
 
     Plays each scenario file (a directory means every *.json below it, in sorted order) with the
     simulated provider and runtime and the real recovery engine, checks all invariants and the
@@ -37,6 +37,8 @@ enum RunCommand {
                         `revive-lab history --store FILE|URL` searches it. With a store FILE, a
                         store-unavailable play journals in FILE.fallback-journal
       --quiet           print only failing scenarios and the summary
+      --jobs N          play on N threads (1 to 64; default one per core, at most 8); the output
+                        is the same for any N. With --store the plays go one at a time
       --without-revive  play a naive integration instead of Revive (blind retries, any reconnect
                         accepted, nothing fenced, no reconciliation, context in worker memory);
                         "expect" is not checked, every invariant is: a breach makes it fail
@@ -91,6 +93,7 @@ enum RunCommand {
             .flag("--quiet", aliases: ["-q"]),
             .flag("--without-revive"),
             .flag("--no-color"),
+            .number("--jobs", in: 1...64),
         ]
         #if REVIVE_PLANTED_BUGS
         // Debug builds only: replay an explorer repro against the planted bug it found.
@@ -112,6 +115,8 @@ enum RunCommand {
         var mode: RecoveryMode
         /// The SQLite store file the engine keeps its state in (nil: memory).
         var store: String?
+        /// How many threads play ahead of the report (one per core unless `--jobs`).
+        var jobs: Int
         #if REVIVE_PLANTED_BUGS
         var plantedBugs: Set<PlantedBug>
         #endif
@@ -128,6 +133,7 @@ enum RunCommand {
             color = console.isTerminal && console.environment["NO_COLOR"] == nil && !parsed.isSet("--no-color")
             mode = parsed.isSet("--without-revive") ? .withoutRevive : .revive
             store = parsed.value("--store")
+            jobs = parsed.number("--jobs") ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
             #if REVIVE_PLANTED_BUGS
             plantedBugs = Set(parsed.choices("--plant", as: PlantedBug.self))
             #endif
@@ -167,8 +173,16 @@ enum RunCommand {
         }
         session.inputProblems = pathProblems
         for problem in pathProblems { console.err("error: \(problem)\n") }
-        for file in files {
-            do throws(UsageError) { try session.play(file) } catch {
+        // Plays in memory are independent: threads play ahead while this one reports in file
+        // order, so the output is the same for any --jobs. Plays on a store go one at a time,
+        // here, each under the next play id.
+        let inMemory = session.storeFile == nil
+        let prepared = OrderedWork(count: files.count, jobs: options.jobs) { index in
+            RunSession.prepare(files[index], options: options, play: inMemory)
+        }
+        defer { prepared.cancel() }
+        for index in files.indices {
+            do throws(UsageError) { try session.report(prepared.take(index)) } catch {
                 console.err(error.message)
                 return .usage
             }
@@ -197,31 +211,32 @@ struct RunSession {
         self.console = console
     }
 
-    /// Loads, plays and reports one scenario file; an invalid file is reported and counted.
-    /// Throws when a file under `--output` cannot be written.
-    mutating func play(_ file: String) throws(UsageError) {
-        var scenario: Scenario
-        do {
-            scenario = try ScenarioLoader.load(path: file)
-        } catch {
+    /// Reports one prepared scenario file, playing it first on the store when there is one; an
+    /// invalid file is reported and counted. Throws when a file under `--output` cannot be written.
+    mutating func report(_ prepared: Prepared) throws(UsageError) {
+        let scenario: Scenario
+        switch prepared.scenario {
+        case .success(let loaded): scenario = loaded
+        case .failure(let error):
             inputProblems += error.problems
             for problem in error.problems { console.err("error: \(problem)\n") }
             return
         }
-        if let seed = options.seed { scenario.seed = seed }
         if let mismatch = HistoryExport.mismatch(options.format, scenario) { throw RunCommand.syntax.error(mismatch) }
-        #if REVIVE_PLANTED_BUGS
-        scenario.recovery.plantedBugs = options.plantedBugs
-        #endif
-        let result = try playOnStore(scenario)
+        let result: ScenarioResult
+        let shown: [Int]?
+        if let played = prepared.result {
+            (result, shown) = (played, prepared.shown)
+        } else {
+            result = try playOnStore(scenario)
+            shown = RunSession.shown(in: result, by: options.filter)
+        }
         results.append(result)
-        let filter = options.filter
-        let shown = filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }
         if let output = options.output {
             guard options.format != .junit else { return }
             try write(result, showing: shown, under: output)
         } else if !(options.quiet && result.passed) {
-            show(result, showing: shown)
+            show(result, showing: shown, rendered: prepared.text)
         }
     }
 
@@ -266,12 +281,17 @@ struct RunSession {
     }
 
     /// Prints one result on standard output in the chosen format.
-    mutating func show(_ result: ScenarioResult, showing shown: [Int]?) {
+    /// A text timeline a worker already `rendered` is printed as it is.
+    mutating func show(_ result: ScenarioResult, showing shown: [Int]?, rendered: String? = nil) {
         switch options.format {
         case .text:
-            // Streamed in pieces: a long run's timeline is never held whole.
             if printedAny { console.out("\n") }
-            TextRenderer(color: options.color).render(result, showing: shown) { console.out($0) }
+            if let rendered {
+                console.out(rendered)
+            } else {
+                // Streamed in pieces: a long run's timeline is never held whole.
+                TextRenderer(color: options.color).render(result, showing: shown) { console.out($0) }
+            }
             printedAny = true
         case .mermaid:
             console.out((printedAny ? "\n" : "") + options.format.render(result, showing: shown, filter: options.filter, color: options.color))
@@ -289,7 +309,8 @@ struct RunSession {
 
     /// Writes the JUnit report when asked for and the summary line; the exit code.
     func finish() -> LabCommand.ExitCode {
-        let junit = JUnitRenderer.render(results, inputErrors: inputProblems.filter { !$0.file.isEmpty })
+        // Rendered only where it goes: a text run on a terminal never shows it.
+        var junit: String { JUnitRenderer.render(results, inputErrors: inputProblems.filter { !$0.file.isEmpty }) }
         if let output = options.output {
             do throws(UsageError) { try RunSession.write(junit, to: (output as NSString).appendingPathComponent("junit.xml")) } catch {
                 console.err(error.message)

@@ -43,12 +43,22 @@ public enum ScenarioLoader {
     /// (and no `\u` escape that could spell one).
     public static func load(document: JSONValue, file: String, text: String? = nil) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
-        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !$0.utf8.contains(UInt8(ascii: "\\")) } ?? false
+        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !holdsBackslash($0) } ?? false
         let scenario = ScenarioBuilder.build(clean ? document : SecretRedactor.redact(document).value, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {
             throw InputError(reader.problems.isEmpty ? [InputProblem(file: file, path: "", message: "not a scenario")] : reader.problems)
         }
         return scenario!
+    }
+
+    /// Whether `text` holds a backslash, by `memchr` over its bytes: the generic `contains` on
+    /// a UTF-8 view took 3 % of a cold `run` of the catalogue.
+    static func holdsBackslash(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+            return memchr(base, Int32(UInt8(ascii: "\\")), bytes.count) != nil
+        }
     }
 }
 

@@ -56,9 +56,11 @@ struct ExploreAndBenchTests {
     @Test func benchPrintsEveryFigure() throws {
         let fixtures = try Fixtures()
         let path = try fixtures.write("tiny.json", ExploreAndBenchTests.tiny)
-        let result = try Lab.run(["bench", "scenarios", "--repetitions", "1", "--seeds", "20", "--explore", path])
+        let result = try Lab.run(["bench", "scenarios", "--repetitions", "1", "--seeds", "20", "--explore", path,
+                                  "--long-run", "40"])
         #expect(result.status == 0, "\(result.summary)")
-        for fragment in ["scenarios/s", "transitions/s", "exhaustive single + pair faults", "schedules/s", "20 seeds", "peak memory"] {
+        for fragment in ["scenarios/s", "transitions/s", "exhaustive single + pair faults", "schedules/s", "20 seeds", "peak memory",
+                         "long run     203 transitions (40 steps)", "cold run     `revive-lab run scenarios`"] {
             #expect(result.stdout.contains(fragment), "bench prints \(fragment)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ReviveLab
 import Testing
 import Revive
 import ReviveVocabulary
@@ -207,7 +208,7 @@ extension Lab {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitUntilExitPromptly()
         return LabOutput(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                          stdout: String(decoding: outData, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"),
                          stderr: "")

@@ -1,4 +1,5 @@
 import Foundation
+import ReviveLab
 import Testing
 
 /// What one run of the built `revive-lab` binary did.
@@ -145,7 +146,7 @@ enum Lab {
 
         let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
+        process.waitUntilExitPromptly()
         watchdog.disarm()
         if watchdog.fired {
             struct Hung: Error, CustomStringConvertible { var description: String }

@@ -1,4 +1,5 @@
 import Foundation
+import ReviveLab
 import Testing
 
 /// A database of its own on the test server, for each test that writes to PostgreSQL.
@@ -15,7 +16,7 @@ enum PostgresTestDatabase {
         process.arguments = ["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        process.waitUntilExitPromptly()
         return process.terminationStatus
     }
 

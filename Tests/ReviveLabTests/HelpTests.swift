@@ -41,7 +41,8 @@ struct HelpTests {
         let source = OptionParserCommandTests.scenario("slow-read-past-timeout")
         try FileManager.default.copyItem(atPath: source, toPath: directory.appendingPathComponent("slow-read-past-timeout.json").path)
         let record = directory.appendingPathComponent("bench.txt").path
-        let result = OptionParserCommandTests.run(["bench", directory.path, "--repetitions", "1", "--seeds", "2", "--record", record])
+        let result = OptionParserCommandTests.run(["bench", directory.path, "--repetitions", "1", "--seeds", "2",
+                                                      "--long-run", "10", "--record", record])
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out.contains("exploration  slow-read-past-timeout, 1 steps"), "\(result.out)")
         let written = try String(contentsOfFile: record, encoding: .utf8)

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Items computed on several threads, ahead of one consumer that takes them in order.
+///
+/// `run` plays its scenarios this way: each play is independent and deterministic, so computing
+/// them on every core and printing them in file order gives the same bytes as one thread, sooner.
+/// Workers stay at most `window` items ahead of the consumer, so a long list never holds more
+/// than a window of finished results in memory. The threads live here, in the frontend: below it
+/// nothing knows about them.
+final class OrderedWork<Item>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let count: Int
+    private let window: Int
+    private let work: (Int) -> Item
+    /// Finished items not yet taken, by index.
+    private var finished: [Int: Item] = [:]
+    /// The next index a worker claims.
+    private var claimed = 0
+    /// How many items the consumer has taken.
+    private var taken = 0
+
+    /// Starts `jobs` threads computing `work(0)`, `work(1)` … `work(count - 1)`. `work` runs on
+    /// those threads, so it must touch nothing the consumer or another item changes.
+    init(count: Int, jobs: Int, window: Int? = nil, work: @escaping (Int) -> Item) {
+        self.count = count
+        self.window = max(1, window ?? jobs * 2)
+        self.work = work
+        for _ in 0..<max(1, min(jobs, count)) {
+            let thread = Thread { [self] in computeUntilDone() }
+            thread.start()
+        }
+    }
+
+    /// The item at `index`, waiting for it if need be. Indexes must be taken in order, each once.
+    func take(_ index: Int) -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        precondition(index == taken, "items are taken in order")
+        while finished[index] == nil { condition.wait() }
+        let item = finished.removeValue(forKey: index)!
+        taken = index + 1
+        condition.broadcast()
+        return item
+    }
+
+    /// Claims nothing more: workers finish the item they hold and end. For a consumer that stops
+    /// early (an input error ends `run`), so no thread waits forever on a window that never moves.
+    func cancel() {
+        condition.lock()
+        claimed = count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// One worker: claims the next index while the window allows, computes it, hands it over.
+    private func computeUntilDone() {
+        while true {
+            condition.lock()
+            while claimed < count && claimed - taken >= window { condition.wait() }
+            guard claimed < count else {
+                condition.unlock()
+                return
+            }
+            let index = claimed
+            claimed += 1
+            condition.unlock()
+            let item = work(index)
+            condition.lock()
+            finished[index] = item
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}

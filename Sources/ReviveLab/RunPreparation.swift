@@ -1,0 +1,50 @@
+import ReviveExplore
+import ReviveWorld
+
+/// What `run`'s worker threads do ahead of the report: load, play, filter and render.
+extension RunSession {
+    /// One scenario file as a worker thread prepares it.
+    struct Prepared {
+        /// The file loaded with the command line's seed and planted bugs, or why it did not load.
+        var scenario: Result<Scenario, InputError>
+        /// The play in memory (nil: the report plays it on the store, or refuses it unplayed).
+        var result: ScenarioResult?
+        /// The transitions `--only` shows (nil: all).
+        var shown: [Int]?
+        /// The text timeline, when it is printed on standard output and short enough to hold.
+        var text: String?
+    }
+
+    /// Timelines longer than this are not rendered ahead but streamed by the report in pieces,
+    /// so a very long run's text (25 MB for 240,000 transitions) is never held whole.
+    static let longestRenderedAhead = 20_000
+
+    /// Loads `file` and, when `play`, plays it in memory, picks what `--only` shows and renders
+    /// a text timeline bound for standard output. Touches nothing shared: it runs on the worker
+    /// threads of `run`, and the report prints in file order.
+    static func prepare(_ file: String, options: RunCommand.Options, play: Bool) -> Prepared {
+        var scenario: Scenario
+        do { scenario = try ScenarioLoader.load(path: file) } catch {
+            return Prepared(scenario: .failure(error))
+        }
+        if let seed = options.seed { scenario.seed = seed }
+        #if REVIVE_PLANTED_BUGS
+        scenario.recovery.plantedBugs = options.plantedBugs
+        #endif
+        // A scenario the chosen format cannot show is refused by the report, unplayed.
+        guard play, HistoryExport.mismatch(options.format, scenario) == nil else { return Prepared(scenario: .success(scenario)) }
+        let result = ScenarioPlayer.play(scenario, mode: options.mode)
+        let shown = shown(in: result, by: options.filter)
+        var text: String?
+        if options.format == .text, options.output == nil, !(options.quiet && result.passed),
+           result.transitions.count <= longestRenderedAhead {
+            text = TextRenderer(color: options.color).render(result, showing: shown)
+        }
+        return Prepared(scenario: .success(scenario), result: result, shown: shown, text: text)
+    }
+
+    /// The indexes of the transitions `filter` matches, or nil when it matches everything.
+    static func shown(in result: ScenarioResult, by filter: TransitionFilter) -> [Int]? {
+        filter.isEmpty ? nil : result.transitions.indices.filter { filter.matches(result.transitions[$0]) }
+    }
+}

@@ -67,6 +67,32 @@ struct RunCommandTests {
         #expect(seededFirst.stdout == seededSecond.stdout, "--seed 99 and --seed=99 are the same run, every time")
     }
 
+    /// `run` plays on threads ahead of an in-order report: the same bytes, order and exit code
+    /// for any --jobs, with a failing scenario and an invalid file among passing ones.
+    @Test func anyJobsCountGivesTheSameReport() throws {
+        let fixtures = try Fixtures()
+        let original = try String(contentsOf: Lab.scenarioDirectory.appendingPathComponent("revoked-grant.json"), encoding: .utf8)
+        let failing = try fixtures.write("broken.json",
+                                         try original.replacingOnce("\"effects\": { \"send-briefing\": 1 }", with: "\"effects\": { \"send-briefing\": 2 }"))
+        let invalid = try fixtures.write("invalid.json", #"{"format": 1, "name": "x"}"#)
+        let paths = ["scenarios/revoked-grant.json", "scenarios/worker-loss.json", failing, invalid,
+                     "scenarios/timeout-after-mutation.json", "scenarios/transient-503.json"]
+        for extra in [[], ["--only", "lease.*"], ["--quiet"], ["--format", "jsonl"]] {
+            let one = try Lab.run(["run"] + paths + extra + ["--jobs", "1"])
+            #expect(one.status == 2, "an invalid file makes it an input error: \(one.summary)")
+            #expect(one.stdout.contains("== revoked-grant  (\(failing))") || extra != [], "\(one.stdout.suffix(300))")
+            for jobs in ["2", "7"] {
+                let many = try Lab.run(["run"] + paths + extra + ["--jobs", jobs])
+                #expect(many.status == one.status)
+                #expect(many.stdout == one.stdout, "--jobs \(jobs) \(extra) prints the same report as --jobs 1")
+                #expect(many.stderr == one.stderr, "--jobs \(jobs) \(extra) reports the same problems in the same order")
+            }
+        }
+        let defaulted = try Lab.run(["run"] + paths)
+        #expect(defaulted.stdout == (try Lab.run(["run"] + paths + ["--jobs", "1"])).stdout, "one thread per core by default")
+        #expect(try Lab.run(["run", "scenarios/revoked-grant.json", "--jobs", "0"]).status == 2)
+    }
+
     @Test func anotherSeedChangesTheIdsButStillPasses() throws {
         let usual = try Lab.run(["run", "scenarios/revoked-grant.json", "--no-color"])
         let seeded = try Lab.run(["run", "scenarios/revoked-grant.json", "--seed", "99", "--no-color"])

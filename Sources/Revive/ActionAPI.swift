@@ -1,60 +1,50 @@
 import ReviveVocabulary
 
-/// What a worker says before it calls a provider on a run's behalf.
-public struct ActionRequest: Hashable, Sendable {
-    /// The logical run.
-    public var run: RunID
-    /// The step (LangGraph node, Temporal activity) the call belongs to; with the run, it makes the
-    /// action's idempotency key.
-    public var action: ActionKey
-    /// The step attempt, counted from 1 across the run's life.
-    public var attempt: Int
-    /// The worker that will make the call.
-    public var worker: WorkerID
-    /// The run's last checkpoint, where a parked run resumes.
-    public var checkpoint: String?
-    /// The connection whose credential the call uses.
-    public var connection: ConnectionID
-    /// Whether the call changes the remote world (then it goes through the action ledger).
-    public var mutating: Bool
-    /// How long the worker waits for the provider's answer before the outcome is unknown; with
-    /// the provider's `settleAfter`, it bounds when a sent call can still land.
-    public var callTimeout: Span
-
-    /// Makes a request.
-    public init(run: RunID, action: ActionKey, attempt: Int, worker: WorkerID, checkpoint: String?,
-                connection: ConnectionID, mutating: Bool, callTimeout: Span = .seconds(30)) {
-        self.run = run
-        self.action = action
-        self.attempt = attempt
-        self.worker = worker
-        self.checkpoint = checkpoint
-        self.connection = connection
-        self.mutating = mutating
-        self.callTimeout = callTimeout
-    }
-
-    var context: ActionContext {
-        ActionContext(run: run, action: action, attempt: attempt, worker: worker, checkpoint: checkpoint, callTimeout: callTimeout)
-    }
-}
-
 /// A begun action: what the worker needs to call the provider, and what the engine needs to
 /// finish the action when the answer (or the timeout) comes, at its own instant.
 public struct ActionTicket: Hashable, Sendable {
+    /// The ticket's parts in one shared box: a ticket never changes, and the engine and the
+    /// runtime hand it on at every step of a call; inline, each copy retained its seven strings.
+    /// Read through inlinable getters, so a caller's `ticket.request.run` reads the one field.
+    @usableFromInline let parts: Parts
+
     /// What the worker asked for.
-    public let request: ActionRequest
+    public var request: ActionRequest { @inlinable get { parts.request } }
     /// The lease the call is made under (the credential gateway attaches the token for it).
-    public let lease: Lease
+    public var lease: Lease { @inlinable get { parts.lease } }
     /// The action's idempotency key, stable across attempts, resumes and workers.
-    public let idempotencyKey: IdempotencyKey
+    public var idempotencyKey: IdempotencyKey { @inlinable get { parts.idempotencyKey } }
 
     /// Makes a ticket (the engine makes its own; other integrations, such as the lab's naive
     /// baseline, make theirs).
     public init(request: ActionRequest, lease: Lease, idempotencyKey: IdempotencyKey) {
-        self.request = request
-        self.lease = lease
-        self.idempotencyKey = idempotencyKey
+        parts = Parts(request: request, lease: lease, idempotencyKey: idempotencyKey)
+    }
+
+    /// Equal when every part is, as a plain struct's synthesized equality says.
+    public static func == (lhs: ActionTicket, rhs: ActionTicket) -> Bool {
+        lhs.parts === rhs.parts
+            || (lhs.request == rhs.request && lhs.lease == rhs.lease && lhs.idempotencyKey == rhs.idempotencyKey)
+    }
+
+    /// Hashes every part.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(request)
+        hasher.combine(lease)
+        hasher.combine(idempotencyKey)
+    }
+
+    /// A ticket's parts (see `ActionTicket.parts`).
+    @usableFromInline final class Parts: Sendable {
+        @usableFromInline let request: ActionRequest
+        @usableFromInline let lease: Lease
+        @usableFromInline let idempotencyKey: IdempotencyKey
+
+        init(request: ActionRequest, lease: Lease, idempotencyKey: IdempotencyKey) {
+            self.request = request
+            self.lease = lease
+            self.idempotencyKey = idempotencyKey
+        }
     }
 
     /// The key the action ledger tracks: a mutating action's idempotency key; nil for a read.
@@ -114,7 +104,8 @@ extension RecoveryEngine {
             let key = IdempotencyKey(run: request.run, action: request.action)
             let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
             guard request.mutating else { return .call(ticket) }
-            return try start(try prepareAction(connection: request.connection, context: context, at: time, in: tx), ticket, at: time, in: tx)
+            return try start(try prepareAction(connection: request.connection, context: context, key: key, at: time, in: tx),
+                             ticket, at: time, in: tx)
         }
     }
 

@@ -5,14 +5,18 @@ import ReviveVocabulary
 /// The engine keeps only the SHA-256 digest of the value; the value travels in the reconnect
 /// request to the owner and comes back with the reconnect.
 public struct CapabilityRecord: Hashable, Sendable {
+    /// The record's four strings, fixed when it is issued, in one shared box: the engine and its
+    /// store copy a record on every read and write, and inline each copy retained all four.
+    private let names: Names
+
     /// The public id, safe to print.
-    public let id: CapabilityID
+    public var id: CapabilityID { names.id }
     /// The case it is scoped to.
-    public let caseID: CaseID
+    public var caseID: CaseID { names.caseID }
     /// The connection it is scoped to.
-    public let connection: ConnectionID
+    public var connection: ConnectionID { names.connection }
     /// SHA-256 of the value, hex.
-    public let digest: String
+    public var digest: String { names.digest }
     /// When it was issued.
     public let issuedAt: Instant
     /// When it stops being valid.
@@ -30,10 +34,7 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// Makes a record (a store implementation rebuilds records from its rows with this).
     public init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String, issuedAt: Instant,
                 expiresAt: Instant, reminder: Int, consumedAt: Instant?, remindAt: Instant? = nil, expiryRecorded: Bool = false) {
-        self.id = id
-        self.caseID = caseID
-        self.connection = connection
-        self.digest = digest
+        names = Names(id: id, caseID: caseID, connection: connection, digest: digest)
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.reminder = reminder
@@ -45,6 +46,50 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// Whether it can no longer be used at `instant` because its lifetime ran out: it is valid
     /// until, not at, `expiresAt`.
     public func isExpired(at instant: Instant) -> Bool { instant >= expiresAt }
+
+    /// Equal when every field is, as a plain struct's synthesized equality says.
+    public static func == (lhs: CapabilityRecord, rhs: CapabilityRecord) -> Bool {
+        (lhs.names === rhs.names || lhs.names == rhs.names) && lhs.issuedAt == rhs.issuedAt
+            && lhs.expiresAt == rhs.expiresAt && lhs.reminder == rhs.reminder && lhs.consumedAt == rhs.consumedAt
+            && lhs.remindAt == rhs.remindAt && lhs.expiryRecorded == rhs.expiryRecorded
+    }
+
+    /// Hashes every field.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(names)
+        hasher.combine(issuedAt)
+        hasher.combine(expiresAt)
+        hasher.combine(reminder)
+        hasher.combine(consumedAt)
+        hasher.combine(remindAt)
+        hasher.combine(expiryRecorded)
+    }
+
+    /// A capability record's fixed strings (see `CapabilityRecord.names`).
+    private final class Names: Hashable, Sendable {
+        let id: CapabilityID
+        let caseID: CaseID
+        let connection: ConnectionID
+        let digest: String
+
+        init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String) {
+            self.id = id
+            self.caseID = caseID
+            self.connection = connection
+            self.digest = digest
+        }
+
+        static func == (lhs: Names, rhs: Names) -> Bool {
+            lhs.id == rhs.id && lhs.caseID == rhs.caseID && lhs.connection == rhs.connection && lhs.digest == rhs.digest
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(id)
+            hasher.combine(caseID)
+            hasher.combine(connection)
+            hasher.combine(digest)
+        }
+    }
 }
 
 /// The message sent to the account owner (or operator) asking them to act.
@@ -52,46 +97,72 @@ public struct CapabilityRecord: Hashable, Sendable {
 /// It carries the capability value and no credential. The value is never printed: timelines
 /// name the capability by id.
 public struct ReconnectRequest: Hashable, Sendable {
+    /// The request's fields in one shared box: a request never changes, and the engine and the
+    /// world hand it on through parked verdicts, reminders and deliveries; inline, each copy
+    /// retained its six strings and array. Read through inlinable getters.
+    @usableFromInline let box: Box
+
     /// The case it is for.
-    public let caseID: CaseID
+    public var caseID: CaseID { @inlinable get { box.fields.caseID } }
     /// The connection to reconnect.
-    public let connection: ConnectionID
+    public var connection: ConnectionID { @inlinable get { box.fields.connection } }
     /// Who it is addressed to.
-    public let recipient: String
+    public var recipient: String { @inlinable get { box.fields.recipient } }
     /// Owner or operator.
-    public let responder: Responder
+    public var responder: Responder { @inlinable get { box.fields.responder } }
     /// The capability's public id.
-    public let capabilityID: CapabilityID
+    public var capabilityID: CapabilityID { @inlinable get { box.fields.capabilityID } }
     /// The capability's secret value: present it with the reconnect, never print it.
-    public let capabilityValue: String
+    public var capabilityValue: String { @inlinable get { box.fields.capabilityValue } }
     /// When the capability expires (it is valid until, not at, this instant): call
     /// `RecoveryEngine.capabilityExpired` then.
-    public let expiresAt: Instant
+    public var expiresAt: Instant { @inlinable get { box.fields.expiresAt } }
     /// When the next reminder is due: call `RecoveryEngine.reminderDue` then. It is the reminder
     /// lead before `expiresAt`, or nil when no reminder follows (this is the last request).
-    public let remindAt: Instant?
+    public var remindAt: Instant? { @inlinable get { box.fields.remindAt } }
     /// 0 for the first request, 1… for reminders.
-    public let reminder: Int
+    public var reminder: Int { @inlinable get { box.fields.reminder } }
     /// What the request asks for.
-    public let kind: RequestKind
+    public var kind: RequestKind { @inlinable get { box.fields.kind } }
     /// The scopes to grant (for `grant-scopes`: the union of the granted and the needed ones).
-    public let scopes: [String]
+    public var scopes: [String] { @inlinable get { box.fields.scopes } }
 
     /// Makes a request.
     public init(caseID: CaseID, connection: ConnectionID, recipient: String, responder: Responder, capabilityID: CapabilityID,
                 capabilityValue: String, expiresAt: Instant, remindAt: Instant? = nil, reminder: Int, kind: RequestKind,
                 scopes: [String]) {
-        self.caseID = caseID
-        self.connection = connection
-        self.recipient = recipient
-        self.responder = responder
-        self.capabilityID = capabilityID
-        self.capabilityValue = capabilityValue
-        self.expiresAt = expiresAt
-        self.remindAt = remindAt
-        self.reminder = reminder
-        self.kind = kind
-        self.scopes = scopes
+        box = Box(Fields(caseID: caseID, connection: connection, recipient: recipient, responder: responder,
+                         capabilityID: capabilityID, capabilityValue: capabilityValue, expiresAt: expiresAt,
+                         remindAt: remindAt, reminder: reminder, kind: kind, scopes: scopes))
+    }
+
+    /// Equal when every field is, as a plain struct's synthesized equality says.
+    public static func == (lhs: ReconnectRequest, rhs: ReconnectRequest) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    /// Hashes every field.
+    public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
+
+    /// The box (see `ReconnectRequest.box`).
+    @usableFromInline final class Box: Sendable {
+        @usableFromInline let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    /// The fields, as a value.
+    @usableFromInline struct Fields: Hashable, Sendable {
+        @usableFromInline let caseID: CaseID
+        @usableFromInline let connection: ConnectionID
+        @usableFromInline let recipient: String
+        @usableFromInline let responder: Responder
+        @usableFromInline let capabilityID: CapabilityID
+        @usableFromInline let capabilityValue: String
+        @usableFromInline let expiresAt: Instant
+        @usableFromInline let remindAt: Instant?
+        @usableFromInline let reminder: Int
+        @usableFromInline let kind: RequestKind
+        @usableFromInline let scopes: [String]
     }
 }
 

@@ -2,33 +2,44 @@ import ReviveVocabulary
 
 /// One row of the classification table: a pattern over a signal's facts and the class it means.
 public struct ClassificationRule: Sendable {
+    /// The row's fields, in one shared box: the classifier tries the rows in order on every
+    /// failure, and a row held inline was copied whole (its sets, strings and array, each
+    /// retained and released) for every row tried, even read in place through a buffer.
+    private let row: Row
+
     /// A stable name, printed as "the rule that matched".
-    public let name: String
+    public var name: String { row.name }
     /// Only signals from this provider match; nil matches any provider.
-    public let provider: ProviderKind?
+    public var provider: ProviderKind? { row.provider }
     /// Only these statuses match; empty matches any status.
-    public let statuses: Set<Int>
+    public var statuses: Set<Int> { row.statuses }
     /// At least one of these codes must be present (lower-case); empty means no code is needed.
-    public let codes: Set<String>
+    public var codes: Set<String> { row.codes }
     /// At least one of these AADSTS numbers must be present; empty means none is needed.
-    public let aadsts: Set<Int>
+    public var aadsts: Set<Int> { row.aadsts }
     /// At least one of these lower-case fragments must occur in the text; empty means no text is needed.
-    public let text: [String]
+    public var text: [String] { row.text }
     /// The class a match means.
-    public let failureClass: FailureClass
+    public var failureClass: FailureClass { row.failureClass }
     /// How sure a match is.
-    public let confidence: Confidence
+    public var confidence: Confidence { row.confidence }
     /// Whether a refresh failure matching this rule must first be checked for a newer generation.
-    public let checksGeneration: Bool
+    public var checksGeneration: Bool { row.checksGeneration }
+
+    init(name: String, provider: ProviderKind?, statuses: Set<Int>, codes: Set<String>, aadsts: Set<Int>, text: [String],
+         failureClass: FailureClass, confidence: Confidence, checksGeneration: Bool) {
+        row = Row(name: name, provider: provider, statuses: statuses, codes: codes, aadsts: aadsts, text: text,
+                  failureClass: failureClass, confidence: confidence, checksGeneration: checksGeneration)
+    }
 
     /// Whether the rule matches these facts from this provider.
     public func matches(_ facts: SignalFacts, provider signalProvider: ProviderKind?) -> Bool {
-        if let provider, provider != signalProvider { return false }
-        if !statuses.isEmpty && !statuses.contains(facts.status) { return false }
-        if !codes.isEmpty && codes.isDisjoint(with: facts.codes) { return false }
-        if !aadsts.isEmpty && aadsts.isDisjoint(with: facts.aadstsCodes) { return false }
-        if !text.isEmpty && !text.contains(where: { Self.text(facts.text, contains: $0) }) { return false }
-        return true
+        row.matches(facts, codes: Array(facts.codes), aadsts: Array(facts.aadstsCodes), provider: signalProvider)
+    }
+
+    /// `matches`, with the facts' codes and AADSTS numbers listed once for all the rows tried.
+    func matches(_ facts: SignalFacts, codes: [String], aadsts: [Int], provider signalProvider: ProviderKind?) -> Bool {
+        row.matches(facts, codes: codes, aadsts: aadsts, provider: signalProvider)
     }
 
     /// `haystack.contains(needle)`, by bytes when that gives the same answer: the generic
@@ -54,6 +65,57 @@ public struct ClassificationRule: Sendable {
             }
         }
         return ascii ?? haystack.contains(needle)
+    }
+}
+
+/// A classification row's fields (see `ClassificationRule.row`), with its codes and numbers
+/// also as lists for matching.
+private final class Row: Sendable {
+    let name: String
+    let provider: ProviderKind?
+    let statuses: Set<Int>
+    let codes: Set<String>
+    let aadsts: Set<Int>
+    let text: [String]
+    let failureClass: FailureClass
+    let confidence: Confidence
+    let checksGeneration: Bool
+    private let codeList: [String]
+    private let aadstsList: [Int]
+
+    init(name: String, provider: ProviderKind?, statuses: Set<Int>, codes: Set<String>, aadsts: Set<Int>, text: [String],
+         failureClass: FailureClass, confidence: Confidence, checksGeneration: Bool) {
+        self.name = name
+        self.provider = provider
+        self.statuses = statuses
+        self.codes = codes
+        self.aadsts = aadsts
+        self.text = text
+        self.failureClass = failureClass
+        self.confidence = confidence
+        self.checksGeneration = checksGeneration
+        codeList = Array(codes)
+        aadstsList = Array(aadsts)
+    }
+
+    /// Codes and numbers are compared rather than hashed: a signal has a code or two and a row a
+    /// few, and `isDisjoint` hashed every code of one set into the other for each row tried, on
+    /// every classification (a third of the classifier's cost).
+    func matches(_ facts: SignalFacts, codes factCodes: [String], aadsts factNumbers: [Int], provider signalProvider: ProviderKind?) -> Bool {
+        if let provider, provider != signalProvider { return false }
+        if !statuses.isEmpty && !statuses.contains(facts.status) { return false }
+        if !codeList.isEmpty && !Row.shareAny(codeList, factCodes) { return false }
+        if !aadstsList.isEmpty && !Row.shareAny(aadstsList, factNumbers) { return false }
+        if !text.isEmpty && !text.contains(where: { ClassificationRule.text(facts.text, contains: $0) }) { return false }
+        return true
+    }
+
+    /// Whether the lists share an element (`==`, as the sets' own membership is).
+    private static func shareAny<Element: Equatable>(_ a: [Element], _ b: [Element]) -> Bool {
+        for x in a {
+            for y in b where x == y { return true }
+        }
+        return false
     }
 }
 

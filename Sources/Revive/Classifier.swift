@@ -69,11 +69,15 @@ public struct Classifier: Sendable {
         }
         let facts = SignalFacts(signal)
         var decided: (FailureClass, String, Confidence)
-        // Read in place through a buffer, whose elements are lent rather than copied:
-        // `first(where:)`, and the array's own subscript, copied every rule tried (its sets,
-        // strings and array, each retained and released) on every classification of every play.
-        let found = rules.withUnsafeBufferPointer { rules in
-            rules.firstIndex { $0.matches(facts, provider: context.provider) }
+        // Read in place, the elements lent rather than copied (a rule is a box, so a copy would
+        // cost a retain); the facts' codes and numbers are listed once for all the rows tried.
+        let (codes, numbers) = (Array(facts.codes), Array(facts.aadstsCodes))
+        let found = rules.withUnsafeBufferPointer { rules -> Int? in
+            guard let base = rules.baseAddress else { return nil }
+            for index in 0..<rules.count where base[index].matches(facts, codes: codes, aadsts: numbers, provider: context.provider) {
+                return index
+            }
+            return nil
         }
         if let index = found {
             let match = rules[index]

@@ -3,27 +3,69 @@ import ReviveVocabulary
 /// One engine decision's view of its store transaction: the store's reads and writes, and the
 /// transitions the decision emits, which the engine hands to its recorder only after the commit.
 final class EngineTransaction {
-    /// The store's open transaction.
-    let store: RecoveryStoreTransaction
-    /// The decision's transitions so far, in emission order. Unchecked: one decision, one thread,
-    /// and only `record` writes it.
-    @exclusivity(unchecked) private(set) var transitions: [Transition] = []
+    /// The store's open transaction; nil while the object waits to be reused (a spare must not
+    /// hold the store's transaction object, which the store reuses only when nothing else does).
+    private var held: RecoveryStoreTransaction?
+    /// The decision's transitions so far, in emission order, in a buffer the object keeps from
+    /// one decision to the next: a fresh array per decision was allocated, grown and freed on
+    /// every decision of every play, and handing one over moved every transition twice.
+    /// Unchecked: one decision, one thread.
+    @exclusivity(unchecked) private var buffer = UnsafeMutablePointer<Transition>.allocate(capacity: 4)
+    @exclusivity(unchecked) private var capacity = 4
+    @exclusivity(unchecked) private var count = 0
     /// The journal entry the decision becomes when it is taken on the local replica (nil: on the
     /// shared store). Its transitions carry it as `journal=N`.
-    let journalEntry: Int?
+    private(set) var journalEntry: Int?
     /// Why the decision must wait for the shared store, once a step of it said so.
     private(set) var waitReason: (reason: String, fill: (inout Transition) -> Void)?
 
     init(_ store: RecoveryStoreTransaction, journalEntry: Int? = nil) {
-        self.store = store
+        self.held = store
         self.journalEntry = journalEntry
     }
 
-    /// Hands over the decision's transitions, leaving none: the caller then holds the only
-    /// reference to their storage and can move them out instead of copying them.
+    /// A decision object waiting to be reused (`reopen(over:)`).
+    init() {}
+
+    deinit {
+        buffer.deinitialize(count: count)
+        buffer.deallocate()
+    }
+
+    /// The store's open transaction.
+    var store: RecoveryStoreTransaction { held! }
+
+    /// Starts a new decision on the shared store with this object, forgetting the last one's.
+    func reopen(over store: RecoveryStoreTransaction) {
+        discardTransitions()
+        held = store
+        journalEntry = nil
+        waitReason = nil
+    }
+
+    /// Lets go of the store's transaction once the decision's transaction is over.
+    func close() { held = nil }
+
+    /// Drops the transitions of a decision that did not commit.
+    func discardTransitions() {
+        buffer.deinitialize(count: count)
+        count = 0
+    }
+
+    /// Hands the decision's transitions to `recorder`, in order, moved rather than copied, leaving none.
+    func handOver(to recorder: TransitionRecorder) {
+        // The count goes first: should the recorder call back into the engine, nothing is moved twice.
+        let taken = count
+        count = 0
+        for index in 0..<taken { recorder.record((buffer + index).move()) }
+    }
+
+    /// Hands over the decision's transitions as an array, leaving none.
     func takeTransitions() -> [Transition] {
         var taken: [Transition] = []
-        swap(&taken, &transitions)
+        taken.reserveCapacity(count)
+        for index in 0..<count { taken.append((buffer + index).move()) }
+        count = 0
         return taken
     }
 
@@ -33,6 +75,9 @@ final class EngineTransaction {
     /// Refuses a step that is safe only against the shared store while the decision runs on the
     /// local replica: the decision is abandoned and the engine records `store.waiting` with
     /// `reason` and the facts `fill` sets.
+    // Inlined so the check comes before the callers' `fill` closures are built: called, each call
+    // allocated its closure's context on the heap, on the shared store too, where it goes unused.
+    @inline(__always)
     func requireShared(_ reason: String, _ fill: @escaping (inout Transition) -> Void = { _ in }) throws(RecoveryStoreError) {
         guard !isShared else { return }
         waitReason = (reason, fill)
@@ -42,31 +87,52 @@ final class EngineTransaction {
     /// Records a transition of a step attempt: run, worker, step and attempt come from the context.
     func emit(_ name: TransitionName, at time: Instant, context: ActionContext,
               _ fill: (inout Transition) -> Void) throws(RecoveryStoreError) {
-        var transition = Transition(time: time, actor: .revive, name: name)
-        transition.run = context.run.rawValue
-        transition.worker = context.worker.rawValue
-        transition.step = context.action.rawValue
-        transition.attempt = context.attempt
-        fill(&transition)
-        try record(transition)
+        let slot = openSlot(Transition(time: time, actor: .revive, name: name))
+        slot.pointee.run = context.run.rawValue
+        slot.pointee.worker = context.worker.rawValue
+        slot.pointee.step = context.action.rawValue
+        slot.pointee.attempt = context.attempt
+        fill(&slot.pointee)
+        try record(slot)
     }
 
     /// Records a transition outside any step attempt (a reconnect, an expiry, a case's close).
     func emit(_ name: TransitionName, at time: Instant, run: RunID?, _ fill: (inout Transition) -> Void) throws(RecoveryStoreError) {
-        var transition = Transition(time: time, actor: .revive, name: name)
-        transition.run = run?.rawValue
-        fill(&transition)
-        try record(transition)
+        let slot = openSlot(Transition(time: time, actor: .revive, name: name))
+        slot.pointee.run = run?.rawValue
+        fill(&slot.pointee)
+        try record(slot)
     }
 
-    /// Consuming: the emitters hand over the transition they built, so it is moved into the
-    /// decision's list instead of copied (each copy retained every string it holds; the profile
-    /// showed `Transition` copies high in every play).
-    private func record(_ transition: consuming Transition) throws(RecoveryStoreError) {
+    /// The next place in the decision's list, holding `transition`: the emitters fill it in
+    /// place, so a transition is never copied or moved on its way into the list (a copy retained
+    /// every string it holds; the profile showed `Transition` copies high in every play).
+    private func openSlot(_ transition: consuming Transition) -> UnsafeMutablePointer<Transition> {
+        if count == capacity { grow() }
+        let slot = buffer + count
+        slot.initialize(to: transition)
+        count += 1
+        return slot
+    }
+
+    /// Finishes the transition in `slot`, the list's newest. Should the store throw, the decision
+    /// is abandoned, and its list with it.
+    private func record(_ slot: UnsafeMutablePointer<Transition>) throws(RecoveryStoreError) {
         // A decision on the replica says so on every line: the history-complete check follows it to the drain.
-        if let journalEntry { transition.notes.append(.init("journal", String(journalEntry))) }
+        if let journalEntry { slot.pointee.notes.append(.init("journal", String(journalEntry))) }
         // The store writes it with the decision's state; the recorder sees it only after the commit.
+        // Lent from a local, the slot's value moved out and back: lent from the slot itself, it
+        // was copied for the call (a retain and a release per string it holds).
+        let transition = slot.move()
+        defer { slot.initialize(to: transition) }
         try store.record(transition)
-        transitions.append(transition)
+    }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<Transition>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = larger
+        capacity *= 2
     }
 }

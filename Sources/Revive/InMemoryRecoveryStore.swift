@@ -13,6 +13,9 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     /// Whether the open transaction wrote: a decision that only read has nothing to commit.
     @exclusivity(unchecked) fileprivate var written = false
     @exclusivity(unchecked) private var inTransaction = false
+    /// The last transaction's object, reopened for the next one when nothing else holds it (a
+    /// held one stays closed): one object per decision was allocated and freed on every decision.
+    @exclusivity(unchecked) private var spare: InMemoryTransaction?
 
     /// An empty store.
     public init() {}
@@ -25,11 +28,21 @@ public final class InMemoryRecoveryStore: RecoveryStore {
         return copy
     }
 
+    private func openTransaction() -> InMemoryTransaction {
+        if isKnownUniquelyReferenced(&spare), let spare {
+            spare.isOpen = true
+            return spare
+        }
+        let transaction = InMemoryTransaction(store: self)
+        spare = transaction
+        return transaction
+    }
+
     /// Runs `body` on the rows; if it throws, puts back every row it wrote.
     public func transaction<T>(_ body: (RecoveryStoreTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
         precondition(!inTransaction, "transactions do not nest: one decision, one transaction")
         inTransaction = true
-        let transaction = InMemoryTransaction(store: self)
+        let transaction = openTransaction()
         defer {
             transaction.isOpen = false
             inTransaction = false
@@ -53,7 +66,14 @@ public final class InMemoryRecoveryStore: RecoveryStore {
 /// of every play writes here.
 private struct Table<Key: Hashable, Value> {
     private(set) var rows: [Key: Value]
-    private var replaced: [(key: Key, value: Value?)] = []
+    private var replaced: [Replaced] = []
+
+    /// A replaced row. A named struct, not a tuple: an array of tuples was destroyed through the
+    /// runtime's generic tuple witness, its type looked up at run time, on every commit.
+    private struct Replaced {
+        let key: Key
+        let value: Value?
+    }
 
     /// An empty table with room for `capacity` rows: the tables a play fills grew from nothing,
     /// through three or four rehashes each, in every play (seen in the catalogue's profile). Which
@@ -62,15 +82,40 @@ private struct Table<Key: Hashable, Value> {
     /// `openCases()` sorts (Swift's per-process hash seed shuffles dictionary order anyway).
     init(capacity: Int = 0) { rows = Dictionary(minimumCapacity: capacity) }
 
+    /// The room a table that starts empty takes at its first write: the tables only some plays
+    /// fill (cases, capabilities) grew from nothing through a rehash at their first, second and
+    /// fourth rows, in every play that opened a case (seen in the catalogue's profile).
+    private static var firstRoom: Int { 4 }
+
     subscript(key: Key) -> Value? { rows[key] }
 
-    /// Writes (or, with nil, deletes) one row and logs the row it replaced, which it returns.
-    @discardableResult
-    mutating func set(_ key: Key, _ value: Value?) -> Value? {
+    /// Writes (or, with nil, deletes) one row and logs the row it replaced.
+    mutating func set(_ key: Key, _ value: Value?) {
+        log(key, write(key, value))
+    }
+
+    /// Writes (or, with nil, deletes) one row, lends the row it replaced to `check`, and logs it.
+    /// Lent, not returned: returning it copied the row (a retain per string) on every write.
+    mutating func set(_ key: Key, _ value: Value?, checkingOld check: (Value?) -> Void) {
+        let old = write(key, value)
+        check(old)
+        log(key, old)
+    }
+
+    /// Writes one row and hands back the row it replaced.
+    @inline(__always)
+    private mutating func write(_ key: Key, _ value: Value?) -> Value? {
         // One lookup that hands back the row it replaces: reading it first hashed the key twice.
-        let old = if let value { rows.updateValue(value, forKey: key) } else { rows.removeValue(forKey: key) }
-        replaced.append((key, old))
-        return old
+        if rows.capacity == 0 { rows = Dictionary(minimumCapacity: Self.firstRoom) }
+        return if let value { rows.updateValue(value, forKey: key) } else { rows.removeValue(forKey: key) }
+    }
+
+    /// Logs a replaced row, moved in. The log takes room for a few rows at its first: grown from
+    /// nothing, it was reallocated at its first, second and third rows in every play.
+    @inline(__always)
+    private mutating func log(_ key: Key, _ old: consuming Value?) {
+        if replaced.capacity == 0 { replaced.reserveCapacity(Self.firstRoom) }
+        replaced.append(Replaced(key: key, value: old))
     }
 
     /// Deletes every row that matches.
@@ -82,20 +127,25 @@ private struct Table<Key: Hashable, Value> {
 
     /// Most decisions write two or three of the eleven tables: emptying an empty log still cost
     /// a hundred instructions a table, on every commit of every decision (seen in the profile).
+    /// Inlined: a call per table to find its log empty cost more than the check.
+    @inline(__always)
     mutating func commit() {
         if !replaced.isEmpty { clearLog() }
     }
 
     mutating func rollback() {
         guard !replaced.isEmpty else { return }
-        for (key, value) in replaced.reversed() { rows[key] = value }
+        for row in replaced.reversed() { rows[row.key] = row.value }
         clearLog()
     }
 
     /// Keeps a small log's room for the next decision, but not a big one's: one prune of a long
     /// run's expired leases logged 48,000 rows, and their room stayed for the rest of the play.
+    /// A small log is emptied from its end: `removeAll(keepingCapacity:)` went through the
+    /// array's generic range replacement, several times the cost of the row or two most logs hold.
     private mutating func clearLog() {
-        replaced.removeAll(keepingCapacity: replaced.count <= 64)
+        guard replaced.count <= 64 else { return replaced = [] }
+        while replaced.popLast() != nil {}
     }
 }
 
@@ -151,7 +201,10 @@ private struct RefreshKey: Hashable {
 
 /// The in-memory store's transaction: reads and writes go straight to the rows, logged for rollback.
 private final class InMemoryTransaction: RecoveryStoreTransaction {
-    private let store: InMemoryRecoveryStore
+    // Unowned: the store keeps this object for reuse, and a strong reference back would keep
+    // both alive forever. The store outlives every use (`rows` checks `isOpen` first, and a
+    // transaction is open only inside the store's own `transaction`).
+    private unowned(unsafe) let store: InMemoryRecoveryStore
     @exclusivity(unchecked) var isOpen = true
 
     init(store: InMemoryRecoveryStore) { self.store = store }
@@ -181,8 +234,9 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func setGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
         // Checked on the row the write replaced (one lookup); a failed check stops the process either way.
-        let old = rows.generations.set(connection, generation)
-        precondition(generation >= old ?? .first, "a lease generation never moves backwards")
+        rows.generations.set(connection, generation) { old in
+            precondition(generation >= old ?? .first, "a lease generation never moves backwards")
+        }
     }
 
     func deadGeneration(of connection: ConnectionID) -> LeaseGeneration? { rows.deadGenerations[connection] }
@@ -255,7 +309,8 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func capability(digest: String) -> CapabilityRecord? { rows.capabilityByDigest[digest].flatMap { rows.capabilities[$0] } }
 
     func save(_ capability: CapabilityRecord) {
-        if let old = rows.capabilities.set(capability.id, capability) {
+        rows.capabilities.set(capability.id, capability) { old in
+            guard let old else { return }
             precondition(old.consumedAt == nil || old.consumedAt == capability.consumedAt, "a capability is consumed at most once")
         }
         rows.capabilityByDigest.set(capability.digest, capability.id)
@@ -266,17 +321,20 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func ledgerEntry(_ key: IdempotencyKey) -> LedgerEntry? { rows.ledger[key] }
 
     func save(_ entry: LedgerEntry) {
-        if let old = rows.ledger.set(entry.key, entry), old.state.isCommitted {
-            precondition(entry.state.isCommitted, "a committed action never goes back to uncommitted")
+        rows.ledger.set(entry.key, entry) { old in
+            if let old, old.state.isCommitted {
+                precondition(entry.state.isCommitted, "a committed action never goes back to uncommitted")
+            }
         }
     }
 
     func deleteSettledEntries(changedBefore cutoff: Instant) {
+        let expired = { (entry: LedgerEntry) in (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff }
+        // Most prunes find nothing old enough: the parked runs' set was built for them all the same.
+        guard rows.ledger.rows.values.contains(where: expired) else { return }
         // A parked run resumes from its checkpoint: its committed steps must stay known until its case closes.
         let parkedRuns = Set(rows.cases.rows.values.filter { $0.state != .closed }.map(\.run))
-        rows.ledger.delete { entry in
-            (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff && !parkedRuns.contains(entry.run)
-        }
+        rows.ledger.delete { entry in expired(entry) && !parkedRuns.contains(entry.run) }
     }
 
     func refreshMark(run: RunID, action: ActionKey) -> RefreshMark? { rows.refreshMarks[RefreshKey(run: run, action: action)] }

@@ -48,7 +48,12 @@ public enum JSONValue: Hashable, Sendable {
     /// The member named `key` of an object, or nil.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first(where: { $0.key == key })?.value
+        // Read in place: `first(where:)` copied each member it tried (its key and its value) to
+        // test it, and the classifier asks a body for some twenty keys on every failure.
+        return members.withUnsafeBufferPointer { members in
+            for index in members.indices where members[index].key == key { return members[index].value }
+            return nil
+        }
     }
 
     /// The string inside a `.string`, or nil.

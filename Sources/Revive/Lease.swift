@@ -5,27 +5,66 @@ import ReviveVocabulary
 /// A lease carries no token: the credential is attached to the call by the provider gateway when
 /// `RecoveryEngine.authorizeCall` allows it, so no secret ever passes through a worker.
 public struct Lease: Hashable, Sendable {
+    /// The lease's fields in one shared box: a lease never changes once issued, and it travels in
+    /// every ticket and lease record, which the engine, its store and the runtime copy on every
+    /// call; inline, its four strings were retained and released on every copy.
+    private let fields: Fields
+
     /// The lease's id, safe to print.
-    public let id: LeaseID
+    public var id: LeaseID { fields.id }
     /// The connection it grants use of.
-    public let connection: ConnectionID
+    public var connection: ConnectionID { fields.connection }
     /// The generation the connection had when the lease was issued.
-    public let generation: LeaseGeneration
+    public var generation: LeaseGeneration { fields.generation }
     /// The worker holding it.
-    public let holder: WorkerID
+    public var holder: WorkerID { fields.holder }
     /// The run it was issued for.
-    public let run: RunID
+    public var run: RunID { fields.run }
     /// When it was issued.
-    public let issuedAt: Instant
+    public var issuedAt: Instant { fields.issuedAt }
 
     /// Makes a lease (a store implementation rebuilds leases with this).
     public init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
-        self.id = id
-        self.connection = connection
-        self.generation = generation
-        self.holder = holder
-        self.run = run
-        self.issuedAt = issuedAt
+        fields = Fields(id: id, connection: connection, generation: generation, holder: holder, run: run, issuedAt: issuedAt)
+    }
+
+    /// Equal when every field is, as a plain struct's synthesized equality says.
+    public static func == (lhs: Lease, rhs: Lease) -> Bool { lhs.fields === rhs.fields || lhs.fields == rhs.fields }
+
+    /// Hashes every field.
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+
+    /// A lease's fields (see `Lease.fields`).
+    private final class Fields: Hashable, Sendable {
+        let id: LeaseID
+        let connection: ConnectionID
+        let generation: LeaseGeneration
+        let holder: WorkerID
+        let run: RunID
+        let issuedAt: Instant
+
+        init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
+            self.id = id
+            self.connection = connection
+            self.generation = generation
+            self.holder = holder
+            self.run = run
+            self.issuedAt = issuedAt
+        }
+
+        static func == (lhs: Fields, rhs: Fields) -> Bool {
+            lhs.id == rhs.id && lhs.connection == rhs.connection && lhs.generation == rhs.generation
+                && lhs.holder == rhs.holder && lhs.run == rhs.run && lhs.issuedAt == rhs.issuedAt
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(id)
+            hasher.combine(connection)
+            hasher.combine(generation)
+            hasher.combine(holder)
+            hasher.combine(run)
+            hasher.combine(issuedAt)
+        }
     }
 }
 

@@ -6,34 +6,40 @@ import ReviveVocabulary
 /// failed action with its key and ledger state, the provider signal, the class, and the lease
 /// generation that was rejected. It holds no token and no capability value (only digests).
 public struct RecoveryCase: Hashable, Sendable {
+    /// What a case is opened with and never changes, in one shared box: the engine and its store
+    /// copy a case on every read and every save, and inline these were some sixteen strings,
+    /// each retained and released on every copy (seen high in the catalogue's profile). Never
+    /// mutated, so the box needs no copy-on-write.
+    private let opening: Opening
+
     /// The case id.
-    public let id: CaseID
+    public var id: CaseID { opening.fields.id }
     /// The failed connection.
-    public let connection: ConnectionID
+    public var connection: ConnectionID { opening.fields.connection }
     /// Who the connection must belong to after a reconnect.
-    public let pinnedIdentity: ProviderIdentity
+    public var pinnedIdentity: ProviderIdentity { opening.fields.pinnedIdentity }
     /// Where reconnect requests go.
-    public let ownerAddress: String
+    public var ownerAddress: String { opening.fields.ownerAddress }
     /// The logical run that is parked.
-    public let run: RunID
+    public var run: RunID { opening.fields.run }
     /// The last checkpoint saved before the failure (nil: the run parks at its start).
-    public let checkpoint: String?
+    public var checkpoint: String? { opening.fields.checkpoint }
     /// The action whose call failed.
-    public let action: ActionKey?
+    public var action: ActionKey? { opening.fields.action }
     /// The failed action's idempotency key, when it is a mutation.
-    public let idempotencyKey: IdempotencyKey?
+    public var idempotencyKey: IdempotencyKey? { opening.fields.idempotencyKey }
     /// The failed action's ledger state when the case opened.
-    public let ledgerState: LedgerState?
+    public var ledgerState: LedgerState? { opening.fields.ledgerState }
     /// The provider's signal (status, code, text: no secrets).
-    public let signal: ProviderSignal?
+    public var signal: ProviderSignal? { opening.fields.signal }
     /// The decided class.
-    public let classification: Classification
+    public var classification: Classification { opening.fields.classification }
     /// The generation whose use failed.
-    public let rejectedGeneration: LeaseGeneration
+    public var rejectedGeneration: LeaseGeneration { opening.fields.rejectedGeneration }
     /// The worker that opened the case (it may be gone by the time the case closes).
-    public let openedBy: WorkerID
+    public var openedBy: WorkerID { opening.fields.openedBy }
     /// When it opened.
-    public let openedAt: Instant
+    public var openedAt: Instant { opening.fields.openedAt }
     /// Where it stands.
     public var state: CaseState
     /// Reconnects refused for this case (identity mismatches and bad capabilities).
@@ -53,26 +59,59 @@ public struct RecoveryCase: Hashable, Sendable {
                 signal: ProviderSignal?, classification: Classification, rejectedGeneration: LeaseGeneration,
                 openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?,
                 closedAt: Instant? = nil, grant: PendingGrant? = nil) {
-        self.id = id
-        self.connection = connection
-        self.pinnedIdentity = pinnedIdentity
-        self.ownerAddress = ownerAddress
-        self.run = run
-        self.checkpoint = checkpoint
-        self.action = action
-        self.idempotencyKey = idempotencyKey
-        self.ledgerState = ledgerState
-        self.signal = signal
-        self.classification = classification
-        self.rejectedGeneration = rejectedGeneration
-        self.openedBy = openedBy
-        self.openedAt = openedAt
+        opening = Opening(OpeningFields(
+            id: id, connection: connection, pinnedIdentity: pinnedIdentity, ownerAddress: ownerAddress, run: run,
+            checkpoint: checkpoint, action: action, idempotencyKey: idempotencyKey, ledgerState: ledgerState,
+            signal: signal, classification: classification, rejectedGeneration: rejectedGeneration,
+            openedBy: openedBy, openedAt: openedAt))
         self.state = state
         self.refusals = refusals
         self.currentCapability = currentCapability
         self.closedAt = closedAt
         self.grant = grant
     }
+
+    /// Equal when every field is, as a plain struct's synthesized equality says.
+    public static func == (lhs: RecoveryCase, rhs: RecoveryCase) -> Bool {
+        (lhs.opening === rhs.opening || lhs.opening.fields == rhs.opening.fields)
+            && lhs.state == rhs.state && lhs.refusals == rhs.refusals && lhs.currentCapability == rhs.currentCapability
+            && lhs.closedAt == rhs.closedAt && lhs.grant == rhs.grant
+    }
+
+    /// Hashes every field.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(opening.fields)
+        hasher.combine(state)
+        hasher.combine(refusals)
+        hasher.combine(currentCapability)
+        hasher.combine(closedAt)
+        hasher.combine(grant)
+    }
+}
+
+/// A case's fields fixed when it opens (see `RecoveryCase.opening`).
+private final class Opening: Sendable {
+    let fields: OpeningFields
+
+    init(_ fields: OpeningFields) { self.fields = fields }
+}
+
+/// The fixed fields as a value, for equality and hashing.
+private struct OpeningFields: Hashable, Sendable {
+    let id: CaseID
+    let connection: ConnectionID
+    let pinnedIdentity: ProviderIdentity
+    let ownerAddress: String
+    let run: RunID
+    let checkpoint: String?
+    let action: ActionKey?
+    let idempotencyKey: IdempotencyKey?
+    let ledgerState: LedgerState?
+    let signal: ProviderSignal?
+    let classification: Classification
+    let rejectedGeneration: LeaseGeneration
+    let openedBy: WorkerID
+    let openedAt: Instant
 }
 
 /// A recovery case's life.

@@ -73,6 +73,8 @@ extension RecoveryEngine {
             t.generation = lease.generation.value
             t.key = key?.rawValue
             t.failureClass = classification.failureClass
+            // Room for every note at once: grown note by note, the list was reallocated twice a line.
+            t.notes.reserveCapacity(4)
             t.notes.append(.init("rule", classification.rule))
             t.notes.append(.init("confidence", classification.confidence.rawValue))
             t.notes.append(.init("op", operation.rawValue))
@@ -135,8 +137,9 @@ extension RecoveryEngine {
             t.reason = "generation-dead"
             if wasEscalated { t.notes.append(.init("case-was", "escalated")) }
         }
-        let request = try requestReconnect(for: open, reminder: 0, at: time, in: tx)
-        return .parked(try tx.store.recoveryCase(open.id) ?? open, request)
+        // `open` is as stored: read above, and saved if it changed.
+        let (request, saved) = try requestReconnect(forStored: open, reminder: 0, at: time, in: tx)
+        return .parked(saved, request)
     }
 
     func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
@@ -158,8 +161,9 @@ extension RecoveryEngine {
             t.checkpoint = context.checkpoint
             t.failureClass = classification.failureClass
         }
-        let request = try requestReconnect(for: recoveryCase, reminder: 0, at: time, in: tx)
-        return .parked(try tx.store.recoveryCase(recoveryCase.id) ?? recoveryCase, request)
+        // The case is as stored: read above, or just opened and saved.
+        let (request, saved) = try requestReconnect(forStored: recoveryCase, reminder: 0, at: time, in: tx)
+        return .parked(saved, request)
     }
 
     /// Opens a case that joins the failure to its connection, identity, run, checkpoint and action.

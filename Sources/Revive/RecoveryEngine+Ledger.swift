@@ -3,9 +3,10 @@ import ReviveVocabulary
 /// The action ledger: a mutating action's intent, execution, outcome and reconciliation.
 extension RecoveryEngine {
     /// Records the intent to run a mutating action, or says it must be reconciled or skipped first.
-    func prepareAction(connection: ConnectionID, context: ActionContext, at time: Instant,
+    func prepareAction(connection: ConnectionID, context: ActionContext, key known: IdempotencyKey? = nil, at time: Instant,
                        in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionPreparation {
-        let key = IdempotencyKey(run: context.run, action: context.action)
+        // `known`: the context's key, when the caller has already derived it (each derivation builds a string).
+        let key = known ?? IdempotencyKey(run: context.run, action: context.action)
         guard var entry = try tx.store.ledgerEntry(key) else {
             try tx.store.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
                                           state: .intended, executingWorker: nil, changedAt: time))

@@ -6,7 +6,15 @@ extension RecoveryEngine {
     /// Issues a fresh capability for an open case and sends it in a request (or an operator alert).
     func requestReconnect(for openCase: RecoveryCase, reminder: Int, at time: Instant,
                           in tx: EngineTransaction, resent: Bool = false) throws(RecoveryStoreError) -> ReconnectRequest {
-        var recoveryCase = try tx.store.recoveryCase(openCase.id) ?? openCase
+        try requestReconnect(forStored: try tx.store.recoveryCase(openCase.id) ?? openCase, reminder: reminder,
+                             at: time, in: tx, resent: resent).request
+    }
+
+    /// `requestReconnect`, for a case the caller has just read or saved in this decision (it is
+    /// not read again: each read hashed its id and copied it); returns the case as saved too.
+    func requestReconnect(forStored openCase: RecoveryCase, reminder: Int, at time: Instant, in tx: EngineTransaction,
+                          resent: Bool = false) throws(RecoveryStoreError) -> (request: ReconnectRequest, saved: RecoveryCase) {
+        var recoveryCase = openCase
         let responder = recoveryCase.classification.failureClass.responder
         let value = ids.nextSecret(prefix: "rvcap_")
         let expiresAt = time.advanced(by: configuration.capabilityLifetime)
@@ -36,6 +44,8 @@ extension RecoveryEngine {
             t.capability = capability.id.rawValue
             t.expires = capability.expiresAt
             t.failureClass = failureClass
+            // Room for the usual notes at once: grown note by note, the list was reallocated twice a line.
+            t.notes.reserveCapacity(4)
             t.notes.append(.init("ask", kind.rawValue))
             t.notes.append(.init("to", recipient))
             if failureClass == .policyBlocked { t.notes.append(.init("cc", recoveryCase.ownerAddress)) }
@@ -45,7 +55,7 @@ extension RecoveryEngine {
             if resent { t.notes.append(.init("resent", "restart")) }
             if planted(.leakToken) { t.notes.append(.init("link", "https://revive.example/reconnect?c=" + value)) }
         }
-        return request
+        return (request, recoveryCase)
     }
 
     /// Called when a capability's reminder is due (`ReconnectRequest.remindAt`, the reminder lead
@@ -59,7 +69,7 @@ extension RecoveryEngine {
                   let remindAt = capability.remindAt, time >= remindAt, capability.reminder < configuration.maxReminders,
                   let recoveryCase = try tx.store.recoveryCase(capability.caseID), recoveryCase.state == .awaitingReconnect,
                   recoveryCase.currentCapability == id else { return nil }
-            return try requestReconnect(for: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx)
+            return try requestReconnect(forStored: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx).request
         }
     }
 
@@ -82,7 +92,8 @@ extension RecoveryEngine {
             // A reminder went out before this expiry: its capability is the owner's live link.
             guard recoveryCase.currentCapability == id else { return nil }
             if capability.reminder < configuration.maxReminders {
-                return try requestReconnect(for: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx)
+                // Read above; only the capability was saved since.
+                return try requestReconnect(forStored: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx).request
             }
             recoveryCase.state = .escalated
             try tx.store.save(recoveryCase)

@@ -22,6 +22,12 @@ public final class RecoveryEngine {
     let ids: IdentifierSource
     let broker: CredentialBroker
     let recorder: TransitionRecorder
+    /// The decision object of the last decision on the shared store, kept for the next one with
+    /// its transitions' room: one decision object (and its buffer) per decision was allocated and
+    /// freed on every decision of every play. Scratch, not state: it holds nothing between decisions.
+    /// Unchecked: the engine is single-threaded and every access is a plain read or write, never
+    /// held across a call, so the runtime's exclusivity check guarded nothing.
+    @exclusivity(unchecked) private var spareDecision: EngineTransaction?
     /// Where the engine decides while its store is unreachable (nil: it does not; an unreachable
     /// store then fails every decision with `.unavailable`).
     public let fallback: LocalFallback?
@@ -43,14 +49,25 @@ public final class RecoveryEngine {
     /// Runs one decision in one store transaction, then hands its transitions to the recorder, in
     /// order; if the store throws, nothing of the decision is kept or recorded.
     func decideShared<T>(_ body: (EngineTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
-        var committed: [Transition] = []
-        let result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
-            let decision = EngineTransaction(transaction)
-            let result = try body(decision)
-            committed = decision.takeTransitions()
-            return result
+        // Taken out of the spare slot while in use: a decision the recorder starts meanwhile gets its own.
+        var decision = spareDecision ?? EngineTransaction()
+        spareDecision = nil
+        defer {
+            // Kept for the next decision unless something still holds it (then it is not ours to reuse).
+            if isKnownUniquelyReferenced(&decision) { spareDecision = decision }
         }
-        handOver(&committed)
+        let result: T
+        do throws(RecoveryStoreError) {
+            result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
+                decision.reopen(over: transaction)
+                defer { decision.close() }
+                return try body(decision)
+            }
+        } catch {
+            decision.discardTransitions()
+            throw error
+        }
+        decision.handOver(to: recorder)
         return result
     }
 
@@ -74,6 +91,8 @@ public final class RecoveryEngine {
                 t.subject = connection.pinnedIdentity.subject
                 t.tenant = connection.pinnedIdentity.tenant
                 t.generation = generation.value
+                // Room for every note at once: grown note by note, the list was reallocated twice a line.
+                t.notes.reserveCapacity(4)
                 t.notes.append(.init("provider", connection.provider.rawValue))
                 t.notes.append(.init("broker", connection.broker.rawValue))
                 // What the provider promises about keys, when it is not the default (a lookup, nothing late).

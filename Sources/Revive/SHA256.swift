@@ -18,46 +18,65 @@ public enum SHA256 {
 
     /// The digest of `text`'s UTF-8 bytes as 64 lower-case hex digits.
     public static func hexDigest(_ text: String) -> String {
-        let bytes = digest(Array(text.utf8))
-        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            for (index, byte) in bytes.enumerated() {
-                let high = byte >> 4, low = byte & 0xF
-                buffer[index * 2] = high < 10 ? 48 + high : 87 + high
-                buffer[index * 2 + 1] = low < 10 ? 48 + low : 87 + low
+        // Read in place and written straight into the string: the byte arrays in between (the
+        // text's, the padded message's and the digest's) cost more than the compression itself.
+        var text = text
+        let h = text.withUTF8 { hash($0) }
+        return withUnsafeBytes(of: h) { words in
+            String(unsafeUninitializedCapacity: 64) { buffer in
+                for word in 0..<8 {
+                    let value = words.load(fromByteOffset: word * 4, as: UInt32.self)
+                    for digit in 0..<8 {
+                        let nibble = UInt8(truncatingIfNeeded: value >> UInt32(28 - 4 * digit)) & 0xF
+                        buffer[word * 8 + digit] = nibble < 10 ? 48 + nibble : 87 + nibble
+                    }
+                }
+                return 64
             }
-            return bytes.count * 2
         }
     }
 
     /// The 32-byte digest of `message`.
-    ///
-    /// On unsafe buffers: the engine digests every capability it issues and presents, and bounds
-    /// checks, the round constants' global accessor and the output's nested arrays made a digest
-    /// several times the cost of its arithmetic (seen in the player's profile).
     public static func digest(_ message: [UInt8]) -> [UInt8] {
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-        var padded = message
-        padded.reserveCapacity((message.count + 72) & ~63)
-        padded.append(0x80)
-        while padded.count % 64 != 56 { padded.append(0) }
-        let bitLength = UInt64(message.count) &* 8
-        for shift in stride(from: 56, through: 0, by: -8) { padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        k.withUnsafeBufferPointer { k in
-            padded.withUnsafeBufferPointer { bytes in
-                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                    for chunk in stride(from: 0, to: bytes.count, by: 64) {
-                        compress(&h, block: UnsafeBufferPointer(rebasing: bytes[chunk..<(chunk + 64)]), w: w, k: k)
-                    }
-                }
-            }
-        }
+        let h = message.withUnsafeBufferPointer { hash($0) }
         var out = [UInt8]()
         out.reserveCapacity(32)
         for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
             for shift: UInt32 in [24, 16, 8, 0] { out.append(UInt8(truncatingIfNeeded: word >> shift)) }
         }
         return out
+    }
+
+    /// The eight words of `message`'s digest.
+    ///
+    /// On unsafe buffers: the engine digests every capability it issues and presents, and bounds
+    /// checks, the round constants' global accessor and the output's nested arrays made a digest
+    /// several times the cost of its arithmetic (seen in the player's profile). The whole blocks
+    /// are read where they lie; only the last one or two, with the padding, are copied.
+    private static func hash(_ message: UnsafeBufferPointer<UInt8>) -> (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) {
+        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        let whole = message.count / 64 * 64
+        k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for chunk in stride(from: 0, to: whole, by: 64) {
+                    compress(&h, block: UnsafeBufferPointer(rebasing: message[chunk..<(chunk + 64)]), w: w, k: k)
+                }
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                    let rest = message.count - whole
+                    let length = rest < 56 ? 64 : 128
+                    for i in 0..<rest { tail[i] = message[whole + i] }
+                    tail[rest] = 0x80
+                    for i in (rest + 1)..<(length - 8) { tail[i] = 0 }
+                    let bitLength = UInt64(message.count) &* 8
+                    for i in 0..<8 { tail[length - 8 + i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * i)) }
+                    for chunk in stride(from: 0, to: length, by: 64) {
+                        compress(&h, block: UnsafeBufferPointer(rebasing: tail[chunk..<(chunk + 64)]), w: w, k: k)
+                    }
+                }
+            }
+        }
+        return h
     }
 
     /// One 64-byte block into the running hash `h`; `w` is the message schedule's scratch space.
@@ -74,16 +93,35 @@ public enum SHA256 {
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, hh) = h
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let choose = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ choose &+ k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ majority
-            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+        // Eight rounds a pass, each naming the working variables in their rotated roles: a round
+        // then writes only two of them, where shifting all eight every round was most of the
+        // loop's instructions (the engine digests every capability it issues and presents).
+        var i = 0
+        while i < 64 {
+            round(a, b, c, &d, e, f, g, &hh, k[i] &+ w[i])
+            round(hh, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+            round(g, hh, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+            round(f, g, hh, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+            round(e, f, g, &hh, a, b, c, &d, k[i + 4] &+ w[i + 4])
+            round(d, e, f, &g, hh, a, b, &c, k[i + 5] &+ w[i + 5])
+            round(c, d, e, &f, g, hh, a, &b, k[i + 6] &+ w[i + 6])
+            round(b, c, d, &e, f, g, hh, &a, k[i + 7] &+ w[i + 7])
+            i += 8
         }
         h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+    }
+
+    /// One round, with the working variables in their roles for it: `d` takes `t1`, and `h` becomes the new `a`.
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choose = g ^ (e & (f ^ g))
+        let t1 = h &+ s1 &+ choose &+ kw
+        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) | (c & (a | b))
+        d = d &+ t1
+        h = t1 &+ s0 &+ majority
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -67,6 +67,11 @@ public struct SignalFacts: Sendable, Equatable {
         }
     }
 
+    /// The members that carry an error code, and those that carry text, in reading order (made
+    /// once: as literals, both lists were built and freed on every object read).
+    private static let codeKeys = ["code", "errorCode", "error_code", "status", "reason", "subcode"]
+    private static let textKeys = ["error_description", "message", "description", "detail", "error_message"]
+
     private mutating func readObject(_ object: JSONValue, depth: Int) {
         // Broker envelopes first: the inner provider error decides, not the wrapper's words.
         if let inner = object["payload"]?["dataMessage"] ?? object["dataMessage"] {
@@ -83,10 +88,10 @@ public struct SignalFacts: Sendable, Equatable {
             read(body: object["error"]!, depth: depth + 1)
         default: break
         }
-        for key in ["code", "errorCode", "error_code", "status", "reason", "subcode"] {
+        for key in SignalFacts.codeKeys {
             if case .string(let code)? = object[key] { addCode(code) }
         }
-        for key in ["error_description", "message", "description", "detail", "error_message"] {
+        for key in SignalFacts.textKeys {
             if case .string(let value)? = object[key] { addText(value) }
         }
         if case .array(let list)? = object["error_codes"] {
@@ -112,21 +117,26 @@ public struct SignalFacts: Sendable, Equatable {
     }
 
     private mutating func readHeaders(_ signal: ProviderSignal) {
-        if let value = signal.header("Retry-After"), let seconds = Int64(value.trimmingWhitespace()), seconds >= 0 {
+        guard !signal.headers.isEmpty else { return }
+        // `signal.header(_:)`, with every name lower-cased once: asking for each of the five
+        // headers lower-cased every name again, on every failure (seen in the catalogue's profile).
+        let lowered = signal.headers.map { (name: $0.key.lowercased(), value: $0.value) }
+        func header(_ name: String) -> String? { lowered.first(where: { $0.name == name })?.value }
+        if let value = header("retry-after"), let seconds = Int64(value.trimmingWhitespace()), seconds >= 0 {
             retryAfter = .seconds(seconds)
-        } else if let value = signal.header("Retry-After"), let date = HTTPDate.parse(value),
-                  let sent = signal.header("Date").flatMap(HTTPDate.parse) {
+        } else if let value = header("retry-after"), let date = HTTPDate.parse(value),
+                  let sent = header("date").flatMap(HTTPDate.parse) {
             // An HTTP-date is relative to the response's own Date header; the engine reads no clock.
             retryAfter = .seconds(max(0, date - sent))
         }
-        if let remaining = signal.header("x-ratelimit-remaining"), remaining.trimmingWhitespace() == "0" {
+        if let remaining = header("x-ratelimit-remaining"), remaining.trimmingWhitespace() == "0" {
             rateLimitExhausted = true
-            if retryAfter == nil, let reset = signal.header("x-ratelimit-reset").flatMap({ Int64($0.trimmingWhitespace()) }),
-               let sent = signal.header("Date").flatMap(HTTPDate.parse) {
+            if retryAfter == nil, let reset = header("x-ratelimit-reset").flatMap({ Int64($0.trimmingWhitespace()) }),
+               let sent = header("date").flatMap(HTTPDate.parse) {
                 retryAfter = .seconds(max(0, reset - sent))
             }
         }
-        if let challenge = signal.header("WWW-Authenticate") {
+        if let challenge = header("www-authenticate") {
             let parameters = SignalFacts.challengeParameters(challenge)
             if let error = parameters["error"] { addCode(error) }
             if let description = parameters["error_description"] { addText(description) }

@@ -37,15 +37,11 @@ extension InvariantChecker {
         // Most timelines never keep anything locally: with no `journal` or `local` note and no
         // upload, no entry is pending and every rule below holds, so the walk (which copied each
         // transition) is skipped.
-        let local = ts.indices.contains { i in
-            ts[i].name == .storeDrained || ts[i].name == .runtimeUploaded
-                || ts[i].notes.contains { $0.name == "journal" || $0.name == "local" }
-        }
-        guard local else { return [] }
+        guard keepsLocally(ts) else { return [] }
         var result: [Breach] = []
         var journal = LocalHistory(marker: "journal", upload: .storeDrained, fault: "store-unavailable")
         var worker = LocalHistory(marker: "local", upload: .runtimeUploaded, fault: "runtime-unavailable")
-        var runsWithCase: [String: Int] = [:]
+        var runsWithCase = SmallMap<Int>()
         for (i, t) in ts.enumerated() {
             if t.name == .faultInjected { noteOutage(t, at: i, in: &journal, &worker) }
             if t.actor == .revive {
@@ -58,6 +54,20 @@ extension InvariantChecker {
         }
         result += neverUploaded(journal, ts) + neverUploaded(worker, ts)
         return result
+    }
+
+    /// Whether anything in `ts` was kept locally or uploaded. Lengths are compared before
+    /// spellings: nearly every note's name is neither word, and telling two different strings
+    /// apart was a call into the library per note and word, most of this check's cost.
+    static func keepsLocally(_ ts: [Transition]) -> Bool {
+        for i in ts.indices {
+            if ts[i].name == .storeDrained || ts[i].name == .runtimeUploaded { return true }
+            for n in ts[i].notes.indices {
+                let length = ts[i].notes[n].name.utf8.count
+                if length == 7 && ts[i].notes[n].name == "journal" || length == 5 && ts[i].notes[n].name == "local" { return true }
+            }
+        }
+        return false
     }
 
     private static func isWorker(_ actor: Actor) -> Bool {
@@ -140,7 +150,7 @@ extension InvariantChecker {
     }
 
     /// A decision taken on the local journal that only the shared store may take.
-    private static func sharedOnlyDecision(_ t: Transition, at i: Int, runsWithCase: inout [String: Int]) -> Breach? {
+    private static func sharedOnlyDecision(_ t: Transition, at i: Int, runsWithCase: inout SmallMap<Int>) -> Breach? {
         let local = entry(t, "journal") != nil
         var earlierCase: Int?
         if t.name == .caseOpened, let run = t.run {

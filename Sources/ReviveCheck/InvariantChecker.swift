@@ -30,20 +30,23 @@ public enum InvariantChecker {
     public static func check(_ transitions: [Transition], invariants: [Invariant] = Invariant.allCases) -> [Breach] {
         var breaches: [Breach] = []
         for invariant in Invariant.allCases where invariants.contains(invariant) {
+            let found: [Breach]
             switch invariant {
-            case .sameRun: breaches += sameRun(transitions)
-            case .checkpointResume: breaches += checkpointResume(transitions)
-            case .effectOnce: breaches += effectOnce(transitions)
-            case .reconcileBeforeRetry: breaches += reconcileBeforeRetry(transitions)
-            case .identityBound: breaches += identityBound(transitions)
-            case .capabilitySingleUse: breaches += capabilitySingleUse(transitions)
-            case .fencedGenerations: breaches += fencedGenerations(transitions)
-            case .noDeadRetry: breaches += noDeadRetry(transitions)
-            case .durableCase: breaches += durableCase(transitions)
-            case .tokenCustody: breaches += tokenCustody(transitions)
-            case .historyComplete: breaches += historyComplete(transitions)
-            case .liveness: breaches += liveness(transitions)
+            case .sameRun: found = sameRun(transitions)
+            case .checkpointResume: found = checkpointResume(transitions)
+            case .effectOnce: found = effectOnce(transitions)
+            case .reconcileBeforeRetry: found = reconcileBeforeRetry(transitions)
+            case .identityBound: found = identityBound(transitions)
+            case .capabilitySingleUse: found = capabilitySingleUse(transitions)
+            case .fencedGenerations: found = fencedGenerations(transitions)
+            case .noDeadRetry: found = noDeadRetry(transitions)
+            case .durableCase: found = durableCase(transitions)
+            case .tokenCustody: found = tokenCustody(transitions)
+            case .historyComplete: found = historyComplete(transitions)
+            case .liveness: found = liveness(transitions)
             }
+            // Most invariants hold: appending their empty answer was a call each, twelve a play.
+            if !found.isEmpty { breaches += found }
         }
         return breaches
     }
@@ -70,7 +73,7 @@ public enum InvariantChecker {
     /// happen twice (`effect-once`).
     static func checkpointResume(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var checkpointed: [String: Int] = [:]
+        var checkpointed = SmallMap<Int>()
         for i in ts.indices {
             guard let step = ts[i].step else { continue }
             if ts[i].name == .checkpointSaved {
@@ -86,9 +89,9 @@ public enum InvariantChecker {
 
     static func effectOnce(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var applied: [String: Int] = [:]
-        var keyOfStep: [String: (key: String, index: Int)] = [:]
-        var keyChangeReported = Set<String>()
+        var applied = SmallMap<Int>()
+        var keyOfStep = SmallMap<(key: String, index: Int)>()
+        var keyChangeReported = SmallSet()
         for i in ts.indices {
             if ts[i].name == .effectApplied, let step = ts[i].step {
                 if isLate(ts[i]) {
@@ -119,10 +122,10 @@ public enum InvariantChecker {
     static func reconcileBeforeRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         // Per key: the index of the unknown outcome still unreconciled, or of a committed reconciliation.
-        var unresolved: [String: Int] = [:]
-        var reconciledCommitted: [String: Int] = [:]
+        var unresolved = SmallMap<Int>()
+        var reconciledCommitted = SmallMap<Int>()
         // A provider that dedupes keys collapses a resend with the same key: resending is its reconciliation.
-        var dedupes = Set<String>()
+        var dedupes = SmallSet()
         for i in ts.indices {
             if ts[i].name == .connectionPinned, let connection = ts[i].connection, ts[i].notes.contains(.init("idempotency", "dedupe")) {
                 dedupes.insert(connection)
@@ -154,8 +157,8 @@ public enum InvariantChecker {
 
     static func identityBound(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var pinned: [String: (subject: String, tenant: String, index: Int)] = [:]
-        var verifiedCases = Set<String>()
+        var pinned = SmallMap<(subject: String, tenant: String, index: Int)>()
+        var verifiedCases = SmallSet()
         for i in ts.indices {
             switch ts[i].name {
             case .connectionPinned, .caseOpened:
@@ -185,10 +188,10 @@ public enum InvariantChecker {
 
     static func capabilitySingleUse(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var issued: [String: (caseID: String?, expires: Instant?, index: Int)] = [:]
-        var consumed: [String: Int] = [:]
+        var issued = SmallMap<(caseID: String?, expires: Instant?, index: Int)>()
+        var consumed = SmallMap<Int>()
         // Per case, the capability that completed it: its other capabilities are superseded.
-        var completed: [String: (capability: String, index: Int)] = [:]
+        var completed = SmallMap<(capability: String, index: Int)>()
         for i in ts.indices {
             guard let capability = ts[i].capability else { continue }
             if ts[i].name == .reconnectRequested || ts[i].name == .operatorAlerted {
@@ -222,7 +225,7 @@ public enum InvariantChecker {
 
     static func fencedGenerations(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var rotated: [String: (generation: Int, index: Int)] = [:]
+        var rotated = SmallMap<(generation: Int, index: Int)>()
         for i in ts.indices {
             guard let connection = ts[i].connection, let generation = ts[i].generation else { continue }
             if ts[i].name == .leaseRotated {
@@ -238,9 +241,9 @@ public enum InvariantChecker {
 
     static func noDeadRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var dead: [String: (generation: Int, index: Int)] = [:]
-        var deadRetries: [String: Int] = [:]
-        var classOfCase: [String: FailureClass] = [:]
+        var dead = SmallMap<(generation: Int, index: Int)>()
+        var deadRetries = SmallMap<Int>()
+        var classOfCase = SmallMap<FailureClass>()
         for i in ts.indices {
             switch ts[i].name {
             case .failureClassified:
@@ -276,8 +279,8 @@ public enum InvariantChecker {
 
     static func durableCase(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var open: [String: Int] = [:]
-        var lostWorkers: [String: Int] = [:]
+        var open = SmallMap<Int>()
+        var lostWorkers = SmallMap<Int>()
         var completedAt: Int?
         for i in ts.indices {
             switch ts[i].name {
@@ -296,7 +299,7 @@ public enum InvariantChecker {
             }
         }
         if let completedAt {
-            for (caseID, index) in open.sorted(by: { $0.value < $1.value }) {
+            for (caseID, index) in open.elements.sorted(by: { $0.1 < $1.1 }) {
                 result.append(Breach(invariant: .durableCase, message: "case \(caseID) was never closed although the run completed", evidence: [index, completedAt]))
             }
         }
@@ -331,11 +334,11 @@ public enum InvariantChecker {
     }
 
     static func liveness(_ ts: [Transition]) -> [Breach] {
-        var cases: [String: (connection: String, subject: String, tenant: String, index: Int)] = [:]
-        var expiry: [String: Instant] = [:]
-        var answered = Set<String>()
+        var cases = SmallMap<(connection: String, subject: String, tenant: String, index: Int)>()
+        var expiry = SmallMap<Instant>()
+        var answered = SmallSet()
         // Cases only an operator can answer: an owner's reconnect does not count for them.
-        var operatorCases = Set<String>()
+        var operatorCases = SmallSet()
         var finished = false
         // The runtime's part of liveness is not Revive's: a run that ends waiting for a worker, or
         // that its retry policy failed (or, on LangGraph, left waiting for invoke(None)), is not
@@ -361,11 +364,11 @@ public enum InvariantChecker {
             case .operatorFixed, .operatorConfirmed:
                 guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires,
                       !refusedAnswers.contains(RefusedAnswer(capability: capability, time: ts[i].time)) else { continue }
-                for (caseID, c) in cases where c.connection == ts[i].connection { answered.insert(caseID) }
+                for (caseID, c) in cases.elements where c.connection == ts[i].connection { answered.insert(caseID) }
             case .reconnectPresented:
                 // The right owner answered in time: same identity, with a capability still valid.
                 guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires else { continue }
-                for (caseID, c) in cases where c.connection == ts[i].connection && c.subject == ts[i].subject && c.tenant == ts[i].tenant
+                for (caseID, c) in cases.elements where c.connection == ts[i].connection && c.subject == ts[i].subject && c.tenant == ts[i].tenant
                     && !operatorCases.contains(caseID) {
                     answered.insert(caseID)
                 }
@@ -375,8 +378,8 @@ public enum InvariantChecker {
                 break
             }
         }
-        guard !cases.isEmpty, cases.keys.allSatisfy({ answered.contains($0) }), !finished, !waitingForWorker else { return [] }
-        let evidence = cases.values.map(\.index).sorted()
+        guard !cases.isEmpty, cases.allKeys.allSatisfy({ answered.contains($0) }), !finished, !waitingForWorker else { return [] }
+        let evidence = cases.allValues.map(\.index).sorted()
         return [Breach(invariant: .liveness, message: "every case was answered in time by the pinned owner, but the run did not complete", evidence: evidence)]
     }
 }

@@ -46,6 +46,10 @@ extension InvariantChecker {
     static func isLate(_ t: Transition) -> Bool { t.notes.contains(where: { $0.name == "late" }) }
 }
 
+/// The refusal reasons the contract itself requires (see `contractualRefusals`): built once, not
+/// on every judged play.
+private let contractualReasons: Set<String> = ["may-still-land", "needs-outcome-answer", "not-an-outcome-case"]
+
 /// An operator's answer refused at an instant, by its capability.
 struct RefusedAnswer: Hashable {
     let capability: String
@@ -57,10 +61,9 @@ extension InvariantChecker {
     /// while a call may still land, a fix offered for an outcome question, an outcome answer
     /// offered for a configuration problem. Such an answer does not count for liveness.
     static func contractualRefusals(_ transitions: [Transition]) -> Set<RefusedAnswer> {
-        let reasons: Set<String> = ["may-still-land", "needs-outcome-answer", "not-an-outcome-case"]
         var refused = Set<RefusedAnswer>()
         for i in transitions.indices where transitions[i].name == .capabilityRefused {
-            if let capability = transitions[i].capability, let reason = transitions[i].reason, reasons.contains(reason) {
+            if let capability = transitions[i].capability, let reason = transitions[i].reason, contractualReasons.contains(reason) {
                 refused.insert(RefusedAnswer(capability: capability, time: transitions[i].time))
             }
         }

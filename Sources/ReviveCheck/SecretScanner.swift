@@ -20,11 +20,29 @@ public enum SecretScanner {
     private static let flag: UInt8 = 1
 
     /// The first marker found in `value` (or `00D…!` for a Salesforce token), or nil.
-    public static func firstMarker(in value: String) -> String? {
-        var text = value
-        let (index, salesforce) = text.withUTF8 { scan($0) }
-        if let index { return markers[index] }
-        if salesforce, let bang = value.utf8.firstIndex(of: UInt8(ascii: "!")),
+    public static func firstMarker(in value: String) -> String? { firstMarker(in: value, Tables.shared) }
+
+    /// The scan's tables, fetched once by a caller that scans many values (`CleanValues`): the
+    /// custody check scans some forty values a play, and fetching the two statics (a `swift_once`
+    /// each, a retain and a release each) was a good part of a short value's scan.
+    struct Tables {
+        let seconds: [UInt8]
+        let patterns: [[UInt8]]
+        static let shared = Tables(seconds: secondByte, patterns: markerBytes)
+    }
+
+    /// `firstMarker(in:)` with the tables at hand. The value's bytes are borrowed where they lie
+    /// (a copy of the string and `withUTF8` only if they are not contiguous).
+    static func firstMarker(in value: String, _ tables: Tables) -> String? {
+        let found: (marker: Int?, salesforce: Bool)
+        if let direct = value.utf8.withContiguousStorageIfAvailable({ scan($0, tables) }) {
+            found = direct
+        } else {
+            var text = value
+            found = text.withUTF8 { scan($0, tables) }
+        }
+        if let index = found.marker { return markers[index] }
+        if found.salesforce, let bang = value.utf8.firstIndex(of: UInt8(ascii: "!")),
            value.utf8.distance(from: bang, to: value.utf8.endIndex) > 20 {
             return "00D…!"
         }
@@ -33,9 +51,9 @@ public enum SecretScanner {
 
     /// The index in `markers` of the first marker in `bytes`, and whether `00D` comes before a `!`
     /// that the bytes also hold (a Salesforce token's shape, measured by the caller).
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (marker: Int?, salesforce: Bool) {
-        let seconds = secondByte
-        let patterns = markerBytes
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ tables: Tables) -> (marker: Int?, salesforce: Bool) {
+        let seconds = tables.seconds
+        let patterns = tables.patterns
         let count = bytes.count
         var sawBang = false
         var salesforcePrefix = false
@@ -72,12 +90,13 @@ public enum SecretScanner {
 /// The scan is a pure function of the value, so skipping a value already found clean changes nothing.
 struct CleanValues {
     private var last = [String?](repeating: nil, count: 16)
+    private let tables = SecretScanner.Tables.shared
 
     /// The first marker in `value`, or nil; `slot` names the field (0 to 15).
     mutating func scan(_ value: String?, _ slot: Int) -> String? {
         guard let value else { return nil }
         if let known = last[slot], known == value { return nil }
-        let marker = SecretScanner.firstMarker(in: value)
+        let marker = SecretScanner.firstMarker(in: value, tables)
         if marker == nil { last[slot] = value }
         return marker
     }

@@ -72,12 +72,35 @@ public enum ScenarioPlayer {
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).
     static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: ActionKey, count: Int)] {
-        var counts: [ActionKey: Int] = [:]
+        // A long workflow keeps the dictionary: the walk below is per step.
+        guard steps.count <= 16 else { return effectCountsByName(transitions, steps: steps) }
+        // Per step of the workflow, found by a walk of its few steps: a dictionary keyed by the
+        // step's name hashed every effect and allocated on every judged play. -1: the timeline
+        // names no effect of the step. An effect of a step the workflow does not name counts
+        // nowhere, as before.
+        var counts = [Int](repeating: -1, count: steps.count)
         // By index: `for t in transitions` copied every transition of every judged play.
+        for i in transitions.indices where transitions[i].name == .effectApplied {
+            guard let step = transitions[i].step else { continue }
+            for s in steps.indices where steps[s].id.rawValue == step { counts[s] = max(counts[s], 0) + 1 }
+        }
+        var result: [(step: ActionKey, count: Int)] = []
+        result.reserveCapacity(steps.count)
+        for s in steps.indices where steps[s].effect == .mutation || counts[s] >= 0 {
+            result.append((steps[s].id, max(counts[s], 0)))
+        }
+        return result
+    }
+}
+
+extension ScenarioPlayer {
+    /// `effectCounts` by a dictionary of step names, for a workflow of many steps.
+    static func effectCountsByName(_ transitions: [Transition], steps: [StepSpec]) -> [(step: ActionKey, count: Int)] {
+        var counts: [ActionKey: Int] = [:]
         for i in transitions.indices where transitions[i].name == .effectApplied {
             if let step = transitions[i].step { counts[ActionKey(step), default: 0] += 1 }
         }
-        var result: [(ActionKey, Int)] = []
+        var result: [(step: ActionKey, count: Int)] = []
         for step in steps where step.effect == .mutation || counts[step.id] != nil {
             result.append((step.id, counts[step.id] ?? 0))
         }
@@ -130,11 +153,12 @@ enum ExpectationChecker {
             }
         }
         if let wanted = expect.rejected {
-            let actual = transitions.filter { $0.name == .reconnectRejected || $0.name == .capabilityRefused }.count
+            // Counted by index: `filter` built an array of copies just to count it.
+            let actual = transitions.indices.count { transitions[$0].name == .reconnectRejected || transitions[$0].name == .capabilityRefused }
             if actual != wanted { failures.append("expect.rejected: expected \(wanted), got \(actual)") }
         }
         if let wanted = expect.fenced {
-            let actual = transitions.filter { $0.name == .leaseFenced }.count
+            let actual = transitions.indices.count { transitions[$0].name == .leaseFenced }
             if actual != wanted { failures.append("expect.fenced: expected \(wanted), got \(actual)") }
         }
         return failures

@@ -12,8 +12,9 @@ extension Player: StepPointObserver {
         for index in faults.indices {
             guard case .step(let id, let faultPoint, let number) = faults[index].at, faultPoint == point,
                   number == attempt.number, !firedFaults.contains(index) else { continue }
+            // The step's id first, in place: a fault of another step at this point is common.
+            guard id == scenario.workflow.steps[attempt.stepIndex].id else { continue }
             let spec = runtime.step(attempt.stepIndex)
-            guard id == spec.id else { continue }
             firedFaults.insert(index)
             apply(faults[index], connection: spec.connection, worker: attempt.worker, step: spec.id, attempt: attempt.number, point: point)
         }

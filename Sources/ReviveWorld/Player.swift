@@ -17,7 +17,9 @@ final class Player {
     let runtime: SimulatedRuntime
     // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
     @exclusivity(unchecked) var firedFaults = Set<Int>()
-    @exclusivity(unchecked) var pendingOnEvents: [TransitionName: [Int]] = [:]
+    /// `on` events not fired yet, grouped by the name they wait for, in the order first named: a
+    /// play waits on a few names, and a walk comparing them beat hashing every transition's name.
+    @exclusivity(unchecked) var pendingOnEvents: [(name: TransitionName, events: [Int])] = []
     var consumedCapabilities = Set<CapabilityID>()
     /// Why the play stopped early, if it did (a limit was reached).
     var limitReached: String?
@@ -59,7 +61,12 @@ final class Player {
         for (index, event) in scenario.events.enumerated() {
             switch event.trigger {
             case .at(let instant): world.queue.schedule(.scenarioEvent(index: index), at: instant)
-            case .on(let name, _): pendingOnEvents[name, default: []].append(index)
+            case .on(let name, _):
+                if let group = pendingOnEvents.firstIndex(where: { $0.name == name }) {
+                    pendingOnEvents[group].events.append(index)
+                } else {
+                    pendingOnEvents.append((name, [index]))
+                }
             }
         }
         // Only a play that heals or waits on a transition watches its timeline: in any other,
@@ -142,7 +149,8 @@ final class Player {
     private func observe(_ transition: Transition) {
         if healing { scheduleHealing(after: transition) }
         // Most plays have no `on` event left: skip hashing the name on every transition then.
-        guard !pendingOnEvents.isEmpty, let waiting = pendingOnEvents.removeValue(forKey: transition.name) else { return }
+        guard !pendingOnEvents.isEmpty, let group = pendingOnEvents.firstIndex(where: { $0.name == transition.name }) else { return }
+        let waiting = pendingOnEvents.remove(at: group).events
         for index in waiting {
             if case .on(_, let after) = scenario.events[index].trigger {
                 world.queue.schedule(.scenarioEvent(index: index), at: transition.time.advanced(by: after))

@@ -18,19 +18,33 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// `count` lower-case hex digits.
-    public mutating func hex(_ count: Int) -> String {
+    public mutating func hex(_ count: Int) -> String { hex(count, after: "") }
+
+    /// `prefix` then `count` lower-case hex digits: the text of `prefix + hex(count)`, spelled in
+    /// one buffer. Every id and secret the engine draws is such a pair, and joining two strings
+    /// cost as much again as drawing the digits.
+    mutating func hex(_ count: Int, after prefix: String) -> String {
         var bits = next()
         var left = 16
         var generator = self
-        let text = String(unsafeUninitializedCapacity: count) { buffer in
-            for index in 0..<count {
-                if left == 0 { bits = generator.next(); left = 16 }
-                let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
-                buffer[index] = nibble < 10 ? 48 + nibble : 87 + nibble
-                bits >>= 4
-                left -= 1
+        var prefix = prefix
+        let text = prefix.withUTF8 { head in
+            String(unsafeUninitializedCapacity: head.count + count) { buffer in
+                var at = 0
+                for byte in head {
+                    buffer[at] = byte
+                    at += 1
+                }
+                for _ in 0..<count {
+                    if left == 0 { bits = generator.next(); left = 16 }
+                    let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
+                    buffer[at] = nibble < 10 ? 48 + nibble : 87 + nibble
+                    at += 1
+                    bits >>= 4
+                    left -= 1
+                }
+                return at
             }
-            return count
         }
         self = generator
         return text
@@ -39,12 +53,69 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
 /// Ids and secrets drawn from the scenario's seed: same seed, same ids.
 public final class SeededIdentifierSource: IdentifierSource {
-    private var random: SeededRandom
+    // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks on every
+    // draw cost about a fifth of the draw.
+    @exclusivity(unchecked) private var random: SeededRandom
 
     /// A source seeded for one scenario run.
     public init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    public func nextID(prefix: String) -> String { prefix + random.hex(8) }
+    public func nextID(prefix: String) -> String { random.hex(8, after: prefix) }
 
-    public func nextSecret(prefix: String) -> String { prefix + random.hex(32) }
+    public func nextSecret(prefix: String) -> String { random.hex(32, after: prefix) }
+}
+
+extension SeededRandom {
+    /// Advances the stream exactly as `hex(count)` does, without spelling the digits.
+    mutating func skipHex(_ count: Int) {
+        // `hex` draws once up front, then once more every 16 digits.
+        for _ in 0..<max(1, (count + 15) / 16) { _ = next() }
+    }
+}
+
+/// A token pair the simulated provider issued, kept as the provider's stream at the draw: the
+/// strings are spelled only if someone asks. Nothing in a play reads a token's text (it never
+/// leaves the provider), and spelling two at every issue was most of a play's setup outside
+/// the engine; the stream moves on exactly as the spelled draw would, so every later draw
+/// (grant and trace ids) is unchanged.
+struct IssuedTokens {
+    let provider: ProviderKind
+    let draw: SeededRandom
+
+    /// The access token, in the provider's own shape.
+    var accessToken: String {
+        var random = draw
+        return SimulatedProvider.accessToken(for: provider, random: &random)
+    }
+
+    /// The refresh token, drawn after the access token.
+    var refreshToken: String {
+        var random = draw
+        _ = SimulatedProvider.accessToken(for: provider, random: &random)
+        return "rvlab_rt_" + random.hex(32)
+    }
+
+    /// Issues a pair for `provider`, moving `random` past both tokens' digits.
+    static func issue(for provider: ProviderKind, random: inout SeededRandom) -> IssuedTokens {
+        let tokens = IssuedTokens(provider: provider, draw: random)
+        // The digit counts of `SimulatedProvider.accessToken`, then the refresh token's 32.
+        switch provider {
+        case .microsoft, .google, .slack: random.skipHex(40)
+        case .github: random.skipHex(36)
+        case .salesforce: random.skipHex(12); random.skipHex(40)
+        case .generic: random.skipHex(32)
+        }
+        random.skipHex(32)
+        assert({ var spelled = spelledStream(tokens), skipped = random; return spelled.next() == skipped.next() }(),
+               "skipping a token pair must leave the stream where spelling it does")
+        return tokens
+    }
+
+    /// The stream as spelling `tokens` leaves it (checked in debug builds against the skip).
+    private static func spelledStream(_ tokens: IssuedTokens) -> SeededRandom {
+        var random = tokens.draw
+        _ = SimulatedProvider.accessToken(for: tokens.provider, random: &random)
+        _ = random.hex(32)
+        return random
+    }
 }

@@ -21,8 +21,8 @@ final class SimulatedProvider: CredentialBroker {
         let spec: ConnectionSpec
         var deadSignal: ProviderSignal?
         var accessTokenExpiresAt: Instant
-        var accessToken: String
-        var refreshToken: String
+        /// The token pair issued last (spelled only on demand: see `IssuedTokens`).
+        var tokens: IssuedTokens
         var pendingErrors: [(signal: ProviderSignal, remaining: Int)] = []
         var dropNextRequests = 0
         var loseNextResponses = 0
@@ -73,10 +73,9 @@ final class SimulatedProvider: CredentialBroker {
         random = SeededRandom(seed: seed ^ 0x5EED_0F_7E57)
         self.timeline = timeline
         for spec in specs {
-            let access = Self.accessToken(for: spec.provider, random: &random)
-            let refresh = "rvlab_rt_" + random.hex(32)
+            let tokens = IssuedTokens.issue(for: spec.provider, random: &random)
             connections[spec.id] = ConnectionState(spec: spec, accessTokenExpiresAt: Instant.zero.advanced(by: spec.accessTokenTTL),
-                                                   accessToken: access, refreshToken: refresh)
+                                                   tokens: tokens)
             connectionOrder.append(spec.id)
         }
     }
@@ -130,8 +129,7 @@ final class SimulatedProvider: CredentialBroker {
     /// Another worker refreshed: a new token pair at `generation` replaces the old one.
     func rotateTokens(_ connection: ConnectionID, to generation: Int) {
         guard var state = connections[connection] else { return }
-        state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
-        state.refreshToken = "rvlab_rt_" + random.hex(32)
+        state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
         ledger.issueTokens(of: connection, generation: generation)
         connections[connection] = state
@@ -165,24 +163,9 @@ final class SimulatedProvider: CredentialBroker {
     func handleCall(connection id: ConnectionID, step: ActionKey, attempt: Int, run: RunID, key: IdempotencyKey?, mutates: Bool,
                     generation: Int, at time: Instant, lateBy: Span? = nil, callerGone: Bool = false,
                     replacedGrant: Bool = false) -> CallOutcome {
-        guard var state = connections[id] else { preconditionFailure("call to an unknown connection \(id)") }
-        var failure: ProviderSignal?
-        if replacedGrant && state.replacedWhileDead {
-            // A credential of the revoked grant stays revoked after the owner reconnected.
-            failure = state.replacedDeadSignal ?? deadGrantSignal(state)
-        } else if let index = state.pendingErrors.firstIndex(where: { $0.remaining > 0 }) {
-            failure = state.pendingErrors[index].signal
-            state.pendingErrors[index].remaining -= 1
-            if state.pendingErrors[index].remaining == 0 { state.pendingErrors.remove(at: index) }
-        } else if !ledger.isGrantAlive(id) {
-            failure = deadGrantSignal(state)
-        } else if time >= state.accessTokenExpiresAt || generation < ledger.tokenGeneration(of: id) {
-            // An expired token, or one replaced by a refresh since this lease was issued.
-            failure = ProviderEnvelopes.expiredAccessToken(provider: state.spec.provider)
-        }
-        let loses = failure == nil && state.loseNextResponses > 0
-        if loses { state.loseNextResponses -= 1 }
-        connections[id] = state
+        guard let (failure, loses) = withState(id, { state in
+            callFailure(&state, id, generation: generation, at: time, replacedGrant: replacedGrant)
+        }) else { preconditionFailure("call to an unknown connection \(id)") }
         if let key, keptKeys[key] != nil {
             keptKeys[key]!.processing = false
             keptKeys[key]!.succeeded = failure == nil
@@ -203,9 +186,39 @@ final class SimulatedProvider: CredentialBroker {
             if loses { t.notes.append(.init("answer", "lost")) }
             if callerGone { t.notes.append(.init("caller", "gave-up")) }
             if let lateBy { t.notes.append(.init("late", lateBy.description)) }
-            timeline.record(t)
+            timeline.record(taking: &t)
         }
         return loses ? .answerLost(applied: mutates) : .answered(applied: mutates)
+    }
+
+    /// How the provider fails a call on the connection in `state`, if it does, and whether the
+    /// answer of a call that succeeds is lost (each consumes the fault it takes).
+    private func callFailure(_ state: inout ConnectionState, _ id: ConnectionID, generation: Int, at time: Instant,
+                             replacedGrant: Bool) -> (failure: ProviderSignal?, loses: Bool) {
+        var failure: ProviderSignal?
+        if replacedGrant && state.replacedWhileDead {
+            // A credential of the revoked grant stays revoked after the owner reconnected.
+            failure = state.replacedDeadSignal ?? deadGrantSignal(state)
+        } else if let index = state.pendingErrors.firstIndex(where: { $0.remaining > 0 }) {
+            failure = state.pendingErrors[index].signal
+            state.pendingErrors[index].remaining -= 1
+            if state.pendingErrors[index].remaining == 0 { state.pendingErrors.remove(at: index) }
+        } else if !ledger.isGrantAlive(id) {
+            failure = deadGrantSignal(state)
+        } else if time >= state.accessTokenExpiresAt || generation < ledger.tokenGeneration(of: id) {
+            // An expired token, or one replaced by a refresh since this lease was issued.
+            failure = ProviderEnvelopes.expiredAccessToken(provider: state.spec.provider)
+        }
+        let loses = failure == nil && state.loseNextResponses > 0
+        if loses { state.loseNextResponses -= 1 }
+        return (failure, loses)
+    }
+
+    /// Runs `body` on the connection's state where it lies. Taken out and put back, a state was
+    /// copied twice (its spec and signals hold many strings, each retained) on every call.
+    private func withState<R>(_ id: ConnectionID, _ body: (inout ConnectionState) -> R) -> R? {
+        guard let index = connections.index(forKey: id) else { return nil }
+        return body(&connections.values[index])
     }
 
     private func deadGrantSignal(_ state: ConnectionState) -> ProviderSignal {
@@ -231,7 +244,7 @@ final class SimulatedProvider: CredentialBroker {
         t.notes.append(.init("status", summary.status))
         if let code = summary.code { t.notes.append(.init("error", code)) }
         if let after = SignalFacts.retryAfter(of: signal) { t.notes.append(.init("retry-after", after.description)) }
-        timeline.record(t)
+        timeline.record(taking: &t)
     }
 
     /// Whether an effect with this idempotency key happened (the reconciliation lookup).
@@ -243,7 +256,7 @@ final class SimulatedProvider: CredentialBroker {
     /// saved answer of a key it keeps; everything else is processed.
     func arrive(_ connection: ConnectionID, key: IdempotencyKey?, mutates: Bool, call: (step: ActionKey, attempt: Int, run: RunID, generation: Int),
                 at time: Instant) -> Arrival {
-        guard mutates, let key, let promise = connections[connection]?.spec.idempotency, promise.mode == .dedupe else { return .process }
+        guard mutates, let key, let promise = withState(connection, { $0.spec.idempotency }), promise.mode == .dedupe else { return .process }
         if let kept = keptKeys[key], time < kept.firstAt.advanced(by: promise.keyRetention) {
             if kept.processing {
                 let conflict = ProviderEnvelopes.idempotencyConflict()
@@ -259,7 +272,7 @@ final class SimulatedProvider: CredentialBroker {
                 t.connection = connection.rawValue
                 t.key = key.rawValue
                 t.notes.append(.init("first", DurationText.clock(kept.firstAt)))
-                timeline.record(t)
+                timeline.record(taking: &t)
                 return .answerNow(nil)
             }
             keptKeys[key]!.processing = true
@@ -344,8 +357,7 @@ final class SimulatedProvider: CredentialBroker {
                           attempt: refreshContext.attempt, run: refreshContext.run, generation: generation.value, at: refreshContext.time)
             return failure
         }
-        state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
-        state.refreshToken = "rvlab_rt_" + random.hex(32)
+        state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
         connections[connection] = state
         return nil
@@ -353,7 +365,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Runs the provider's authorization flow for whoever is at the browser; the grant waits for Revive's verdict.
     func authorize(connection: ConnectionID, identity: ProviderIdentity) -> PendingGrant {
-        let grant = PendingGrant(id: "grant_" + random.hex(8), connection: connection, identity: identity)
+        let grant = PendingGrant(id: random.hex(8, after: "grant_"), connection: connection, identity: identity)
         pendingGrants[grant.id] = grant
         return grant
     }
@@ -366,8 +378,7 @@ final class SimulatedProvider: CredentialBroker {
         // The access and refresh token are replaced as one pair, and every earlier fault is healed.
         ledger.setGrantAlive(true, of: grant.connection)
         state.deadSignal = nil
-        state.accessToken = Self.accessToken(for: state.spec.provider, random: &random)
-        state.refreshToken = "rvlab_rt_" + random.hex(32)
+        state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
         state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
         ledger.issueTokens(of: grant.connection, generation: generation.value)
         connections[grant.connection] = state

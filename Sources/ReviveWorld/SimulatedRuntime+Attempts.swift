@@ -40,10 +40,11 @@ extension SimulatedRuntime {
     }
 
     private func begin(_ attempt: Attempt) {
-        let spec = step(attempt.stepIndex)
+        // The step's name only: `step(_:)` copied the whole spec (every string in it) for one field.
+        let stepName = scenario.workflow.steps[attempt.stepIndex].id.rawValue
         record(.stepStarted, actor: .worker(attempt.worker)) { t in
             t.worker = attempt.worker.rawValue
-            t.step = spec.id.rawValue
+            t.step = stepName
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
             t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
@@ -68,12 +69,14 @@ extension SimulatedRuntime {
 
     private func call(_ attempt: Attempt) {
         var attempt = attempt
-        let spec = step(attempt.stepIndex)
-        guard let ticket = attempt.ticket else {
-            world.queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: spec.duration))
+        // The ticket is read in its box and the step's duration in place: copying either out
+        // (eleven strings, a whole step spec) was most of handing a call to the engine.
+        guard let box = attempt.ticketBox else {
+            let duration = scenario.workflow.steps[attempt.stepIndex].duration
+            world.queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: duration))
             return
         }
-        guard let authorization = world.engine({ () throws(RecoveryStoreError) in try recovery.clearForSend(ticket, at: now) })
+        guard let authorization = world.engine({ () throws(RecoveryStoreError) in try recovery.clearForSend(box.ticket, at: now) })
         else { return }
         switch authorization {
         case .fenced:
@@ -92,7 +95,7 @@ extension SimulatedRuntime {
         case .allowed:
             break
         }
-        sendCall(&attempt, lease: ticket.lease)
+        sendCall(&attempt, lease: box.ticket.lease)
     }
 
     /// Moves a begun action on: to the `before-call` point and the call (or straight to the
@@ -130,13 +133,17 @@ extension SimulatedRuntime {
     /// Begins the step's action through the engine's public action API: a lease, and for a
     /// mutation the ledger's word (call, look the key up first, wait, or already done).
     private func beginAction(_ attempt: inout Attempt) -> ActionReadiness {
-        let spec = step(attempt.stepIndex)
-        guard let connection = spec.connection else { return .ready }
-        let request = ActionRequest(run: runID, action: spec.id, attempt: attempt.number,
-                                    worker: attempt.worker, checkpoint: checkpointID,
-                                    connection: connection, mutating: spec.effect == .mutation,
-                                    callTimeout: scenario.runtime.callTimeout)
-        guard let start = world.engine({ () throws(RecoveryStoreError) in try recovery.beginAction(request, at: now) }) else { return .stopped }
+        let steps = scenario.workflow.steps
+        guard let connection = steps[attempt.stepIndex].connection else { return .ready }
+        // The request is built in the call and the step's fields read in place: a request built
+        // before it was copied into the call, and the spec copied out whole, on every action.
+        let (number, worker, index) = (attempt.number, attempt.worker, attempt.stepIndex)
+        guard let start = world.engine({ () throws(RecoveryStoreError) in
+            try recovery.beginAction(ActionRequest(run: runID, action: steps[index].id, attempt: number, worker: worker,
+                                                   checkpoint: checkpointID, connection: connection,
+                                                   mutating: steps[index].effect == .mutation,
+                                                   callTimeout: scenario.runtime.callTimeout), at: now)
+        }) else { return .stopped }
         return take(start, into: &attempt)
     }
 
@@ -182,9 +189,9 @@ extension SimulatedRuntime {
 
     /// Finishes the call through the engine's public action API and acts on its verdict.
     private func finishCall(_ attempt: Attempt, _ outcome: ActionOutcome) {
-        guard let ticket = attempt.ticket else { return }
+        guard let box = attempt.ticketBox else { return }
         var attempt = attempt
-        guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.finishAction(ticket, outcome, at: now) })
+        guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.finishAction(box.ticket, outcome, at: now) })
         else {
             // The worker holds the answer until the engine can take it (a refresh or a case that needs the shared store).
             if world.takeStoreWait() {
@@ -211,7 +218,7 @@ extension SimulatedRuntime {
         case .parked(let recoveryCase, let request):
             park(attempt, on: recoveryCase, request)
             // The node called, then `interrupt()`: a resume replays that call (format 2, LangGraph).
-            interruptedPrefix = ticket.lease
+            interruptedPrefix = box.ticket.lease
         }
     }
 
@@ -316,10 +323,10 @@ extension SimulatedRuntime {
     }
 
     private func checkpoint(_ attempt: Attempt) {
-        let spec = step(attempt.stepIndex)
+        let stepName = scenario.workflow.steps[attempt.stepIndex].id.rawValue
         record(.stepCompleted, actor: .worker(attempt.worker)) { t in
             t.worker = attempt.worker.rawValue
-            t.step = spec.id.rawValue
+            t.step = stepName
             t.attempt = attempt.number
             t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
             // Format 2 says why a re-run step made no call: the ledger already held its effect.
@@ -330,16 +337,11 @@ extension SimulatedRuntime {
         keep(saved)
         record(.checkpointSaved, actor: .runtime) { t in
             t.worker = attempt.worker.rawValue
-            t.step = spec.id.rawValue
+            t.step = stepName
             t.checkpoint = self.checkpointID
             t.notes += self.checkpointNotes(saved)
         }
         afterPoint(.afterCheckpoint, attempt, then: .next)
-    }
-
-    func checkpointName(after stepIndex: Int) -> String {
-        let number = String(stepIndex + 1)
-        return "ckpt-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
     }
 
     private func finish(_ attempt: Attempt) {

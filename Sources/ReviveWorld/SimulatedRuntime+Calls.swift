@@ -39,11 +39,13 @@ struct InFlightCall {
 extension SimulatedRuntime {
     /// Records the call leaving the worker and schedules the provider's side of it.
     func sendCall(_ attempt: inout Attempt, lease: Lease) {
-        let spec = step(attempt.stepIndex)
+        // The step's fields read in place: `step(_:)` copied the whole spec on every call.
+        let steps = scenario.workflow.steps
+        let index = attempt.stepIndex
         let (lease, notes, held) = replayCredential(&attempt, lease: lease)
         record(.providerCalled, actor: .worker(attempt.worker)) { t in
             t.worker = attempt.worker.rawValue
-            t.step = spec.id.rawValue
+            t.step = steps[index].id.rawValue
             t.attempt = attempt.number
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
@@ -52,11 +54,11 @@ extension SimulatedRuntime {
             t.notes += notes
         }
         let deadline = now.advanced(by: scenario.runtime.callTimeout)
-        let promise = connectionSpec(lease.connection)?.idempotency ?? IdempotencyPromise()
+        let promise = idempotencyPromise(of: lease.connection)
         let bound = deadline.advanced(by: promise.settleAfter)
-        let finish = now.advanced(by: spec.duration)
+        let finish = now.advanced(by: steps[index].duration)
         var call = InFlightCall(id: nextCallID, attemptID: attempt.id, stepIndex: attempt.stepIndex, attemptNumber: attempt.number,
-                                worker: attempt.worker, lease: lease, key: attempt.key, mutates: spec.effect == .mutation,
+                                worker: attempt.worker, lease: lease, key: attempt.key, mutates: steps[index].effect == .mutation,
                                 run: runID, sentAt: now, deadline: deadline, bound: bound,
                                 landsAt: min(finish, bound), abandons: finish > bound)
         nextCallID += 1
@@ -80,7 +82,7 @@ extension SimulatedRuntime {
             return
         }
         switch provider.arrive(lease.connection, key: call.key, mutates: call.mutates,
-                               call: (spec.id, attempt.number, runID, lease.generation.value), at: now) {
+                               call: (steps[index].id, attempt.number, runID, lease.generation.value), at: now) {
         case .answerNow(let answer):
             // A dedupe provider answers a repeated key at once: a conflict, or the saved answer.
             world.queue.schedule(.phase(attempt: attempt.id, .answer(answer, call: call.id)), at: now)
@@ -96,6 +98,14 @@ extension SimulatedRuntime {
     /// The connection's scenario entry.
     func connectionSpec(_ id: ConnectionID) -> ConnectionSpec? { scenario.connections.first(where: { $0.id == id }) }
 
+    /// The connection's idempotency promise (the default one for a connection the scenario does
+    /// not name), found by index: `connectionSpec` copied the whole spec out for it on every call.
+    func idempotencyPromise(of id: ConnectionID) -> IdempotencyPromise {
+        let connections = scenario.connections
+        for index in connections.indices where connections[index].id == id { return connections[index].idempotency }
+        return IdempotencyPromise()
+    }
+
     private func queueTimeout(_ call: inout InFlightCall) {
         guard !call.timeoutQueued else { return }
         call.timeoutQueued = true
@@ -103,7 +113,7 @@ extension SimulatedRuntime {
     }
 
     private func makeLate(_ call: inout InFlightCall, by late: Span) {
-        let finish = call.sentAt.advanced(by: step(call.stepIndex).duration)
+        let finish = call.sentAt.advanced(by: scenario.workflow.steps[call.stepIndex].duration)
         call.lateBy = late
         call.abandons = false
         call.landsAt = max(finish, call.bound).advanced(by: late)
@@ -123,7 +133,9 @@ extension SimulatedRuntime {
         let attempt = attempts[call.attemptID]
             ?? Attempt(id: call.attemptID, stepIndex: call.stepIndex, number: call.attemptNumber, worker: call.worker)
         if !call.carriesReplacedGrant && provider.takesRefreshElsewhere(call.lease.connection) { refreshElsewhere(call) }
-        let outcome = provider.handleCall(connection: call.lease.connection, step: step(call.stepIndex).id, attempt: call.attemptNumber,
+        // The step's id read in place (`step(_:)` copied the whole spec for it).
+        let outcome = provider.handleCall(connection: call.lease.connection, step: scenario.workflow.steps[call.stepIndex].id,
+                                          attempt: call.attemptNumber,
                                           run: call.run, key: call.key, mutates: call.mutates,
                                           generation: call.lease.generation.value, at: now,
                                           lateBy: call.lateBy, callerGone: now > call.deadline,
@@ -172,7 +184,7 @@ extension SimulatedRuntime {
         t.key = call.key?.rawValue
         t.reason = "past-bound"
         t.notes.append(.init("sent", DurationText.clock(call.sentAt)))
-        world.timeline.record(t)
+        world.timeline.record(taking: &t)
     }
 
     /// A timed `drop-request`, `lose-response` or `late-apply` strikes the connection's call in

@@ -44,7 +44,7 @@ extension SimulatedRuntime {
             opening.reason = "durable-engine-unreachable"
             opening.notes.append(.init("local", String(localNext)))
             localNext += 1
-            world.timeline.record(opening)
+            world.timeline.record(taking: &opening)
         }
         transition.notes.append(.init("local", String(localNext)))
         localNext += 1

@@ -159,3 +159,24 @@ extension SimulatedRuntime {
         record(.eventSkipped, actor: .operator) { t in t.reason = "thread-not-resumable" }
     }
 }
+
+extension SimulatedRuntime {
+    /// The id of the checkpoint saved after step `stepIndex`: `ckpt-` and the step's number,
+    /// at least four digits.
+    func checkpointName(after stepIndex: Int) -> String {
+        let number = stepIndex + 1
+        // Spelled once per process for the workflows the lab plays: joining three strings cost
+        // some thousand instructions on every checkpoint of every play (and on every step a
+        // resume looks its checkpoint up in).
+        if SimulatedRuntime.checkpointNames.indices.contains(number) { return SimulatedRuntime.checkpointNames[number] }
+        return SimulatedRuntime.spellCheckpointName(number)
+    }
+
+    /// The names after steps -1 to 62, shared by every play.
+    private static let checkpointNames = (0..<64).map(spellCheckpointName)
+
+    private static func spellCheckpointName(_ number: Int) -> String {
+        let digits = String(number)
+        return "ckpt-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

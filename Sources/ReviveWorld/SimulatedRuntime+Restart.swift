@@ -22,7 +22,7 @@ extension SimulatedRuntime {
     /// dead process would still have done to it after the kill must not stick.
     struct SavedState {
         let runState: RunState
-        let attempts: [Int: Attempt]
+        let attempts: IDTable<Attempt>
         let checkpoint: SavedCheckpoint?
         let runID: RunID
     }
@@ -33,7 +33,7 @@ extension SimulatedRuntime {
     /// dropped from its books while handling the event put back (its report never reached the
     /// runtime, which still counts the attempt as running on that worker).
     func saveState(keeping before: SavedState?) -> SavedState {
-        let kept = before.map { attempts.merging($0.attempts) { now, _ in now } } ?? attempts
+        let kept = before.map { attempts.merging($0.attempts) } ?? attempts
         return SavedState(runState: runState, attempts: kept, checkpoint: checkpoint, runID: runID)
     }
 

@@ -27,10 +27,10 @@ final class SimulatedRuntime {
     @exclusivity(unchecked) var anyWorkerFroze = false
     var workerOrder: [WorkerID] = []
     @exclusivity(unchecked) var runState = RunState.notStarted
-    @exclusivity(unchecked) var attempts: [Int: Attempt] = [:]
+    @exclusivity(unchecked) var attempts = IDTable<Attempt>()
     @exclusivity(unchecked) var nextAttemptID = 1
     /// Calls sent and not yet finished at the provider, by call id.
-    @exclusivity(unchecked) var inFlight: [Int: InFlightCall] = [:]
+    @exclusivity(unchecked) var inFlight = IDTable<InFlightCall>()
     @exclusivity(unchecked) var nextCallID = 1
     @exclusivity(unchecked) var stepAttemptCounts: [Int]
     /// The step invocation whose retry budget is running (reset on resume).
@@ -69,10 +69,11 @@ final class SimulatedRuntime {
         stepAttemptCounts = Array(repeating: 0, count: world.scenario.workflow.steps.count)
         // Its own stream, so drawing it never moves the ids the engine draws from the same seed.
         draws = SeededRandom(seed: world.scenario.seed ^ 0x5EED_D0_2AB1_117E)
-        for worker in world.scenario.runtime.workers {
-            workers[worker] = WorkerState(name: worker)
-            workerOrder.append(worker)
-        }
+        // Sized once: grown an entry at a time, both tables were reallocated in every play.
+        let names = world.scenario.runtime.workers
+        workers.reserveCapacity(names.count)
+        workerOrder = names
+        for worker in names { workers[worker] = WorkerState(name: worker) }
     }
 
     var scenario: Scenario { world.scenario }
@@ -98,7 +99,7 @@ final class SimulatedRuntime {
         transition.run = runID.rawValue
         fill(&transition)
         keepLocally(&transition)
-        world.timeline.record(transition)
+        world.timeline.record(taking: &transition)
     }
 
     func step(_ index: Int) -> StepSpec { scenario.workflow.steps[index] }

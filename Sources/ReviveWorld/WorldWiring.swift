@@ -74,7 +74,8 @@ final class WorldWiring {
             reopenAfterKill = kill.reopen
         }
         let shared: RecoveryStore = killSwitch ?? store ?? InMemoryRecoveryStore()
-        let outage = mode == .revive && scenario.faults.contains(where: { $0.kind == .storeUnavailable })
+        // By index: `contains(where:)` copied every fault (its strings retained and released) in every play.
+        let outage = mode == .revive && scenario.faults.indices.contains { scenario.faults[$0].kind == .storeUnavailable }
         var clock: (() -> Instant)?
         storeOutage = outage ? StoreOutage(inner: shared, clock: { clock?() ?? .zero }) : nil
         switch mode {

@@ -1,0 +1,83 @@
+/// A table keyed by the strings a timeline names (steps, keys, connections, cases, capabilities),
+/// for the checker's walks: a few entries each, looked up by a walk rather than by hashing.
+///
+/// A `Dictionary` hashed the whole string on every lookup and allocated (and grew) its storage on
+/// every judged play, and the checker's walks were mostly that. Here a lookup compares lengths
+/// first (one word each) and spells only the equal lengths out; a long timeline (a long run
+/// names thousands of keys) moves to a dictionary past `linearLimit` entries, so no lookup ever
+/// walks more than that many.
+struct SmallMap<Value> {
+    /// The entries while there are at most `linearLimit`, in one array: one allocation a table,
+    /// made with room for all of them.
+    private var entries: [(key: String, value: Value)] = []
+    /// Every entry, once there were more than `linearLimit` (then `entries` is empty).
+    private var overflow: [String: Value]?
+    private static var linearLimit: Int { 8 }
+
+    /// Whether the table holds nothing.
+    var isEmpty: Bool { overflow?.isEmpty ?? entries.isEmpty }
+
+    /// The entries, in no order the callers may rely on (they sort, or only collect).
+    var elements: [(key: String, value: Value)] { overflow.map { $0.map { ($0.key, $0.value) } } ?? entries }
+
+    /// The keys, in the order of `elements`.
+    var allKeys: [String] { elements.map(\.key) }
+
+    /// The values, in the order of `elements`.
+    var allValues: [Value] { elements.map(\.value) }
+
+    @inline(__always)
+    private func position(of key: String) -> Int? {
+        let length = key.utf8.count
+        for j in entries.indices where entries[j].key.utf8.count == length && entries[j].key == key { return j }
+        return nil
+    }
+
+    /// The value for `key`; setting nil removes the entry.
+    subscript(key: String) -> Value? {
+        @inline(__always) get {
+            if let overflow { return overflow[key] }
+            return position(of: key).map { entries[$0].value }
+        }
+        set {
+            if overflow != nil {
+                overflow![key] = newValue
+            } else if let j = position(of: key) {
+                if let newValue {
+                    entries[j].value = newValue
+                } else {
+                    // The last entry takes the removed one's place.
+                    entries.swapAt(j, entries.count - 1)
+                    entries.removeLast()
+                }
+            } else if let newValue {
+                if entries.count < Self.linearLimit {
+                    // Growing an array from empty reallocated it at every other insert.
+                    if entries.isEmpty { entries.reserveCapacity(Self.linearLimit) }
+                    entries.append((key, newValue))
+                } else {
+                    var all = Dictionary(uniqueKeysWithValues: entries)
+                    all[key] = newValue
+                    overflow = all
+                    entries = []
+                }
+            }
+        }
+    }
+}
+
+/// A set of the strings a timeline names, on `SmallMap` (see there for why not `Set`).
+struct SmallSet {
+    private var members = SmallMap<Void>()
+
+    /// Whether `member` is in the set.
+    func contains(_ member: String) -> Bool { members[member] != nil }
+
+    /// Adds `member`; `inserted` says whether it was new.
+    @discardableResult
+    mutating func insert(_ member: String) -> (inserted: Bool, memberAfterInsert: String) {
+        if members[member] != nil { return (false, member) }
+        members[member] = ()
+        return (true, member)
+    }
+}

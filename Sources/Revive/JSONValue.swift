@@ -51,7 +51,10 @@ public enum JSONValue: Hashable, Sendable {
         // Read in place: `first(where:)` copied each member it tried (its key and its value) to
         // test it, and the classifier asks a body for some twenty keys on every failure.
         return members.withUnsafeBufferPointer { members in
-            for index in members.indices where members[index].key == key { return members[index].value }
+            // Byte counts first: a key of another length needs no string comparison.
+            for index in members.indices where members[index].key.utf8.count == key.utf8.count && members[index].key == key {
+                return members[index].value
+            }
             return nil
         }
     }
@@ -98,8 +101,12 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 extension JSONValue {
     /// Parses a complete JSON text (RFC 8259); rejects trailing content and duplicate object keys.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8))
-        return try parser.parseDocument()
+        // Read from the string's bytes in place: copying them to an array first cost a third of a parse.
+        var text = text
+        return try text.withUTF8 { bytes in
+            var parser = JSONParser(bytes: bytes)
+            return Result { () throws(JSONSyntaxError) in try parser.parseDocument() }
+        }.get()
     }
 
     /// The canonical compact spelling: no spaces, members in stored order.
@@ -154,246 +161,5 @@ extension JSONValue {
             }
         }
         out += "\""
-    }
-}
-
-/// A recursive-descent parser over UTF-8 bytes with a depth limit.
-private struct JSONParser {
-    let bytes: [UInt8]
-    var index = 0
-    /// Nesting deeper than this is refused rather than risking the stack.
-    static let maximumDepth = 256
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
-        skipWhitespace()
-        if index >= bytes.count { throw error("the file is empty; a scenario is one JSON object") }
-        let value = try parseValue(depth: 0)
-        skipWhitespace()
-        if index < bytes.count { throw error("unexpected text after the JSON value") }
-        return value
-    }
-
-    func error(_ message: String) -> JSONSyntaxError {
-        var line = 1
-        var column = 1
-        var i = 0
-        while i < min(index, bytes.count) {
-            if bytes[i] == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if bytes[i] & 0xC0 != 0x80 {
-                column += 1
-            }
-            i += 1
-        }
-        return JSONSyntaxError(message: message, line: line, column: column)
-    }
-
-    mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
-            }
-        }
-    }
-
-    mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        guard depth < JSONParser.maximumDepth else { throw error("nesting is deeper than \(JSONParser.maximumDepth)") }
-        guard index < bytes.count else { throw error("unexpected end of file") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth)
-        case UInt8(ascii: "["): return try parseArray(depth: depth)
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw error("unexpected character; expected a JSON value")
-        }
-    }
-
-    mutating func expectLiteral(_ word: String) throws(JSONSyntaxError) {
-        for byte in word.utf8 {
-            guard index < bytes.count, bytes[index] == byte else { throw error("invalid literal; expected \(word)") }
-            index += 1
-        }
-    }
-
-    mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        index += 1
-        var members: [(key: String, value: JSONValue)] = []
-        // Objects are small (a scenario's largest has a dozen members): scanning the members read
-        // so far is cheaper than hashing every key into a set; a large object gets the set.
-        var seen: Set<String>?
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
-            let keyStart = index
-            let key = try parseString()
-            if JSONParser.isDuplicate(key, in: members, seen: &seen) {
-                index = keyStart
-                throw error("duplicate key \"\(key)\"")
-            }
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
-            index += 1
-            skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
-            members.append((key, value))
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of file inside an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw error("expected ',' or '}' in an object")
-        }
-    }
-
-    /// Whether `key` is already among `members`; past 16 members the keys go into `seen` as well.
-    static func isDuplicate(_ key: String, in members: [(key: String, value: JSONValue)], seen: inout Set<String>?) -> Bool {
-        if members.count < 16 { return members.contains { $0.key == key } }
-        if seen == nil { seen = Set(members.map(\.key)) }
-        return !seen!.insert(key).inserted
-    }
-
-    mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
-        index += 1
-        var items: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(items)
-        }
-        while true {
-            skipWhitespace()
-            items.append(try parseValue(depth: depth + 1))
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of file inside an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            throw error("expected ',' or ']' in an array")
-        }
-    }
-
-    mutating func parseString() throws(JSONSyntaxError) -> String {
-        index += 1
-        if let plain = plainString() { return plain }
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flush(_ parser: JSONParser, upTo end: Int, into view: inout String.UnicodeScalarView) {
-            if end > runStart {
-                view.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).unicodeScalars)
-            }
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                flush(self, upTo: index, into: &scalars)
-                index += 1
-                return String(scalars)
-            }
-            if byte < 0x20 { throw error("control character inside a string; escape it") }
-            if byte == UInt8(ascii: "\\") {
-                flush(self, upTo: index, into: &scalars)
-                index += 1
-                guard index < bytes.count else { break }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{8}")
-                case UInt8(ascii: "f"): scalars.append("\u{C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
-                    var code = try parseHex4()
-                    if (0xD800...0xDBFF).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate in \\u escape")
-                        }
-                        index += 2
-                        let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate in \\u escape") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
-                    scalars.append(scalar)
-                default: throw error("invalid escape in a string")
-                }
-                runStart = index
-                continue
-            }
-            index += 1
-        }
-        throw error("unterminated string")
-    }
-
-    /// Most strings have no escape: the whole string in one decode of its bytes, or nil (then
-    /// the scalar-by-scalar path reads it).
-    mutating func plainString() -> String? {
-        var end = index
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
-        let text = String(decoding: bytes[index..<end], as: UTF8.self)
-        index = end + 1
-        return text
-    }
-
-    mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("invalid hex digit in \\u escape")
-            }
-            value = value * 16 + digit
-            index += 1
-        }
-        return value
-    }
-
-    mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
-        let start = index
-        var isInteger = true
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-            if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { throw error("a number may not start with 0") }
-        } else {
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number: digits must follow '.'") }
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number: digits must follow the exponent") }
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .integer(value) }
-        guard let value = Double(text) else { throw error("invalid number") }
-        return .number(value)
     }
 }

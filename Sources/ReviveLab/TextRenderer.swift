@@ -23,82 +23,136 @@ public struct TextRenderer {
     /// The same report, handed to `emit` in pieces of about `chunk` bytes, in order: a long run's
     /// timeline (25 MB for 240,000 transitions) is then never held whole, nor copied as it grows.
     public func render(_ result: ScenarioResult, showing shown: [Int]? = nil, chunk: Int = 1 << 16, into emit: (String) -> Void) {
-        var out = header(result.scenario)
+        // One byte buffer for the whole chunk: each line is written into it in place, and a
+        // String is made once per chunk rather than once per line and again per append.
+        var out = TextLine(capacity: Swift.min(chunk, 1 << 16) + 256)
+        write(header: result.scenario, into: &out)
         if result.mode == .withoutRevive {
-            out += "   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n"
-            out += "   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n"
+            out.append("   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n")
+            out.append("   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n")
         }
         let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
         let actorWidth = TextRenderer.actorWidth(result)
-        func add(_ index: Int) {
-            out += line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth)
-            out += "\n"
-            if out.utf8.count >= chunk {
-                emit(out)
-                out = ""
-                out.reserveCapacity(chunk + 256)
+        // Lent in place: subscripting the array copied each transition (a retain per string field).
+        result.transitions.withUnsafeBufferPointer { transitions in
+            var next = 0
+            while true {
+                let index: Int
+                if let shown {
+                    guard next < shown.count else { break }
+                    index = shown[next]
+                } else {
+                    guard next < transitions.count else { break }
+                    index = next
+                }
+                next += 1
+                precondition(index >= 0 && index < transitions.count, "Index out of range")
+                write(transitions.baseAddress! + index, vocabulary: vocabulary, actorWidth: actorWidth, into: &out)
+                out.append(byte: UInt8(ascii: "\n"))
+                if out.count >= chunk {
+                    emit(out.text)
+                    out.removeAll()
+                }
             }
         }
-        if let shown {
-            for index in shown { add(index) }
-        } else {
-            for index in result.transitions.indices { add(index) }
-        }
-        out += footer(result)
-        emit(out)
+        write(footer: result, into: &out)
+        emit(out.text)
     }
 
     /// The header: name, file, seed, runtime and the story.
     public func header(_ scenario: Scenario) -> String {
-        var out = paint("== \(scenario.name)", .bold) + "  (\(scenario.file))\n"
-        out += "   seed \(scenario.seed), runtime \(scenario.runtime.kind.rawValue) (\(RuntimeVocabulary(scenario.runtime.kind).summary)), workers \(scenario.runtime.workers.map(\.rawValue).joined(separator: ", "))\n"
-        if !scenario.description.isEmpty { out += "   \(scenario.description)\n" }
-        return out
+        var out = TextLine(capacity: 256)
+        write(header: scenario, into: &out)
+        return out.text
+    }
+
+    /// Writes `header(scenario)` at the end of `out`, piece by piece rather than interpolated.
+    func write(header scenario: Scenario, into out: inout TextLine) {
+        out.append(paint("== " + scenario.name, .bold))
+        out.append("  (")
+        out.append(scenario.file)
+        out.append(")\n   seed ")
+        out.append(unsigned: scenario.seed)
+        out.append(", runtime ")
+        out.append(scenario.runtime.kind.rawValue)
+        out.append(" (")
+        out.append(RuntimeVocabulary(scenario.runtime.kind).summary)
+        out.append("), workers ")
+        for (i, worker) in scenario.runtime.workers.enumerated() {
+            if i > 0 { out.append(", ") }
+            out.append(worker.rawValue)
+        }
+        out.append(byte: UInt8(ascii: "\n"))
+        if !scenario.description.isEmpty {
+            out.append("   ")
+            out.append(scenario.description)
+            out.append(byte: UInt8(ascii: "\n"))
+        }
     }
 
     /// One timeline line: time, actor, name, facts.
     func line(_ t: Transition, vocabulary: RuntimeVocabulary, actorWidth: Int) -> String {
-        // Built as bytes (`TextLine`): a line per transition is most of a cold `run`.
         var out = TextLine(capacity: 192)
-        out.append(DurationText.clock(t.time))
-        out.append("  ")
-        out.append(t.actor.rawValue, paddedTo: actorWidth)
-        out.append("  ")
-        let style = color ? style(for: t.name) : .plain
-        if style != .plain { out.append(escape(style)) }
-        out.append(t.name.rawValue, paddedTo: 20)
-        if style != .plain { out.append(TextRenderer.reset) }
-        out.append(" ")
-        var first = true
-        func add(_ name: String, _ value: String?) {
-            guard let value else { return }
-            if !first { out.append(byte: UInt8(ascii: " ")) }
-            first = false
-            out.append(name)
-            out.append(byte: UInt8(ascii: "="))
-            out.append(factValue: value)
-        }
-        // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
-        if t.name.family == "run" || t.name == .caseOpened { add(vocabulary.run, t.run) }
-        if t.worker != t.actor.rawValue { add("worker", t.worker) }
-        add(vocabulary.step, t.step)
-        add("attempt", t.attempt.map(String.init))
-        add("conn", t.connection)
-        add("gen", t.generation.map(String.init))
-        add("lease", t.lease)
-        add("case", t.caseID)
-        add("key", t.key)
-        add("class", t.failureClass?.rawValue)
-        add("cap", t.capability)
-        add("subject", t.subject)
-        add("tenant", t.tenant)
-        add(vocabulary.checkpoint, t.checkpoint)
-        add("result", t.result)
-        add("reason", t.reason)
-        add("expires", t.expires.map(DurationText.clock))
-        for note in t.notes { add(note.name, note.value) }
-        if let extra = vocabulary.extraNote(for: t.name) { add(extra.name, extra.value) }
+        withUnsafePointer(to: t) { write($0, vocabulary: vocabulary, actorWidth: actorWidth, into: &out) }
         return out.text
+    }
+
+    /// Writes `line(t, ...)` at the end of `out`.
+    func write(_ t: UnsafePointer<Transition>, vocabulary: RuntimeVocabulary, actorWidth: Int, into out: inout TextLine) {
+        // Read through the pointer: a Transition passed by value was copied whole (a retain per string field) per line.
+        // Built as bytes (`TextLine`): a line per transition is most of a cold `run`. Numbers and
+        // clocks are written as digits in place, not made into Strings first.
+        out.append(clock: t.pointee.time)
+        out.appendSpaces(2)
+        let actor = t.pointee.actor.rawValue
+        out.append(actor, paddedTo: actorWidth)
+        out.appendSpaces(2)
+        let name = t.pointee.name.rawValue
+        let style = color ? style(for: t.pointee.name) : .plain
+        if style != .plain { out.append(escape(style)) }
+        out.append(name, paddedTo: 20)
+        if style != .plain { out.append(TextRenderer.reset) }
+        out.append(byte: UInt8(ascii: " "))
+        out.startFacts()
+        // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
+        if TextRenderer.isRunFamily(name) || t.pointee.name == .caseOpened { out.fact(vocabulary.run, t.pointee.run) }
+        if t.pointee.worker != actor { out.fact("worker", t.pointee.worker) }
+        out.fact(vocabulary.step, t.pointee.step)
+        if let attempt = t.pointee.attempt {
+            out.factName("attempt")
+            out.append(integer: attempt)
+        }
+        out.fact("conn", t.pointee.connection)
+        if let generation = t.pointee.generation {
+            out.factName("gen")
+            out.append(integer: generation)
+        }
+        out.fact("lease", t.pointee.lease)
+        out.fact("case", t.pointee.caseID)
+        out.fact("key", t.pointee.key)
+        out.fact("class", t.pointee.failureClass?.rawValue)
+        out.fact("cap", t.pointee.capability)
+        out.fact("subject", t.pointee.subject)
+        out.fact("tenant", t.pointee.tenant)
+        out.fact(vocabulary.checkpoint, t.pointee.checkpoint)
+        out.fact("result", t.pointee.result)
+        out.fact("reason", t.pointee.reason)
+        if let expires = t.pointee.expires {
+            out.factName("expires")
+            out.append(clock: expires)
+        }
+        for note in t.pointee.notes { out.fact(note.name, note.value) }
+        if let extra = vocabulary.extraNote(for: t.pointee.name) { out.fact(extra.name, extra.value) }
+    }
+
+    /// Whether a transition spelt `name` is of the `run` family (`TransitionName.family == "run"`),
+    /// by its bytes: the family's Substring and its comparison cost more than the rest of a line.
+    static func isRunFamily(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            bytes.count >= 3 && bytes[0] == UInt8(ascii: "r") && bytes[1] == UInt8(ascii: "u") && bytes[2] == UInt8(ascii: "n")
+                && (bytes.count == 3 || bytes[3] == UInt8(ascii: "."))
+        }
     }
 
     /// The width of the actor column: the longest actor's name, at least 9. (A name is never
@@ -115,48 +169,89 @@ public struct TextRenderer {
 
     /// The footer: outcome, effects, invariants, verdict and what broke.
     public func footer(_ result: ScenarioResult) -> String {
+        var out = TextLine(capacity: 1024)
+        write(footer: result, into: &out)
+        return out.text
+    }
+
+    /// Writes `footer(result)` at the end of `out`: rows written in place rather than joined
+    /// Strings, which cost a cold run as much as a tenth of the timeline lines.
+    func write(footer result: ScenarioResult, into out: inout TextLine) {
         // The baseline is not held to the scenario's expectations, so none are printed beside it.
         let expect = result.mode == .revive ? result.scenario.expect : Expectations()
-        var out = ""
-        func row(_ label: String, _ value: String) { out += "   " + label.padding(11) + " " + value + "\n" }
         var outcome = result.outcome.rawValue
         if let wanted = expect.outcome { outcome += " (expected \(wanted.rawValue))" }
         if result.stoppedAtHorizon { outcome += ", stopped at the horizon \(result.scenario.horizon)" }
-        row("outcome", outcome)
+        TextRenderer.row("outcome", outcome, into: &out)
         if let first = result.firstClassification?.rawValue ?? expect.classification.map({ _ in "none" }) {
-            row("class", first + (expect.classification.map { " (expected \($0.rawValue))" } ?? ""))
+            TextRenderer.row("class", first + (expect.classification.map { " (expected \($0.rawValue))" } ?? ""), into: &out)
         }
-        let effects = result.effects.map { effect -> String in
-            var text = "\(effect.step)=\(effect.count)"
-            if let wanted = expect.effects?.first(where: { $0.step == effect.step }) { text += " (expected \(wanted.count))" }
-            return text
-        }
-        row("effects", effects.isEmpty ? "none" : effects.joined(separator: ", "))
-        let checked = result.checkedInvariants.count
-        let held = checked - Set(result.breaches.map(\.invariant)).count
-        row("invariants", "\(held) of \(checked) held" + (checked == Invariant.allCases.count ? " (all checked)" : ": " + result.checkedInvariants.map(\.rawValue).joined(separator: ", ")))
-        for breach in result.providerBreaches where expect.providerBreaches?.contains(breach.kind) == true {
-            row("provider", "\(breach.kind.rawValue) (expected): \(breach.message)")
-        }
-        if let limit = result.limitReached { row("limit", limit) }
-        row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red))
-        for failure in result.failedExpectations { row("broken", failure) }
-        let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
-        let actorWidth = result.breaches.isEmpty ? 0 : TextRenderer.actorWidth(result)
-        for breach in result.breaches {
-            row("breach", "\(breach.invariant.rawValue): \(breach.message)")
-            for index in breach.evidence where index < result.transitions.count {
-                out += "               " + line(result.transitions[index], vocabulary: vocabulary, actorWidth: actorWidth) + "\n"
+        TextRenderer.startRow("effects", into: &out)
+        if result.effects.isEmpty { out.append("none") }
+        for (i, effect) in result.effects.enumerated() {
+            if i > 0 { out.append(", ") }
+            out.append(effect.step.rawValue)
+            out.append(byte: UInt8(ascii: "="))
+            out.append(integer: effect.count)
+            if let wanted = expect.effects?.first(where: { $0.step == effect.step }) {
+                out.append(" (expected ")
+                out.append(integer: wanted.count)
+                out.append(byte: UInt8(ascii: ")"))
             }
         }
+        out.append(byte: UInt8(ascii: "\n"))
+        let checked = result.checkedInvariants.count
+        let held = checked - Set(result.breaches.map(\.invariant)).count
+        TextRenderer.startRow("invariants", into: &out)
+        out.append(integer: held)
+        out.append(" of ")
+        out.append(integer: checked)
+        out.append(" held")
+        out.append(checked == Invariant.allCases.count ? " (all checked)" : ": " + result.checkedInvariants.map(\.rawValue).joined(separator: ", "))
+        out.append(byte: UInt8(ascii: "\n"))
+        for breach in result.providerBreaches where expect.providerBreaches?.contains(breach.kind) == true {
+            TextRenderer.row("provider", "\(breach.kind.rawValue) (expected): \(breach.message)", into: &out)
+        }
+        if let limit = result.limitReached { TextRenderer.row("limit", limit, into: &out) }
+        TextRenderer.row("verdict", result.passed ? paint("PASS", .green) : paint("FAIL", .red), into: &out)
+        for failure in result.failedExpectations { TextRenderer.row("broken", failure, into: &out) }
+        writeBreaches(result, into: &out)
         if !result.passed {
             var flag = result.mode == .withoutRevive ? " --without-revive" : ""
             #if REVIVE_PLANTED_BUGS
             flag += result.scenario.recovery.plantedBugs.map { " --plant \($0.rawValue)" }.sorted().joined()
             #endif
-            row("reproduce", "revive-lab run \(result.scenario.file) --seed \(result.scenario.seed)\(flag)")
+            TextRenderer.row("reproduce", "revive-lab run \(result.scenario.file) --seed \(result.scenario.seed)\(flag)", into: &out)
         }
-        return out
+    }
+
+    /// Each breach's row, and under it the lines that show it.
+    private func writeBreaches(_ result: ScenarioResult, into out: inout TextLine) {
+        guard !result.breaches.isEmpty else { return }
+        let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
+        let actorWidth = TextRenderer.actorWidth(result)
+        for breach in result.breaches {
+            TextRenderer.row("breach", "\(breach.invariant.rawValue): \(breach.message)", into: &out)
+            for index in breach.evidence where index < result.transitions.count {
+                out.appendSpaces(15)
+                withUnsafePointer(to: result.transitions[index]) { write($0, vocabulary: vocabulary, actorWidth: actorWidth, into: &out) }
+                out.append(byte: UInt8(ascii: "\n"))
+            }
+        }
+    }
+
+    /// A footer row's label, padded, before its value.
+    private static func startRow(_ label: String, into out: inout TextLine) {
+        out.appendSpaces(3)
+        out.append(label, paddedTo: 11)
+        out.append(byte: UInt8(ascii: " "))
+    }
+
+    /// A footer row: `   label       value`.
+    private static func row(_ label: String, _ value: String, into out: inout TextLine) {
+        startRow(label, into: &out)
+        out.append(value)
+        out.append(byte: UInt8(ascii: "\n"))
     }
 
     private enum Style { case bold, green, red, yellow, cyan, plain }

@@ -42,21 +42,43 @@ public enum DurationText {
 
     /// Formats an instant as `+HH:MM:SS.mmm` (hours grow past 99 when they must).
     public static func clock(_ instant: Instant) -> String {
+        // Every line of every timeline starts with one: written as bytes, not joined strings.
+        let text = String(unsafeUninitializedCapacity: clockWidth) { buffer in
+            buffer.baseAddress.flatMap { writeClock(instant, to: $0) } ?? 0
+        }
+        if !text.isEmpty { return text }
+        let ms = instant.milliseconds
+        return "+" + pad(ms / 3_600_000, 2) + ":" + pad((ms / 60_000) % 60, 2) + ":" + pad((ms / 1000) % 60, 2) + "." + pad(ms % 1000, 3)
+    }
+
+    /// The bytes of a clock in its usual range (0 to 99 hours).
+    public static let clockWidth = 13
+
+    /// Writes `clock(instant)` to `out` (room for `clockWidth` bytes) and returns how many bytes
+    /// it wrote, or nil (writing nothing) for a negative instant or one past 99 hours: a renderer
+    /// writes each line's clock straight into its buffer, with no String made per line.
+    public static func writeClock(_ instant: Instant, to out: UnsafeMutablePointer<UInt8>) -> Int? {
         let ms = instant.milliseconds
         let hours = ms / 3_600_000
-        guard ms >= 0, hours < 100 else {
-            return "+" + pad(hours, 2) + ":" + pad((ms / 60_000) % 60, 2) + ":" + pad((ms / 1000) % 60, 2) + "." + pad(ms % 1000, 3)
-        }
-        // Every line of every timeline starts with one: written as bytes, not joined strings.
-        let digits = UInt8(ascii: "0")
-        func digit(_ value: Int64) -> UInt8 { digits + UInt8(value) }
+        guard ms >= 0, hours < 100 else { return nil }
         let minutes = (ms / 60_000) % 60
         let seconds = (ms / 1000) % 60
         let millis = ms % 1000
-        let bytes: [UInt8] = [UInt8(ascii: "+"), digit(hours / 10), digit(hours % 10), UInt8(ascii: ":"),
-                              digit(minutes / 10), digit(minutes % 10), UInt8(ascii: ":"), digit(seconds / 10), digit(seconds % 10),
-                              UInt8(ascii: "."), digit(millis / 100), digit(millis / 10 % 10), digit(millis % 10)]
-        return String(decoding: bytes, as: UTF8.self)
+        let zero = UInt8(ascii: "0")
+        out[0] = UInt8(ascii: "+")
+        out[1] = zero + UInt8(hours / 10)
+        out[2] = zero + UInt8(hours % 10)
+        out[3] = UInt8(ascii: ":")
+        out[4] = zero + UInt8(minutes / 10)
+        out[5] = zero + UInt8(minutes % 10)
+        out[6] = UInt8(ascii: ":")
+        out[7] = zero + UInt8(seconds / 10)
+        out[8] = zero + UInt8(seconds % 10)
+        out[9] = UInt8(ascii: ".")
+        out[10] = zero + UInt8(millis / 100)
+        out[11] = zero + UInt8(millis / 10 % 10)
+        out[12] = zero + UInt8(millis % 10)
+        return clockWidth
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

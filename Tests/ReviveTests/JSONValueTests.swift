@@ -208,3 +208,16 @@ struct JSONValueTests {
         #expect(reparsed == value)
     }
 }
+
+/// Integers read in place by the parser: the same values (and the same switch to a number past
+/// Int64) as reading them through `Int64(String)`.
+struct JSONIntegerParsingTests {
+    @Test func wholeNumbersStayIntegersUpToInt64() throws {
+        #expect(try JSONValue.parse("9223372036854775807") == .integer(Int64.max))
+        #expect(try JSONValue.parse("-9223372036854775808") == .integer(Int64.min))
+        #expect(try JSONValue.parse("-0") == .integer(0))
+        #expect(try JSONValue.parse("[12, -3]") == .array([.integer(12), .integer(-3)]))
+        #expect(try JSONValue.parse("9223372036854775808") == .number(9223372036854775808.0))
+        #expect(try JSONValue.parse("-9223372036854775809") == .number(-9223372036854775809.0))
+    }
+}

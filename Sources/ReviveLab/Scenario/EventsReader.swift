@@ -18,61 +18,60 @@ extension ScenarioBuilder {
             if case .string("start-worker")? = item["do"], case .string(let worker)? = item["worker"] { workers.insert(worker) }
         }
         for (i, item) in items.enumerated() {
-            let path = JSONReader.index("events", i)
-            if let event = readEvent(item, at: path, connectionIDs: known, workers: workers, reader: &reader) { result.append(event) }
+            if let event = readEvent(item, at: JSONReader.index("events", i), connectionIDs: known, workers: workers, reader: &reader) { result.append(event) }
         }
         return result
     }
 
-    static func readEvent(_ item: JSONValue, at path: String, connectionIDs known: [String]?, workers: Set<String>,
+    static func readEvent(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, workers: Set<String>,
                           reader: inout JSONReader) -> EventSpec? {
-        guard let object = reader.object(item, at: path, allowed: ScenarioKeys.event,
+        guard let object = reader.object(item, at: path(), allowed: ScenarioKeys.event,
                                          required: ScenarioKeys.eventRequired) else { return nil }
-        let trigger = readEventTrigger(object, at: path, reader: &reader)
-        guard let kind = reader.string(object["do"], at: path + ".do"),
-              let needs = eventTargets(of: kind, at: path + ".do", reader: &reader) else { return nil }
+        let trigger = readEventTrigger(object, at: path(), reader: &reader)
+        guard let kind = reader.string(object["do"], at: path() + ".do"),
+              let needs = eventTargets(of: kind, at: path() + ".do", reader: &reader) else { return nil }
         for key in eventTargetKeys {
-            if needs.contains(key) && object[key] == nil { reader.fail(path + "." + key, "missing required key for \"\(kind)\"") }
+            if needs.contains(key) && object[key] == nil { reader.fail(path() + "." + key, "missing required key for \"\(kind)\"") }
             if !needs.contains(key) && object[key] != nil {
                 let takes = needs.isEmpty ? "it takes no target" : "it takes \(needs.joined(separator: ", "))"
-                reader.fail(path + "." + key, "\"\(kind)\" takes no \"\(key)\"; \(takes)")
+                reader.fail(path() + "." + key, "\"\(kind)\" takes no \"\(key)\"; \(takes)")
             }
         }
-        let connection = reader.optionalString(object, "connection", under: path)
-        if let connection { checkConnectionExists(connection, at: path + ".connection", known: known, reader: &reader) }
-        let worker = reader.optionalString(object, "worker", under: path)
-        if kind == "revive-worker", let worker { checkWorkerExists(worker, at: path + ".worker", workers: workers, reader: &reader) }
-        if kind == "start-worker", let worker { checkNotAParty(worker, at: path + ".worker", reader: &reader) }
-        let subject = reader.optionalString(object, "subject", under: path)
-        let tenant = reader.optionalString(object, "tenant", under: path)
-        let happened = object["happened"].flatMap { reader.bool($0, at: path + ".happened") }
+        let connection = reader.optionalString(object, "connection", under: path())
+        if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
+        let worker = reader.optionalString(object, "worker", under: path())
+        if kind == "revive-worker", let worker { checkWorkerExists(worker, at: path() + ".worker", workers: workers, reader: &reader) }
+        if kind == "start-worker", let worker { checkNotAParty(worker, at: path() + ".worker", reader: &reader) }
+        let subject = reader.optionalString(object, "subject", under: path())
+        let tenant = reader.optionalString(object, "tenant", under: path())
+        let happened = object["happened"].flatMap { reader.bool($0, at: path() + ".happened") }
         let action = eventAction(kind, connection: connection, subject: subject, tenant: tenant, worker: worker, happened: happened)
         guard let trigger, let action else { return nil }
         return EventSpec(trigger: trigger, action: action)
     }
 
     /// When the event fires: `"at"` a virtual time, or `"on"` a transition plus an optional `"after"`.
-    static func readEventTrigger(_ object: [String: JSONValue], at path: String, reader: inout JSONReader) -> EventTrigger? {
+    static func readEventTrigger(_ object: JSONObject, at path: @autoclosure () -> String, reader: inout JSONReader) -> EventTrigger? {
         switch (object["at"], object["on"]) {
         case (nil, nil):
-            reader.fail(path, "say when the event fires: \"at\": \"+12m\", or \"on\": a transition name (with an optional \"after\")")
+            reader.fail(path(), "say when the event fires: \"at\": \"+12m\", or \"on\": a transition name (with an optional \"after\")")
             return nil
         case (.some, .some):
-            reader.fail(path + ".on", "use either \"at\" or \"on\", not both")
+            reader.fail(path() + ".on", "use either \"at\" or \"on\", not both")
             return nil
         case (let at?, nil):
-            if object["after"] != nil { reader.fail(path + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
-            return reader.instant(at, at: path + ".at").map { .at($0) }
+            if object["after"] != nil { reader.fail(path() + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
+            return reader.instant(at, at: path() + ".at").map { .at($0) }
         case (nil, let on?):
-            let after = object["after"].flatMap { reader.duration($0, at: path + ".after") } ?? .zero
-            guard let spelling = reader.string(on, at: path + ".on"),
-                  let name = ExpectationsBuilder.transitionName(spelling, at: path + ".on", reader: &reader) else { return nil }
+            let after = object["after"].flatMap { reader.duration($0, at: path() + ".after") } ?? .zero
+            guard let spelling = reader.string(on, at: path() + ".on"),
+                  let name = ExpectationsBuilder.transitionName(spelling, at: path() + ".on", reader: &reader) else { return nil }
             return .on(transition: name, after: after)
         }
     }
 
     /// The target keys event kind `kind` requires (all others it refuses); nil, reported, for an unknown kind.
-    static func eventTargets(of kind: String, at path: String, reader: inout JSONReader) -> [String]? {
+    static func eventTargets(of kind: String, at path: @autoclosure () -> String, reader: inout JSONReader) -> [String]? {
         switch kind {
         case "reconnect": return ["connection", "subject", "tenant"]
         case "reuse-capability", "operator-fix": return ["connection"]
@@ -80,7 +79,7 @@ extension ScenarioBuilder {
         case "start-worker", "revive-worker": return ["worker"]
         case "resume-thread": return []
         default:
-            reader.fail(path, "\"\(kind)\" is not an event; use one of \(ScenarioKeys.eventKinds.joined(separator: ", "))")
+            reader.fail(path(), "\"\(kind)\" is not an event; use one of \(ScenarioKeys.eventKinds.joined(separator: ", "))")
             return nil
         }
     }

@@ -7,8 +7,8 @@ import ReviveWorld
 /// Readings that several sections of a scenario share, built on the reader's typed accessors.
 extension JSONReader {
     /// The string at `key` of `object`, if the key is there; its path is `path.key`.
-    mutating func optionalString(_ object: [String: JSONValue], _ key: String, under path: String) -> String? {
-        object[key].flatMap { string($0, at: path + "." + key) }
+    mutating func optionalString(_ object: JSONObject, _ key: String, under path: @autoclosure () -> String) -> String? {
+        object[key].flatMap { string($0, at: path() + "." + key) }
     }
 
     /// The members of an object whose keys are the scenario's own words (header names, step ids),

@@ -25,7 +25,7 @@ extension ScenarioBuilder {
 
     /// The format-2 keys: LangGraph's `durability`, Temporal's activity timeouts (a heartbeat
     /// timeout is optional and has no default; steps may set their own).
-    static func readModel(_ object: [String: JSONValue], kind: RuntimeKind, format: Int, reader: inout JSONReader) -> RuntimeModel {
+    static func readModel(_ object: JSONObject, kind: RuntimeKind, format: Int, reader: inout JSONReader) -> RuntimeModel {
         guard format >= 2 else {
             for key in ScenarioKeys.runtimeFormatTwo where object[key] != nil {
                 reader.fail("runtime.\(key)", "\"\(key)\" is a format 2 key; set \"format\": 2 to use it (format 2 plays the runtimes as measured, see docs/scenario-format.md)")

@@ -11,16 +11,16 @@ extension ScenarioBuilder {
     static func checkStepTimeouts(runtime: JSONValue?, workflow: JSONValue?, format: Int, reader: inout JSONReader) {
         guard let kind = runtime?["kind"]?.stringValue.flatMap(RuntimeKind.init(rawValue:)),
               case .array(let items)? = workflow?["steps"] else { return }
-        var unbounded: [(path: String, id: String)] = []
+        // Steps are named by index only when reported: most files have nothing to report.
+        var unbounded: [(index: Int, step: JSONValue)] = []
         for (i, item) in items.enumerated() {
             guard case .object = item else { continue }
-            let path = JSONReader.index("workflow.steps", i)
             for key in ScenarioKeys.stepFormatTwo where item[key] != nil {
-                if let problem = stepTimeoutProblem(key, kind: kind, format: format) { reader.fail(path + "." + key, problem) }
+                if let problem = stepTimeoutProblem(key, kind: kind, format: format) {
+                    reader.fail(JSONReader.index("workflow.steps", i) + "." + key, problem)
+                }
             }
-            if item["startToCloseTimeout"] == nil && item["scheduleToCloseTimeout"] == nil {
-                unbounded.append((path, item["id"]?.stringValue ?? String(i)))
-            }
+            if item["startToCloseTimeout"] == nil && item["scheduleToCloseTimeout"] == nil { unbounded.append((i, item)) }
         }
         guard format >= 2, kind == .temporal, runtime?["startToCloseTimeout"] == nil, runtime?["scheduleToCloseTimeout"] == nil,
               !unbounded.isEmpty else { return }
@@ -28,8 +28,9 @@ extension ScenarioBuilder {
             reader.fail("runtime", "a Temporal activity needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on runtime, or on every step")
             return
         }
-        for step in unbounded {
-            reader.fail(step.path, "activity \"\(step.id)\" needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on the step, or on runtime for every activity")
+        for (i, step) in unbounded {
+            let id = step["id"]?.stringValue ?? String(i)
+            reader.fail(JSONReader.index("workflow.steps", i), "activity \"\(id)\" needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on the step, or on runtime for every activity")
         }
     }
 

@@ -18,36 +18,35 @@ extension ScenarioBuilder {
         steps.reserveCapacity(items.count)
         var seen = Set<String>()
         for (i, item) in items.enumerated() {
-            let path = JSONReader.index("workflow.steps", i)
-            if let step = readStep(item, at: path, connectionIDs: known, seen: &seen, reader: &reader) { steps.append(step) }
+            if let step = readStep(item, at: JSONReader.index("workflow.steps", i), connectionIDs: known, seen: &seen, reader: &reader) { steps.append(step) }
         }
         // A missing run id is already reported; the steps are still returned so faults and
         // expectations that name them are checked too.
         return WorkflowSpec(name: name, run: RunID(run ?? ""), steps: steps, retry: retry)
     }
 
-    static func readStep(_ item: JSONValue, at path: String, connectionIDs known: [String]?, seen: inout Set<String>,
+    static func readStep(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, seen: inout Set<String>,
                          reader: inout JSONReader) -> StepSpec? {
-        guard let step = reader.object(item, at: path, allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { return nil }
-        let id = reader.string(step["id"], at: path + ".id")
-        checkDefinedOnce(id, noun: "step", at: path + ".id", seen: &seen, reader: &reader)
-        let connection = reader.optionalString(step, "connection", under: path)
-        if let connection { checkConnectionExists(connection, at: path + ".connection", known: known, reader: &reader) }
+        guard let step = reader.object(item, at: path(), allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { return nil }
+        let id = reader.string(step["id"], at: path() + ".id")
+        checkDefinedOnce(id, noun: "step", at: path() + ".id", seen: &seen, reader: &reader)
+        let connection = reader.optionalString(step, "connection", under: path())
+        if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
         // A step that names a connection reads from it unless it says otherwise.
-        let effect = step["effect"].flatMap { reader.choice($0, at: path + ".effect", of: StepEffect.self, noun: "an effect") }
+        let effect = step["effect"].flatMap { reader.choice($0, at: path() + ".effect", of: StepEffect.self, noun: "an effect") }
             ?? (connection == nil ? StepEffect.none : .read)
         if effect != .none && step["connection"] == nil {
-            reader.fail(path + ".effect", "a \(effect.rawValue) step calls a provider; give it a \"connection\"")
+            reader.fail(path() + ".effect", "a \(effect.rawValue) step calls a provider; give it a \"connection\"")
         }
-        let duration = step["duration"].flatMap { reader.duration($0, at: path + ".duration") } ?? Span(milliseconds: 100)
-        let retry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path + ".retry", reader: &reader) }
+        let duration = step["duration"].flatMap { reader.duration($0, at: path() + ".duration") } ?? Span(milliseconds: 100)
+        let retry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path() + ".retry", reader: &reader) }
         // Whether the runtime and format allow them is checked with the runtime (`checkStepTimeouts`).
-        var spans: [String: Span] = [:]
-        for key in ScenarioKeys.stepFormatTwo {
-            if let span = step[key].flatMap({ reader.duration($0, at: path + "." + key, allowZero: false) }) { spans[key] = span }
+        // Read one by one in the key list's order (so problems are reported in it), into no dictionary.
+        func timeout(_ key: String) -> Span? {
+            step[key].flatMap { reader.duration($0, at: path() + "." + key, allowZero: false) }
         }
-        let timeouts = ActivityTimeouts(heartbeat: spans["heartbeatTimeout"], startToClose: spans["startToCloseTimeout"],
-                                        scheduleToClose: spans["scheduleToCloseTimeout"])
+        let timeouts = ActivityTimeouts(heartbeat: timeout("heartbeatTimeout"), startToClose: timeout("startToCloseTimeout"),
+                                        scheduleToClose: timeout("scheduleToCloseTimeout"))
         guard let id else { return nil }
         return StepSpec(id: ActionKey(id), connection: connection.map(ConnectionID.init), effect: effect, duration: duration, retry: retry,
                         timeouts: timeouts)

@@ -99,18 +99,20 @@ enum ExpectationsBuilder {
         guard let spellings = reader.stringList(value, at: path) else { return nil }
         var names: [TransitionName] = []
         for (i, spelling) in spellings.enumerated() {
-            if let name = transitionName(spelling, at: "\(path)[\(i)]", reader: &reader) { names.append(name) }
+            if let name = transitionName(spelling, at: JSONReader.index(path, i), reader: &reader) { names.append(name) }
         }
         return names
     }
 
     /// A transition name this version records; anything else is reported with the closest name.
-    static func transitionName(_ spelling: String, at path: String, reader: inout JSONReader) -> TransitionName? {
+    /// The path is built only when there is a problem to report there: built for every name of
+    /// every file, it cost a cold run more than reading the names.
+    static func transitionName(_ spelling: String, at path: @autoclosure () -> String, reader: inout JSONReader) -> TransitionName? {
         let name = TransitionName(rawValue: spelling)
         guard !name.isRecognized else { return name }
         var message = "\"\(spelling)\" is not a transition name"
         if let guess = JSONReader.closest(spelling, in: TransitionName.known.map(\.rawValue)) { message += "; did you mean \"\(guess)\"?" }
-        reader.fail(path, message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
+        reader.fail(path(), message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
         return nil
     }
 }

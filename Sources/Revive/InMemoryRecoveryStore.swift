@@ -59,110 +59,20 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     }
 }
 
-/// One table: its rows, and the rows the open transaction replaced, oldest first.
-///
-/// Each table keeps its own undo log: tables never share a row, so putting each one back in
-/// reverse order undoes the whole transaction. Plain values, no closures: every engine decision
-/// of every play writes here.
-private struct Table<Key: Hashable, Value> {
-    private(set) var rows: [Key: Value]
-    private var replaced: [Replaced] = []
-
-    /// A replaced row. A named struct, not a tuple: an array of tuples was destroyed through the
-    /// runtime's generic tuple witness, its type looked up at run time, on every commit.
-    private struct Replaced {
-        let key: Key
-        let value: Value?
-    }
-
-    /// An empty table with room for `capacity` rows: the tables a play fills grew from nothing,
-    /// through three or four rehashes each, in every play (seen in the catalogue's profile). Which
-    /// room a table starts with changes its iteration order, and nothing here depends on that
-    /// order: the deletions and `leases(heldBy:)` write rows whatever their order, and
-    /// `openCases()` sorts (Swift's per-process hash seed shuffles dictionary order anyway).
-    init(capacity: Int = 0) { rows = Dictionary(minimumCapacity: capacity) }
-
-    /// The room a table that starts empty takes at its first write: the tables only some plays
-    /// fill (cases, capabilities) grew from nothing through a rehash at their first, second and
-    /// fourth rows, in every play that opened a case (seen in the catalogue's profile).
-    private static var firstRoom: Int { 4 }
-
-    subscript(key: Key) -> Value? { rows[key] }
-
-    /// Writes (or, with nil, deletes) one row and logs the row it replaced.
-    mutating func set(_ key: Key, _ value: Value?) {
-        log(key, write(key, value))
-    }
-
-    /// Writes (or, with nil, deletes) one row, lends the row it replaced to `check`, and logs it.
-    /// Lent, not returned: returning it copied the row (a retain per string) on every write.
-    mutating func set(_ key: Key, _ value: Value?, checkingOld check: (Value?) -> Void) {
-        let old = write(key, value)
-        check(old)
-        log(key, old)
-    }
-
-    /// Writes one row and hands back the row it replaced.
-    @inline(__always)
-    private mutating func write(_ key: Key, _ value: Value?) -> Value? {
-        // One lookup that hands back the row it replaces: reading it first hashed the key twice.
-        if rows.capacity == 0 { rows = Dictionary(minimumCapacity: Self.firstRoom) }
-        return if let value { rows.updateValue(value, forKey: key) } else { rows.removeValue(forKey: key) }
-    }
-
-    /// Logs a replaced row, moved in. The log takes room for a few rows at its first: grown from
-    /// nothing, it was reallocated at its first, second and third rows in every play.
-    @inline(__always)
-    private mutating func log(_ key: Key, _ old: consuming Value?) {
-        if replaced.capacity == 0 { replaced.reserveCapacity(Self.firstRoom) }
-        replaced.append(Replaced(key: key, value: old))
-    }
-
-    /// Deletes every row that matches.
-    mutating func delete(where matches: (Value) -> Bool) {
-        // Keys first: deleting while iterating would copy the whole table.
-        let doomed = rows.compactMap { matches($0.value) ? $0.key : nil }
-        for key in doomed { set(key, nil) }
-    }
-
-    /// Most decisions write two or three of the eleven tables: emptying an empty log still cost
-    /// a hundred instructions a table, on every commit of every decision (seen in the profile).
-    /// Inlined: a call per table to find its log empty cost more than the check.
-    @inline(__always)
-    mutating func commit() {
-        if !replaced.isEmpty { clearLog() }
-    }
-
-    mutating func rollback() {
-        guard !replaced.isEmpty else { return }
-        for row in replaced.reversed() { rows[row.key] = row.value }
-        clearLog()
-    }
-
-    /// Keeps a small log's room for the next decision, but not a big one's: one prune of a long
-    /// run's expired leases logged 48,000 rows, and their room stayed for the rest of the play.
-    /// A small log is emptied from its end: `removeAll(keepingCapacity:)` went through the
-    /// array's generic range replacement, several times the cost of the row or two most logs hold.
-    private mutating func clearLog() {
-        guard replaced.count <= 64 else { return replaced = [] }
-        while replaced.popLast() != nil {}
-    }
-}
-
 /// The store's tables.
 private struct Rows {
-    // Room for a typical play's rows in the tables most plays fill (see `Table.init`).
-    var connections = Table<ConnectionID, ConnectionRecord>(capacity: 2)
-    var generations = Table<ConnectionID, LeaseGeneration>(capacity: 2)
-    var deadGenerations = Table<ConnectionID, LeaseGeneration>()
-    var leases = Table<LeaseID, LeaseRecord>(capacity: 8)
-    var losses = Table<WorkerID, Instant>()
-    var cases = Table<CaseID, RecoveryCase>()
-    var openCaseByConnection = Table<ConnectionID, CaseID>()
-    var capabilities = Table<CapabilityID, CapabilityRecord>()
-    var capabilityByDigest = Table<String, CapabilityID>()
-    var ledger = Table<IdempotencyKey, LedgerEntry>(capacity: 8)
-    var refreshMarks = Table<RefreshKey, RefreshMark>()
+    // Room for a typical play's rows in the tables most plays fill (see `RowTable.init`).
+    var connections = RowTable<ConnectionID, ConnectionRecord>(capacity: 2)
+    var generations = RowTable<ConnectionID, LeaseGeneration>(capacity: 2)
+    var deadGenerations = RowTable<ConnectionID, LeaseGeneration>()
+    var leases = RowTable<LeaseID, LeaseRecord>(capacity: 8)
+    var losses = RowTable<WorkerID, Instant>()
+    var cases = RowTable<CaseID, RecoveryCase>()
+    var openCaseByConnection = RowTable<ConnectionID, CaseID>()
+    var capabilities = RowTable<CapabilityID, CapabilityRecord>()
+    var capabilityByDigest = RowTable<String, CapabilityID>()
+    var ledger = RowTable<IdempotencyKey, LedgerEntry>(capacity: 8)
+    var refreshMarks = RowTable<RefreshKey, RefreshMark>()
 
     mutating func commit() {
         connections.commit()
@@ -249,7 +159,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func lease(_ id: LeaseID) -> LeaseRecord? { rows.leases[id] }
 
-    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.leases.rows.values.filter { $0.lease.holder == worker } }
+    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.leases.values.filter { $0.lease.holder == worker } }
 
     func save(_ lease: LeaseRecord) { rows.leases.set(lease.lease.id, lease) }
 
@@ -270,7 +180,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func recoveryCase(_ id: CaseID) -> RecoveryCase? { rows.cases[id] }
 
     func openCases() -> [RecoveryCase] {
-        rows.cases.rows.values.filter { $0.state != .closed }.sorted { $0.id.rawValue < $1.id.rawValue }
+        rows.cases.values.filter { $0.state != .closed }.sorted { $0.id.rawValue < $1.id.rawValue }
     }
 
     func openCase(for connection: ConnectionID) -> RecoveryCase? {
@@ -295,10 +205,10 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     }
 
     func deleteCases(closedBefore cutoff: Instant) {
-        let expired = Set(rows.cases.rows.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
+        let expired = Set(rows.cases.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
         guard !expired.isEmpty else { return }
         rows.cases.delete { expired.contains($0.id) }
-        for capability in rows.capabilities.rows.values where expired.contains(capability.caseID) {
+        for capability in rows.capabilities.values where expired.contains(capability.caseID) {
             rows.capabilities.set(capability.id, nil)
             rows.capabilityByDigest.set(capability.digest, nil)
         }
@@ -331,9 +241,9 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func deleteSettledEntries(changedBefore cutoff: Instant) {
         let expired = { (entry: LedgerEntry) in (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff }
         // Most prunes find nothing old enough: the parked runs' set was built for them all the same.
-        guard rows.ledger.rows.values.contains(where: expired) else { return }
+        guard rows.ledger.values.contains(where: expired) else { return }
         // A parked run resumes from its checkpoint: its committed steps must stay known until its case closes.
-        let parkedRuns = Set(rows.cases.rows.values.filter { $0.state != .closed }.map(\.run))
+        let parkedRuns = Set(rows.cases.values.filter { $0.state != .closed }.map(\.run))
         rows.ledger.delete { entry in expired(entry) && !parkedRuns.contains(entry.run) }
     }
 

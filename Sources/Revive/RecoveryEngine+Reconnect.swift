@@ -204,7 +204,7 @@ extension RecoveryEngine {
             t.capability = capability.id.rawValue
             t.failureClass = failureClass
             t.notes.append(.init("by", configuration.operatorAddress))
-            t.notes += notes
+            t.addNotes(notes)
         }
         return .resolved(caseID: id, run: run, checkpoint: recoveryCase.checkpoint)
     }

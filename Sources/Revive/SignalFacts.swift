@@ -23,24 +23,45 @@ public struct SignalFacts: Sendable, Equatable {
     /// Whether GitHub-style rate-limit headers say the budget is spent.
     public var rateLimitExhausted = false
 
+    /// Whether the human texts are read (and the AADSTS numbers looked for): only `codes(of:)`
+    /// skips them. Always true in facts anyone can hold, so it never tells two of them apart.
+    private var readsText = true
+
     /// Reads the facts out of a signal.
-    public init(_ signal: ProviderSignal) {
+    public init(_ signal: ProviderSignal) { self.init(signal, readingText: true) }
+
+    private init(_ signal: ProviderSignal, readingText: Bool) {
         status = signal.status
+        readsText = readingText
         if let error = signal.error { addCode(error) }
         if let description = signal.description { addText(description) }
         if let body = signal.body { read(body: body, depth: 0) }
         readHeaders(signal)
         if let after = signal.retryAfter { retryAfter = after }
+        guard readingText else { return }
         aadstsCodes.formUnion(SignalFacts.aadstsNumbers(in: text))
         for code in codes { aadstsCodes.formUnion(SignalFacts.aadstsNumbers(in: code)) }
     }
+
+    /// The error codes `SignalFacts(signal).codes` holds, read without the texts: the simulated
+    /// provider names a failure's code on its timeline line, and lower-casing and searching the
+    /// texts it never prints was half of reading an enveloped failure.
+    public static func codes(of signal: ProviderSignal) -> Set<String> { SignalFacts(signal, readingText: false).codes }
 
     /// The wait `signal` asks for, as `SignalFacts(signal).retryAfter` reads it, without reading
     /// the body (which never sets it): the simulated provider notes it on every failed answer.
     public static func retryAfter(of signal: ProviderSignal) -> Span? {
         if let after = signal.retryAfter { return after }
-        return signal.headers.isEmpty ? nil : SignalFacts(signal).retryAfter
+        guard !signal.headers.isEmpty else { return nil }
+        // The headers alone: the codes and texts never set the wait.
+        var facts = SignalFacts(status: signal.status)
+        facts.readsText = false
+        facts.readHeaders(signal)
+        return facts.retryAfter
     }
+
+    /// Facts with the status only, read into by `retryAfter(of:)`.
+    private init(status: Int) { self.status = status }
 
     private mutating func addCode(_ code: String) {
         let trimmed = code.trimmingWhitespace()
@@ -48,6 +69,7 @@ public struct SignalFacts: Sendable, Equatable {
     }
 
     private mutating func addText(_ value: String) {
+        guard readsText else { return }
         text += (text.isEmpty ? "" : " | ") + value.lowercased()
     }
 

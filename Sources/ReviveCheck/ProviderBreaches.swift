@@ -24,6 +24,11 @@ extension InvariantChecker {
     /// engine's, and `effect-once` leaves it to this report.
     public static func providerBreaches(_ transitions: [Transition]) -> [ProviderBreach] {
         var result: [ProviderBreach] = []
+        // Most plays have no late effect: the effects by step (a dictionary, every step hashed)
+        // were built on every judged play for nothing.
+        guard transitions.indices.contains(where: { transitions[$0].name == .effectApplied && isLate(transitions[$0]) }) else {
+            return result
+        }
         var effects: [String: [Int]] = [:]
         // Indices, not `enumerated()`: every judged play ran this, and each copied `Transition` cost
         // a retain and a release per string it holds (see `check`).

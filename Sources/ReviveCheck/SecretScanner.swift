@@ -89,13 +89,16 @@ public enum SecretScanner {
 /// The custody check's memory of the last clean value of each field it reads (see `tokenCustody`).
 /// The scan is a pure function of the value, so skipping a value already found clean changes nothing.
 struct CleanValues {
-    private var last = [String?](repeating: nil, count: 16)
+    /// Empty for a field not seen yet (the empty value is clean: it holds no marker). Not
+    /// optional: an array of optional strings was destroyed element by element through the
+    /// generic `Optional` witness, in every play.
+    private var last = [String](repeating: "", count: 16)
     private let tables = SecretScanner.Tables.shared
 
     /// The first marker in `value`, or nil; `slot` names the field (0 to 15).
     mutating func scan(_ value: String?, _ slot: Int) -> String? {
         guard let value else { return nil }
-        if let known = last[slot], known == value { return nil }
+        if last[slot] == value { return nil }
         let marker = SecretScanner.firstMarker(in: value, tables)
         if marker == nil { last[slot] = value }
         return marker

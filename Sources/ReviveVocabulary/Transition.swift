@@ -121,6 +121,18 @@ public struct Transition: Hashable, Sendable {
         return half
     }
 
+    /// Appends `more` to the notes. A line without notes takes the array itself (shared, not
+    /// copied), and an empty one costs nothing: `notes += …` ran the array's general append on
+    /// every line the runtime records, most often to add nothing.
+    @inlinable
+    public mutating func addNotes(_ more: [Note]) {
+        if notes.isEmpty {
+            notes = more
+        } else if !more.isEmpty {
+            notes += more
+        }
+    }
+
     /// A further fact: a name and a value.
     public struct Note: Hashable, Sendable {
         /// The fact's name.
@@ -135,6 +147,10 @@ public struct Transition: Hashable, Sendable {
     }
 
     /// Makes a transition with only the required parts; set the facts afterwards.
+    /// Inlinable: called across modules, the new transition came back through memory and each
+    /// first write of a fact destroyed the nil it replaced through the generic `Optional`
+    /// witnesses (its metadata looked up each time), several a line on every line of every play.
+    @inlinable
     public init(time: Instant, actor: Actor, name: TransitionName) {
         self.time = time
         self.actor = actor

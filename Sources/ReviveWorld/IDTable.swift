@@ -7,8 +7,10 @@
 /// is mostly one comparison. Nothing reads the entries in an order.
 struct IDTable<Value> {
     private var ids: [Int] = []
-    /// The entries, optional so that an in-place edit can move one out and back (see `subscript`).
-    private var slots: [Value?] = []
+    /// The entries. Not optional: an optional of a struct this size was copied and destroyed
+    /// through the runtime's generic value witnesses (its metadata looked up each time), and an
+    /// edit through an optional slot did both on every phase of every attempt (seen in the profile).
+    private var slots: [Value] = []
 
     /// An empty table.
     init() {}
@@ -17,7 +19,7 @@ struct IDTable<Value> {
     var isEmpty: Bool { ids.isEmpty }
 
     /// Every entry, in no order the callers may rely on.
-    var values: [Value] { slots.compactMap { $0 } }
+    var values: [Value] { slots }
 
     @inline(__always)
     private func position(of id: Int) -> Int? {
@@ -29,34 +31,27 @@ struct IDTable<Value> {
         return nil
     }
 
-    /// The entry numbered `id`; setting nil removes it. An edit through it (`table[id]?.x = y`)
-    /// moves the entry out and back, copying nothing.
+    /// The entry numbered `id`; setting nil removes it. Edit an entry in place with `update`.
     subscript(id: Int) -> Value? {
-        get { position(of: id).flatMap { slots[$0] } }
+        get {
+            guard let at = position(of: id) else { return nil }
+            return slots[at]
+        }
         set {
             if let at = position(of: id) {
-                if newValue == nil { remove(at: at) } else { slots[at] = newValue }
-            } else if newValue != nil {
+                if let newValue { slots[at] = newValue } else { remove(at: at) }
+            } else if let newValue {
                 ids.append(id)
                 slots.append(newValue)
             }
         }
-        _modify {
-            if let at = position(of: id) {
-                var value = slots[at].take()
-                defer { if value == nil { remove(at: at) } else { slots[at] = value.take() } }
-                yield &value
-            } else {
-                var value: Value?
-                defer {
-                    if value != nil {
-                        ids.append(id)
-                        slots.append(value.take())
-                    }
-                }
-                yield &value
-            }
-        }
+    }
+
+    /// Edits the entry numbered `id` in place, if there is one (`table[id]?.x = y` went through an optional).
+    @inline(__always)
+    mutating func update(_ id: Int, _ edit: (inout Value) -> Void) {
+        guard let at = position(of: id) else { return }
+        edit(&slots[at])
     }
 
     private mutating func remove(at: Int) {

@@ -72,10 +72,16 @@ final class Player {
         // Only a play that heals or waits on a transition watches its timeline: in any other,
         // the observer was a closure call and an unowned retain on every transition for nothing.
         if healing || !pendingOnEvents.isEmpty {
-            world.timeline.observer = { [unowned self] transition in self.observe(transition) }
+            // Unsafe unowned: a safe one took and dropped a strong reference (an atomic count
+            // each way) on every transition. The player clears the observer when it goes (see
+            // `deinit`), so the closure never outlives it.
+            world.timeline.observer = { [unowned(unsafe) self] transition in self.observe(transition) }
         }
         return playOn()
     }
+
+    /// Lets go of the timeline's observer, which refers to this player without keeping it.
+    deinit { world.timeline.observer = nil }
 
     /// Handles queued events until the queue is empty (and, under `stress`, no foreign case
     /// resumes the parked run), the horizon, or a limit; returns the timeline.

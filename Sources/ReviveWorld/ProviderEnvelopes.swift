@@ -123,8 +123,8 @@ enum ProviderEnvelopes {
     /// A short summary for the timeline: status and the provider's own code, never a token.
     static func summary(_ signal: ProviderSignal) -> (status: String, code: String?) {
         if let error = signal.error { return (String(signal.status), error) }
-        let facts = SignalFacts(signal)
-        let code = facts.codes.sorted().first(where: { $0 != "refresh_token_external_error" }) ?? facts.codes.sorted().first
+        let codes = SignalFacts.codes(of: signal)
+        let code = codes.sorted().first(where: { $0 != "refresh_token_external_error" }) ?? codes.sorted().first
         return (String(signal.status), code)
     }
 }

@@ -53,17 +53,20 @@ final class SimulatedProvider: CredentialBroker {
         var succeeded: Bool
     }
 
-    private var connections: [ConnectionID: ConnectionState] = [:]
+    // Unchecked: a provider belongs to one play on one thread, and no access to these overlaps
+    // another (closures that edit a connection's state touch nothing else here); the runtime's
+    // exclusivity checks showed in the catalogue's profile.
+    @exclusivity(unchecked) private var connections = SmallTable<ConnectionID, ConnectionState>()
     /// Whether a drop, a lost answer, a refresh elsewhere, a late apply or a refused lookup was
     /// ever armed in this play. Until one is, the `takes…` checks answer without a lookup: each
     /// hashed the connection id and copied its whole state, on every call of every play.
-    private var callFaultsArmed = false
+    @exclusivity(unchecked) private var callFaultsArmed = false
     private var connectionOrder: [ConnectionID] = []
     /// Grant liveness, the current token pair's generation and the effects: the state a play may share.
     let ledger: ProviderLedger
-    private var keptKeys: [IdempotencyKey: KeptKey] = [:]
-    private var pendingGrants: [String: PendingGrant] = [:]
-    private var random: SeededRandom
+    @exclusivity(unchecked) private var keptKeys: [IdempotencyKey: KeptKey] = [:]
+    @exclusivity(unchecked) private var pendingGrants: [String: PendingGrant] = [:]
+    @exclusivity(unchecked) private var random: SeededRandom
     private let timeline: Timeline
 
     init(connections specs: [ConnectionSpec], seed: UInt64, timeline: Timeline, ledger: ProviderLedger = LocalProviderLedger()) {
@@ -97,32 +100,32 @@ final class SimulatedProvider: CredentialBroker {
     func revokeGrant(_ connection: ConnectionID, signal: ProviderSignal?) {
         guard connections[connection] != nil else { return }
         ledger.setGrantAlive(false, of: connection)
-        connections[connection]!.deadSignal = signal
+        connections.update(connection) { $0.deadSignal = signal }
     }
 
     func expireAccessToken(_ connection: ConnectionID, at time: Instant) {
-        connections[connection]?.accessTokenExpiresAt = time
+        connections.update(connection) { $0.accessTokenExpiresAt = time }
     }
 
     func failNextCalls(_ connection: ConnectionID, signal: ProviderSignal, count: Int) {
-        connections[connection]?.pendingErrors.append((signal, count))
+        connections.update(connection) { $0.pendingErrors.append((signal, count)) }
     }
 
     func dropNextRequest(_ connection: ConnectionID) {
         callFaultsArmed = true
-        connections[connection]?.dropNextRequests += 1
+        connections.update(connection) { $0.dropNextRequests += 1 }
     }
 
     /// Arms a refresh by another worker that lands just before this connection's next call.
     func refreshElsewhereBeforeNextCall(_ connection: ConnectionID) {
         callFaultsArmed = true
-        connections[connection]?.refreshElsewherePending = true
+        connections.update(connection) { $0.refreshElsewherePending = true }
     }
 
     /// Whether a refresh by another worker lands now (consumes it).
     func takesRefreshElsewhere(_ connection: ConnectionID) -> Bool {
         guard callFaultsArmed, connections[connection]?.refreshElsewherePending == true else { return false }
-        connections[connection]!.refreshElsewherePending = false
+        connections.update(connection) { $0.refreshElsewherePending = false }
         return true
     }
 
@@ -136,17 +139,17 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     /// An operator fixed the integration: the configured errors stop.
-    func clearConfiguredErrors(_ connection: ConnectionID) { connections[connection]?.pendingErrors = [] }
+    func clearConfiguredErrors(_ connection: ConnectionID) { connections.update(connection) { $0.pendingErrors = [] } }
 
     func loseNextResponse(_ connection: ConnectionID) {
         callFaultsArmed = true
-        connections[connection]?.loseNextResponses += 1
+        connections.update(connection) { $0.loseNextResponses += 1 }
     }
 
     /// Whether a pending lose-response takes the answer now in flight (consumes it).
     func takesLoss(_ connection: ConnectionID) -> Bool {
         guard callFaultsArmed, let state = connections[connection], state.loseNextResponses > 0 else { return false }
-        connections[connection]!.loseNextResponses -= 1
+        connections.update(connection) { $0.loseNextResponses -= 1 }
         return true
     }
 
@@ -155,7 +158,7 @@ final class SimulatedProvider: CredentialBroker {
     /// Whether the next request to the connection never arrives (consumes the drop).
     func takesDrop(_ connection: ConnectionID) -> Bool {
         guard callFaultsArmed, let state = connections[connection], state.dropNextRequests > 0 else { return false }
-        connections[connection]!.dropNextRequests -= 1
+        connections.update(connection) { $0.dropNextRequests -= 1 }
         return true
     }
 
@@ -218,7 +221,7 @@ final class SimulatedProvider: CredentialBroker {
     /// copied twice (its spec and signals hold many strings, each retained) on every call.
     private func withState<R>(_ id: ConnectionID, _ body: (inout ConnectionState) -> R) -> R? {
         guard let index = connections.index(forKey: id) else { return nil }
-        return body(&connections.values[index])
+        return connections.modify(at: index, body)
     }
 
     private func deadGrantSignal(_ state: ConnectionState) -> ProviderSignal {
@@ -297,26 +300,26 @@ final class SimulatedProvider: CredentialBroker {
     /// Arms a late apply: the next call on the connection lands `by` after its bound.
     func applyNextLate(_ connection: ConnectionID, by late: Span) {
         callFaultsArmed = true
-        connections[connection]?.lateApplies.append(late)
+        connections.update(connection) { $0.lateApplies.append(late) }
     }
 
     /// Whether an armed late apply takes the call now sent (consumes it).
     func takesLateApply(_ connection: ConnectionID) -> Span? {
         guard callFaultsArmed, let late = connections[connection]?.lateApplies.first else { return nil }
-        connections[connection]!.lateApplies.removeFirst()
+        connections.update(connection) { $0.lateApplies.removeFirst() }
         return late
     }
 
     /// Arms refusals of the next `count` lookups by key on the connection.
     func failNextLookups(_ connection: ConnectionID, count: Int) {
         callFaultsArmed = true
-        connections[connection]?.lookupErrors += count
+        connections.update(connection) { $0.lookupErrors += count }
     }
 
     /// The lookup by idempotency key: the effect is there, it is not, or the lookup is refused.
     func lookUp(_ key: IdempotencyKey, on connection: ConnectionID) -> ReconcileAnswer? {
         if callFaultsArmed, let state = connections[connection], state.lookupErrors > 0 {
-            connections[connection]!.lookupErrors -= 1
+            connections.update(connection) { $0.lookupErrors -= 1 }
             return nil
         }
         return hasEffect(key: key) ? .committed : .absent

@@ -10,7 +10,7 @@ extension SimulatedRuntime {
         guard let attempt = attempts[id] else { return }
         // Everything a worker does waits while it is frozen (the provider's side is not a phase).
         if anyWorkerFroze, workers[attempt.worker]?.frozen == true {
-            workers[attempt.worker]!.held.append(.phase(attempt: id, phase))
+            workers.update(attempt.worker) { $0.held.append(.phase(attempt: id, phase)) }
             return
         }
         guard runState == .running(attempt: id) else {
@@ -25,13 +25,13 @@ extension SimulatedRuntime {
         case .workDone: afterPoint(.afterEffect, attempt, then: .commit)
         case .answer(let signal, let call):
             guard attempt.awaitingCall == call else { return }
-            attempts[id]?.awaitingCall = nil
+            attempts.update(id) { $0.awaitingCall = nil }
             if attempt.replayCall == call && replayAnswered(id, failure: signal) { return }
             answer(attempt, failure: signal)
         case .timeout(let call):
             // The caller stops waiting; an answer that comes later goes nowhere.
             guard attempt.awaitingCall == call else { return }
-            attempts[id]?.awaitingCall = nil
+            attempts.update(id) { $0.awaitingCall = nil }
             finishCall(attempt, .noAnswer)
         case .commit: afterPoint(.afterCommit, attempt, then: .checkpoint)
         case .checkpoint: checkpoint(attempt)
@@ -47,7 +47,7 @@ extension SimulatedRuntime {
             t.step = stepName
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
-            t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
+            t.addNotes(self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID))
         }
         startAction(attempt)
     }
@@ -251,8 +251,8 @@ extension SimulatedRuntime {
                 t.attempt = attempt.number + 1
                 t.failureClass = failureClass
                 t.notes.append(.init("backoff", policyWait.description))
-                t.notes += extra
-                t.notes += self.runtimeAttemptNotes((self.invocation?.attempts ?? 0) + 1, activity: attempt.activityID)
+                t.addNotes(extra)
+                t.addNotes(self.runtimeAttemptNotes((self.invocation?.attempts ?? 0) + 1, activity: attempt.activityID))
             }
             world.queue.schedule(.retryStep, at: now.advanced(by: wait))
         }
@@ -328,7 +328,7 @@ extension SimulatedRuntime {
             t.worker = attempt.worker.rawValue
             t.step = stepName
             t.attempt = attempt.number
-            t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
+            t.addNotes(self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID))
             // Format 2 says why a re-run step made no call: the ledger already held its effect.
             if attempt.skipCall && self.scenario.runtime.model.measured { t.notes.append(.init("ledger", "already-committed")) }
         }
@@ -339,7 +339,7 @@ extension SimulatedRuntime {
             t.worker = attempt.worker.rawValue
             t.step = stepName
             t.checkpoint = self.checkpointID
-            t.notes += self.checkpointNotes(saved)
+            t.addNotes(self.checkpointNotes(saved))
         }
         afterPoint(.afterCheckpoint, attempt, then: .next)
     }

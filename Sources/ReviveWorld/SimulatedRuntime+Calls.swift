@@ -51,7 +51,7 @@ extension SimulatedRuntime {
             t.generation = lease.generation.value
             t.lease = lease.id.rawValue
             t.key = attempt.key?.rawValue
-            t.notes += notes
+            t.addNotes(notes)
         }
         let deadline = now.advanced(by: scenario.runtime.callTimeout)
         let promise = idempotencyPromise(of: lease.connection)

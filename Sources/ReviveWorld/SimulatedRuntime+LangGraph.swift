@@ -19,7 +19,7 @@ extension SimulatedRuntime {
             record(.checkpointSaved, actor: .runtime) { t in
                 t.worker = worker.rawValue
                 t.checkpoint = saved.id
-                t.notes += self.checkpointNotes(saved)
+                t.addNotes(self.checkpointNotes(saved))
             }
         }
     }
@@ -72,7 +72,7 @@ extension SimulatedRuntime {
                 if saved.stepIndex >= 0 { t.step = self.step(saved.stepIndex).id.rawValue }
                 t.checkpoint = saved.id
                 t.reason = "crash-before-write"
-                t.notes += self.checkpointNotes(saved)
+                t.addNotes(self.checkpointNotes(saved))
                 t.notes.append(.init("durability", durability.rawValue))
             }
         }
@@ -83,7 +83,7 @@ extension SimulatedRuntime {
     /// parked thread needs no noticing (its case is durable; whoever answers the reconnect resumes it).
     func leaseExpired(_ name: WorkerID) {
         guard world.mode == .revive, runInFlight(on: name) else { return }
-        workers[name]?.declaredLost = true
+        workers.update(name) { $0.declaredLost = true }
         record(.workerLost, actor: .revive) { t in
             t.worker = name.rawValue
             t.reason = "lease-expired"
@@ -132,7 +132,7 @@ extension SimulatedRuntime {
             t.attempt = attempt.number
             t.checkpoint = self.checkpointID
             t.reason = noPolicy ? "no RetryPolicy on the node" : reason
-            t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
+            t.addNotes(self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID))
             t.notes.append(.init("resume-with", "invoke(None)"))
         }
     }

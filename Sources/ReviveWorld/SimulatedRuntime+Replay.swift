@@ -15,8 +15,8 @@ extension SimulatedRuntime {
     func markPrefixReplay() {
         guard measuredLangGraph, let held = interruptedPrefix, case .running(let id) = runState else { return }
         interruptedPrefix = nil
-        attempts[id]?.replaysPrefix = true
-        if world.mode == .withoutRevive { attempts[id]?.prefixLease = held }
+        attempts.update(id) { $0.replaysPrefix = true }
+        if world.mode == .withoutRevive { attempts.update(id) { $0.prefixLease = held } }
     }
 
     /// The lease a call carries and the facts it adds: the first call of a resumed node is the
@@ -38,9 +38,9 @@ extension SimulatedRuntime {
     /// `interrupt()`, which now returns the resume value, and the node calls again (true: handled).
     /// A success is the call's answer like any other (false).
     func replayAnswered(_ id: Int, failure: ProviderSignal?) -> Bool {
-        attempts[id]?.replayCall = nil
+        attempts.update(id) { $0.replayCall = nil }
         guard failure != nil else { return false }
-        attempts[id]?.afterInterrupt = true
+        attempts.update(id) { $0.afterInterrupt = true }
         world.queue.schedule(.phase(attempt: id, .call), at: now)
         return true
     }

@@ -48,7 +48,7 @@ extension SimulatedRuntime {
     /// Undoes a loss the runtime had declared when the kill cut its handling short, so that it
     /// handles it again.
     func forgetLoss(of name: WorkerID) {
-        workers[name]?.declaredLost = false
+        workers.update(name) { $0.declaredLost = false }
     }
 
     /// The run is parked on `caseID`, as its durable case says: whatever attempt the dead process

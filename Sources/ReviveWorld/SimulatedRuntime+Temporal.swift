@@ -21,7 +21,7 @@ extension SimulatedRuntime {
         if let limit = model.startToClose { candidates.append((attempt.startedAt.advanced(by: limit), "start-to-close-timeout")) }
         if let limit = model.scheduleToClose { candidates.append(((invocation?.start ?? attempt.startedAt).advanced(by: limit), "schedule-to-close-timeout")) }
         guard let first = candidates.min(by: { $0.at < $1.at }) else { return }
-        attempts[attempt.id]?.activityTimeout = first.kind
+        attempts.update(attempt.id) { $0.activityTimeout = first.kind }
         world.queue.schedule(.heartbeatDeadline(worker: attempt.worker, epoch: worker.epoch), at: max(first.at, now))
     }
 
@@ -49,13 +49,13 @@ extension SimulatedRuntime {
     func activityTimedOut(_ name: WorkerID) {
         guard case .running(let id) = runState, let attempt = attempts[id], attempt.worker == name,
               let kind = attempt.activityTimeout else { return }
-        workers[name]?.declaredLost = true
+        workers.update(name) { $0.declaredLost = true }
         record(.workerLost, actor: .runtime) { t in
             t.worker = name.rawValue
             t.step = self.step(attempt.stepIndex).id.rawValue
             t.attempt = attempt.number
             t.reason = kind
-            t.notes += self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID)
+            t.addNotes(self.runtimeAttemptNotes(attempt.runtimeAttempt, activity: attempt.activityID))
         }
         _ = world.engine { () throws(RecoveryStoreError) in try recovery.workerLost(name, at: now) }
         if kind == "schedule-to-close-timeout" {

@@ -20,7 +20,7 @@ final class SimulatedRuntime {
     weak var stepPoints: StepPointObserver?
 
     // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
-    @exclusivity(unchecked) var workers: [WorkerID: WorkerState] = [:]
+    @exclusivity(unchecked) var workers = SmallTable<WorkerID, WorkerState>()
     /// Whether any worker has frozen in this play (never reset): until one has, no phase needs
     /// the worker's row to know it is not held (that lookup hashed the worker's name on every
     /// phase of every play).

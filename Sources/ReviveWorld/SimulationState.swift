@@ -115,17 +115,43 @@ struct Attempt {
     /// When the attempt began (Temporal's start-to-close runs from here).
     var startedAt = Instant.zero
     /// (format 2, Temporal) which timeout ends the attempt if its worker stays frozen.
-    var activityTimeout: String?
+    var activityTimeout: String? {
+        get { rare?.activityTimeout }
+        set { setRare(activityTimeout: newValue, prefixLease: prefixLease) }
+    }
     /// (format 2, LangGraph) the node was resumed by `Command(resume)` and re-runs from its start:
     /// its first call replays the prefix it ran before `interrupt()`.
     var replaysPrefix = false
     /// (format 2, LangGraph, without Revive) the credential the node held when it called
     /// `interrupt()`: its replayed prefix calls with it, not with the reconnected grant.
-    var prefixLease: Lease?
+    var prefixLease: Lease? {
+        get { rare?.prefixLease }
+        set { setRare(activityTimeout: activityTimeout, prefixLease: newValue) }
+    }
+    /// The two fields above, boxed (nil when both are): an attempt is copied in and out of the
+    /// runtime's table at every phase, and with a whole `Lease?` inline the compiler copied and
+    /// destroyed it through the type's generic value witnesses (seen high in the catalogue's
+    /// profile). The box is never written, so copies share nothing that changes.
+    private(set) var rare: AttemptRareFacts? = nil
+
+    /// Replaces the box (or drops it when both fields are nil).
+    private mutating func setRare(activityTimeout: String?, prefixLease: Lease?) {
+        rare = activityTimeout == nil && prefixLease == nil ? nil : AttemptRareFacts(activityTimeout: activityTimeout, prefixLease: prefixLease)
+    }
     /// The replayed call the worker waits on, while one is out.
     var replayCall: Int?
     /// The replayed prefix failed and `interrupt()` returned the resume value: the call that follows uses it.
     var afterInterrupt = false
+}
+
+/// An attempt's rarely set facts, shared by the attempt's copies (see `Attempt.rare`).
+final class AttemptRareFacts {
+    let activityTimeout: String?
+    let prefixLease: Lease?
+    init(activityTimeout: String?, prefixLease: Lease?) {
+        self.activityTimeout = activityTimeout
+        self.prefixLease = prefixLease
+    }
 }
 
 /// An attempt's ticket, shared by the attempt's copies (see `Attempt.ticket`).

@@ -1,0 +1,157 @@
+// The in-memory store's table (see `InMemoryRecoveryStore`).
+
+/// One table: its rows, and the rows the open transaction replaced, oldest first.
+///
+/// Each table keeps its own undo log: tables never share a row, so putting each one back in
+/// reverse order undoes the whole transaction. Plain values, no closures: every engine decision
+/// of every play writes here.
+///
+/// The rows sit in a flat list, found by a walk while the table is small: a play's tables hold a
+/// handful of rows, and a dictionary hashed the key (SipHash over every byte of the string) on
+/// every read and write, allocated its storage in every play, and showed as a tenth of the
+/// catalogue's profile. A walk compares keys, and a key mostly arrives as the very string the
+/// row holds, a compare of one word. A big table (a long run's leases) also keeps each key's place
+/// in a dictionary. Nothing here depends on the rows' order: the deletions and
+/// `leases(heldBy:)` write rows whatever their order, and `openCases()` sorts.
+struct RowTable<Key: Hashable, Value> {
+    private(set) var entries: [Entry] = []
+    /// Each key's place in `entries`, kept only while `indexed`.
+    private var places: [Key: Int] = [:]
+    private var indexed = false
+    private var replaced: [Replaced] = []
+    /// The room the rows take at the first write (none until then: most plays never write some tables).
+    private let room: Int
+
+    /// A row.
+    struct Entry {
+        let key: Key
+        var value: Value
+    }
+
+    /// A replaced row. A named struct, not a tuple: an array of tuples was destroyed through the
+    /// runtime's generic tuple witness, its type looked up at run time, on every commit.
+    private struct Replaced {
+        let key: Key
+        let value: Value?
+    }
+
+    /// The most rows walked: past it the table keeps its dictionary of places, which it drops
+    /// again below `smallSize` (not at once, so a table at the edge does not rebuild it on every write).
+    private static var walkLimit: Int { 16 }
+    private static var smallSize: Int { 8 }
+
+    /// An empty table whose rows take room for `capacity` at the first write: grown from
+    /// nothing, a table a play fills was reallocated at its first, second and fourth rows.
+    init(capacity: Int = 4) { room = capacity }
+
+    /// The rows' values, in no particular order.
+    var values: LazyMapSequence<[Entry], Value> { entries.lazy.map(\.value) }
+
+    subscript(key: Key) -> Value? {
+        guard let i = place(of: key) else { return nil }
+        return entries[i].value
+    }
+
+    private func place(of key: Key) -> Int? {
+        if indexed { return places[key] }
+        return entries.withUnsafeBufferPointer { rows in
+            for i in rows.indices where rows[i].key == key { return i }
+            return nil
+        }
+    }
+
+    /// Writes (or, with nil, deletes) one row and logs the row it replaced.
+    mutating func set(_ key: Key, _ value: Value?) {
+        log(key, write(key, value))
+    }
+
+    /// Writes (or, with nil, deletes) one row, lends the row it replaced to `check`, and logs it.
+    /// Lent, not returned: returning it copied the row (a retain per string) on every write.
+    mutating func set(_ key: Key, _ value: Value?, checkingOld check: (Value?) -> Void) {
+        let old = write(key, value)
+        check(old)
+        log(key, old)
+    }
+
+    /// Writes one row and hands back the row it replaced.
+    private mutating func write(_ key: Key, _ value: consuming Value?) -> Value? {
+        guard let i = place(of: key) else {
+            guard let value else { return nil }
+            if entries.capacity == 0 { entries.reserveCapacity(room) }
+            entries.append(Entry(key: key, value: value))
+            if indexed {
+                places[key] = entries.count - 1
+            } else if entries.count > Self.walkLimit {
+                index()
+            }
+            return nil
+        }
+        guard var value else { return remove(at: i) }
+        // Swapped, not copied: the old row moves out to the log.
+        swap(&value, &entries[i].value)
+        return value
+    }
+
+    /// Removes the row at `i`, the last row taking its place.
+    private mutating func remove(at i: Int) -> Value {
+        let last = entries.removeLast()
+        let removed: Entry
+        if i < entries.count {
+            removed = entries[i]
+            entries[i] = last
+            if indexed { places[last.key] = i }
+        } else {
+            removed = last
+        }
+        if indexed {
+            places[removed.key] = nil
+            if entries.count < Self.smallSize { (indexed, places) = (false, [:]) }
+        }
+        return removed.value
+    }
+
+    /// Builds the dictionary of places, for a table grown past the walk.
+    private mutating func index() {
+        places = Dictionary(minimumCapacity: entries.count * 2)
+        for i in entries.indices { places[entries[i].key] = i }
+        indexed = true
+    }
+
+    /// Logs a replaced row, moved in. The log takes room for a few rows at its first: grown from
+    /// nothing, it was reallocated at its first, second and third rows in every play.
+    @inline(__always)
+    private mutating func log(_ key: Key, _ old: consuming Value?) {
+        if replaced.capacity == 0 { replaced.reserveCapacity(4) }
+        replaced.append(Replaced(key: key, value: old))
+    }
+
+    /// Deletes every row that matches.
+    mutating func delete(where matches: (Value) -> Bool) {
+        // Keys first: deleting moves rows.
+        let doomed = entries.compactMap { matches($0.value) ? $0.key : nil }
+        for key in doomed { set(key, nil) }
+    }
+
+    /// Most decisions write two or three of the eleven tables: emptying an empty log still cost
+    /// a hundred instructions a table, on every commit of every decision (seen in the profile).
+    /// Inlined: a call per table to find its log empty cost more than the check.
+    @inline(__always)
+    mutating func commit() {
+        if !replaced.isEmpty { clearLog() }
+    }
+
+    mutating func rollback() {
+        guard !replaced.isEmpty else { return }
+        for row in replaced.reversed() { _ = write(row.key, row.value) }
+        clearLog()
+    }
+
+    /// Keeps a small log's room for the next decision, but not a big one's: one prune of a long
+    /// run's expired leases logged 48,000 rows, and their room stayed for the rest of the play.
+    /// A small log is emptied from its end: `removeAll(keepingCapacity:)` went through the
+    /// array's generic range replacement, several times the cost of the row or two most logs hold.
+    private mutating func clearLog() {
+        guard replaced.count <= 64 else { return replaced = [] }
+        while replaced.popLast() != nil {}
+    }
+}

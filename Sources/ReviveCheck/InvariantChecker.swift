@@ -308,24 +308,22 @@ public enum InvariantChecker {
 
     static func tokenCustody(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        // A field mostly repeats the value it held on the line before (the run, the worker, the
-        // connection): a value equal to the last clean one of its field is clean without a scan.
-        // Comparing two equal strings is one word compare for the short ones; the scan read every
-        // byte, and was most of the checker's profile.
+        // A field mostly repeats a value some line before it held (the run, the worker, the
+        // connection): a value remembered clean is clean without a scan (see `CleanValues`).
         var clean = CleanValues()
         for i in ts.indices {
             // Field by field, no closure: this runs on every line of every schedule the explorer plays.
             // Known names and the parties' names are the lab's own words; a worker's name or a
             // recorded name this version does not know could carry anything.
             var leaked: String? = nil
-            if case .worker(let worker) = ts[i].actor { leaked = clean.scan(worker.rawValue, 0) }
-            if leaked == nil, case .unrecognized(let spelling) = ts[i].name { leaked = clean.scan(spelling, 1) }
-            if leaked == nil { leaked = clean.scan(ts[i].run, 2) ?? clean.scan(ts[i].worker, 3) ?? clean.scan(ts[i].step, 4) }
-            if leaked == nil { leaked = clean.scan(ts[i].connection, 5) ?? clean.scan(ts[i].lease, 6) ?? clean.scan(ts[i].caseID, 7) }
-            if leaked == nil { leaked = clean.scan(ts[i].key, 8) ?? clean.scan(ts[i].capability, 9) }
-            if leaked == nil { leaked = clean.scan(ts[i].subject, 10) ?? clean.scan(ts[i].tenant, 11) ?? clean.scan(ts[i].checkpoint, 12) }
-            if leaked == nil { leaked = clean.scan(ts[i].result, 13) ?? clean.scan(ts[i].reason, 14) }
-            for note in ts[i].notes where leaked == nil { leaked = clean.scan(note.value, 15) }
+            if case .worker(let worker) = ts[i].actor { leaked = clean.scan(worker.rawValue) }
+            if leaked == nil, case .unrecognized(let spelling) = ts[i].name { leaked = clean.scan(spelling) }
+            if leaked == nil { leaked = clean.scan(ts[i].run) ?? clean.scan(ts[i].worker) ?? clean.scan(ts[i].step) }
+            if leaked == nil { leaked = clean.scan(ts[i].connection) ?? clean.scan(ts[i].lease) ?? clean.scan(ts[i].caseID) }
+            if leaked == nil { leaked = clean.scan(ts[i].key) ?? clean.scan(ts[i].capability) }
+            if leaked == nil { leaked = clean.scan(ts[i].subject) ?? clean.scan(ts[i].tenant) ?? clean.scan(ts[i].checkpoint) }
+            if leaked == nil { leaked = clean.scan(ts[i].result) ?? clean.scan(ts[i].reason) }
+            for note in ts[i].notes where leaked == nil { leaked = clean.scan(note.value) }
             if let marker = leaked {
                 result.append(Breach(invariant: .tokenCustody, message: "\(ts[i].name) carries a secret-looking value (\(marker)…)", evidence: [i]))
             }

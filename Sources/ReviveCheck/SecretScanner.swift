@@ -86,21 +86,34 @@ public enum SecretScanner {
     }
 }
 
-/// The custody check's memory of the last clean value of each field it reads (see `tokenCustody`).
-/// The scan is a pure function of the value, so skipping a value already found clean changes nothing.
+/// The custody check's memory of the values it found clean (see `tokenCustody`), by identity: a
+/// string's two words. Equal words mean equal bytes (a small string's words are its bytes, a large
+/// one's name its storage, which the timeline under check keeps alive and unchanged until the check
+/// ends), and the scan is a pure function of the bytes, so skipping a remembered value changes
+/// nothing. The memory is shared by all fields: the last helper's per-field memory compared contents,
+/// and each value that differed from its field's last one paid the library's string compare and
+/// then the scan anyway.
+/// Precondition: every value scanned outlives the memory (freed storage could be reused for other
+/// bytes under the same words). `tokenCustody` scans only values its `[Transition]` holds.
 struct CleanValues {
-    /// Empty for a field not seen yet (the empty value is clean: it holds no marker). Not
-    /// optional: an array of optional strings was destroyed element by element through the
-    /// generic `Optional` witness, in every play.
-    private var last = [String](repeating: "", count: 16)
+    /// Direct-mapped: slot `h` holds the two words at `2h` and `2h + 1`. No string's words are both
+    /// zero (the second word always carries a discriminator or a storage address), so zeros mean
+    /// empty. Inline, on the stack: a heap array of them was an allocation a play. 128 slots, as a
+    /// play holds some forty distinct values and a collision costs a scan.
+    private var words = InlineArray<256, UInt64>(repeating: 0)
     private let tables = SecretScanner.Tables.shared
 
-    /// The first marker in `value`, or nil; `slot` names the field (0 to 15).
-    mutating func scan(_ value: String?, _ slot: Int) -> String? {
+    /// The first marker in `value`, or nil. A value remembered clean costs a hash and two compares.
+    mutating func scan(_ value: String?) -> String? {
         guard let value else { return nil }
-        if last[slot] == value { return nil }
+        let bits = unsafeBitCast(value, to: (UInt64, UInt64).self)
+        let slot = 2 &* Int(truncatingIfNeeded: ((bits.0 &+ bits.1) &* 0x9E37_79B9_7F4A_7C15) >> 57)
+        if words[slot] == bits.0, words[slot &+ 1] == bits.1 { return nil }
         let marker = SecretScanner.firstMarker(in: value, tables)
-        if marker == nil { last[slot] = value }
+        if marker == nil {
+            words[slot] = bits.0
+            words[slot &+ 1] = bits.1
+        }
         return marker
     }
 }

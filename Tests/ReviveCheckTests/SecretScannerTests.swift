@@ -50,4 +50,25 @@ struct SecretScannerTests {
             #expect(SecretScanner.firstMarker(in: value) == Self.reference(value), "\(value)")
         }
     }
+
+    /// The custody check's memory of clean values (`CleanValues`) must answer as a fresh scan
+    /// would, value after value: through slot collisions (far more distinct values than slots),
+    /// equal text in fresh storage, and a secret following the clean values it resembles. The
+    /// values are kept alive, as the timeline under check keeps its own (see `CleanValues`).
+    @Test func cleanValuesMemoryAgreesWithAFreshScan() {
+        var memory = CleanValues()
+        var alive: [String] = []
+        var state: UInt64 = 0xC1EA
+        let stems = ["run_", "conn_microsoft_ops_", "rvlab_", "lease_", "ya29.", "idem-run_7f2-send-", "gh", "ghp_", "00D"]
+        for round in 0..<3_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let stem = stems[Int(state >> 60) % stems.count]
+            // Built afresh each time: large values get new storage, small ones the same words.
+            let value = stem + String(state >> 40 & 0x3FF, radix: 16) + (round % 7 == 0 ? "!" + String(repeating: "k", count: 24) : "")
+            alive.append(value)
+            #expect(memory.scan(value) == SecretScanner.firstMarker(in: value), "\(value)")
+            #expect(memory.scan(value) == SecretScanner.firstMarker(in: value), "\(value)")
+        }
+        #expect(memory.scan(nil) == nil)
+    }
 }

@@ -5,6 +5,8 @@
 # times show what a user waits for, with `run` playing on every core. Needs valgrind (Debian:
 # apt-get install valgrind) and bash 5 (EPOCHREALTIME).
 set -euo pipefail
+# Bash writes EPOCHREALTIME with the locale's decimal mark; awk reads a dot.
+export LC_ALL=C
 cd "$(dirname "$0")/.."
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 command -v valgrind >/dev/null 2>&1 || { echo "callgrind-cold-run: valgrind is not installed" >&2; exit 2; }
@@ -20,6 +22,10 @@ swiftc -O .build/hello/main.swift -o .build/hello/hello
 count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*refs: *//p' | tr -d ','
 }
+.build/release/revive-lab run scenarios --no-color --quiet >/dev/null || {
+  echo "callgrind-cold-run: revive-lab run scenarios fails; fix that before measuring it" >&2
+  exit 1
+}
 hello=$(count .build/hello/hello)
 lab=$(count .build/release/revive-lab run scenarios --no-color)
 echo "hello-world                      $hello instructions"
@@ -32,7 +38,7 @@ median_ms() {
   local times=() i start end
   for i in $(seq 21); do
     start=$EPOCHREALTIME
-    "$@" >/dev/null 2>&1
+    "$@" >/dev/null 2>&1 || true
     end=$EPOCHREALTIME
     times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) * 1000 }')")
   done

@@ -12,7 +12,8 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then e
 
 started=""
 if [ -z "${REVIVE_POSTGRES_URL:-}" ]; then
-  eval "$(scripts/postgres-server.sh start)"
+  server=$(scripts/postgres-server.sh start) || { echo "prove-planted-stress: could not start a PostgreSQL server" >&2; exit 2; }
+  eval "$server"
   started=$REVIVE_POSTGRES_DIR
 fi
 out=$(mktemp -d)

@@ -13,6 +13,8 @@ final class EngineTransaction {
     @exclusivity(unchecked) private var buffer = UnsafeMutablePointer<Transition>.allocate(capacity: 4)
     @exclusivity(unchecked) private var capacity = 4
     @exclusivity(unchecked) private var count = 0
+    /// Whether a slot is out on loan (the store's `record`, the hand-over): see `openSlot`.
+    @exclusivity(unchecked) private var busy = false
     /// The journal entry the decision becomes when it is taken on the local replica (nil: on the
     /// shared store). Its transitions carry it as `journal=N`.
     private(set) var journalEntry: Int?
@@ -53,10 +55,13 @@ final class EngineTransaction {
     }
 
     /// Hands the decision's transitions to `recorder`, in order, moved rather than copied, leaving none.
+    /// Nothing may emit into this object meanwhile (`busy`): the engine takes a decision object
+    /// out of its spare slot while it is in use, so a decision the recorder starts gets another.
     func handOver(to recorder: TransitionRecorder) {
-        // The count goes first: should the recorder call back into the engine, nothing is moved twice.
         let taken = count
         count = 0
+        busy = true
+        defer { busy = false }
         for index in 0..<taken { recorder.record((buffer + index).move()) }
     }
 
@@ -108,6 +113,9 @@ final class EngineTransaction {
     /// place, so a transition is never copied or moved on its way into the list (a copy retained
     /// every string it holds; the profile showed `Transition` copies high in every play).
     private func openSlot(_ transition: consuming Transition) -> UnsafeMutablePointer<Transition> {
+        // A slot is held by raw pointer across the store's call and the hand-over: an emit into
+        // this object then could grow the buffer under it. No path does; this keeps it so.
+        precondition(!busy, "a decision object emitted into while it hands over or records")
         if count == capacity { grow() }
         let slot = buffer + count
         slot.initialize(to: transition)
@@ -124,7 +132,11 @@ final class EngineTransaction {
         // Lent from a local, the slot's value moved out and back: lent from the slot itself, it
         // was copied for the call (a retain and a release per string it holds).
         let transition = slot.move()
-        defer { slot.initialize(to: transition) }
+        busy = true
+        defer {
+            slot.initialize(to: transition)
+            busy = false
+        }
         try store.record(transition)
     }
 

@@ -100,8 +100,9 @@ struct JSONParser {
 
     /// Whether `key` is already among `members`; past 16 members the keys go into `seen` as well.
     static func isDuplicate(_ key: String, in members: [(key: String, value: JSONValue)], seen: inout Set<String>?) -> Bool {
-        // Byte counts first: keys of another length (most of them) need no string comparison.
-        if members.count < 16 { return members.contains { $0.key.utf8.count == key.utf8.count && $0.key == key } }
+        // Plain `==`, as the `Set` past 16 members compares: canonically equivalent spellings are
+        // one key, whatever the object's size.
+        if members.count < 16 { return members.contains { $0.key == key } }
         if seen == nil { seen = Set(members.map(\.key)) }
         return !seen!.insert(key).inserted
     }

@@ -51,8 +51,8 @@ public enum JSONValue: Hashable, Sendable {
         // Read in place: `first(where:)` copied each member it tried (its key and its value) to
         // test it, and the classifier asks a body for some twenty keys on every failure.
         return members.withUnsafeBufferPointer { members in
-            // Byte counts first: a key of another length needs no string comparison.
-            for index in members.indices where members[index].key.utf8.count == key.utf8.count && members[index].key == key {
+            // Plain `==`, as a dictionary compares: canonically equivalent spellings are one key.
+            for index in members.indices where members[index].key == key {
                 return members[index].value
             }
             return nil

@@ -2,10 +2,10 @@
 /// for the checker's walks: a few entries each, looked up by a walk rather than by hashing.
 ///
 /// A `Dictionary` hashed the whole string on every lookup and allocated (and grew) its storage on
-/// every judged play, and the checker's walks were mostly that. Here a lookup compares lengths
-/// first (one word each) and spells only the equal lengths out; a long timeline (a long run
-/// names thousands of keys) moves to a dictionary past `linearLimit` entries, so no lookup ever
-/// walks more than that many.
+/// every judged play, and the checker's walks were mostly that. Here a lookup compares keys with
+/// `==`, as the dictionary does (identical or short ASCII strings compare fast); a long timeline
+/// (a long run names thousands of keys) moves to a dictionary past `linearLimit` entries, so no
+/// lookup ever walks more than that many.
 struct SmallMap<Value> {
     /// The entries while there are at most `linearLimit`, in one array: one allocation a table,
     /// made with room for all of them.
@@ -28,8 +28,10 @@ struct SmallMap<Value> {
 
     @inline(__always)
     private func position(of key: String) -> Int? {
-        let length = key.utf8.count
-        for j in entries.indices where entries[j].key.utf8.count == length && entries[j].key == key { return j }
+        // Plain `==`, as the overflow dictionary compares: canonically equivalent spellings are
+        // one key (byte counts compared first told them apart, and the dictionary built at the
+        // ninth key then trapped on the "duplicate").
+        for j in entries.indices where entries[j].key == key { return j }
         return nil
     }
 

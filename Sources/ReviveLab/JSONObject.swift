@@ -30,10 +30,11 @@ struct JSONObject {
         return false
     }
 
-    /// String equality, with the byte counts (stored, so free) compared first: most keys tried
-    /// differ in length, and that spares the library's full comparison.
+    /// String equality, as a dictionary's: canonically equivalent spellings ("é" as one code
+    /// point or as "e" and a combining accent) are one key. Comparing byte counts first would
+    /// tell them apart, so it is not done.
     @inline(__always)
     static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
+        a == b
     }
 }

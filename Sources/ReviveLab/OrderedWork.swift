@@ -27,6 +27,9 @@ final class OrderedWork<Item>: @unchecked Sendable {
         self.work = work
         for _ in 0..<max(1, min(jobs, count)) {
             let thread = Thread { [self] in computeUntilDone() }
+            // The main thread's size everywhere: loading a scenario recurses as deep as its JSON
+            // (up to 256 levels), and macOS gives secondary threads only 512 KB by default.
+            thread.stackSize = 8 << 20
             thread.start()
         }
     }

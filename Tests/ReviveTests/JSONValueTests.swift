@@ -121,6 +121,18 @@ struct JSONValueTests {
         #expect(early.message.contains("duplicate key \"k39\""))
     }
 
+    @Test("Canonically equivalent spellings of a key are one key, in a small object and a large one")
+    func canonicallyEquivalentKeysAreDuplicates() throws {
+        // "café" with a precomposed é (2 bytes) and with e plus a combining accent (3 bytes).
+        let small = try #require(syntaxError("{\"caf\u{e9}\": 1, \"cafe\u{301}\": 2}"))
+        #expect(small.message.contains("duplicate key"))
+        let members = (0..<20).map { "\"k\($0)\": \($0)" }
+        let large = try #require(syntaxError("{" + (members + ["\"caf\u{e9}\": 1", "\"cafe\u{301}\": 2"]).joined(separator: ",") + "}"))
+        #expect(large.message.contains("duplicate key"))
+        let object = try JSONValue.parse("{\"caf\u{e9}\": 1}")
+        #expect(object["cafe\u{301}"] == .integer(1), "a lookup finds the key under either spelling, as a dictionary did")
+    }
+
     @Test("An unterminated string is rejected at the end of the text")
     func unterminatedString() throws {
         let error = try #require(syntaxError("{\"a\": \"abc"))

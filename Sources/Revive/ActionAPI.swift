@@ -6,45 +6,26 @@ public struct ActionTicket: Hashable, Sendable {
     /// The ticket's parts in one shared box: a ticket never changes, and the engine and the
     /// runtime hand it on at every step of a call; inline, each copy retained its seven strings.
     /// Read through inlinable getters, so a caller's `ticket.request.run` reads the one field.
-    @usableFromInline let parts: Parts
+    @usableFromInline let parts: Shared<Parts>
 
     /// What the worker asked for.
-    public var request: ActionRequest { @inlinable get { parts.request } }
+    public var request: ActionRequest { @inlinable get { parts.value.request } }
     /// The lease the call is made under (the credential gateway attaches the token for it).
-    public var lease: Lease { @inlinable get { parts.lease } }
+    public var lease: Lease { @inlinable get { parts.value.lease } }
     /// The action's idempotency key, stable across attempts, resumes and workers.
-    public var idempotencyKey: IdempotencyKey { @inlinable get { parts.idempotencyKey } }
+    public var idempotencyKey: IdempotencyKey { @inlinable get { parts.value.idempotencyKey } }
 
     /// Makes a ticket (the engine makes its own; other integrations, such as the lab's naive
     /// baseline, make theirs).
     public init(request: ActionRequest, lease: Lease, idempotencyKey: IdempotencyKey) {
-        parts = Parts(request: request, lease: lease, idempotencyKey: idempotencyKey)
-    }
-
-    /// Equal when every part is, as a plain struct's synthesized equality says.
-    public static func == (lhs: ActionTicket, rhs: ActionTicket) -> Bool {
-        lhs.parts === rhs.parts
-            || (lhs.request == rhs.request && lhs.lease == rhs.lease && lhs.idempotencyKey == rhs.idempotencyKey)
-    }
-
-    /// Hashes every part.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(request)
-        hasher.combine(lease)
-        hasher.combine(idempotencyKey)
+        parts = Shared(Parts(request: request, lease: lease, idempotencyKey: idempotencyKey))
     }
 
     /// A ticket's parts (see `ActionTicket.parts`).
-    @usableFromInline final class Parts: Sendable {
+    @usableFromInline struct Parts: Hashable, Sendable {
         @usableFromInline let request: ActionRequest
         @usableFromInline let lease: Lease
         @usableFromInline let idempotencyKey: IdempotencyKey
-
-        init(request: ActionRequest, lease: Lease, idempotencyKey: IdempotencyKey) {
-            self.request = request
-            self.lease = lease
-            self.idempotencyKey = idempotencyKey
-        }
     }
 
     /// The key the action ledger tracks: a mutating action's idempotency key; nil for a read.

@@ -27,16 +27,16 @@ public struct LedgerEntry: Hashable, Sendable {
     /// Which action the entry is for, fixed when it is made, in one shared box: the engine and its
     /// store copy an entry on every read and write, and inline these four strings were retained
     /// and released on every copy (seen in the catalogue's profile). Never mutated.
-    private let names: Names
+    private let names: Shared<Names>
 
     /// The action's idempotency key.
-    public var key: IdempotencyKey { names.key }
+    public var key: IdempotencyKey { names.value.key }
     /// The run it belongs to.
-    public var run: RunID { names.run }
+    public var run: RunID { names.value.run }
     /// The action.
-    public var action: ActionKey { names.action }
+    public var action: ActionKey { names.value.action }
     /// The connection it calls.
-    public var connection: ConnectionID { names.connection }
+    public var connection: ConnectionID { names.value.connection }
     /// Where it stands.
     public var state: LedgerState
     /// The worker that last sent the call, while `executing`.
@@ -61,7 +61,7 @@ public struct LedgerEntry: Hashable, Sendable {
     /// Makes an entry (a store implementation rebuilds entries from its rows with this).
     public init(key: IdempotencyKey, run: RunID, action: ActionKey, connection: ConnectionID, state: LedgerState,
                 executingWorker: WorkerID?, changedAt: Instant, settlesAt: Instant? = nil, firstSentAt: Instant? = nil) {
-        names = Names(key: key, run: run, action: action, connection: connection)
+        names = Shared(Names(key: key, run: run, action: action, connection: connection))
         self.state = state
         self.executingWorker = executingWorker
         self.changedAt = changedAt
@@ -69,47 +69,12 @@ public struct LedgerEntry: Hashable, Sendable {
         self.firstSentAt = firstSentAt
     }
 
-    /// Equal when every field is, as a plain struct's synthesized equality says.
-    public static func == (lhs: LedgerEntry, rhs: LedgerEntry) -> Bool {
-        (lhs.names === rhs.names || lhs.names == rhs.names) && lhs.state == rhs.state
-            && lhs.executingWorker == rhs.executingWorker && lhs.changedAt == rhs.changedAt
-            && lhs.settlesAt == rhs.settlesAt && lhs.firstSentAt == rhs.firstSentAt
-    }
-
-    /// Hashes every field.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(names)
-        hasher.combine(state)
-        hasher.combine(executingWorker)
-        hasher.combine(changedAt)
-        hasher.combine(settlesAt)
-        hasher.combine(firstSentAt)
-    }
-
     /// A ledger entry's fixed names (see `LedgerEntry.names`).
-    private final class Names: Hashable, Sendable {
+    private struct Names: Hashable, Sendable {
         let key: IdempotencyKey
         let run: RunID
         let action: ActionKey
         let connection: ConnectionID
-
-        init(key: IdempotencyKey, run: RunID, action: ActionKey, connection: ConnectionID) {
-            self.key = key
-            self.run = run
-            self.action = action
-            self.connection = connection
-        }
-
-        static func == (lhs: Names, rhs: Names) -> Bool {
-            lhs.key == rhs.key && lhs.run == rhs.run && lhs.action == rhs.action && lhs.connection == rhs.connection
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(key)
-            hasher.combine(run)
-            hasher.combine(action)
-            hasher.combine(connection)
-        }
     }
 
     /// Records a call leaving with the key at `time`, which can land until `settlesAt`.

@@ -7,16 +7,16 @@ import ReviveVocabulary
 public struct CapabilityRecord: Hashable, Sendable {
     /// The record's four strings, fixed when it is issued, in one shared box: the engine and its
     /// store copy a record on every read and write, and inline each copy retained all four.
-    private let names: Names
+    private let names: Shared<Names>
 
     /// The public id, safe to print.
-    public var id: CapabilityID { names.id }
+    public var id: CapabilityID { names.value.id }
     /// The case it is scoped to.
-    public var caseID: CaseID { names.caseID }
+    public var caseID: CaseID { names.value.caseID }
     /// The connection it is scoped to.
-    public var connection: ConnectionID { names.connection }
+    public var connection: ConnectionID { names.value.connection }
     /// SHA-256 of the value, hex.
-    public var digest: String { names.digest }
+    public var digest: String { names.value.digest }
     /// When it was issued.
     public let issuedAt: Instant
     /// When it stops being valid.
@@ -34,7 +34,7 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// Makes a record (a store implementation rebuilds records from its rows with this).
     public init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String, issuedAt: Instant,
                 expiresAt: Instant, reminder: Int, consumedAt: Instant?, remindAt: Instant? = nil, expiryRecorded: Bool = false) {
-        names = Names(id: id, caseID: caseID, connection: connection, digest: digest)
+        names = Shared(Names(id: id, caseID: caseID, connection: connection, digest: digest))
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.reminder = reminder
@@ -47,48 +47,12 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// until, not at, `expiresAt`.
     public func isExpired(at instant: Instant) -> Bool { instant >= expiresAt }
 
-    /// Equal when every field is, as a plain struct's synthesized equality says.
-    public static func == (lhs: CapabilityRecord, rhs: CapabilityRecord) -> Bool {
-        (lhs.names === rhs.names || lhs.names == rhs.names) && lhs.issuedAt == rhs.issuedAt
-            && lhs.expiresAt == rhs.expiresAt && lhs.reminder == rhs.reminder && lhs.consumedAt == rhs.consumedAt
-            && lhs.remindAt == rhs.remindAt && lhs.expiryRecorded == rhs.expiryRecorded
-    }
-
-    /// Hashes every field.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(names)
-        hasher.combine(issuedAt)
-        hasher.combine(expiresAt)
-        hasher.combine(reminder)
-        hasher.combine(consumedAt)
-        hasher.combine(remindAt)
-        hasher.combine(expiryRecorded)
-    }
-
     /// A capability record's fixed strings (see `CapabilityRecord.names`).
-    private final class Names: Hashable, Sendable {
+    private struct Names: Hashable, Sendable {
         let id: CapabilityID
         let caseID: CaseID
         let connection: ConnectionID
         let digest: String
-
-        init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String) {
-            self.id = id
-            self.caseID = caseID
-            self.connection = connection
-            self.digest = digest
-        }
-
-        static func == (lhs: Names, rhs: Names) -> Bool {
-            lhs.id == rhs.id && lhs.caseID == rhs.caseID && lhs.connection == rhs.connection && lhs.digest == rhs.digest
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(id)
-            hasher.combine(caseID)
-            hasher.combine(connection)
-            hasher.combine(digest)
-        }
     }
 }
 
@@ -100,57 +64,43 @@ public struct ReconnectRequest: Hashable, Sendable {
     /// The request's fields in one shared box: a request never changes, and the engine and the
     /// world hand it on through parked verdicts, reminders and deliveries; inline, each copy
     /// retained its six strings and array. Read through inlinable getters.
-    @usableFromInline let box: Box
+    @usableFromInline let box: Shared<Fields>
 
     /// The case it is for.
-    public var caseID: CaseID { @inlinable get { box.fields.caseID } }
+    public var caseID: CaseID { @inlinable get { box.value.caseID } }
     /// The connection to reconnect.
-    public var connection: ConnectionID { @inlinable get { box.fields.connection } }
+    public var connection: ConnectionID { @inlinable get { box.value.connection } }
     /// Who it is addressed to.
-    public var recipient: String { @inlinable get { box.fields.recipient } }
+    public var recipient: String { @inlinable get { box.value.recipient } }
     /// Owner or operator.
-    public var responder: Responder { @inlinable get { box.fields.responder } }
+    public var responder: Responder { @inlinable get { box.value.responder } }
     /// The capability's public id.
-    public var capabilityID: CapabilityID { @inlinable get { box.fields.capabilityID } }
+    public var capabilityID: CapabilityID { @inlinable get { box.value.capabilityID } }
     /// The capability's secret value: present it with the reconnect, never print it.
-    public var capabilityValue: String { @inlinable get { box.fields.capabilityValue } }
+    public var capabilityValue: String { @inlinable get { box.value.capabilityValue } }
     /// When the capability expires (it is valid until, not at, this instant): call
     /// `RecoveryEngine.capabilityExpired` then.
-    public var expiresAt: Instant { @inlinable get { box.fields.expiresAt } }
+    public var expiresAt: Instant { @inlinable get { box.value.expiresAt } }
     /// When the next reminder is due: call `RecoveryEngine.reminderDue` then. It is the reminder
     /// lead before `expiresAt`, or nil when no reminder follows (this is the last request).
-    public var remindAt: Instant? { @inlinable get { box.fields.remindAt } }
+    public var remindAt: Instant? { @inlinable get { box.value.remindAt } }
     /// 0 for the first request, 1… for reminders.
-    public var reminder: Int { @inlinable get { box.fields.reminder } }
+    public var reminder: Int { @inlinable get { box.value.reminder } }
     /// What the request asks for.
-    public var kind: RequestKind { @inlinable get { box.fields.kind } }
+    public var kind: RequestKind { @inlinable get { box.value.kind } }
     /// The scopes to grant (for `grant-scopes`: the union of the granted and the needed ones).
-    public var scopes: [String] { @inlinable get { box.fields.scopes } }
+    public var scopes: [String] { @inlinable get { box.value.scopes } }
 
     /// Makes a request.
     public init(caseID: CaseID, connection: ConnectionID, recipient: String, responder: Responder, capabilityID: CapabilityID,
                 capabilityValue: String, expiresAt: Instant, remindAt: Instant? = nil, reminder: Int, kind: RequestKind,
                 scopes: [String]) {
-        box = Box(Fields(caseID: caseID, connection: connection, recipient: recipient, responder: responder,
-                         capabilityID: capabilityID, capabilityValue: capabilityValue, expiresAt: expiresAt,
-                         remindAt: remindAt, reminder: reminder, kind: kind, scopes: scopes))
+        box = Shared(Fields(caseID: caseID, connection: connection, recipient: recipient, responder: responder,
+                            capabilityID: capabilityID, capabilityValue: capabilityValue, expiresAt: expiresAt,
+                            remindAt: remindAt, reminder: reminder, kind: kind, scopes: scopes))
     }
 
-    /// Equal when every field is, as a plain struct's synthesized equality says.
-    public static func == (lhs: ReconnectRequest, rhs: ReconnectRequest) -> Bool {
-        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
-    }
-
-    /// Hashes every field.
-    public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
-
-    /// The box (see `ReconnectRequest.box`).
-    @usableFromInline final class Box: Sendable {
-        @usableFromInline let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    /// The fields, as a value.
+    /// A request's fields (see `ReconnectRequest.box`).
     @usableFromInline struct Fields: Hashable, Sendable {
         @usableFromInline let caseID: CaseID
         @usableFromInline let connection: ConnectionID

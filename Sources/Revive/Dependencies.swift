@@ -28,18 +28,18 @@ public struct ConnectionRecord: Hashable, Sendable {
     /// Who the connection is, fixed when it is registered, in one shared box: the engine reads
     /// the record (a copy) on most decisions for one field, and inline each copy retained these
     /// four strings.
-    private let identity: Identity
+    private let identity: Shared<Identity>
 
     /// The connection id.
-    public var id: ConnectionID { identity.id }
+    public var id: ConnectionID { identity.value.id }
     /// The provider behind it.
-    public var provider: ProviderKind { identity.provider }
+    public var provider: ProviderKind { identity.value.provider }
     /// The broker holding its tokens.
-    public var broker: BrokerKind { identity.broker }
+    public var broker: BrokerKind { identity.value.broker }
     /// The owner's address, where reconnect requests go.
-    public var ownerAddress: String { identity.ownerAddress }
+    public var ownerAddress: String { identity.value.ownerAddress }
     /// The pinned subject and tenant.
-    public var pinnedIdentity: ProviderIdentity { identity.pinnedIdentity }
+    public var pinnedIdentity: ProviderIdentity { identity.value.pinnedIdentity }
     /// The granted scopes (widened when an owner grants more).
     public var scopes: [String]
     /// What the provider promises about idempotency keys and late requests.
@@ -48,52 +48,18 @@ public struct ConnectionRecord: Hashable, Sendable {
     /// Makes a connection record.
     public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, ownerAddress: String,
                 pinnedIdentity: ProviderIdentity, scopes: [String], idempotency: IdempotencyPromise = IdempotencyPromise()) {
-        identity = Identity(id: id, provider: provider, broker: broker, ownerAddress: ownerAddress, pinnedIdentity: pinnedIdentity)
+        identity = Shared(Identity(id: id, provider: provider, broker: broker, ownerAddress: ownerAddress, pinnedIdentity: pinnedIdentity))
         self.scopes = scopes
         self.idempotency = idempotency
     }
 
-    /// Equal when every field is, as a plain struct's synthesized equality says.
-    public static func == (lhs: ConnectionRecord, rhs: ConnectionRecord) -> Bool {
-        (lhs.identity === rhs.identity || lhs.identity == rhs.identity) && lhs.scopes == rhs.scopes
-            && lhs.idempotency == rhs.idempotency
-    }
-
-    /// Hashes every field.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(identity)
-        hasher.combine(scopes)
-        hasher.combine(idempotency)
-    }
-
     /// A connection's fixed fields (see `ConnectionRecord.identity`).
-    private final class Identity: Hashable, Sendable {
+    private struct Identity: Hashable, Sendable {
         let id: ConnectionID
         let provider: ProviderKind
         let broker: BrokerKind
         let ownerAddress: String
         let pinnedIdentity: ProviderIdentity
-
-        init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, ownerAddress: String, pinnedIdentity: ProviderIdentity) {
-            self.id = id
-            self.provider = provider
-            self.broker = broker
-            self.ownerAddress = ownerAddress
-            self.pinnedIdentity = pinnedIdentity
-        }
-
-        static func == (lhs: Identity, rhs: Identity) -> Bool {
-            lhs.id == rhs.id && lhs.provider == rhs.provider && lhs.broker == rhs.broker
-                && lhs.ownerAddress == rhs.ownerAddress && lhs.pinnedIdentity == rhs.pinnedIdentity
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(id)
-            hasher.combine(provider)
-            hasher.combine(broker)
-            hasher.combine(ownerAddress)
-            hasher.combine(pinnedIdentity)
-        }
     }
 }
 

@@ -8,63 +8,34 @@ public struct Lease: Hashable, Sendable {
     /// The lease's fields in one shared box: a lease never changes once issued, and it travels in
     /// every ticket and lease record, which the engine, its store and the runtime copy on every
     /// call; inline, its four strings were retained and released on every copy.
-    private let fields: Fields
+    private let fields: Shared<Fields>
 
     /// The lease's id, safe to print.
-    public var id: LeaseID { fields.id }
+    public var id: LeaseID { fields.value.id }
     /// The connection it grants use of.
-    public var connection: ConnectionID { fields.connection }
+    public var connection: ConnectionID { fields.value.connection }
     /// The generation the connection had when the lease was issued.
-    public var generation: LeaseGeneration { fields.generation }
+    public var generation: LeaseGeneration { fields.value.generation }
     /// The worker holding it.
-    public var holder: WorkerID { fields.holder }
+    public var holder: WorkerID { fields.value.holder }
     /// The run it was issued for.
-    public var run: RunID { fields.run }
+    public var run: RunID { fields.value.run }
     /// When it was issued.
-    public var issuedAt: Instant { fields.issuedAt }
+    public var issuedAt: Instant { fields.value.issuedAt }
 
     /// Makes a lease (a store implementation rebuilds leases with this).
     public init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
-        fields = Fields(id: id, connection: connection, generation: generation, holder: holder, run: run, issuedAt: issuedAt)
+        fields = Shared(Fields(id: id, connection: connection, generation: generation, holder: holder, run: run, issuedAt: issuedAt))
     }
 
-    /// Equal when every field is, as a plain struct's synthesized equality says.
-    public static func == (lhs: Lease, rhs: Lease) -> Bool { lhs.fields === rhs.fields || lhs.fields == rhs.fields }
-
-    /// Hashes every field.
-    public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
-
     /// A lease's fields (see `Lease.fields`).
-    private final class Fields: Hashable, Sendable {
+    private struct Fields: Hashable, Sendable {
         let id: LeaseID
         let connection: ConnectionID
         let generation: LeaseGeneration
         let holder: WorkerID
         let run: RunID
         let issuedAt: Instant
-
-        init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
-            self.id = id
-            self.connection = connection
-            self.generation = generation
-            self.holder = holder
-            self.run = run
-            self.issuedAt = issuedAt
-        }
-
-        static func == (lhs: Fields, rhs: Fields) -> Bool {
-            lhs.id == rhs.id && lhs.connection == rhs.connection && lhs.generation == rhs.generation
-                && lhs.holder == rhs.holder && lhs.run == rhs.run && lhs.issuedAt == rhs.issuedAt
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(id)
-            hasher.combine(connection)
-            hasher.combine(generation)
-            hasher.combine(holder)
-            hasher.combine(run)
-            hasher.combine(issuedAt)
-        }
     }
 }
 

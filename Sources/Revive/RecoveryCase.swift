@@ -10,36 +10,36 @@ public struct RecoveryCase: Hashable, Sendable {
     /// copy a case on every read and every save, and inline these were some sixteen strings,
     /// each retained and released on every copy (seen high in the catalogue's profile). Never
     /// mutated, so the box needs no copy-on-write.
-    private let opening: Opening
+    private let opening: Shared<OpeningFields>
 
     /// The case id.
-    public var id: CaseID { opening.fields.id }
+    public var id: CaseID { opening.value.id }
     /// The failed connection.
-    public var connection: ConnectionID { opening.fields.connection }
+    public var connection: ConnectionID { opening.value.connection }
     /// Who the connection must belong to after a reconnect.
-    public var pinnedIdentity: ProviderIdentity { opening.fields.pinnedIdentity }
+    public var pinnedIdentity: ProviderIdentity { opening.value.pinnedIdentity }
     /// Where reconnect requests go.
-    public var ownerAddress: String { opening.fields.ownerAddress }
+    public var ownerAddress: String { opening.value.ownerAddress }
     /// The logical run that is parked.
-    public var run: RunID { opening.fields.run }
+    public var run: RunID { opening.value.run }
     /// The last checkpoint saved before the failure (nil: the run parks at its start).
-    public var checkpoint: String? { opening.fields.checkpoint }
+    public var checkpoint: String? { opening.value.checkpoint }
     /// The action whose call failed.
-    public var action: ActionKey? { opening.fields.action }
+    public var action: ActionKey? { opening.value.action }
     /// The failed action's idempotency key, when it is a mutation.
-    public var idempotencyKey: IdempotencyKey? { opening.fields.idempotencyKey }
+    public var idempotencyKey: IdempotencyKey? { opening.value.idempotencyKey }
     /// The failed action's ledger state when the case opened.
-    public var ledgerState: LedgerState? { opening.fields.ledgerState }
+    public var ledgerState: LedgerState? { opening.value.ledgerState }
     /// The provider's signal (status, code, text: no secrets).
-    public var signal: ProviderSignal? { opening.fields.signal }
+    public var signal: ProviderSignal? { opening.value.signal }
     /// The decided class.
-    public var classification: Classification { opening.fields.classification }
+    public var classification: Classification { opening.value.classification }
     /// The generation whose use failed.
-    public var rejectedGeneration: LeaseGeneration { opening.fields.rejectedGeneration }
+    public var rejectedGeneration: LeaseGeneration { opening.value.rejectedGeneration }
     /// The worker that opened the case (it may be gone by the time the case closes).
-    public var openedBy: WorkerID { opening.fields.openedBy }
+    public var openedBy: WorkerID { opening.value.openedBy }
     /// When it opened.
-    public var openedAt: Instant { opening.fields.openedAt }
+    public var openedAt: Instant { opening.value.openedAt }
     /// Where it stands.
     public var state: CaseState
     /// Reconnects refused for this case (identity mismatches and bad capabilities).
@@ -59,7 +59,7 @@ public struct RecoveryCase: Hashable, Sendable {
                 signal: ProviderSignal?, classification: Classification, rejectedGeneration: LeaseGeneration,
                 openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?,
                 closedAt: Instant? = nil, grant: PendingGrant? = nil) {
-        opening = Opening(OpeningFields(
+        opening = Shared(OpeningFields(
             id: id, connection: connection, pinnedIdentity: pinnedIdentity, ownerAddress: ownerAddress, run: run,
             checkpoint: checkpoint, action: action, idempotencyKey: idempotencyKey, ledgerState: ledgerState,
             signal: signal, classification: classification, rejectedGeneration: rejectedGeneration,
@@ -70,33 +70,9 @@ public struct RecoveryCase: Hashable, Sendable {
         self.closedAt = closedAt
         self.grant = grant
     }
-
-    /// Equal when every field is, as a plain struct's synthesized equality says.
-    public static func == (lhs: RecoveryCase, rhs: RecoveryCase) -> Bool {
-        (lhs.opening === rhs.opening || lhs.opening.fields == rhs.opening.fields)
-            && lhs.state == rhs.state && lhs.refusals == rhs.refusals && lhs.currentCapability == rhs.currentCapability
-            && lhs.closedAt == rhs.closedAt && lhs.grant == rhs.grant
-    }
-
-    /// Hashes every field.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(opening.fields)
-        hasher.combine(state)
-        hasher.combine(refusals)
-        hasher.combine(currentCapability)
-        hasher.combine(closedAt)
-        hasher.combine(grant)
-    }
 }
 
 /// A case's fields fixed when it opens (see `RecoveryCase.opening`).
-private final class Opening: Sendable {
-    let fields: OpeningFields
-
-    init(_ fields: OpeningFields) { self.fields = fields }
-}
-
-/// The fixed fields as a value, for equality and hashing.
 private struct OpeningFields: Hashable, Sendable {
     let id: CaseID
     let connection: ConnectionID

@@ -26,7 +26,7 @@ public enum LabCommand {
         public var err: (String) -> Void
         /// Whether standard output is a terminal (for colour).
         public var isTerminal: Bool
-        /// The environment (for NO_COLOR).
+        /// The environment variables the lab reads (`LabCommand.environmentVariables`), by name.
         public var environment: [String: String]
         /// Reads all of standard input (for `classify -`).
         public var readStandardInput: () -> Data?
@@ -49,6 +49,11 @@ public enum LabCommand {
             self.monotonicSeconds = monotonicSeconds
         }
     }
+
+    /// Every environment variable the lab reads, so the executable hands over these alone: Foundation's
+    /// `ProcessInfo.environment` builds a dictionary of the whole environment, which cost a fifth of
+    /// the instructions of `revive-lab --version` past the dynamic linker.
+    public static let environmentVariables = ["NO_COLOR", "REVIVE_LIBPQ"]
 
     static let usage = """
     revive-lab \(version): a fault injector and lab for credential recovery in agent workflows.

@@ -196,6 +196,7 @@ struct RunSession {
     let options: RunCommand.Options
     let console: LabCommand.Console
     var inputProblems: [InputProblem] = []
+    /// Every play's result, for the summary and JUnit; a passed one without its transitions.
     var results: [ScenarioResult] = []
     /// The file names already written under `--output` (a repeated scenario name gets a suffix).
     var writtenNames = Set<String>()
@@ -231,7 +232,12 @@ struct RunSession {
             result = try playOnStore(scenario)
             shown = RunSession.shown(in: result, by: options.filter)
         }
-        results.append(result)
+        // A passed play's timeline is not read again (the summary and JUnit need its verdict
+        // only), so it is let go here instead of held until the run ends: a run over many long
+        // scenarios holds one timeline at a time, not all of them.
+        var kept = result
+        if result.passed { kept.transitions = [] }
+        results.append(kept)
         if let output = options.output {
             guard options.format != .junit else { return }
             try write(result, showing: shown, under: output)

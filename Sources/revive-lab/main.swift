@@ -16,7 +16,9 @@ let console = LabCommand.Console(
     out: { FileHandle.standardOutput.write(Data($0.utf8)) },
     err: { FileHandle.standardError.write(Data($0.utf8)) },
     isTerminal: isatty(STDOUT_FILENO) == 1,
-    environment: ProcessInfo.processInfo.environment,
+    environment: LabCommand.environmentVariables.reduce(into: [:]) { found, name in
+        if let value = getenv(name) { found[name] = String(cString: value) }
+    },
     readStandardInput: { FileHandle.standardInput.readDataToEndOfFile() },
     errorIsTerminal: isatty(STDERR_FILENO) == 1,
     monotonicSeconds: {

@@ -34,7 +34,7 @@ public struct ClassificationRule: Sendable {
 
     /// Whether the rule matches these facts from this provider.
     public func matches(_ facts: SignalFacts, provider signalProvider: ProviderKind?) -> Bool {
-        row.matches(facts, codes: Array(facts.codes), aadsts: Array(facts.aadstsCodes), provider: signalProvider)
+        row.matches(facts, codes: facts.codeList, aadsts: Array(facts.aadstsCodes), provider: signalProvider)
     }
 
     /// `matches`, with the facts' codes and AADSTS numbers listed once for all the rows tried.
@@ -81,6 +81,8 @@ private final class Row: Sendable {
     let confidence: Confidence
     let checksGeneration: Bool
     private let codeList: [String]
+    /// Each code's `exactCount`, beside it.
+    private let codeCounts: [Int]
     private let aadstsList: [Int]
 
     init(name: String, provider: ProviderKind?, statuses: Set<Int>, codes: Set<String>, aadsts: Set<Int>, text: [String],
@@ -95,6 +97,7 @@ private final class Row: Sendable {
         self.confidence = confidence
         self.checksGeneration = checksGeneration
         codeList = Array(codes)
+        codeCounts = codeList.map(Row.exactCount)
         aadstsList = Array(aadsts)
     }
 
@@ -104,10 +107,31 @@ private final class Row: Sendable {
     func matches(_ facts: SignalFacts, codes factCodes: [String], aadsts factNumbers: [Int], provider signalProvider: ProviderKind?) -> Bool {
         if let provider, provider != signalProvider { return false }
         if !statuses.isEmpty && !statuses.contains(facts.status) { return false }
-        if !codeList.isEmpty && !Row.shareAny(codeList, factCodes) { return false }
+        if !codeList.isEmpty && !sharesCode(with: factCodes) { return false }
         if !aadstsList.isEmpty && !Row.shareAny(aadstsList, factNumbers) { return false }
         if !text.isEmpty && !text.contains(where: { ClassificationRule.text(facts.text, contains: $0) }) { return false }
         return true
+    }
+
+    /// Whether the row's codes and the signal's share a code (`==`, as the sets' own membership
+    /// is), comparing byte counts first where that decides: codes mostly differ, and `==` of two
+    /// different strings went through the runtime's general comparison (some hundred
+    /// instructions) for every code of every row tried, on every classification.
+    private func sharesCode(with factCodes: [String]) -> Bool {
+        // Walked by index: a `zip` of the two lists cost more than the comparisons it fed.
+        for i in codeList.indices {
+            let count = codeCounts[i]
+            for fact in factCodes where (count < 0 || fact.utf8.count == count) && codeList[i] == fact { return true }
+        }
+        return false
+    }
+
+    /// A code's byte count when only strings of that many bytes can equal it, else -1. A string
+    /// canonically equivalent to an ASCII one has its bytes, except through the three ASCII
+    /// characters with a non-ASCII singleton spelling (`K` for U+212A, `;` for U+037E, `` ` `` for U+1FEF).
+    private static func exactCount(_ code: String) -> Int {
+        let plain = code.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }
+        return plain ? code.utf8.count : -1
     }
 
     /// Whether the lists share an element (`==`, as the sets' own membership is).

@@ -20,6 +20,11 @@ final class EngineTransaction {
     private(set) var journalEntry: Int?
     /// Why the decision must wait for the shared store, once a step of it said so.
     private(set) var waitReason: (reason: String, fill: (inout Transition) -> Void)?
+    /// Whether the store is told of each transition (`RecoveryStoreTransaction.record`). The
+    /// in-memory store keeps none (the recorder is its timeline): lending each transition to its
+    /// empty `record` moved it out of the list and back (two copies of its 184 bytes, a call and
+    /// a retain) for nothing, on every transition of every play.
+    @exclusivity(unchecked) private var tellsStore = true
 
     init(_ store: RecoveryStoreTransaction, journalEntry: Int? = nil) {
         self.held = store
@@ -37,12 +42,14 @@ final class EngineTransaction {
     /// The store's open transaction.
     var store: RecoveryStoreTransaction { held! }
 
-    /// Starts a new decision on the shared store with this object, forgetting the last one's.
-    func reopen(over store: RecoveryStoreTransaction) {
+    /// Starts a new decision on the shared store with this object, forgetting the last one's;
+    /// `tellingStore` false when the store keeps no transitions.
+    func reopen(over store: RecoveryStoreTransaction, tellingStore: Bool = true) {
         discardTransitions()
         held = store
         journalEntry = nil
         waitReason = nil
+        tellsStore = tellingStore
     }
 
     /// Lets go of the store's transaction once the decision's transaction is over.
@@ -128,6 +135,7 @@ final class EngineTransaction {
     private func record(_ slot: UnsafeMutablePointer<Transition>) throws(RecoveryStoreError) {
         // A decision on the replica says so on every line: the history-complete check follows it to the drain.
         if let journalEntry { slot.pointee.notes.append(.init("journal", String(journalEntry))) }
+        guard tellsStore else { return }
         // The store writes it with the decision's state; the recorder sees it only after the commit.
         // Lent from a local, the slot's value moved out and back: lent from the slot itself, it
         // was copied for the call (a retain and a release per string it holds).

@@ -7,9 +7,13 @@ import ReviveVocabulary
 /// rollback would). It keeps no transition log: the engine's recorder holds the timeline.
 /// Like the engine, it is single-threaded.
 public final class InMemoryRecoveryStore: RecoveryStore {
-    // Unchecked: the store is single-threaded (above) and transactions do not nest, so no two
-    // accesses overlap; the runtime's exclusivity checks cost more than most reads they guarded.
-    @exclusivity(unchecked) fileprivate var rows = Rows()
+    /// The tables, in memory the store allocates once and owns. Reached through a pointer, not
+    /// kept as a stored property: a read of a table held in a class property copied the table's
+    /// three references (a retain and a release each) around every lookup, on every read of
+    /// every decision. Through the pointer, and walked by a call known to write nothing
+    /// (`RowTable.walk`, `RowKey`), the table is read where it lies. The store is single-threaded
+    /// (above) and transactions do not nest, so no two accesses overlap.
+    fileprivate let rows: UnsafeMutablePointer<Rows>
     /// Whether the open transaction wrote: a decision that only read has nothing to commit.
     @exclusivity(unchecked) fileprivate var written = false
     @exclusivity(unchecked) private var inTransaction = false
@@ -18,13 +22,21 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     @exclusivity(unchecked) private var spare: InMemoryTransaction?
 
     /// An empty store.
-    public init() {}
+    public init() {
+        rows = .allocate(capacity: 1)
+        rows.initialize(to: Rows())
+    }
+
+    deinit {
+        rows.deinitialize(count: 1)
+        rows.deallocate()
+    }
 
     /// A store holding the same records as this one, committed (a replica rebuilt from it).
     public func copy() -> InMemoryRecoveryStore {
         precondition(!inTransaction, "a store is copied between decisions")
         let copy = InMemoryRecoveryStore()
-        copy.rows = rows
+        copy.rows.pointee = rows.pointee
         return copy
     }
 
@@ -50,10 +62,10 @@ public final class InMemoryRecoveryStore: RecoveryStore {
         written = false
         do {
             let result = try body(transaction)
-            if written { rows.commit() }
+            if written { rows.pointee.commit() }
             return result
         } catch {
-            if written { rows.rollback() }
+            if written { rows.pointee.rollback() }
             throw error
         }
     }
@@ -104,9 +116,12 @@ private struct Rows {
 }
 
 /// A refresh mark's key: a run's action.
-private struct RefreshKey: Hashable {
+private struct RefreshKey: RowKey {
     let run: RunID
     let action: ActionKey
+
+    /// `==`, on the two strings (see `RowKey`).
+    func sameRow(as other: RefreshKey) -> Bool { run.rawValue == other.run.rawValue && action.rawValue == other.action.rawValue }
 }
 
 /// The in-memory store's transaction: reads and writes go straight to the rows, logged for rollback.
@@ -120,71 +135,71 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     init(store: InMemoryRecoveryStore) { self.store = store }
 
     /// The rows, while the transaction is open: a kept transaction object is a bug in its user.
-    /// Lent, not returned: a getter copied all eleven tables (a retain and a release each) on
-    /// every read of every decision.
-    private var rows: Rows {
-        _read {
-            precondition(isOpen, "a transaction is used only inside its decision")
-            yield store.rows
-        }
-        _modify {
-            precondition(isOpen, "a transaction is used only inside its decision")
-            store.written = true
-            yield &store.rows
-        }
+    /// Lent where they lie (see `InMemoryRecoveryStore.rows`): a getter copied all eleven tables
+    /// on every read, and a read through the store's stored property still copied the table read.
+    private var rows: UnsafeMutablePointer<Rows> {
+        precondition(isOpen, "a transaction is used only inside its decision")
+        return store.rows
+    }
+
+    /// The rows, to write: the store then has something to commit or roll back.
+    private var writable: UnsafeMutablePointer<Rows> {
+        precondition(isOpen, "a transaction is used only inside its decision")
+        store.written = true
+        return store.rows
     }
 
     // MARK: Connections and generations
 
-    func connection(_ id: ConnectionID) -> ConnectionRecord? { rows.connections[id] }
+    func connection(_ id: ConnectionID) -> ConnectionRecord? { rows.pointee.connections[id] }
 
-    func save(_ connection: ConnectionRecord) { rows.connections.set(connection.id, connection) }
+    func save(_ connection: ConnectionRecord) { writable.pointee.connections.set(connection.id, connection) }
 
-    func generation(of connection: ConnectionID) -> LeaseGeneration { rows.generations[connection] ?? .first }
+    func generation(of connection: ConnectionID) -> LeaseGeneration { rows.pointee.generations[connection] ?? .first }
 
     func setGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
         // Checked on the row the write replaced (one lookup); a failed check stops the process either way.
-        rows.generations.set(connection, generation) { old in
+        writable.pointee.generations.set(connection, generation) { old in
             precondition(generation >= old ?? .first, "a lease generation never moves backwards")
         }
     }
 
-    func deadGeneration(of connection: ConnectionID) -> LeaseGeneration? { rows.deadGenerations[connection] }
+    func deadGeneration(of connection: ConnectionID) -> LeaseGeneration? { rows.pointee.deadGenerations[connection] }
 
     func setDeadGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
-        rows.deadGenerations.set(connection, generation)
+        writable.pointee.deadGenerations.set(connection, generation)
     }
 
     // MARK: Leases and lost workers
 
-    func lease(_ id: LeaseID) -> LeaseRecord? { rows.leases[id] }
+    func lease(_ id: LeaseID) -> LeaseRecord? { rows.pointee.leases[id] }
 
-    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.leases.values.filter { $0.lease.holder == worker } }
+    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.pointee.leases.values.filter { $0.lease.holder == worker } }
 
-    func save(_ lease: LeaseRecord) { rows.leases.set(lease.lease.id, lease) }
+    func save(_ lease: LeaseRecord) { writable.pointee.leases.set(lease.lease.id, lease) }
 
     func deleteLeases(of connection: ConnectionID, olderThan generation: LeaseGeneration) {
-        rows.leases.delete { $0.lease.connection == connection && $0.lease.generation < generation }
+        writable.pointee.leases.delete { $0.lease.connection == connection && $0.lease.generation < generation }
     }
 
-    func deleteLeases(issuedBefore cutoff: Instant) { rows.leases.delete { $0.lease.issuedAt < cutoff } }
+    func deleteLeases(issuedBefore cutoff: Instant) { writable.pointee.leases.delete { $0.lease.issuedAt < cutoff } }
 
-    func lastLoss(of worker: WorkerID) -> Instant? { rows.losses[worker] }
+    func lastLoss(of worker: WorkerID) -> Instant? { rows.pointee.losses[worker] }
 
-    func setLastLoss(_ instant: Instant, of worker: WorkerID) { rows.losses.set(worker, instant) }
+    func setLastLoss(_ instant: Instant, of worker: WorkerID) { writable.pointee.losses.set(worker, instant) }
 
-    func deleteLosses(before cutoff: Instant) { rows.losses.delete { $0 < cutoff } }
+    func deleteLosses(before cutoff: Instant) { writable.pointee.losses.delete { $0 < cutoff } }
 
     // MARK: Cases and capabilities
 
-    func recoveryCase(_ id: CaseID) -> RecoveryCase? { rows.cases[id] }
+    func recoveryCase(_ id: CaseID) -> RecoveryCase? { rows.pointee.cases[id] }
 
     func openCases() -> [RecoveryCase] {
-        rows.cases.values.filter { $0.state != .closed }.sorted { $0.id.rawValue < $1.id.rawValue }
+        rows.pointee.cases.values.filter { $0.state != .closed }.sorted { $0.id.rawValue < $1.id.rawValue }
     }
 
     func openCase(for connection: ConnectionID) -> RecoveryCase? {
-        rows.openCaseByConnection[connection].flatMap { rows.cases[$0] }
+        rows.pointee.openCaseByConnection[connection].flatMap { rows.pointee.cases[$0] }
     }
 
     /// The connection's open-case pointer: a case that blocks the connection (awaiting a
@@ -192,47 +207,51 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     /// empty one, never another case's (a refusal counted on an old case must not hide the case
     /// the connection now waits on); a closing case clears it when it names that case.
     func save(_ recoveryCase: RecoveryCase) {
-        rows.cases.set(recoveryCase.id, recoveryCase)
+        writable.pointee.cases.set(recoveryCase.id, recoveryCase)
         if recoveryCase.state == .awaitingResume {
-            if rows.openCaseByConnection[recoveryCase.connection] == nil {
-                rows.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
+            if rows.pointee.openCaseByConnection[recoveryCase.connection] == nil {
+                writable.pointee.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
             }
         } else if recoveryCase.state != .closed {
-            rows.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
-        } else if rows.openCaseByConnection[recoveryCase.connection] == recoveryCase.id {
-            rows.openCaseByConnection.set(recoveryCase.connection, nil)
+            writable.pointee.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
+        } else if rows.pointee.openCaseByConnection[recoveryCase.connection] == recoveryCase.id {
+            writable.pointee.openCaseByConnection.set(recoveryCase.connection, nil)
         }
     }
 
     func deleteCases(closedBefore cutoff: Instant) {
-        let expired = Set(rows.cases.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
+        let expired = Set(rows.pointee.cases.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
         guard !expired.isEmpty else { return }
-        rows.cases.delete { expired.contains($0.id) }
-        for capability in rows.capabilities.values where expired.contains(capability.caseID) {
-            rows.capabilities.set(capability.id, nil)
-            rows.capabilityByDigest.set(capability.digest, nil)
+        writable.pointee.cases.delete { expired.contains($0.id) }
+        for capability in rows.pointee.capabilities.values where expired.contains(capability.caseID) {
+            writable.pointee.capabilities.set(capability.id, nil)
+            writable.pointee.capabilityByDigest.set(capability.digest, nil)
         }
     }
 
-    func capability(_ id: CapabilityID) -> CapabilityRecord? { rows.capabilities[id] }
+    func capability(_ id: CapabilityID) -> CapabilityRecord? { rows.pointee.capabilities[id] }
 
-    func capability(digest: String) -> CapabilityRecord? { rows.capabilityByDigest[digest].flatMap { rows.capabilities[$0] } }
+    func capability(digest: String) -> CapabilityRecord? { rows.pointee.capabilityByDigest[digest].flatMap { rows.pointee.capabilities[$0] } }
 
     func save(_ capability: CapabilityRecord) {
-        rows.capabilities.set(capability.id, capability) { old in
-            guard let old else { return }
-            precondition(old.consumedAt == nil || old.consumedAt == capability.consumedAt, "a capability is consumed at most once")
+        // The old row's field read in place: binding the row copied it (a retain per reference).
+        writable.pointee.capabilities.set(capability.id, capability) { old in
+            if let consumed = old?.consumedAt {
+                precondition(consumed == capability.consumedAt, "a capability is consumed at most once")
+            }
         }
-        rows.capabilityByDigest.set(capability.digest, capability.id)
+        writable.pointee.capabilityByDigest.set(capability.digest, capability.id)
     }
 
     // MARK: The ledger and refresh marks
 
-    func ledgerEntry(_ key: IdempotencyKey) -> LedgerEntry? { rows.ledger[key] }
+    func ledgerEntry(_ key: IdempotencyKey) -> LedgerEntry? { rows.pointee.ledger[key] }
 
     func save(_ entry: LedgerEntry) {
-        rows.ledger.set(entry.key, entry) { old in
-            if let old, old.state.isCommitted {
+        // The old row's state read in place: binding the row copied it (its box and worker
+        // retained and released) on every save of every decision.
+        writable.pointee.ledger.set(entry.key, entry) { old in
+            if old?.state.isCommitted == true {
                 precondition(entry.state.isCommitted, "a committed action never goes back to uncommitted")
             }
         }
@@ -241,20 +260,21 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func deleteSettledEntries(changedBefore cutoff: Instant) {
         let expired = { (entry: LedgerEntry) in (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff }
         // Most prunes find nothing old enough: the parked runs' set was built for them all the same.
-        guard rows.ledger.values.contains(where: expired) else { return }
+        guard rows.pointee.ledger.values.contains(where: expired) else { return }
         // A parked run resumes from its checkpoint: its committed steps must stay known until its case closes.
-        let parkedRuns = Set(rows.cases.values.filter { $0.state != .closed }.map(\.run))
-        rows.ledger.delete { entry in expired(entry) && !parkedRuns.contains(entry.run) }
+        let parkedRuns = Set(rows.pointee.cases.values.filter { $0.state != .closed }.map(\.run))
+        writable.pointee.ledger.delete { entry in expired(entry) && !parkedRuns.contains(entry.run) }
     }
 
-    func refreshMark(run: RunID, action: ActionKey) -> RefreshMark? { rows.refreshMarks[RefreshKey(run: run, action: action)] }
+    func refreshMark(run: RunID, action: ActionKey) -> RefreshMark? { rows.pointee.refreshMarks[RefreshKey(run: run, action: action)] }
 
-    func save(_ mark: RefreshMark) { rows.refreshMarks.set(RefreshKey(run: mark.run, action: mark.action), mark) }
+    func save(_ mark: RefreshMark) { writable.pointee.refreshMarks.set(RefreshKey(run: mark.run, action: mark.action), mark) }
 
-    func deleteRefreshMarks(before cutoff: Instant) { rows.refreshMarks.delete { $0.markedAt < cutoff } }
+    func deleteRefreshMarks(before cutoff: Instant) { writable.pointee.refreshMarks.delete { $0.markedAt < cutoff } }
 
     // MARK: The decision's timeline
 
-    /// Keeps nothing: in memory, the engine's recorder is the only timeline.
+    /// Keeps nothing: in memory, the engine's recorder is the only timeline (so the engine's
+    /// decisions do not call it at all: `EngineTransaction.tellsStore`).
     func record(_ transition: Transition) {}
 }

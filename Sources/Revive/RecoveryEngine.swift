@@ -31,6 +31,9 @@ public final class RecoveryEngine {
     /// Where the engine decides while its store is unreachable (nil: it does not; an unreachable
     /// store then fails every decision with `.unavailable`).
     public let fallback: LocalFallback?
+    /// Whether the store keeps the transitions its transactions are told of: the in-memory store
+    /// keeps none (see `EngineTransaction.tellsStore`). Asked once, not on every decision.
+    private let storeKeepsTransitions: Bool
 
     /// Makes an engine over a store, an id source, a broker and a timeline recorder; with a
     /// `fallback`, it goes on deciding on a local replica while the store is unreachable.
@@ -41,6 +44,7 @@ public final class RecoveryEngine {
         self.configuration = configuration
         self.classifier = classifier
         self.store = store
+        storeKeepsTransitions = !(store is InMemoryRecoveryStore)
         self.ids = ids
         self.broker = broker
         self.recorder = recorder
@@ -59,7 +63,7 @@ public final class RecoveryEngine {
         let result: T
         do throws(RecoveryStoreError) {
             result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
-                decision.reopen(over: transaction)
+                decision.reopen(over: transaction, tellingStore: storeKeepsTransitions)
                 defer { decision.close() }
                 return try body(decision)
             }

@@ -13,7 +13,7 @@
 /// row holds, a compare of one word. A big table (a long run's leases) also keeps each key's place
 /// in a dictionary. Nothing here depends on the rows' order: the deletions and
 /// `leases(heldBy:)` write rows whatever their order, and `openCases()` sorts.
-struct RowTable<Key: Hashable, Value> {
+struct RowTable<Key: RowKey, Value> {
     private(set) var entries: [Entry] = []
     /// Each key's place in `entries`, kept only while `indexed`.
     private var places: [Key: Int] = [:]
@@ -47,15 +47,31 @@ struct RowTable<Key: Hashable, Value> {
     /// The rows' values, in no particular order.
     var values: LazyMapSequence<[Entry], Value> { entries.lazy.map(\.value) }
 
+    // Always inlined: a caller then copies the table (retains its references) only on the
+    // indexed branch, whose dictionary calls the key's own hash; the walk needs no copy.
     subscript(key: Key) -> Value? {
-        guard let i = place(of: key) else { return nil }
-        return entries[i].value
+        @inline(__always) get {
+            if indexed { return places[key].map { entries[$0].value } }
+            return walk(to: key)
+        }
+    }
+
+    /// The row's value, found by the walk in one call that writes nothing (`RowKey`): inlined
+    /// into a read through the store's pointer, or calling anything the compiler cannot see
+    /// into, the walk was made on a copy of the table (its three references retained before
+    /// and released after, on every read of every decision).
+    @inline(never)
+    private func walk(to key: Key) -> Value? {
+        entries.withUnsafeBufferPointer { rows in
+            for i in rows.indices where rows[i].key.sameRow(as: key) { return rows[i].value }
+            return nil
+        }
     }
 
     private func place(of key: Key) -> Int? {
         if indexed { return places[key] }
         return entries.withUnsafeBufferPointer { rows in
-            for i in rows.indices where rows[i].key == key { return i }
+            for i in rows.indices where rows[i].key.sameRow(as: key) { return i }
             return nil
         }
     }

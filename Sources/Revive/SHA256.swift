@@ -22,18 +22,29 @@ public enum SHA256 {
         // text's, the padded message's and the digest's) cost more than the compression itself.
         var text = text
         let h = text.withUTF8 { hash($0) }
+        // Two digits a byte from a table of the 256 bytes' spellings: a digit at a time, with a
+        // shift, a mask and a choice each, the spelling cost a quarter of the hash itself.
         return withUnsafeBytes(of: h) { words in
-            String(unsafeUninitializedCapacity: 64) { buffer in
-                for word in 0..<8 {
-                    let value = words.load(fromByteOffset: word * 4, as: UInt32.self)
-                    for digit in 0..<8 {
-                        let nibble = UInt8(truncatingIfNeeded: value >> UInt32(28 - 4 * digit)) & 0xF
-                        buffer[word * 8 + digit] = nibble < 10 ? 48 + nibble : 87 + nibble
+            hexPairs.withUnsafeBufferPointer { pairs in
+                String(unsafeUninitializedCapacity: 64) { buffer in
+                    for word in 0..<8 {
+                        let value = words.load(fromByteOffset: word * 4, as: UInt32.self)
+                        for byte in 0..<4 {
+                            let pair = pairs[Int(truncatingIfNeeded: value >> UInt32(24 - 8 * byte) & 0xFF)]
+                            buffer[word * 8 + byte * 2] = UInt8(truncatingIfNeeded: pair >> 8)
+                            buffer[word * 8 + byte * 2 + 1] = UInt8(truncatingIfNeeded: pair)
+                        }
                     }
+                    return 64
                 }
-                return 64
             }
         }
+    }
+
+    /// Each byte's two lower-case hex digits, the first in the high byte.
+    private static let hexPairs: [UInt16] = (0..<256).map { byte in
+        let digit = { (nibble: Int) -> UInt16 in UInt16(nibble < 10 ? 48 + nibble : 87 + nibble) }
+        return digit(byte >> 4) << 8 | digit(byte & 0xF)
     }
 
     /// The 32-byte digest of `message`.

@@ -9,7 +9,14 @@ public struct SignalFacts: Sendable, Equatable {
     /// The HTTP status.
     public var status: Int
     /// Every error code found, lower-cased (`invalid_grant`, `token_revoked`, `unauthenticated` …).
-    public var codes: Set<String> = []
+    public var codes: Set<String> {
+        get { Set(codeList) }
+        set { codeList = Array(newValue) }
+    }
+    /// The codes, each once, in the order they were read; the classifier matches on this list.
+    /// A list, not a set: a set hashed every code it took (over a thousand instructions a code,
+    /// with its storage allocated), and the classifier then listed the set again to compare codes.
+    private(set) var codeList: [String] = []
     /// Every human text found, lower-cased and joined.
     public var text: String = ""
     /// Microsoft AADSTS numbers found in the codes or the text.
@@ -30,6 +37,13 @@ public struct SignalFacts: Sendable, Equatable {
     /// Reads the facts out of a signal.
     public init(_ signal: ProviderSignal) { self.init(signal, readingText: true) }
 
+    /// Equal when every fact is; the codes as sets (the order they were read in is no fact).
+    public static func == (a: SignalFacts, b: SignalFacts) -> Bool {
+        a.status == b.status && a.codes == b.codes && a.text == b.text && a.aadstsCodes == b.aadstsCodes
+            && a.retryAfter == b.retryAfter && a.unwrappedFrom == b.unwrappedFrom && a.neededScopes == b.neededScopes
+            && a.rateLimitExhausted == b.rateLimitExhausted && a.readsText == b.readsText
+    }
+
     private init(_ signal: ProviderSignal, readingText: Bool) {
         status = signal.status
         readsText = readingText
@@ -39,8 +53,14 @@ public struct SignalFacts: Sendable, Equatable {
         readHeaders(signal)
         if let after = signal.retryAfter { retryAfter = after }
         guard readingText else { return }
-        aadstsCodes.formUnion(SignalFacts.aadstsNumbers(in: text))
-        for code in codes { aadstsCodes.formUnion(SignalFacts.aadstsNumbers(in: code)) }
+        // Joined only when found: most texts and codes name no AADSTS number, and a union with
+        // an empty set still cost a couple of hundred instructions each.
+        let inText = SignalFacts.aadstsNumbers(in: text)
+        if !inText.isEmpty { aadstsCodes.formUnion(inText) }
+        for code in codeList {
+            let found = SignalFacts.aadstsNumbers(in: code)
+            if !found.isEmpty { aadstsCodes.formUnion(found) }
+        }
     }
 
     /// The error codes `SignalFacts(signal).codes` holds, read without the texts: the simulated
@@ -65,7 +85,10 @@ public struct SignalFacts: Sendable, Equatable {
 
     private mutating func addCode(_ code: String) {
         let trimmed = code.trimmingWhitespace()
-        if !trimmed.isEmpty { codes.insert(trimmed.lowercased()) }
+        guard !trimmed.isEmpty else { return }
+        // Each code once, compared as a set compares its members (`==`).
+        let code = trimmed.lowercased()
+        if !codeList.contains(code) { codeList.append(code) }
     }
 
     private mutating func addText(_ value: String) {
@@ -89,53 +112,54 @@ public struct SignalFacts: Sendable, Equatable {
         }
     }
 
-    /// The members that carry an error code, and those that carry text, in reading order (made
-    /// once: as literals, both lists were built and freed on every object read).
-    private static let codeKeys = ["code", "errorCode", "error_code", "status", "reason", "subcode"]
-    private static let textKeys = ["error_description", "message", "description", "detail", "error_message"]
-
     private mutating func readObject(_ object: JSONValue, depth: Int) {
+        guard case .object(let members) = object else { return }
+        // The members this reading looks at, found in one walk (`ObjectKeys`): asked for one by
+        // one, some twenty names each walked the members, a string comparison per member, on
+        // every failure the classifier read.
+        let keys = ObjectKeys(members)
+        func member(_ key: ObjectKeys.Key) -> JSONValue? { keys.value(key) }
         // Broker envelopes first: the inner provider error decides, not the wrapper's words.
-        if let inner = object["payload"]?["dataMessage"] ?? object["dataMessage"] {
+        if let inner = member(.payload)?["dataMessage"] ?? member(.dataMessage) {
             unwrappedFrom = unwrappedFrom ?? "nango"
             read(body: inner, depth: depth + 1)
         }
-        if case .string(let type)? = object["type"], type.hasSuffix("_error") || type.hasSuffix("_external_error") {
+        if case .string(let type)? = member(.type), type.hasSuffix("_error") || type.hasSuffix("_external_error") {
             addCode(type)
         }
-        switch object["error"] {
+        switch member(.error) {
         case .string(let code)?: addCode(code)
         case .object?:
             // Google APIs and Nango: {"error": {"code": 401, "status": "UNAUTHENTICATED", "message": …}}
-            read(body: object["error"]!, depth: depth + 1)
+            read(body: member(.error)!, depth: depth + 1)
         default: break
         }
-        for key in SignalFacts.codeKeys {
-            if case .string(let code)? = object[key] { addCode(code) }
+        for key in ObjectKeys.codeKeys {
+            if case .string(let code)? = member(key) { addCode(code) }
         }
-        for key in SignalFacts.textKeys {
-            if case .string(let value)? = object[key] { addText(value) }
+        for key in ObjectKeys.textKeys {
+            if case .string(let value)? = member(key) { addText(value) }
         }
-        if case .array(let list)? = object["error_codes"] {
+        if case .array(let list)? = member(.errorCodes) {
             for item in list { if let n = item.integerValue { aadstsCodes.insert(Int(n)) } }
         }
-        if case .array(let errors)? = object["errors"] {
+        if case .array(let errors)? = member(.errors) {
             for item in errors { read(body: item, depth: depth + 1) }
         }
-        if case .array(let details)? = object["details"] {
+        if case .array(let details)? = member(.details) {
             for item in details { read(body: item, depth: depth + 1) }
         }
         // Scalekit reports a connected account's state rather than an error.
-        if let account = object["connected_account"] ?? object["connectedAccount"] {
+        if let account = member(.connectedAccountSnake) ?? member(.connectedAccountCamel) {
             if case .string(let state)? = account["status"] {
                 unwrappedFrom = unwrappedFrom ?? "scalekit"
                 addCode("connected_account_" + state)
             }
         }
-        if case .string(let needed)? = object["needed"] {
+        if case .string(let needed)? = member(.needed) {
             neededScopes.append(contentsOf: needed.split(separator: ",").map(String.init))
         }
-        if case .object? = object["response_metadata"] { read(body: object["response_metadata"]!, depth: depth + 1) }
+        if case .object? = member(.responseMetadata) { read(body: member(.responseMetadata)!, depth: depth + 1) }
     }
 
     private mutating func readHeaders(_ signal: ProviderSignal) {

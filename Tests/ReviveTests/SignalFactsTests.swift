@@ -209,6 +209,26 @@ struct SignalFactsTests {
         #expect(facts.neededScopes.isEmpty)
     }
 
+    // MARK: Codes
+
+    @Test("A code read twice, in any case, is one code")
+    func repeatedCodeIsOne() throws {
+        let facts = try facts(body: #"{"error":"Invalid_Grant","code":"invalid_grant","errors":[{"code":"INVALID_GRANT"}]}"#)
+        #expect(facts.codes == ["invalid_grant"])
+    }
+
+    @Test("Facts whose codes were read in another order are equal")
+    func codeOrderIsNoFact() {
+        let first = SignalFacts(ProviderSignal(status: 400, error: "token_revoked", body: .object([(key: "code", value: .string("invalid_auth"))])))
+        let second = SignalFacts(ProviderSignal(status: 400, error: "invalid_auth", body: .object([(key: "code", value: .string("token_revoked"))])))
+        #expect(first == second)
+        #expect(first.codes == ["token_revoked", "invalid_auth"])
+        var changed = first
+        changed.codes.insert("account_inactive")
+        #expect(changed != first)
+        #expect(changed.codes == ["token_revoked", "invalid_auth", "account_inactive"])
+    }
+
     // MARK: HTTP dates
 
     @Test("HTTPDate parses the RFC 9110 example IMF-fixdate")

@@ -1,0 +1,44 @@
+import Testing
+@testable import Revive
+import ReviveVocabulary
+
+/// The in-memory store's table: rows by key, walked while small and indexed past the walk, with rollback.
+@Suite("RowTable: rows, their walk and their index")
+struct RowTableTests {
+    @Test("Rows are found by an equal key that is another string object", arguments: [3, 40])
+    func rowsAreFoundByEqualKeys(count: Int) {
+        var table = RowTable<ConnectionID, Int>()
+        for i in 0..<count { table.set(ConnectionID("conn_\(i)"), i) }
+        for i in 0..<count { #expect(table[ConnectionID(String("conn_\(i)".reversed().reversed()))] == i) }
+        #expect(table[ConnectionID("conn_\(count)")] == nil)
+        table.commit()
+    }
+
+    @Test("A rollback puts back replaced and deleted rows, walked or indexed", arguments: [3, 40])
+    func rollbackRestoresRows(count: Int) {
+        var table = RowTable<IdempotencyKey, Int>()
+        for i in 0..<count { table.set(IdempotencyKey(rawValue: "idem-\(i)"), i) }
+        table.commit()
+        table.set(IdempotencyKey(rawValue: "idem-0"), 100)
+        table.set(IdempotencyKey(rawValue: "idem-1"), nil)
+        table.delete { $0 == 2 }
+        table.set(IdempotencyKey(rawValue: "idem-new"), 7)
+        #expect(table[IdempotencyKey(rawValue: "idem-0")] == 100)
+        #expect(table[IdempotencyKey(rawValue: "idem-1")] == nil)
+        #expect(table[IdempotencyKey(rawValue: "idem-2")] == nil)
+        table.rollback()
+        for i in 0..<count { #expect(table[IdempotencyKey(rawValue: "idem-\(i)")] == i) }
+        #expect(table[IdempotencyKey(rawValue: "idem-new")] == nil)
+        #expect(table.values.count == count)
+    }
+
+    @Test("String keys compare as strings do: canonically equivalent spellings are one key")
+    func stringKeysAreCanonical() {
+        var table = RowTable<String, Int>()
+        table.set("caf\u{E9}", 1)
+        #expect(table["cafe\u{301}"] == 1)
+        table.set("cafe\u{301}", 2)
+        #expect(table.values.count == 1)
+        #expect(table["caf\u{E9}"] == 2)
+    }
+}

@@ -85,7 +85,7 @@ enum ScenarioBuilder {
         }
         let workflow = readWorkflow(top["workflow"], connectionIDs: connectionIDs, reader: &reader)
         checkStepTimeouts(runtime: top["runtime"], workflow: top["workflow"], format: format, reader: &reader)
-        var workers = Set(runtime?.workers.map(\.rawValue) ?? [])
+        var workers = NameSet(runtime?.workers.map(\.rawValue) ?? [])
         let events = readEvents(top["events"], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
         checkEventsFitTheModel(events, runtime: runtime, reader: &reader)
         let faults = readFaults(top["faults"], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)
@@ -117,9 +117,15 @@ enum ScenarioBuilder {
     }
 
     static func isScenarioName(_ name: String) -> Bool {
+        // The bytes lent in place: walking the UTF-8 view cost a thousand instructions a name.
+        name.utf8.withContiguousStorageIfAvailable(isScenarioName) ?? isScenarioName(Array(name.utf8))
+    }
+
+    /// `isScenarioName(_:)` on the name's UTF-8 bytes.
+    static func isScenarioName(_ bytes: some Collection<UInt8>) -> Bool {
         // Bytes, not Characters: lower-case ASCII words joined by single dashes.
         var previous = UInt8(ascii: "-")
-        for byte in name.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
             case UInt8(ascii: "-") where previous != UInt8(ascii: "-"): break

@@ -28,8 +28,8 @@ public struct TextRenderer {
         var out = TextLine(capacity: Swift.min(chunk, 1 << 16) + 256)
         write(header: result.scenario, into: &out)
         if result.mode == .withoutRevive {
-            out.append("   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n")
-            out.append("   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n")
+            out.append(literal: "   WITHOUT REVIVE: a naive integration handles failures (blind retries, any reconnect accepted,\n")
+            out.append(literal: "   nothing fenced, no reconciliation, recovery context in worker memory); expect is not checked\n")
         }
         let vocabulary = RuntimeVocabulary(result.scenario.runtime.kind)
         let actorWidth = TextRenderer.actorWidth(result)
@@ -68,23 +68,28 @@ public struct TextRenderer {
 
     /// Writes `header(scenario)` at the end of `out`, piece by piece rather than interpolated.
     func write(header scenario: Scenario, into out: inout TextLine) {
-        out.append(paint("== " + scenario.name, .bold))
-        out.append("  (")
+        if color {
+            out.append(paint("== " + scenario.name, .bold))
+        } else {
+            out.append(literal: "== ")
+            out.append(scenario.name)
+        }
+        out.append(literal: "  (")
         out.append(scenario.file)
-        out.append(")\n   seed ")
+        out.append(literal: ")\n   seed ")
         out.append(unsigned: scenario.seed)
-        out.append(", runtime ")
+        out.append(literal: ", runtime ")
         out.append(scenario.runtime.kind.rawValue)
-        out.append(" (")
+        out.append(literal: " (")
         out.append(RuntimeVocabulary(scenario.runtime.kind).summary)
-        out.append("), workers ")
+        out.append(literal: "), workers ")
         for (i, worker) in scenario.runtime.workers.enumerated() {
-            if i > 0 { out.append(", ") }
+            if i > 0 { out.append(literal: ", ") }
             out.append(worker.rawValue)
         }
         out.append(byte: UInt8(ascii: "\n"))
         if !scenario.description.isEmpty {
-            out.append("   ")
+            out.append(literal: "   ")
             out.append(scenario.description)
             out.append(byte: UInt8(ascii: "\n"))
         }
@@ -115,9 +120,9 @@ public struct TextRenderer {
         out.append(byte: UInt8(ascii: " "))
         out.startFacts()
         // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
-        if TextRenderer.isRunFamily(name) || t.pointee.name == .caseOpened { out.fact(vocabulary.run, t.pointee.run) }
+        if TextRenderer.isRunFamily(name) || t.pointee.name == .caseOpened { out.fact(named: vocabulary.run, t.pointee.run) }
         if t.pointee.worker != actor { out.fact("worker", t.pointee.worker) }
-        out.fact(vocabulary.step, t.pointee.step)
+        out.fact(named: vocabulary.step, t.pointee.step)
         if let attempt = t.pointee.attempt {
             out.factName("attempt")
             out.append(integer: attempt)
@@ -134,25 +139,34 @@ public struct TextRenderer {
         out.fact("cap", t.pointee.capability)
         out.fact("subject", t.pointee.subject)
         out.fact("tenant", t.pointee.tenant)
-        out.fact(vocabulary.checkpoint, t.pointee.checkpoint)
+        out.fact(named: vocabulary.checkpoint, t.pointee.checkpoint)
         out.fact("result", t.pointee.result)
         out.fact("reason", t.pointee.reason)
         if let expires = t.pointee.expires {
             out.factName("expires")
             out.append(clock: expires)
         }
-        for note in t.pointee.notes { out.fact(note.name, note.value) }
-        if let extra = vocabulary.extraNote(for: t.pointee.name) { out.fact(extra.name, extra.value) }
+        for note in t.pointee.notes { out.fact(named: note.name, note.value) }
+        if let extra = vocabulary.extraNote(for: t.pointee.name) { out.fact(named: extra.name, extra.value) }
     }
 
     /// Whether a transition spelt `name` is of the `run` family (`TransitionName.family == "run"`),
     /// by its bytes: the family's Substring and its comparison cost more than the rest of a line.
     static func isRunFamily(_ name: String) -> Bool {
-        var name = name
-        return name.withUTF8 { bytes in
-            bytes.count >= 3 && bytes[0] == UInt8(ascii: "r") && bytes[1] == UInt8(ascii: "u") && bytes[2] == UInt8(ascii: "n")
-                && (bytes.count == 3 || bytes[3] == UInt8(ascii: "."))
-        }
+        // The bytes lent in place (`withUTF8` on a copy retained and released the name on every line).
+        name.utf8.withContiguousStorageIfAvailable(isRunFamily) ?? isRunFamilyBridged(name)
+    }
+
+    /// `isRunFamily(_:)` for a bridged name, copied first (out of line, so the common case retains nothing).
+    @inline(never)
+    private static func isRunFamilyBridged(_ name: String) -> Bool {
+        Array(name.utf8).withUnsafeBufferPointer(isRunFamily)
+    }
+
+    /// `isRunFamily(_:)` on a name's bytes.
+    private static func isRunFamily(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 3 && bytes[0] == UInt8(ascii: "r") && bytes[1] == UInt8(ascii: "u") && bytes[2] == UInt8(ascii: "n")
+            && (bytes.count == 3 || bytes[3] == UInt8(ascii: "."))
     }
 
     /// The width of the actor column: the longest actor's name, at least 9. (A name is never
@@ -179,22 +193,30 @@ public struct TextRenderer {
     func write(footer result: ScenarioResult, into out: inout TextLine) {
         // The baseline is not held to the scenario's expectations, so none are printed beside it.
         let expect = result.mode == .revive ? result.scenario.expect : Expectations()
-        var outcome = result.outcome.rawValue
-        if let wanted = expect.outcome { outcome += " (expected \(wanted.rawValue))" }
-        if result.stoppedAtHorizon { outcome += ", stopped at the horizon \(result.scenario.horizon)" }
-        TextRenderer.row("outcome", outcome, into: &out)
+        // Rows written piece by piece: joining their Strings first was half of a footer.
+        TextRenderer.startRow("outcome", into: &out)
+        out.append(result.outcome.rawValue)
+        if let wanted = expect.outcome { TextRenderer.expected(wanted.rawValue, into: &out) }
+        if result.stoppedAtHorizon {
+            out.append(literal: ", stopped at the horizon ")
+            out.append("\(result.scenario.horizon)")
+        }
+        out.append(byte: UInt8(ascii: "\n"))
         if let first = result.firstClassification?.rawValue ?? expect.classification.map({ _ in "none" }) {
-            TextRenderer.row("class", first + (expect.classification.map { " (expected \($0.rawValue))" } ?? ""), into: &out)
+            TextRenderer.startRow("class", into: &out)
+            out.append(first)
+            if let wanted = expect.classification { TextRenderer.expected(wanted.rawValue, into: &out) }
+            out.append(byte: UInt8(ascii: "\n"))
         }
         TextRenderer.startRow("effects", into: &out)
-        if result.effects.isEmpty { out.append("none") }
+        if result.effects.isEmpty { out.append(literal: "none") }
         for (i, effect) in result.effects.enumerated() {
-            if i > 0 { out.append(", ") }
+            if i > 0 { out.append(literal: ", ") }
             out.append(effect.step.rawValue)
             out.append(byte: UInt8(ascii: "="))
             out.append(integer: effect.count)
             if let wanted = expect.effects?.first(where: { $0.step == effect.step }) {
-                out.append(" (expected ")
+                out.append(literal: " (expected ")
                 out.append(integer: wanted.count)
                 out.append(byte: UInt8(ascii: ")"))
             }
@@ -204,9 +226,9 @@ public struct TextRenderer {
         let held = checked - Set(result.breaches.map(\.invariant)).count
         TextRenderer.startRow("invariants", into: &out)
         out.append(integer: held)
-        out.append(" of ")
+        out.append(literal: " of ")
         out.append(integer: checked)
-        out.append(" held")
+        out.append(literal: " held")
         out.append(checked == Invariant.allCases.count ? " (all checked)" : ": " + result.checkedInvariants.map(\.rawValue).joined(separator: ", "))
         out.append(byte: UInt8(ascii: "\n"))
         for breach in result.providerBreaches where expect.providerBreaches?.contains(breach.kind) == true {
@@ -238,6 +260,13 @@ public struct TextRenderer {
                 out.append(byte: UInt8(ascii: "\n"))
             }
         }
+    }
+
+    /// ` (expected value)` after a footer row's value.
+    private static func expected(_ value: String, into out: inout TextLine) {
+        out.append(literal: " (expected ")
+        out.append(value)
+        out.append(byte: UInt8(ascii: ")"))
     }
 
     /// A footer row's label, padded, before its value.

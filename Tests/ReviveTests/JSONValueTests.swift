@@ -133,6 +133,30 @@ struct JSONValueTests {
         #expect(object["cafe\u{301}"] == .integer(1), "a lookup finds the key under either spelling, as a dictionary did")
     }
 
+    @Test("A key spelt with the Kelvin sign is the key spelt with K (another byte count), in a small object")
+    func kelvinSignKeyIsADuplicate() throws {
+        // U+212A is canonically K: an ASCII key and this one differ in length yet are one key.
+        let error = try #require(syntaxError("{\"Key\": 1, \"\u{212A}ey\": 2}"))
+        #expect(error.message.contains("duplicate key"))
+        let reversed = try #require(syntaxError("{\"\u{212A}ey\": 1, \"Key\": 2}"))
+        #expect(reversed.message.contains("duplicate key"))
+        #expect(syntaxError("{\"ab\": 1, \"abc\": 2, \"b\": 3}") == nil)
+    }
+
+    @Test("A string is read whole wherever in it (word by word) a quote, an escape or a control byte falls")
+    func stringsAreReadWholeWhateverTheirLength() throws {
+        for length in 0..<40 {
+            let plain = String(repeating: "a", count: length)
+            #expect(try JSONValue.parse("[\"\(plain)\"]") == .array([.string(plain)]))
+            #expect(try JSONValue.parse("[\"\(plain)\\n\(plain)\"]") == .array([.string(plain + "\n" + plain)]))
+            #expect(try JSONValue.parse("[\"\(plain)\\\"\"]") == .array([.string(plain + "\"")]))
+            #expect(try JSONValue.parse("[\"\(plain)\u{e9}\(plain)\"]") == .array([.string(plain + "\u{e9}" + plain)]))
+            let control = try #require(syntaxError("[\"\(plain)\u{1}\(plain)\"]"))
+            #expect(control.message.contains("control character"))
+            #expect((control.line, control.column) == (1, 3 + length))
+        }
+    }
+
     @Test("An unterminated string is rejected at the end of the text")
     func unterminatedString() throws {
         let error = try #require(syntaxError("{\"a\": \"abc"))

@@ -9,7 +9,7 @@ extension ScenarioBuilder {
     static func readConnections(_ value: JSONValue?, reader: inout JSONReader) -> [ConnectionSpec]? {
         guard let items = reader.array(value, at: "connections") else { return nil }
         var result: [ConnectionSpec] = []
-        var seen = Set<String>()
+        var seen = NameSet()
         for (i, item) in items.enumerated() {
             if let connection = readConnection(item, at: JSONReader.index("connections", i), seen: &seen, reader: &reader) {
                 result.append(connection)
@@ -18,7 +18,7 @@ extension ScenarioBuilder {
         return result
     }
 
-    static func readConnection(_ item: JSONValue, at path: @autoclosure () -> String, seen: inout Set<String>, reader: inout JSONReader) -> ConnectionSpec? {
+    static func readConnection(_ item: JSONValue, at path: @autoclosure () -> String, seen: inout NameSet, reader: inout JSONReader) -> ConnectionSpec? {
         guard let object = reader.object(item, at: path(), allowed: ScenarioKeys.connection,
                                          required: ScenarioKeys.connectionRequired) else { return nil }
         let id = reader.string(object["id"], at: path() + ".id")

@@ -10,7 +10,7 @@ extension ScenarioBuilder {
     /// The keys that name what an event acts on; each kind requires some of them and refuses the rest.
     static let eventTargetKeys = ["connection", "subject", "tenant", "worker", "happened"]
 
-    static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout Set<String>, reader: inout JSONReader) -> [EventSpec] {
+    static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout NameSet, reader: inout JSONReader) -> [EventSpec] {
         guard let items = reader.array(value, at: "events") else { return [] }
         var result: [EventSpec] = []
         // Workers started by events may be revived or struck later: collect their names first.
@@ -23,7 +23,7 @@ extension ScenarioBuilder {
         return result
     }
 
-    static func readEvent(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, workers: Set<String>,
+    static func readEvent(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, workers: NameSet,
                           reader: inout JSONReader) -> EventSpec? {
         guard let object = reader.object(item, at: path(), allowed: ScenarioKeys.event,
                                          required: ScenarioKeys.eventRequired) else { return nil }

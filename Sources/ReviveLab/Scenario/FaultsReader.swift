@@ -7,7 +7,7 @@ import ReviveWorld
 /// Reads `faults`: what strikes the run, when (a virtual time or a step point), what it strikes
 /// (a connection or a worker) and the fields only some kinds take (signal, count, for).
 extension ScenarioBuilder {
-    static func readFaults(_ value: JSONValue?, workflow: WorkflowSpec?, connectionIDs known: [String]?, workers: Set<String>,
+    static func readFaults(_ value: JSONValue?, workflow: WorkflowSpec?, connectionIDs known: [String]?, workers: NameSet,
                            reader: inout JSONReader) -> [FaultSpec] {
         guard let items = reader.array(value, at: "faults") else { return [] }
         var result: [FaultSpec] = []
@@ -20,7 +20,7 @@ extension ScenarioBuilder {
     }
 
     static func readFault(_ item: JSONValue, at path: @autoclosure () -> String, workflow: WorkflowSpec?, connectionIDs known: [String]?,
-                          workers: Set<String>, reader: inout JSONReader) -> FaultSpec? {
+                          workers: NameSet, reader: inout JSONReader) -> FaultSpec? {
         guard let object = reader.object(item, at: path(), allowed: ScenarioKeys.fault,
                                          required: ScenarioKeys.faultRequired) else { return nil }
         guard let kind = reader.choice(object["fault"], at: path() + ".fault", of: FaultKind.self, noun: "a fault") else { return nil }
@@ -92,7 +92,7 @@ extension ScenarioBuilder {
     /// The connection or worker (`key`) a fault names: refused when the kind strikes the other,
     /// else checked against the connections or workers the scenario defines.
     static func readFaultTarget(_ key: String, of object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String,
-                                connectionIDs known: [String]?, workers: Set<String>, reader: inout JSONReader) -> String? {
+                                connectionIDs known: [String]?, workers: NameSet, reader: inout JSONReader) -> String? {
         guard let name = reader.optionalString(object, key, under: path()) else { return nil }
         let wanted = targetKey(of: kind)
         if kind.isOutage {

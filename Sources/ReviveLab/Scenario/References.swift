@@ -8,8 +8,8 @@ import ReviveWorld
 /// steps, events and faults share them so each mistake reads the same wherever it is made.
 extension ScenarioBuilder {
     /// Reports an id already in `seen` and adds it; `noun` says what it names ("connection", "step").
-    static func checkDefinedOnce(_ id: String?, noun: String, at path: @autoclosure () -> String, seen: inout Set<String>, reader: inout JSONReader) {
-        if let id, !seen.insert(id).inserted { reader.fail(path(), "\(noun) \"\(id)\" is defined twice") }
+    static func checkDefinedOnce(_ id: String?, noun: String, at path: @autoclosure () -> String, seen: inout NameSet, reader: inout JSONReader) {
+        if let id, !seen.insert(id) { reader.fail(path(), "\(noun) \"\(id)\" is defined twice") }
     }
 
     /// Reports a connection no `connections` entry defines; silent when that list itself could not
@@ -20,7 +20,7 @@ extension ScenarioBuilder {
     }
 
     /// Reports a worker that neither `runtime.workers` nor a `start-worker` event names.
-    static func checkWorkerExists(_ worker: String, at path: @autoclosure () -> String, workers: Set<String>, reader: inout JSONReader) {
+    static func checkWorkerExists(_ worker: String, at path: @autoclosure () -> String, workers: NameSet, reader: inout JSONReader) {
         guard !workers.contains(worker) else { return }
         reader.fail(path(), "no worker \"\(worker)\"; known workers: \(workers.sorted().joined(separator: ", "))")
     }

@@ -57,9 +57,9 @@ extension ScenarioBuilder {
     /// Reports an empty list, a worker listed twice, and a worker named like a party of the timeline.
     static func checkWorkerNames(_ workers: [String], reader: inout JSONReader) {
         if workers.isEmpty { reader.fail("runtime.workers", "name at least one worker, like [\"worker-a\"]") }
-        var seen = Set<String>()
+        var seen = NameSet()
         for (i, worker) in workers.enumerated() {
-            if !seen.insert(worker).inserted {
+            if !seen.insert(worker) {
                 reader.fail("runtime.workers[\(i)]", "worker \"\(worker)\" is listed twice")
             } else {
                 checkNotAParty(worker, at: "runtime.workers[\(i)]", reader: &reader)

@@ -11,8 +11,10 @@ extension ScenarioBuilder {
     static func checkStepTimeouts(runtime: JSONValue?, workflow: JSONValue?, format: Int, reader: inout JSONReader) {
         guard let kind = runtime?["kind"]?.stringValue.flatMap(RuntimeKind.init(rawValue:)),
               case .array(let items)? = workflow?["steps"] else { return }
-        // Steps are named by index only when reported: most files have nothing to report.
-        var unbounded: [(index: Int, step: JSONValue)] = []
+        // Steps are named by index only when reported: most files have nothing to report. Only
+        // the index is kept: an array of (index, step) pairs was a generic type of its own, which
+        // the runtime built from its mangled name on every cold run.
+        var unbounded: [Int] = []
         for (i, item) in items.enumerated() {
             guard case .object = item else { continue }
             for key in ScenarioKeys.stepFormatTwo where item[key] != nil {
@@ -20,7 +22,7 @@ extension ScenarioBuilder {
                     reader.fail(JSONReader.index("workflow.steps", i) + "." + key, problem)
                 }
             }
-            if item["startToCloseTimeout"] == nil && item["scheduleToCloseTimeout"] == nil { unbounded.append((i, item)) }
+            if item["startToCloseTimeout"] == nil && item["scheduleToCloseTimeout"] == nil { unbounded.append(i) }
         }
         guard format >= 2, kind == .temporal, runtime?["startToCloseTimeout"] == nil, runtime?["scheduleToCloseTimeout"] == nil,
               !unbounded.isEmpty else { return }
@@ -28,8 +30,8 @@ extension ScenarioBuilder {
             reader.fail("runtime", "a Temporal activity needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on runtime, or on every step")
             return
         }
-        for (i, step) in unbounded {
-            let id = step["id"]?.stringValue ?? String(i)
+        for i in unbounded {
+            let id = items[i]["id"]?.stringValue ?? String(i)
             reader.fail(JSONReader.index("workflow.steps", i), "activity \"\(id)\" needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on the step, or on runtime for every activity")
         }
     }

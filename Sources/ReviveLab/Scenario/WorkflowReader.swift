@@ -16,7 +16,7 @@ extension ScenarioBuilder {
         // Exactly as many as the file lists: a long workflow's steps stay in memory for the whole play.
         var steps: [StepSpec] = []
         steps.reserveCapacity(items.count)
-        var seen = Set<String>()
+        var seen = NameSet()
         for (i, item) in items.enumerated() {
             if let step = readStep(item, at: JSONReader.index("workflow.steps", i), connectionIDs: known, seen: &seen, reader: &reader) { steps.append(step) }
         }
@@ -25,7 +25,7 @@ extension ScenarioBuilder {
         return WorkflowSpec(name: name, run: RunID(run ?? ""), steps: steps, retry: retry)
     }
 
-    static func readStep(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, seen: inout Set<String>,
+    static func readStep(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, seen: inout NameSet,
                          reader: inout JSONReader) -> StepSpec? {
         guard let step = reader.object(item, at: path(), allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { return nil }
         let id = reader.string(step["id"], at: path() + ".id")

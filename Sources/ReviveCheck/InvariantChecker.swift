@@ -29,7 +29,9 @@ public enum InvariantChecker {
     /// field, on every line of every schedule, and the copies showed high in the checker's profile.
     public static func check(_ transitions: [Transition], invariants: [Invariant] = Invariant.allCases) -> [Breach] {
         var breaches: [Breach] = []
-        for invariant in Invariant.allCases where invariants.contains(invariant) {
+        // One walk of the names tells which invariants cannot break here (see `NamesPresent`).
+        let present = NamesPresent(transitions)
+        for invariant in Invariant.allCases where invariants.contains(invariant) && present.mayBreak(invariant) {
             let found: [Breach]
             switch invariant {
             case .sameRun: found = sameRun(transitions)

@@ -52,6 +52,9 @@ public enum SecretScanner {
     /// The index in `markers` of the first marker in `bytes`, and whether `00D` comes before a `!`
     /// that the bytes also hold (a Salesforce token's shape, measured by the caller).
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ tables: Tables) -> (marker: Int?, salesforce: Bool) {
+        // Most values (ids, hex digests, step names, durations) hold none of the bytes a marker
+        // needs: eight bytes a test rules them out before the byte loop reads them one by one.
+        guard mayHoldMarker(bytes) else { return (nil, false) }
         let seconds = tables.seconds
         let patterns = tables.patterns
         let count = bytes.count
@@ -83,6 +86,46 @@ public enum SecretScanner {
             i += 1
         }
         return (nil, salesforcePrefix && sawBang)
+    }
+}
+
+extension SecretScanner {
+    /// Whether `bytes` hold one of `v`, `y`, `x`, `g`, `/` or `!`. Every marker holds one (`rv…`,
+    /// `ey…` and `ya…`, `xo…`, `gh…`, `1//0`) and the Salesforce shape needs its `!`, so a value
+    /// without any is clean. None of the six is a hex digit, a decimal digit or a letter of most
+    /// ids, so this rules out nearly every value the custody check reads.
+    ///
+    /// Eight bytes at a time (SWAR): a word XOR a byte repeated has a zero byte exactly where the
+    /// word holds that byte, and `(x - 0x01…) & ~x & 0x80…` is nonzero exactly when `x` has a zero
+    /// byte. The tail is padded with zero bytes, which are none of the six.
+    static func mayHoldMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var i = 0
+        while i &+ 8 <= count {
+            if holdsMarkerByte(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
+            i &+= 8
+        }
+        guard i < count else { return false }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < count {
+            tail |= UInt64(bytes[i]) &<< shift
+            shift &+= 8
+            i &+= 1
+        }
+        return holdsMarkerByte(tail)
+    }
+
+    /// Whether one of the word's eight bytes is `v`, `y`, `x`, `g`, `/` or `!`.
+    @inline(__always)
+    private static func holdsMarkerByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & 0x8080_8080_8080_8080 }
+        let letters = zeroByte(word ^ (ones &* 0x76)) | zeroByte(word ^ (ones &* 0x79)) | zeroByte(word ^ (ones &* 0x78))
+        let others = zeroByte(word ^ (ones &* 0x67)) | zeroByte(word ^ (ones &* 0x2F)) | zeroByte(word ^ (ones &* 0x21))
+        return letters | others != 0
     }
 }
 

@@ -146,17 +146,21 @@ public enum Explorer {
     /// Plays one schedule and checks it.
     static func judge(_ plan: FaultPlan, base: Scenario, liveness: Bool) -> (verdict: Verdict, breaches: [Breach]) {
         let scenario = plan.apply(to: base)
-        let result = ScenarioPlayer.play(scenario, mode: .revive, healing: liveness)
-        var breaches = result.breaches
+        // The play and its invariants only, as `ScenarioPlayer.play` checks them for a Revive run:
+        // a schedule's verdict reads nothing else, and the whole `ScenarioResult` (provider
+        // breaches, effect counts, expectations, a copy of the scenario) was built and destroyed
+        // for every schedule.
+        let play = WorldPlay.play(scenario, mode: .revive, healing: liveness)
+        var breaches = InvariantChecker.check(play.transitions, invariants: ScenarioPlayer.checkedInvariants(scenario, mode: .revive))
         // A run its own retry policy failed is the runtime's verdict, not a recovery that stalled:
         // the contract's liveness counts only a run left unfinished once everyone answered.
-        if liveness && result.outcome == .parked && endsParkedOnACase(result.transitions) {
+        if liveness && play.outcome == .parked && endsParkedOnACase(play.transitions) {
             breaches.append(Breach(invariant: .liveness,
-                                   message: "with every owner reconnecting and every lost worker returning, the run ended \(result.outcome.rawValue)",
+                                   message: "with every owner reconnecting and every lost worker returning, the run ended \(play.outcome.rawValue)",
                                    evidence: []))
         }
         let broken = Invariant.allCases.filter { invariant in breaches.contains { $0.invariant == invariant } }
-        return (Verdict(broken: broken, fingerprint: fingerprint(result.transitions), transitions: result.transitions.count), breaches)
+        return (Verdict(broken: broken, fingerprint: fingerprint(play.transitions), transitions: play.transitions.count), breaches)
     }
 
     /// Whether the run ended parked on a recovery case (a `run.parked` not followed by a
@@ -315,29 +319,44 @@ public enum Explorer {
 
     /// FNV-1a over the transitions' names, actors, times and key facts: equal timelines, equal
     /// prints. Names, parties and classes go in as numbers: hashing their spellings byte by byte
-    /// was a twentieth of the fuzzer's instructions.
+    /// was a twentieth of the fuzzer's instructions. The running hash is a local passed `inout`:
+    /// mixed by nested functions that captured it, it lived in a heap box whose every read and
+    /// write was a dynamic exclusivity check (a million `swift_beginAccess` calls in
+    /// `bench --only exploration`, half the fingerprint's cost).
     static func fingerprint(_ transitions: [Transition]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ value: UInt64) { hash = (hash ^ value) &* 0x100_0000_01b3 }
-        func mix(_ text: String?) {
-            guard var text else { return mix(0xFF) }
-            text.withUTF8 { bytes in
-                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            }
-            mix(0x1F)
-        }
+        // Fetched once: `allCases` built its array on every transition.
+        let classes = FailureClass.allCases
         // Fields read through the array: `for t in transitions` copied every transition of every
         // schedule (a retain and a release per string it holds) only to read five fields.
         for i in transitions.indices {
-            if let position = transitions[i].name.position { mix(UInt64(position)) } else { mix(transitions[i].name.rawValue) }
-            if case .worker(let worker) = transitions[i].actor { mix(worker.rawValue) } else { mix(partyCode(transitions[i].actor)) }
-            mix(UInt64(bitPattern: transitions[i].time.milliseconds))
-            mix(transitions[i].step)
-            mix(UInt64(transitions[i].attempt ?? 0))
-            mix(UInt64(transitions[i].generation ?? 0))
-            mix(UInt64(transitions[i].failureClass.flatMap { FailureClass.allCases.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
+            if let position = transitions[i].name.position { mix(&hash, UInt64(position)) } else { mix(&hash, transitions[i].name.rawValue) }
+            if case .worker(let worker) = transitions[i].actor { mix(&hash, worker.rawValue) } else { mix(&hash, partyCode(transitions[i].actor)) }
+            mix(&hash, UInt64(bitPattern: transitions[i].time.milliseconds))
+            mix(&hash, transitions[i].step)
+            mix(&hash, UInt64(transitions[i].attempt ?? 0))
+            mix(&hash, UInt64(transitions[i].generation ?? 0))
+            mix(&hash, UInt64(transitions[i].failureClass.flatMap { classes.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
         }
         return hash
+    }
+
+    /// One FNV-1a step.
+    @inline(__always)
+    private static func mix(_ hash: inout UInt64, _ value: UInt64) { hash = (hash ^ value) &* 0x100_0000_01b3 }
+
+    /// A text's bytes then 0x1F, or 0xFF for none: read where they lie when they are contiguous.
+    private static func mix(_ hash: inout UInt64, _ text: String?) {
+        guard let text else { return mix(&hash, 0xFF) }
+        var running = hash
+        let direct: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes { running = (running ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        if direct == nil {
+            for byte in text.utf8 { running = (running ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        hash = running
+        mix(&hash, 0x1F)
     }
 
     /// A number for each party of the contract (a worker is mixed by its name instead).

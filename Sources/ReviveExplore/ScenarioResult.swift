@@ -56,7 +56,7 @@ public enum ScenarioPlayer {
     /// Checks a finished play's invariants and expectations.
     public static func judge(_ play: WorldPlay, scenario: Scenario, mode: RecoveryMode = .revive) -> ScenarioResult {
         let transitions = play.transitions
-        let invariants = mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
+        let invariants = checkedInvariants(scenario, mode: mode)
         let breaches = InvariantChecker.check(transitions, invariants: invariants)
         let providerBreaches = InvariantChecker.providerBreaches(transitions)
         let effects = effectCounts(transitions, steps: scenario.workflow.steps)
@@ -68,6 +68,12 @@ public enum ScenarioPlayer {
                               failedExpectations: failed,
                               limitReached: play.limitReached, stoppedAtHorizon: play.stoppedAtHorizon,
                               storeFailure: play.storeFailure, mode: mode)
+    }
+
+    /// The invariants a play of `scenario` is held to: those its `expect` names in a Revive run
+    /// (every one when it names none), every one without Revive.
+    static func checkedInvariants(_ scenario: Scenario, mode: RecoveryMode) -> [Invariant] {
+        mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
     }
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).

@@ -43,10 +43,29 @@ public struct FaultPlan: Sendable, Hashable {
     public static let exploreRetryCap = 20
 
     public func apply(to base: Scenario) -> Scenario {
+        // Asked of `base`, which is lent: asked of the copy, the copy was copied again.
+        let capped = FaultPlan.capsAttempts(base)
         var scenario = base
+        add(to: &scenario, capped: capped)
+        return scenario
+    }
+
+    /// `apply(to:)`'s edits, made where the copy lies: written in `apply` itself, the copy was
+    /// copied again to be returned, every string of the scenario retained and released again, for
+    /// each schedule the explorer plays.
+    @inline(never)
+    private func add(to scenario: inout Scenario, capped: Bool) {
         scenario.expect = Expectations()
-        let layers = [scenario.runtime.retry, scenario.workflow.retry] + scenario.connections.map(\.retry) + scenario.workflow.steps.map(\.retry)
-        if !layers.contains(where: { ($0?.maxAttempts ?? 0) > 0 }) {
+        // Room for the added faults at once: appended one by one, the copied list grew again.
+        var added = 0
+        for index in items.indices {
+            switch items[index] {
+            case .fault, .timedFault: added += 1
+            case .wrongReconnect, .latency: break
+            }
+        }
+        if added > 0 { scenario.faults.reserveCapacity(scenario.faults.count + added) }
+        if !capped {
             var runtimeRetry = scenario.runtime.retry ?? RetryPolicy()
             runtimeRetry.maxAttempts = FaultPlan.exploreRetryCap
             scenario.runtime.retry = runtimeRetry
@@ -63,10 +82,29 @@ public struct FaultPlan: Sendable, Hashable {
             case let .timedFault(kind, at, connection, worker, stallFor):
                 scenario.faults.append(FaultSpec(at: .time(at), kind: kind, connection: connection, worker: worker, count: 1, stallFor: stallFor))
             case let .latency(step, duration):
-                if let index = scenario.workflow.steps.firstIndex(where: { $0.id == step }) { scenario.workflow.steps[index].duration = duration }
+                FaultPlan.setDuration(duration, of: step, in: &scenario.workflow.steps)
             }
         }
-        return scenario
+    }
+
+    /// Sets the step's duration. Out of line: written in the loop above, the optimizer made the
+    /// steps' array unique before the loop, copying every step of the scenario for each schedule
+    /// the explorer plays, with or without a latency item.
+    @inline(never)
+    private static func setDuration(_ duration: Span, of step: ActionKey, in steps: inout [StepSpec]) {
+        if let index = steps.firstIndex(where: { $0.id == step }) { steps[index].duration = duration }
+    }
+
+    /// Whether any retry policy of `scenario` (runtime, workflow, connection or step) caps its
+    /// attempts. Each field is read where it lies: gathering the policies into a list first
+    /// copied every one of them (and grew the list twice) for each schedule the explorer plays.
+    static func capsAttempts(_ scenario: Scenario) -> Bool {
+        if (scenario.runtime.retry?.maxAttempts ?? 0) > 0 || (scenario.workflow.retry?.maxAttempts ?? 0) > 0 { return true }
+        let connections = scenario.connections
+        for index in connections.indices where (connections[index].retry?.maxAttempts ?? 0) > 0 { return true }
+        let steps = scenario.workflow.steps
+        for index in steps.indices where (steps[index].retry?.maxAttempts ?? 0) > 0 { return true }
+        return false
     }
 
     /// The plan as scenario JSON: `faults` and `events` entries in the format's own words, and

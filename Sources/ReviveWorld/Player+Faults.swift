@@ -13,10 +13,12 @@ extension Player: StepPointObserver {
             guard case .step(let id, let faultPoint, let number) = faults[index].at, faultPoint == point,
                   number == attempt.number, !firedFaults.contains(index) else { continue }
             // The step's id first, in place: a fault of another step at this point is common.
-            guard id == scenario.workflow.steps[attempt.stepIndex].id else { continue }
-            let spec = runtime.step(attempt.stepIndex)
+            let steps = scenario.workflow.steps
+            guard id == steps[attempt.stepIndex].id else { continue }
             firedFaults.insert(index)
-            apply(faults[index], connection: spec.connection, worker: attempt.worker, step: spec.id, attempt: attempt.number, point: point)
+            // The step's two fields read in place (`runtime.step` copied the whole spec for them).
+            apply(faults[index], connection: steps[attempt.stepIndex].connection, worker: attempt.worker, step: steps[attempt.stepIndex].id,
+                  attempt: attempt.number, point: point)
         }
     }
 
@@ -33,6 +35,8 @@ extension Player: StepPointObserver {
             t.attempt = attempt
             t.connection = fault.kind.targetsWorker || fault.kind.isOutage ? nil : connection?.rawValue
             t.worker = fault.kind.targetsWorker ? worker?.rawValue : nil
+            // Room for every note at once: grown note by note, the list was allocated twice.
+            t.notes.reserveCapacity(2 + (fault.stallFor == nil ? 0 : 1) + (fault.lateBy == nil ? 0 : 1) + (fault.lasting == nil ? 0 : 1))
             t.notes.append(.init("fault", fault.kind.rawValue))
             if let point { t.notes.append(.init("point", point.rawValue)) }
             if fault.kind == .providerError || fault.kind == .lookupError, fault.count != 1 { t.notes.append(.init("count", String(fault.count))) }

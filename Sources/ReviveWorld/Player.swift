@@ -35,7 +35,7 @@ final class Player {
     @exclusivity(unchecked) var runtimeBeforeEvent: SimulatedRuntime.SavedState?
     var runtimeAtKill: SimulatedRuntime.SavedState?
 
-    init(scenario: Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
+    init(scenario: borrowing Scenario, mode: RecoveryMode = .revive, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
          kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil,
          shared: SharedPlayWorld? = nil, ids: IdentifierSource? = nil) {
         world = WorldWiring(scenario: scenario, mode: mode, store: store, journal: journal, kill: kill, shared: shared, ids: ids)

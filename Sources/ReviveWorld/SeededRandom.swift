@@ -35,13 +35,19 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
                     buffer[at] = byte
                     at += 1
                 }
-                for _ in 0..<count {
+                // Two digits a step, low nibble first (the order the digits were always drawn
+                // in): a draw's 16 digits are 8 whole bytes, so a pair never straddles a draw.
+                var remaining = count
+                while remaining > 0 {
                     if left == 0 { bits = generator.next(); left = 16 }
-                    let nibble = UInt8(truncatingIfNeeded: bits & 0xF)
-                    buffer[at] = nibble < 10 ? 48 + nibble : 87 + nibble
-                    at += 1
-                    bits >>= 4
-                    left -= 1
+                    let byte = UInt8(truncatingIfNeeded: bits)
+                    buffer[at] = SeededRandom.digit(byte & 0xF)
+                    if remaining == 1 { return at + 1 }
+                    buffer[at + 1] = SeededRandom.digit(byte >> 4)
+                    at += 2
+                    remaining -= 2
+                    bits >>= 8
+                    left -= 2
                 }
                 return at
             }
@@ -49,6 +55,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         self = generator
         return text
     }
+}
+
+extension SeededRandom {
+    /// The lower-case hex digit of a nibble.
+    @inline(__always)
+    static func digit(_ nibble: UInt8) -> UInt8 { nibble &+ (nibble < 10 ? 48 : 87) }
 }
 
 /// Ids and secrets drawn from the scenario's seed: same seed, same ids.
@@ -70,6 +82,20 @@ extension SeededRandom {
     mutating func skipHex(_ count: Int) {
         // `hex` draws once up front, then once more every 16 digits.
         for _ in 0..<max(1, (count + 15) / 16) { _ = next() }
+    }
+}
+
+extension SimulatedProvider {
+    /// A fresh access token in the provider's own shape (never printed: the custody check looks for these shapes).
+    static func accessToken(for provider: ProviderKind, random: inout SeededRandom) -> String {
+        switch provider {
+        case .microsoft: return "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + random.hex(40)
+        case .google: return "ya29." + random.hex(40)
+        case .slack: return "xoxe.xoxp-1-" + random.hex(40)
+        case .github: return "ghu_" + random.hex(36)
+        case .salesforce: return "00D" + random.hex(12) + "!" + random.hex(40)
+        case .generic: return "rvlab_at_" + random.hex(32)
+        }
     }
 }
 

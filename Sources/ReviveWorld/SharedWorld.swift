@@ -29,17 +29,24 @@ public protocol ProviderLedger: AnyObject {
 public final class LocalProviderLedger: ProviderLedger {
     // Unchecked: one play's alone (above), on one thread, and no access to these overlaps
     // another; the runtime's exclusivity checks showed in the catalogue's profile.
-    /// The connections whose grant is dead (the value is unused: a table, not a hashed set, see `SmallTable`).
-    @exclusivity(unchecked) private var dead = SmallTable<ConnectionID, Bool>()
+    /// The connections whose grant is dead, in a plain list walked like `SmallTable`'s keys: a
+    /// play revokes a handful at most, and the first revoke allocated the table's two buffers.
+    @exclusivity(unchecked) private var dead: [ConnectionID] = []
     @exclusivity(unchecked) private var generations = SmallTable<ConnectionID, Int>()
     @exclusivity(unchecked) private var effects = SmallTable<IdempotencyKey, Int>()
 
     /// An empty ledger: every grant alive, every token pair at generation 1, no effect.
     public init() {}
 
-    public func isGrantAlive(_ connection: ConnectionID) -> Bool { dead.index(forKey: connection) == nil }
+    public func isGrantAlive(_ connection: ConnectionID) -> Bool { !dead.contains(connection) }
 
-    public func setGrantAlive(_ alive: Bool, of connection: ConnectionID) { dead[connection] = alive ? nil : true }
+    public func setGrantAlive(_ alive: Bool, of connection: ConnectionID) {
+        if let index = dead.firstIndex(of: connection) {
+            if alive { dead.remove(at: index) }
+        } else if !alive {
+            dead.append(connection)
+        }
+    }
 
     public func tokenGeneration(of connection: ConnectionID) -> Int { generations[connection] ?? 1 }
 

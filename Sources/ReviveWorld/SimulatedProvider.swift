@@ -75,30 +75,22 @@ final class SimulatedProvider: CredentialBroker {
         // that adding a token draw never shifts the engine's ids.
         random = SeededRandom(seed: seed ^ 0x5EED_0F_7E57)
         self.timeline = timeline
+        connections.reserveCapacity(specs.count)
+        connectionOrder.reserveCapacity(specs.count)
         for spec in specs {
             let tokens = IssuedTokens.issue(for: spec.provider, random: &random)
-            connections[spec.id] = ConnectionState(spec: spec, accessTokenExpiresAt: Instant.zero.advanced(by: spec.accessTokenTTL),
-                                                   tokens: tokens)
+            // Added, not assigned through the optional subscript: that copied the whole state
+            // (its spec's strings and signals) into an optional and out again for every connection.
+            connections.add(spec.id, ConnectionState(spec: spec, accessTokenExpiresAt: Instant.zero.advanced(by: spec.accessTokenTTL),
+                                                     tokens: tokens))
             connectionOrder.append(spec.id)
-        }
-    }
-
-    /// A fresh access token in the provider's own shape (never printed: the custody check looks for these shapes).
-    static func accessToken(for provider: ProviderKind, random: inout SeededRandom) -> String {
-        switch provider {
-        case .microsoft: return "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + random.hex(40)
-        case .google: return "ya29." + random.hex(40)
-        case .slack: return "xoxe.xoxp-1-" + random.hex(40)
-        case .github: return "ghu_" + random.hex(36)
-        case .salesforce: return "00D" + random.hex(12) + "!" + random.hex(40)
-        case .generic: return "rvlab_at_" + random.hex(32)
         }
     }
 
     // MARK: Faults
 
     func revokeGrant(_ connection: ConnectionID, signal: ProviderSignal?) {
-        guard connections[connection] != nil else { return }
+        guard connections.index(forKey: connection) != nil else { return }
         ledger.setGrantAlive(false, of: connection)
         connections.update(connection) { $0.deadSignal = signal }
     }
@@ -131,11 +123,19 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Another worker refreshed: a new token pair at `generation` replaces the old one.
     func rotateTokens(_ connection: ConnectionID, to generation: Int) {
-        guard var state = connections[connection] else { return }
-        state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
-        state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        guard connections.index(forKey: connection) != nil else { return }
+        issueTokens(connection)
         ledger.issueTokens(of: connection, generation: generation)
-        connections[connection] = state
+    }
+
+    /// A new token pair for the connection, valid from the refresh context's time: edited where
+    /// the state lies (taken out and put back, the whole state was copied twice).
+    private func issueTokens(_ connection: ConnectionID) {
+        let time = refreshContext.time
+        _ = withState(connection) { state in
+            state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
+            state.accessTokenExpiresAt = time.advanced(by: state.spec.accessTokenTTL)
+        }
     }
 
     /// An operator fixed the integration: the configured errors stop.
@@ -148,7 +148,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Whether a pending lose-response takes the answer now in flight (consumes it).
     func takesLoss(_ connection: ConnectionID) -> Bool {
-        guard callFaultsArmed, let state = connections[connection], state.loseNextResponses > 0 else { return false }
+        guard callFaultsArmed, withState(connection, { $0.loseNextResponses > 0 }) == true else { return false }
         connections.update(connection) { $0.loseNextResponses -= 1 }
         return true
     }
@@ -157,7 +157,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// Whether the next request to the connection never arrives (consumes the drop).
     func takesDrop(_ connection: ConnectionID) -> Bool {
-        guard callFaultsArmed, let state = connections[connection], state.dropNextRequests > 0 else { return false }
+        guard callFaultsArmed, withState(connection, { $0.dropNextRequests > 0 }) == true else { return false }
         connections.update(connection) { $0.dropNextRequests -= 1 }
         return true
     }
@@ -243,6 +243,7 @@ final class SimulatedProvider: CredentialBroker {
         t.attempt = attempt
         t.connection = connection.rawValue
         t.generation = generation
+        t.notes.reserveCapacity(4) // Room for every note at once: grown, the list was allocated up to three times.
         t.notes.append(.init("op", operation))
         t.notes.append(.init("status", summary.status))
         if let code = summary.code { t.notes.append(.init("error", code)) }
@@ -318,7 +319,7 @@ final class SimulatedProvider: CredentialBroker {
 
     /// The lookup by idempotency key: the effect is there, it is not, or the lookup is refused.
     func lookUp(_ key: IdempotencyKey, on connection: ConnectionID) -> ReconcileAnswer? {
-        if callFaultsArmed, let state = connections[connection], state.lookupErrors > 0 {
+        if callFaultsArmed, withState(connection, { $0.lookupErrors > 0 }) == true {
             connections.update(connection) { $0.lookupErrors -= 1 }
             return nil
         }
@@ -347,22 +348,23 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     func refresh(_ connection: ConnectionID, generation: LeaseGeneration, rotatingTo next: LeaseGeneration) -> ProviderSignal? {
-        guard var state = connections[connection] else { return ProviderSignal(status: 404, error: "unknown_connection") }
+        // Read in place, tokens replaced there (`issueTokens`): copied out and back, twice a refresh.
+        guard let index = connections.index(forKey: connection) else { return ProviderSignal(status: 404, error: "unknown_connection") }
         var failure: ProviderSignal?
         if !ledger.isGrantAlive(connection) {
-            failure = deadGrantSignal(state)
+            failure = connections.modify(at: index) { deadGrantSignal($0) }
         } else if !ledger.redeemRefreshToken(of: connection, generation: generation.value, next: next.value) {
             // Refresh tokens are single use: the one this lease knew was spent by a newer refresh.
-            failure = ProviderEnvelopes.wrapped(ProviderEnvelopes.spentRefreshToken(provider: state.spec.provider), broker: state.spec.broker)
+            failure = connections.modify(at: index) { state in
+                ProviderEnvelopes.wrapped(ProviderEnvelopes.spentRefreshToken(provider: state.spec.provider), broker: state.spec.broker)
+            }
         }
         if let failure {
             recordFailure(failure, connection: connection, operation: "refresh", step: refreshContext.step,
                           attempt: refreshContext.attempt, run: refreshContext.run, generation: generation.value, at: refreshContext.time)
             return failure
         }
-        state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
-        state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
-        connections[connection] = state
+        issueTokens(connection)
         return nil
     }
 
@@ -374,17 +376,19 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     func install(_ grant: PendingGrant, generation: LeaseGeneration) {
-        guard pendingGrants.removeValue(forKey: grant.id) != nil, var state = connections[grant.connection] else { return }
-        // Credentials of a dead grant stay dead (a replayed call that still holds one is refused).
-        state.replacedWhileDead = !ledger.isGrantAlive(grant.connection)
-        state.replacedDeadSignal = state.deadSignal
+        guard pendingGrants.removeValue(forKey: grant.id) != nil, connections.index(forKey: grant.connection) != nil else { return }
+        // Edited in place (see `issueTokens`). Credentials of a dead grant stay dead (a replayed
+        // call that still holds one is refused).
+        let wasAlive = ledger.isGrantAlive(grant.connection)
+        _ = withState(grant.connection) { state in
+            state.replacedWhileDead = !wasAlive
+            state.replacedDeadSignal = state.deadSignal
+            state.deadSignal = nil
+        }
         // The access and refresh token are replaced as one pair, and every earlier fault is healed.
         ledger.setGrantAlive(true, of: grant.connection)
-        state.deadSignal = nil
-        state.tokens = IssuedTokens.issue(for: state.spec.provider, random: &random)
-        state.accessTokenExpiresAt = refreshContext.time.advanced(by: state.spec.accessTokenTTL)
+        issueTokens(grant.connection)
         ledger.issueTokens(of: grant.connection, generation: generation.value)
-        connections[grant.connection] = state
     }
 
     func discard(_ grant: PendingGrant) { pendingGrants.removeValue(forKey: grant.id) }

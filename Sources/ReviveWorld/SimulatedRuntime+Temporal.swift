@@ -119,9 +119,9 @@ extension SimulatedRuntime {
     /// The runtime's own attempt number (and, on Temporal, the activity id), format 2 only.
     func runtimeAttemptNotes(_ number: Int, activity: Int) -> [Transition.Note] {
         guard scenario.runtime.model.measured else { return [] }
-        var notes: [Transition.Note] = [.init("runtime-attempt", String(number))]
-        if measuredTemporal { notes.append(.init("activity-id", String(activity))) }
-        return notes
+        // Built whole: a one-note list grown by a second note was allocated twice.
+        guard measuredTemporal else { return [.init("runtime-attempt", String(number))] }
+        return [.init("runtime-attempt", String(number)), .init("activity-id", String(activity))]
     }
 
     /// The wait before a retry and the facts that explain it (format 2): LangGraph adds up to 1 s

@@ -16,8 +16,12 @@ protocol StepPointObserver: AnyObject {
 /// worker loss.
 final class SimulatedRuntime {
     let world: WorldWiring
-    /// The scenario's fault plan, told of every step point.
-    weak var stepPoints: StepPointObserver?
+    /// The scenario's fault plan, told of every step point: the player, which owns this runtime
+    /// and drives every event it handles, so it outlives every use of this reference. Unowned
+    /// (unsafe), not weak: a weak reference gave the player a side table, and with one every
+    /// retain and release of the player took the runtime's slow path (an observer call on every
+    /// transition of a play that waits on one, a strike at every step point).
+    unowned(unsafe) var stepPoints: StepPointObserver?
 
     // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
     @exclusivity(unchecked) var workers = SmallTable<WorkerID, WorkerState>()
@@ -73,7 +77,7 @@ final class SimulatedRuntime {
         let names = world.scenario.runtime.workers
         workers.reserveCapacity(names.count)
         workerOrder = names
-        for worker in names { workers[worker] = WorkerState(name: worker) }
+        for worker in names { workers.add(worker, WorkerState(name: worker)) }
     }
 
     var scenario: Scenario { world.scenario }

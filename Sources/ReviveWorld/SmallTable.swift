@@ -46,6 +46,23 @@ struct SmallTable<Key: Hashable, Value> {
         slots.reserveCapacity(count)
     }
 
+    /// Adds `value` for `key` (replacing the entry if the key has one), moving it in: set through
+    /// the optional subscript, a large value (a connection's provider state) was copied into an
+    /// optional and out again.
+    mutating func add(_ key: Key, _ value: consuming Value) {
+        if let i = index(forKey: key) {
+            slots[i] = value
+            return
+        }
+        keys.append(key)
+        slots.append(value)
+        if places != nil {
+            places![key] = keys.count - 1
+        } else if keys.count > Self.walkLimit {
+            places = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+        }
+    }
+
     /// The entry for `key`; setting nil removes it.
     subscript(key: Key) -> Value? {
         get {

@@ -9,11 +9,12 @@ final class StoreOutage: RecoveryStore {
     var inner: RecoveryStore
     /// When the store answers again; nil while it is reachable.
     var downUntil: Instant?
-    private let clock: () -> Instant
+    /// The lab's virtual clock (`.zero` until the wiring that owns this switch is built). Set
+    /// once, then only read (one play, one thread, see `Timeline`): no dynamic exclusivity check.
+    @exclusivity(unchecked) var clock: () -> Instant = { .zero }
 
-    init(inner: RecoveryStore, clock: @escaping () -> Instant) {
+    init(inner: RecoveryStore) {
         self.inner = inner
-        self.clock = clock
     }
 
     /// Whether the store is unreachable now.

@@ -58,44 +58,60 @@ final class WorldWiring {
 
     /// `store` keeps the engine's state (a fresh in-memory store by default) and `journal` its
     /// fallback's journal where an outage is planned (in memory by default); the naive baseline keeps none.
-    init(scenario: Scenario, mode: RecoveryMode, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
+    /// `scenario` is borrowed, and copied once, into `self`: as an initializer's (owned) parameter
+    /// the caller copied it, the optimizer then made this initializer borrow it and copy it again,
+    /// and the caller destroyed its own copy, every string of the scenario retained and released
+    /// twice more than needed on every play.
+    init(scenario: borrowing Scenario, mode: RecoveryMode, store: RecoveryStore? = nil, journal: FallbackJournal? = nil,
          kill: (point: KillPoint, reopen: () throws(RecoveryStoreError) -> Restart)? = nil,
          shared: SharedPlayWorld? = nil, ids: IdentifierSource? = nil) {
-        self.scenario = scenario
+        // What the wiring reads of the scenario, read before it is moved in: read back through
+        // `self`, the whole scenario was copied out for each field.
+        let connections = scenario.connections
+        let seed = scenario.seed
+        let configuration = scenario.recovery
+        // By index: `contains(where:)` copied every fault (its strings retained and released) in every play.
+        var outage = false
+        if mode == .revive {
+            for index in scenario.faults.indices where scenario.faults[index].kind == .storeUnavailable {
+                outage = true
+                break
+            }
+        }
+        self.scenario = copy scenario
         self.mode = mode
         self.shared = shared
-        let provider = SimulatedProvider(connections: scenario.connections, seed: scenario.seed, timeline: timeline,
+        let provider = SimulatedProvider(connections: connections, seed: seed, timeline: timeline,
                                          ledger: shared?.ledger ?? LocalProviderLedger())
         self.provider = provider
-        let ids = ids ?? SeededIdentifierSource(seed: scenario.seed)
+        let ids = ids ?? SeededIdentifierSource(seed: seed)
         self.ids = ids
         if let kill {
             killSwitch = KillSwitchStore(point: kill.point)
             reopenAfterKill = kill.reopen
         }
         let shared: RecoveryStore = killSwitch ?? store ?? InMemoryRecoveryStore()
-        // By index: `contains(where:)` copied every fault (its strings retained and released) in every play.
-        let outage = mode == .revive && scenario.faults.indices.contains { scenario.faults[$0].kind == .storeUnavailable }
-        var clock: (() -> Instant)?
-        storeOutage = outage ? StoreOutage(inner: shared, clock: { clock?() ?? .zero }) : nil
+        storeOutage = outage ? StoreOutage(inner: shared) : nil
         switch mode {
         case .revive:
             // A local replica and journal only where an outage is planned: other plays pay nothing for it.
             let fallback = outage ? LocalFallback(replica: WorldWiring.replica(dyingWith: killSwitch),
                                                   journal: journal ?? InMemoryFallbackJournal()) : nil
-            recovery = RecoveryEngine(configuration: scenario.recovery, store: storeOutage ?? shared,
+            recovery = RecoveryEngine(configuration: configuration, store: storeOutage ?? shared,
                                       ids: ids, broker: provider, recorder: timeline, fallback: fallback)
         case .withoutRevive:
             recovery = NaiveIntegration(broker: provider, recorder: timeline)
         }
-        for connection in scenario.connections {
+        for connection in connections {
             let record = ConnectionRecord(
                 id: connection.id, provider: connection.provider, broker: connection.broker,
                 ownerAddress: connection.owner, pinnedIdentity: ProviderIdentity(subject: connection.subject, tenant: connection.tenant),
                 scopes: connection.scopes, idempotency: connection.idempotency)
             _ = engine { [recovery] () throws(RecoveryStoreError) in try recovery.register(record, at: .zero) }
         }
-        clock = { [unowned self] in self.now }
+        // The outage's switch reads the clock; only a play that plans one builds the closure (a
+        // captured variable for it was a heap box, and the closure another allocation, in every play).
+        storeOutage?.clock = { [unowned self] in self.now }
     }
 
     /// An empty replica; in a process `explore --kill` kills, one that dies with it.

@@ -51,6 +51,28 @@ struct SecretScannerTests {
         }
     }
 
+    /// The eight-bytes-at-a-time filter (`mayHoldMarker`) must say yes exactly when a value holds
+    /// one of the bytes every marker needs, wherever in a word (or in the tail) that byte falls.
+    @Test func theWordFilterAgreesWithAByteByByteTest() {
+        let needed = Set("vyxg/!".utf8)
+        let alphabet = Array("0123456789abcdef-_.:vyxg/!ABCDEFJXrhoe".utf8)
+        var state: UInt64 = 0xF11E
+        for length in 0...40 {
+            for _ in 0..<60 {
+                var bytes: [UInt8] = []
+                for _ in 0..<length {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    // Mostly bytes no marker needs, so that single needed bytes land at every offset.
+                    let pick = Int(state >> 58)
+                    bytes.append(pick < 56 ? alphabet[pick % 20] : alphabet[20 + pick % (alphabet.count - 20)])
+                }
+                let expected = bytes.contains { needed.contains($0) }
+                #expect(bytes.withUnsafeBufferPointer { SecretScanner.mayHoldMarker($0) } == expected, "\(bytes)")
+            }
+        }
+        #expect(!SecretScanner.mayHoldMarker(UnsafeBufferPointer(start: nil, count: 0)))
+    }
+
     /// The custody check's memory of clean values (`CleanValues`) must answer as a fresh scan
     /// would, value after value: through slot collisions (far more distinct values than slots),
     /// equal text in fresh storage, and a secret following the clean values it resembles. The

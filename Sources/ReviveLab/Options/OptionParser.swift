@@ -111,7 +111,7 @@ struct CommandSyntax: Sendable {
     let positionals: PositionalSpec
 
     /// The names that ask for help, in every command.
-    static let helpNames = ["-h", "--help"]
+    static let helpNames: Set<String> = ["-h", "--help"]
 
     /// A usage error from this command.
     func error(_ text: String) -> UsageError { UsageError(command: command, text: text) }

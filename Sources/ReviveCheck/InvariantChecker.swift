@@ -92,7 +92,7 @@ public enum InvariantChecker {
     static func effectOnce(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var applied = SmallMap<Int>()
-        var keyOfStep = SmallMap<(key: String, index: Int)>()
+        var keyOfStep = SmallMap<KeyAt>()
         var keyChangeReported = SmallSet()
         for i in ts.indices {
             if ts[i].name == .effectApplied, let step = ts[i].step {
@@ -114,7 +114,7 @@ public enum InvariantChecker {
                         result.append(Breach(invariant: .effectOnce, message: "the idempotency key of \(step) changed from \(known.key) to \(key)", evidence: [known.index, i]))
                     }
                 } else {
-                    keyOfStep[step] = (key, i)
+                    keyOfStep[step] = KeyAt(key: key, index: i)
                 }
             }
         }
@@ -159,13 +159,13 @@ public enum InvariantChecker {
 
     static func identityBound(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var pinned = SmallMap<(subject: String, tenant: String, index: Int)>()
+        var pinned = SmallMap<PinnedIdentity>()
         var verifiedCases = SmallSet()
         for i in ts.indices {
             switch ts[i].name {
             case .connectionPinned, .caseOpened:
                 if let connection = ts[i].connection, let subject = ts[i].subject, let tenant = ts[i].tenant, pinned[connection] == nil {
-                    pinned[connection] = (subject, tenant, i)
+                    pinned[connection] = PinnedIdentity(subject: subject, tenant: tenant, index: i)
                 }
             case .caseResolved:
                 if let caseID = ts[i].caseID { verifiedCases.insert(caseID) }
@@ -190,14 +190,14 @@ public enum InvariantChecker {
 
     static func capabilitySingleUse(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var issued = SmallMap<(caseID: String?, expires: Instant?, index: Int)>()
+        var issued = SmallMap<IssuedCapability>()
         var consumed = SmallMap<Int>()
         // Per case, the capability that completed it: its other capabilities are superseded.
-        var completed = SmallMap<(capability: String, index: Int)>()
+        var completed = SmallMap<CapabilityAt>()
         for i in ts.indices {
             guard let capability = ts[i].capability else { continue }
             if ts[i].name == .reconnectRequested || ts[i].name == .operatorAlerted {
-                issued[capability] = (ts[i].caseID, ts[i].expires, i)
+                issued[capability] = IssuedCapability(caseID: ts[i].caseID, expires: ts[i].expires, index: i)
             } else if ts[i].name == .reconnectVerified || ts[i].name == .caseResolved {
                 if let earlier = consumed[capability] {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
@@ -208,7 +208,7 @@ public enum InvariantChecker {
                                          message: "capability \(capability) completed case \(caseID) again, after \(first.capability) had (it was superseded)",
                                          evidence: [first.index, i]))
                 } else if let caseID = ts[i].caseID, completed[caseID] == nil {
-                    completed[caseID] = (capability, i)
+                    completed[caseID] = CapabilityAt(capability: capability, index: i)
                 }
                 guard let request = issued[capability] else {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed but never issued", evidence: [i]))
@@ -227,11 +227,11 @@ public enum InvariantChecker {
 
     static func fencedGenerations(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var rotated = SmallMap<(generation: Int, index: Int)>()
+        var rotated = SmallMap<GenerationAt>()
         for i in ts.indices {
             guard let connection = ts[i].connection, let generation = ts[i].generation else { continue }
             if ts[i].name == .leaseRotated {
-                rotated[connection] = (generation, i)
+                rotated[connection] = GenerationAt(generation: generation, index: i)
             } else if ts[i].name == .providerCalled || ts[i].name == .effectApplied, let current = rotated[connection], generation < current.generation {
                 result.append(Breach(invariant: .fencedGenerations,
                                      message: "\(ts[i].name) on \(connection) with generation \(generation) after the rotation to \(current.generation)",
@@ -243,14 +243,14 @@ public enum InvariantChecker {
 
     static func noDeadRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var dead = SmallMap<(generation: Int, index: Int)>()
+        var dead = SmallMap<GenerationAt>()
         var deadRetries = SmallMap<Int>()
         var classOfCase = SmallMap<FailureClass>()
         for i in ts.indices {
             switch ts[i].name {
             case .failureClassified:
                 if ts[i].failureClass == .deadGrant, let connection = ts[i].connection, let generation = ts[i].generation {
-                    if (dead[connection]?.generation ?? 0) < generation { dead[connection] = (generation, i) }
+                    if (dead[connection]?.generation ?? 0) < generation { dead[connection] = GenerationAt(generation: generation, index: i) }
                 }
             case .caseOpened:
                 if let caseID = ts[i].caseID { classOfCase[caseID] = ts[i].failureClass }
@@ -301,8 +301,9 @@ public enum InvariantChecker {
             }
         }
         if let completedAt {
-            for (caseID, index) in open.elements.sorted(by: { $0.1 < $1.1 }) {
-                result.append(Breach(invariant: .durableCase, message: "case \(caseID) was never closed although the run completed", evidence: [index, completedAt]))
+            for entry in open.elements.sorted(by: { $0.value < $1.value }) {
+                result.append(Breach(invariant: .durableCase, message: "case \(entry.key) was never closed although the run completed",
+                                     evidence: [entry.value, completedAt]))
             }
         }
         return result
@@ -334,7 +335,7 @@ public enum InvariantChecker {
     }
 
     static func liveness(_ ts: [Transition]) -> [Breach] {
-        var cases = SmallMap<(connection: String, subject: String, tenant: String, index: Int)>()
+        var cases = SmallMap<OpenCase>()
         var expiry = SmallMap<Instant>()
         var answered = SmallSet()
         // Cases only an operator can answer: an owner's reconnect does not count for them.
@@ -356,7 +357,7 @@ public enum InvariantChecker {
             switch ts[i].name {
             case .caseOpened:
                 if let caseID = ts[i].caseID, let connection = ts[i].connection, let subject = ts[i].subject, let tenant = ts[i].tenant {
-                    cases[caseID] = (connection, subject, tenant, i)
+                    cases[caseID] = OpenCase(connection: connection, subject: subject, tenant: tenant, index: i)
                     if ts[i].failureClass?.responder == .operator { operatorCases.insert(caseID) }
                 }
             case .reconnectRequested, .operatorAlerted:
@@ -364,13 +365,13 @@ public enum InvariantChecker {
             case .operatorFixed, .operatorConfirmed:
                 guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires,
                       !refusedAnswers.contains(RefusedAnswer(capability: capability, time: ts[i].time)) else { continue }
-                for (caseID, c) in cases.elements where c.connection == ts[i].connection { answered.insert(caseID) }
+                for entry in cases.elements where entry.value.connection == ts[i].connection { answered.insert(entry.key) }
             case .reconnectPresented:
                 // The right owner answered in time: same identity, with a capability still valid.
                 guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires else { continue }
-                for (caseID, c) in cases.elements where c.connection == ts[i].connection && c.subject == ts[i].subject && c.tenant == ts[i].tenant
-                    && !operatorCases.contains(caseID) {
-                    answered.insert(caseID)
+                for entry in cases.elements where entry.value.connection == ts[i].connection && entry.value.subject == ts[i].subject
+                    && entry.value.tenant == ts[i].tenant && !operatorCases.contains(entry.key) {
+                    answered.insert(entry.key)
                 }
             case .runCompleted:
                 finished = true

@@ -7,9 +7,18 @@
 /// (a long run names thousands of keys) moves to a dictionary past `linearLimit` entries, so no
 /// lookup ever walks more than that many.
 struct SmallMap<Value> {
+    /// One entry. A named struct, not a tuple: an array of tuples had its element type built by
+    /// the runtime from its mangled name the first time each kind of table was made.
+    struct Entry {
+        /// The key.
+        let key: String
+        /// Its value.
+        var value: Value
+    }
+
     /// The entries while there are at most `linearLimit`, in one array: one allocation a table,
     /// made with room for all of them.
-    private var entries: [(key: String, value: Value)] = []
+    private var entries: [Entry] = []
     /// Every entry, once there were more than `linearLimit` (then `entries` is empty).
     private var overflow: [String: Value]?
     private static var linearLimit: Int { 8 }
@@ -18,7 +27,7 @@ struct SmallMap<Value> {
     var isEmpty: Bool { overflow?.isEmpty ?? entries.isEmpty }
 
     /// The entries, in no order the callers may rely on (they sort, or only collect).
-    var elements: [(key: String, value: Value)] { overflow.map { $0.map { ($0.key, $0.value) } } ?? entries }
+    var elements: [Entry] { overflow.map { $0.map { Entry(key: $0.key, value: $0.value) } } ?? entries }
 
     /// The keys, in the order of `elements`.
     var allKeys: [String] { elements.map(\.key) }
@@ -56,9 +65,9 @@ struct SmallMap<Value> {
                 if entries.count < Self.linearLimit {
                     // Growing an array from empty reallocated it at every other insert.
                     if entries.isEmpty { entries.reserveCapacity(Self.linearLimit) }
-                    entries.append((key, newValue))
+                    entries.append(Entry(key: key, value: newValue))
                 } else {
-                    var all = Dictionary(uniqueKeysWithValues: entries)
+                    var all = Dictionary(uniqueKeysWithValues: entries.lazy.map { ($0.key, $0.value) })
                     all[key] = newValue
                     overflow = all
                     entries = []

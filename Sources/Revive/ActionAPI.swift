@@ -80,8 +80,12 @@ extension RecoveryEngine {
     public func beginAction(_ request: ActionRequest, at time: Instant) throws(RecoveryStoreError) -> ActionStart {
         try decide(at: time) { (tx) throws(RecoveryStoreError) -> ActionStart in
             let context = request.context
-            if let joined = try joinCaseOfDeadConnection(request.connection, context: context, at: time, in: tx) { return joined }
-            let lease = try issueLease(connection: request.connection, context: context, at: time, in: tx)
+            // Read once for both steps: neither writes it, and each read walked the table.
+            let current = try tx.store.generation(of: request.connection)
+            if let joined = try joinCaseOfDeadConnection(request.connection, current: current, context: context, at: time, in: tx) {
+                return joined
+            }
+            let lease = try issueLease(connection: request.connection, generation: current, context: context, at: time, in: tx)
             let key = IdempotencyKey(run: request.run, action: request.action)
             let ticket = ActionTicket(request: request, lease: lease, idempotencyKey: key)
             guard request.mutating else { return .call(ticket) }

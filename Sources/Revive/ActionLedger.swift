@@ -19,7 +19,7 @@ public enum LedgerState: String, Sendable {
     case failed
 
     /// Whether the remote effect is known to have happened.
-    public var isCommitted: Bool { self == .committed || self == .reconciledCommitted }
+    public var isCommitted: Bool { @inlinable get { self == .committed || self == .reconciledCommitted } }
 }
 
 /// One mutating action's ledger entry.

@@ -5,7 +5,11 @@ import ReviveVocabulary
 final class EngineTransaction {
     /// The store's open transaction; nil while the object waits to be reused (a spare must not
     /// hold the store's transaction object, which the store reuses only when nothing else does).
-    private var held: RecoveryStoreTransaction?
+    /// Not retained: the store keeps its transaction alive for the whole of the decision's body,
+    /// the only time it is read here (`reopen` to `close`, or the fallback's decision, whose
+    /// recording transaction its caller holds), and a retain and a release of it on every
+    /// decision of every play bought nothing.
+    @exclusivity(unchecked) private unowned(unsafe) var held: RecoveryStoreTransaction?
     /// The decision's transitions so far, in emission order, in a buffer the object keeps from
     /// one decision to the next: a fresh array per decision was allocated, grown and freed on
     /// every decision of every play, and handing one over moved every transition twice.
@@ -17,9 +21,9 @@ final class EngineTransaction {
     @exclusivity(unchecked) private var busy = false
     /// The journal entry the decision becomes when it is taken on the local replica (nil: on the
     /// shared store). Its transitions carry it as `journal=N`.
-    private(set) var journalEntry: Int?
+    @exclusivity(unchecked) private(set) var journalEntry: Int?
     /// Why the decision must wait for the shared store, once a step of it said so.
-    private(set) var waitReason: (reason: String, fill: (inout Transition) -> Void)?
+    @exclusivity(unchecked) private(set) var waitReason: (reason: String, fill: (inout Transition) -> Void)?
     /// Whether the store is told of each transition (`RecoveryStoreTransaction.record`). The
     /// in-memory store keeps none (the recorder is its timeline): lending each transition to its
     /// empty `record` moved it out of the list and back (two copies of its 184 bytes, a call and
@@ -45,10 +49,12 @@ final class EngineTransaction {
     /// Starts a new decision on the shared store with this object, forgetting the last one's;
     /// `tellingStore` false when the store keeps no transitions.
     func reopen(over store: RecoveryStoreTransaction, tellingStore: Bool = true) {
-        discardTransitions()
+        // Each step only when there is something to undo: a decision leaves none of them behind
+        // when it commits, and clearing them regardless called the runtime on every decision.
+        if count > 0 { discardTransitions() }
         held = store
-        journalEntry = nil
-        waitReason = nil
+        if journalEntry != nil { journalEntry = nil }
+        if waitReason != nil { waitReason = nil }
         tellsStore = tellingStore
     }
 

@@ -37,6 +37,7 @@ public final class InMemoryRecoveryStore: RecoveryStore {
         precondition(!inTransaction, "a store is copied between decisions")
         let copy = InMemoryRecoveryStore()
         copy.rows.pointee = rows.pointee
+        copy.rows.pointee.takeOwnLog()
         return copy
     }
 
@@ -71,59 +72,6 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     }
 }
 
-/// The store's tables.
-private struct Rows {
-    // Room for a typical play's rows in the tables most plays fill (see `RowTable.init`).
-    var connections = RowTable<ConnectionID, ConnectionRecord>(capacity: 2)
-    var generations = RowTable<ConnectionID, LeaseGeneration>(capacity: 2)
-    var deadGenerations = RowTable<ConnectionID, LeaseGeneration>()
-    var leases = RowTable<LeaseID, LeaseRecord>(capacity: 8)
-    var losses = RowTable<WorkerID, Instant>()
-    var cases = RowTable<CaseID, RecoveryCase>()
-    var openCaseByConnection = RowTable<ConnectionID, CaseID>()
-    var capabilities = RowTable<CapabilityID, CapabilityRecord>()
-    var capabilityByDigest = RowTable<String, CapabilityID>()
-    var ledger = RowTable<IdempotencyKey, LedgerEntry>(capacity: 8)
-    var refreshMarks = RowTable<RefreshKey, RefreshMark>()
-
-    mutating func commit() {
-        connections.commit()
-        generations.commit()
-        deadGenerations.commit()
-        leases.commit()
-        losses.commit()
-        cases.commit()
-        openCaseByConnection.commit()
-        capabilities.commit()
-        capabilityByDigest.commit()
-        ledger.commit()
-        refreshMarks.commit()
-    }
-
-    mutating func rollback() {
-        connections.rollback()
-        generations.rollback()
-        deadGenerations.rollback()
-        leases.rollback()
-        losses.rollback()
-        cases.rollback()
-        openCaseByConnection.rollback()
-        capabilities.rollback()
-        capabilityByDigest.rollback()
-        ledger.rollback()
-        refreshMarks.rollback()
-    }
-}
-
-/// A refresh mark's key: a run's action.
-private struct RefreshKey: RowKey {
-    let run: RunID
-    let action: ActionKey
-
-    /// `==`, on the two strings (see `RowKey`).
-    func sameRow(as other: RefreshKey) -> Bool { run.rawValue == other.run.rawValue && action.rawValue == other.action.rawValue }
-}
-
 /// The in-memory store's transaction: reads and writes go straight to the rows, logged for rollback.
 private final class InMemoryTransaction: RecoveryStoreTransaction {
     // Unowned: the store keeps this object for reuse, and a strong reference back would keep
@@ -153,13 +101,13 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func connection(_ id: ConnectionID) -> ConnectionRecord? { rows.pointee.connections[id] }
 
-    func save(_ connection: ConnectionRecord) { writable.pointee.connections.set(connection.id, connection) }
+    func save(_ connection: ConnectionRecord) { writable.pointee.setConnection(connection.id, connection) }
 
     func generation(of connection: ConnectionID) -> LeaseGeneration { rows.pointee.generations[connection] ?? .first }
 
     func setGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
         // Checked on the row the write replaced (one lookup); a failed check stops the process either way.
-        writable.pointee.generations.set(connection, generation) { old in
+        writable.pointee.setGeneration(connection, generation) { old in
             precondition(generation >= old ?? .first, "a lease generation never moves backwards")
         }
     }
@@ -167,7 +115,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func deadGeneration(of connection: ConnectionID) -> LeaseGeneration? { rows.pointee.deadGenerations[connection] }
 
     func setDeadGeneration(_ generation: LeaseGeneration, of connection: ConnectionID) {
-        writable.pointee.deadGenerations.set(connection, generation)
+        writable.pointee.setDeadGeneration(connection, generation)
     }
 
     // MARK: Leases and lost workers
@@ -176,19 +124,19 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.pointee.leases.values.filter { $0.lease.holder == worker } }
 
-    func save(_ lease: LeaseRecord) { writable.pointee.leases.set(lease.lease.id, lease) }
+    func save(_ lease: LeaseRecord) { writable.pointee.setLease(lease.lease.id, lease) }
 
     func deleteLeases(of connection: ConnectionID, olderThan generation: LeaseGeneration) {
-        writable.pointee.leases.delete { $0.lease.connection == connection && $0.lease.generation < generation }
+        writable.pointee.deleteLeases { $0.lease.connection == connection && $0.lease.generation < generation }
     }
 
-    func deleteLeases(issuedBefore cutoff: Instant) { writable.pointee.leases.delete { $0.lease.issuedAt < cutoff } }
+    func deleteLeases(issuedBefore cutoff: Instant) { writable.pointee.deleteLeases { $0.lease.issuedAt < cutoff } }
 
     func lastLoss(of worker: WorkerID) -> Instant? { rows.pointee.losses[worker] }
 
-    func setLastLoss(_ instant: Instant, of worker: WorkerID) { writable.pointee.losses.set(worker, instant) }
+    func setLastLoss(_ instant: Instant, of worker: WorkerID) { writable.pointee.setLoss(worker, instant) }
 
-    func deleteLosses(before cutoff: Instant) { writable.pointee.losses.delete { $0 < cutoff } }
+    func deleteLosses(before cutoff: Instant) { writable.pointee.deleteLosses { $0 < cutoff } }
 
     // MARK: Cases and capabilities
 
@@ -207,40 +155,40 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     /// empty one, never another case's (a refusal counted on an old case must not hide the case
     /// the connection now waits on); a closing case clears it when it names that case.
     func save(_ recoveryCase: RecoveryCase) {
-        writable.pointee.cases.set(recoveryCase.id, recoveryCase)
+        writable.pointee.setCase(recoveryCase.id, recoveryCase)
         if recoveryCase.state == .awaitingResume {
             if rows.pointee.openCaseByConnection[recoveryCase.connection] == nil {
-                writable.pointee.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
+                writable.pointee.setOpenCase(recoveryCase.connection, recoveryCase.id)
             }
         } else if recoveryCase.state != .closed {
-            writable.pointee.openCaseByConnection.set(recoveryCase.connection, recoveryCase.id)
+            writable.pointee.setOpenCase(recoveryCase.connection, recoveryCase.id)
         } else if rows.pointee.openCaseByConnection[recoveryCase.connection] == recoveryCase.id {
-            writable.pointee.openCaseByConnection.set(recoveryCase.connection, nil)
+            writable.pointee.setOpenCase(recoveryCase.connection, nil)
         }
     }
 
     func deleteCases(closedBefore cutoff: Instant) {
         let expired = Set(rows.pointee.cases.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
         guard !expired.isEmpty else { return }
-        writable.pointee.cases.delete { expired.contains($0.id) }
+        writable.pointee.deleteCases { expired.contains($0.id) }
         for capability in rows.pointee.capabilities.values where expired.contains(capability.caseID) {
-            writable.pointee.capabilities.set(capability.id, nil)
-            writable.pointee.capabilityByDigest.set(capability.digest, nil)
+            writable.pointee.setCapability(capability.id, nil) { _ in }
+            writable.pointee.setDigest(DigestKey(capability.digest), nil)
         }
     }
 
     func capability(_ id: CapabilityID) -> CapabilityRecord? { rows.pointee.capabilities[id] }
 
-    func capability(digest: String) -> CapabilityRecord? { rows.pointee.capabilityByDigest[digest].flatMap { rows.pointee.capabilities[$0] } }
+    func capability(digest: String) -> CapabilityRecord? { rows.pointee.capabilityByDigest[DigestKey(digest)].flatMap { rows.pointee.capabilities[$0] } }
 
     func save(_ capability: CapabilityRecord) {
         // The old row's field read in place: binding the row copied it (a retain per reference).
-        writable.pointee.capabilities.set(capability.id, capability) { old in
+        writable.pointee.setCapability(capability.id, capability) { old in
             if let consumed = old?.consumedAt {
                 precondition(consumed == capability.consumedAt, "a capability is consumed at most once")
             }
         }
-        writable.pointee.capabilityByDigest.set(capability.digest, capability.id)
+        writable.pointee.setDigest(DigestKey(capability.digest), capability.id)
     }
 
     // MARK: The ledger and refresh marks
@@ -250,7 +198,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func save(_ entry: LedgerEntry) {
         // The old row's state read in place: binding the row copied it (its box and worker
         // retained and released) on every save of every decision.
-        writable.pointee.ledger.set(entry.key, entry) { old in
+        writable.pointee.setLedger(entry.key, entry) { old in
             if old?.state.isCommitted == true {
                 precondition(entry.state.isCommitted, "a committed action never goes back to uncommitted")
             }
@@ -258,19 +206,21 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     }
 
     func deleteSettledEntries(changedBefore cutoff: Instant) {
-        let expired = { (entry: LedgerEntry) in (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff }
+        // A local function, not a closure held in a constant: that one's context was allocated
+        // on the heap on every prune (every rotation and every closed case of every play).
+        func expired(_ entry: LedgerEntry) -> Bool { (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff }
         // Most prunes find nothing old enough: the parked runs' set was built for them all the same.
         guard rows.pointee.ledger.values.contains(where: expired) else { return }
         // A parked run resumes from its checkpoint: its committed steps must stay known until its case closes.
         let parkedRuns = Set(rows.pointee.cases.values.filter { $0.state != .closed }.map(\.run))
-        writable.pointee.ledger.delete { entry in expired(entry) && !parkedRuns.contains(entry.run) }
+        writable.pointee.deleteLedgerEntries { entry in expired(entry) && !parkedRuns.contains(entry.run) }
     }
 
     func refreshMark(run: RunID, action: ActionKey) -> RefreshMark? { rows.pointee.refreshMarks[RefreshKey(run: run, action: action)] }
 
-    func save(_ mark: RefreshMark) { writable.pointee.refreshMarks.set(RefreshKey(run: mark.run, action: mark.action), mark) }
+    func save(_ mark: RefreshMark) { writable.pointee.setRefreshMark(RefreshKey(run: mark.run, action: mark.action), mark) }
 
-    func deleteRefreshMarks(before cutoff: Instant) { writable.pointee.refreshMarks.delete { $0.markedAt < cutoff } }
+    func deleteRefreshMarks(before cutoff: Instant) { writable.pointee.deleteRefreshMarks { $0.markedAt < cutoff } }
 
     // MARK: The decision's timeline
 

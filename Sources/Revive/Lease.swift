@@ -7,21 +7,23 @@ import ReviveVocabulary
 public struct Lease: Hashable, Sendable {
     /// The lease's fields in one shared box: a lease never changes once issued, and it travels in
     /// every ticket and lease record, which the engine, its store and the runtime copy on every
-    /// call; inline, its four strings were retained and released on every copy.
-    private let fields: Shared<Fields>
+    /// call; inline, its four strings were retained and released on every copy. Read through
+    /// inlinable getters, so the runtime's `lease.connection` (at every step of every call) reads
+    /// the one field where a call across modules ran for each.
+    @usableFromInline let fields: Shared<Fields>
 
     /// The lease's id, safe to print.
-    public var id: LeaseID { fields.value.id }
+    public var id: LeaseID { @inlinable get { fields.value.id } }
     /// The connection it grants use of.
-    public var connection: ConnectionID { fields.value.connection }
+    public var connection: ConnectionID { @inlinable get { fields.value.connection } }
     /// The generation the connection had when the lease was issued.
-    public var generation: LeaseGeneration { fields.value.generation }
+    public var generation: LeaseGeneration { @inlinable get { fields.value.generation } }
     /// The worker holding it.
-    public var holder: WorkerID { fields.value.holder }
+    public var holder: WorkerID { @inlinable get { fields.value.holder } }
     /// The run it was issued for.
-    public var run: RunID { fields.value.run }
+    public var run: RunID { @inlinable get { fields.value.run } }
     /// When it was issued.
-    public var issuedAt: Instant { fields.value.issuedAt }
+    public var issuedAt: Instant { @inlinable get { fields.value.issuedAt } }
 
     /// Makes a lease (a store implementation rebuilds leases with this).
     public init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
@@ -29,13 +31,13 @@ public struct Lease: Hashable, Sendable {
     }
 
     /// A lease's fields (see `Lease.fields`).
-    private struct Fields: Hashable, Sendable {
-        let id: LeaseID
-        let connection: ConnectionID
-        let generation: LeaseGeneration
-        let holder: WorkerID
-        let run: RunID
-        let issuedAt: Instant
+    @usableFromInline struct Fields: Hashable, Sendable {
+        @usableFromInline let id: LeaseID
+        @usableFromInline let connection: ConnectionID
+        @usableFromInline let generation: LeaseGeneration
+        @usableFromInline let holder: WorkerID
+        @usableFromInline let run: RunID
+        @usableFromInline let issuedAt: Instant
     }
 }
 

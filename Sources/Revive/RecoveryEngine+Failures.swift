@@ -65,20 +65,26 @@ extension RecoveryEngine {
             try tx.store.save(entry)
         }
         let current = try tx.store.generation(of: lease.connection)
+        // The provider only for a signal to read: a timeout is classified without one.
+        let provider = signal == nil || operation == .timeout ? nil : try tx.store.connection(lease.connection)?.provider
         let classification = classifier.classify(signal, context: ClassificationContext(
-            provider: try tx.store.connection(lease.connection)?.provider, operation: operation,
-            leaseGeneration: lease.generation, currentGeneration: current))
+            provider: provider, operation: operation, leaseGeneration: lease.generation, currentGeneration: current))
         try tx.emit(.failureClassified, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
             t.key = key?.rawValue
             t.failureClass = classification.failureClass
-            // Room for every note at once: grown note by note, the list was reallocated twice a line.
-            t.notes.reserveCapacity(4)
-            t.notes.append(.init("rule", classification.rule))
-            t.notes.append(.init("confidence", classification.confidence.rawValue))
-            t.notes.append(.init("op", operation.rawValue))
-            if let from = classification.unwrappedFrom { t.notes.append(.init("unwrapped", from)) }
+            // Every note at once, as a literal made at its size (one allocation): grown note by
+            // note, the list was reallocated twice a line, and reserving room on the empty list
+            // still went through the array's general growth.
+            let rule = Transition.Note("rule", classification.rule)
+            let confidence = Transition.Note("confidence", classification.confidence.rawValue)
+            let op = Transition.Note("op", operation.rawValue)
+            if let from = classification.unwrappedFrom {
+                t.notes = [rule, confidence, op, .init("unwrapped", from)]
+            } else {
+                t.notes = [rule, confidence, op]
+            }
         }
         // A lease whose holder was declared lost gets no refresh and no reload: its retry is fenced.
         if !classification.failureClass.parksRun, try holderLost(lease, in: tx) {
@@ -117,9 +123,9 @@ extension RecoveryEngine {
     /// An escalated case (its owner never answered) is asked again: a new run needs the
     /// connection, which is news to its owner. (Alone, a run never meets this: its own failure
     /// parked it. Over a shared store, the case may be another run's, on another host.)
-    func joinCaseOfDeadConnection(_ connection: ConnectionID, context: ActionContext, at time: Instant,
+    /// `current` is the connection's generation, as the caller read it in this decision.
+    func joinCaseOfDeadConnection(_ connection: ConnectionID, current: LeaseGeneration, context: ActionContext, at time: Instant,
                                   in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionStart? {
-        let current = try tx.store.generation(of: connection)
         guard let dead = try tx.store.deadGeneration(of: connection), dead >= current,
               var open = try tx.store.openCase(for: connection),
               open.state == .awaitingReconnect || open.state == .escalated else { return nil }

@@ -2,11 +2,14 @@ import ReviveVocabulary
 
 /// Leases and fencing: who may call a provider with a connection's credential, and when not.
 extension RecoveryEngine {
-    /// Issues a lease on the connection's current generation to a worker.
-    func issueLease(connection: ConnectionID, context: ActionContext, at time: Instant,
+    /// Issues a lease on the connection's current generation to a worker; `known` is that
+    /// generation when the caller has read it in this decision already.
+    func issueLease(connection: ConnectionID, generation known: LeaseGeneration? = nil, context: ActionContext, at time: Instant,
                     in tx: EngineTransaction) throws(RecoveryStoreError) -> Lease {
         let id = LeaseID(ids.nextID(prefix: "lease_"))
-        let lease = Lease(id: id, connection: connection, generation: try tx.store.generation(of: connection),
+        let generation: LeaseGeneration
+        if let known { generation = known } else { generation = try tx.store.generation(of: connection) }
+        let lease = Lease(id: id, connection: connection, generation: generation,
                           holder: context.worker, run: context.run, issuedAt: time)
         try tx.store.save(LeaseRecord(lease: lease, revoked: false))
         try tx.emit(.leaseIssued, at: time, context: context) { t in

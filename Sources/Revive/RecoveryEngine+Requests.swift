@@ -31,8 +31,13 @@ extension RecoveryEngine {
         let recipient = responder == .operator ? configuration.operatorAddress : recoveryCase.ownerAddress
         let failureClass = recoveryCase.classification.failureClass
         let kind = failureClass.requestKind
-        let granted = try tx.store.connection(recoveryCase.connection)?.scopes ?? []
-        let scopes = kind == .grantScopes ? RecoveryEngine.union(granted, recoveryCase.classification.neededScopes) : []
+        // The granted scopes only for a request that asks for more: read for every request, the
+        // connection's row was walked to and copied for nothing on every reminder of every case.
+        var scopes: [String] = []
+        if kind == .grantScopes {
+            let granted = try tx.store.connection(recoveryCase.connection)?.scopes ?? []
+            scopes = RecoveryEngine.union(granted, recoveryCase.classification.neededScopes)
+        }
         let request = ReconnectRequest(caseID: recoveryCase.id, connection: recoveryCase.connection, recipient: recipient,
                                        responder: responder, capabilityID: capability.id, capabilityValue: value,
                                        expiresAt: capability.expiresAt, remindAt: remindAt, reminder: reminder, kind: kind,
@@ -44,10 +49,17 @@ extension RecoveryEngine {
             t.capability = capability.id.rawValue
             t.expires = capability.expiresAt
             t.failureClass = failureClass
-            // Room for the usual notes at once: grown note by note, the list was reallocated twice a line.
+            let (ask, to) = (Transition.Note("ask", kind.rawValue), Transition.Note("to", recipient))
+            if failureClass != .policyBlocked && scopes.isEmpty && failureClass != .stepUp && !resent && !planted(.leakToken) {
+                // The usual notes as a literal, made at its size in one allocation: room reserved on
+                // the empty list went through the array's general growth, on every request of every play.
+                t.notes = reminder > 0 ? [ask, to, .init("reminder", String(reminder))] : [ask, to]
+                return
+            }
+            // Room for the notes at once: grown note by note, the list was reallocated twice a line.
             t.notes.reserveCapacity(4)
-            t.notes.append(.init("ask", kind.rawValue))
-            t.notes.append(.init("to", recipient))
+            t.notes.append(ask)
+            t.notes.append(to)
             if failureClass == .policyBlocked { t.notes.append(.init("cc", recoveryCase.ownerAddress)) }
             if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joined(separator: "+"))) }
             if failureClass == .stepUp { t.notes.append(.init("recurs", "expected")) }

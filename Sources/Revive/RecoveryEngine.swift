@@ -22,12 +22,16 @@ public final class RecoveryEngine {
     let ids: IdentifierSource
     let broker: CredentialBroker
     let recorder: TransitionRecorder
-    /// The decision object of the last decision on the shared store, kept for the next one with
-    /// its transitions' room: one decision object (and its buffer) per decision was allocated and
-    /// freed on every decision of every play. Scratch, not state: it holds nothing between decisions.
-    /// Unchecked: the engine is single-threaded and every access is a plain read or write, never
-    /// held across a call, so the runtime's exclusivity check guarded nothing.
-    @exclusivity(unchecked) private var spareDecision: EngineTransaction?
+    /// The decision object of the decisions on the shared store, reused by each with its
+    /// transitions' room: one decision object (and its buffer) per decision was allocated and
+    /// freed on every decision of every play. Scratch, not state: it holds nothing between
+    /// decisions. Kept for good and lent by a flag, where a spare taken out of an optional slot
+    /// and put back cost four reference-count operations and a uniqueness check a decision.
+    private let ownDecision = EngineTransaction()
+    /// Whether `ownDecision` is lent to a decision under way (a decision the recorder starts
+    /// meanwhile gets its own object). Unchecked: the engine is single-threaded and every access
+    /// is a plain read or write, never held across a call, so the runtime's check guarded nothing.
+    @exclusivity(unchecked) private var ownDecisionBusy = false
     /// Where the engine decides while its store is unreachable (nil: it does not; an unreachable
     /// store then fails every decision with `.unavailable`).
     public let fallback: LocalFallback?
@@ -53,13 +57,11 @@ public final class RecoveryEngine {
     /// Runs one decision in one store transaction, then hands its transitions to the recorder, in
     /// order; if the store throws, nothing of the decision is kept or recorded.
     func decideShared<T>(_ body: (EngineTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
-        // Taken out of the spare slot while in use: a decision the recorder starts meanwhile gets its own.
-        var decision = spareDecision ?? EngineTransaction()
-        spareDecision = nil
-        defer {
-            // Kept for the next decision unless something still holds it (then it is not ours to reuse).
-            if isKnownUniquelyReferenced(&decision) { spareDecision = decision }
-        }
+        // Lent while in use: a decision the recorder starts meanwhile gets its own.
+        let lent = !ownDecisionBusy
+        let decision = lent ? ownDecision : EngineTransaction()
+        if lent { ownDecisionBusy = true }
+        defer { if lent { ownDecisionBusy = false } }
         let result: T
         do throws(RecoveryStoreError) {
             result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
@@ -95,12 +97,19 @@ public final class RecoveryEngine {
                 t.subject = connection.pinnedIdentity.subject
                 t.tenant = connection.pinnedIdentity.tenant
                 t.generation = generation.value
-                // Room for every note at once: grown note by note, the list was reallocated twice a line.
-                t.notes.reserveCapacity(4)
-                t.notes.append(.init("provider", connection.provider.rawValue))
-                t.notes.append(.init("broker", connection.broker.rawValue))
+                let provider = Transition.Note("provider", connection.provider.rawValue)
+                let broker = Transition.Note("broker", connection.broker.rawValue)
                 // What the provider promises about keys, when it is not the default (a lookup, nothing late).
                 let promise = connection.idempotency
+                guard promise.mode != .lookup || promise.settleAfter > .zero else {
+                    // The usual two notes as a literal, made at its size in one allocation.
+                    t.notes = [provider, broker]
+                    return
+                }
+                // Room for every note at once: grown note by note, the list was reallocated twice a line.
+                t.notes.reserveCapacity(4)
+                t.notes.append(provider)
+                t.notes.append(broker)
                 if promise.mode != .lookup { t.notes.append(.init("idempotency", promise.mode.rawValue)) }
                 if promise.settleAfter > .zero { t.notes.append(.init("settle-after", promise.settleAfter.description)) }
             }

@@ -2,9 +2,10 @@
 
 /// One table: its rows, and the rows the open transaction replaced, oldest first.
 ///
-/// Each table keeps its own undo log: tables never share a row, so putting each one back in
-/// reverse order undoes the whole transaction. Plain values, no closures: every engine decision
-/// of every play writes here.
+/// A table written with `set` keeps its own undo log: tables never share a row, so putting each
+/// one back in reverse order undoes the whole transaction. Plain values, no closures: every engine
+/// decision of every play writes here. The in-memory store writes with `replace` and keeps one
+/// log for all its tables instead (`Rows`): eleven logs were eleven arrays allocated in every play.
 ///
 /// The rows sit in a flat list, found by a walk while the table is small: a play's tables hold a
 /// handful of rows, and a dictionary hashed the key (SipHash over every byte of the string) on
@@ -89,6 +90,13 @@ struct RowTable<Key: RowKey, Value> {
         log(key, old)
     }
 
+    /// Writes (or, with nil, deletes) one row without logging it, and hands back the row it
+    /// replaced, moved out: for a caller that keeps one log for many tables (`Rows`).
+    mutating func replace(_ key: Key, _ value: consuming Value?) -> Value? { write(key, value) }
+
+    /// The keys of the rows that match, to delete them one by one (deleting moves rows).
+    func keys(where matches: (Value) -> Bool) -> [Key] { entries.compactMap { matches($0.value) ? $0.key : nil } }
+
     /// Writes one row and hands back the row it replaced.
     private mutating func write(_ key: Key, _ value: consuming Value?) -> Value? {
         guard let i = place(of: key) else {
@@ -143,9 +151,7 @@ struct RowTable<Key: RowKey, Value> {
 
     /// Deletes every row that matches.
     mutating func delete(where matches: (Value) -> Bool) {
-        // Keys first: deleting moves rows.
-        let doomed = entries.compactMap { matches($0.value) ? $0.key : nil }
-        for key in doomed { set(key, nil) }
+        for key in keys(where: matches) { set(key, nil) }
     }
 
     /// Most decisions write two or three of the eleven tables: emptying an empty log still cost

@@ -37,42 +37,51 @@ public struct Transition: Hashable, Sendable {
     /// The recovery case.
     public var caseID: String? {
         @inlinable get { rare?.caseID }
-        set { if newValue != nil || rare != nil { rareFacts().caseID = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().caseID = newValue } else if rare != nil { clearRare(\.caseID) } }
     }
     /// The recovery capability's id.
     public var capability: String? {
         @inlinable get { rare?.capability }
-        set { if newValue != nil || rare != nil { rareFacts().capability = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().capability = newValue } else if rare != nil { clearRare(\.capability) } }
     }
     /// A provider subject (pinned or presented).
     public var subject: String? {
         @inlinable get { rare?.subject }
-        set { if newValue != nil || rare != nil { rareFacts().subject = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().subject = newValue } else if rare != nil { clearRare(\.subject) } }
     }
     /// A provider tenant (pinned or presented).
     public var tenant: String? {
         @inlinable get { rare?.tenant }
-        set { if newValue != nil || rare != nil { rareFacts().tenant = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().tenant = newValue } else if rare != nil { clearRare(\.tenant) } }
     }
     /// An outcome word (`committed`, `absent`, `ok` …).
     public var result: String? {
         @inlinable get { rare?.result }
-        set { if newValue != nil || rare != nil { rareFacts().result = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().result = newValue } else if rare != nil { clearRare(\.result) } }
     }
     /// Why, in a word or two (`stale-generation`, `expired` …).
     public var reason: String? {
         @inlinable get { rare?.reason }
-        set { if newValue != nil || rare != nil { rareFacts().reason = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().reason = newValue } else if rare != nil { clearRare(\.reason) } }
     }
     /// When a capability stops being valid.
     public var expires: Instant? {
         @inlinable get { rare?.expires }
-        set { if newValue != nil || rare != nil { rareFacts().expires = newValue; dropEmptyRare() } }
+        set { if let newValue { rareFacts().expires = newValue } else if rare != nil { clearRare(\.expires) } }
     }
 
     /// An emptied box goes: a transition without rare facts has none, so equal transitions stay equal.
     private mutating func dropEmptyRare() {
         if let box = rare, box.isEmpty { rare = nil }
+    }
+
+    /// Clears one rare fact, and the box with it once it holds none. Only a clearing can empty the
+    /// box: a setter of a value writes it alone, where each one also checked all nine facts for
+    /// an empty box, on every fact set on every line that carries one.
+    private mutating func clearRare<Value>(_ fact: ReferenceWritableKeyPath<RareFacts, Value?>) {
+        guard rare![keyPath: fact] != nil else { return }
+        rareFacts()[keyPath: fact] = nil
+        dropEmptyRare()
     }
 
     /// The box, made unique before a write.
@@ -103,7 +112,9 @@ public struct Transition: Hashable, Sendable {
     /// The lease generation involved.
     public var generation: Int? {
         @inlinable get { Counts.value(UInt32(truncatingIfNeeded: counts >> 32)) { rare?.wideGeneration } }
-        @inlinable set {
+        // Always inlined: left to the optimizer, the engine's emitters called it (on most lines
+        // they write) for a check and a shift.
+        @inline(__always) @inlinable set {
             let half = Counts.half(newValue)
             let stored = half != Counts.boxed && rare?.wideGeneration == nil ? half : storeWide(newValue, \.wideGeneration)
             counts = (counts & 0xFFFF_FFFF) | UInt64(stored) << 32

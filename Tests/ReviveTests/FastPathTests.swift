@@ -31,6 +31,20 @@ struct FastPathTests {
         #expect(SignalFacts.aadstsNumbers(in: "ünïcode AADSTS50173 text") == [50173])
     }
 
+    @Test("AADSTS numbers are found wherever the eight-byte skip lands, and past ASCII anywhere",
+          arguments: [0, 1, 5, 7, 8, 9, 15, 16, 17, 23])
+    func aadstsNumbersAtEveryOffset(offset: Int) {
+        let lead = String(repeating: "x", count: offset)
+        #expect(SignalFacts.aadstsNumbers(in: lead + "AADSTS50076") == [50076])
+        #expect(SignalFacts.aadstsNumbers(in: lead + "zzaADsTs700082 and more words after it") == [700082])
+        #expect(SignalFacts.aadstsNumbers(in: lead + "aadst aadsts aadsts1") == [1])
+        #expect(SignalFacts.aadstsNumbers(in: lead + "no marker, only a's: aaaa AAAA") == [])
+        // A letter past ASCII may lower-case to an ASCII one: such texts take the lower-cased path.
+        #expect(SignalFacts.aadstsNumbers(in: lead + "ü AADSTS65001") == [65001])
+        #expect(SignalFacts.aadstsNumbers(in: lead + "AADSTS65001 ü") == [65001])
+        #expect(SignalFacts.aadstsNumbers(in: lead + "\u{212A}AADSTS65001") == [65001])
+    }
+
     @Test("A rule's words match as String.contains does", arguments: [
         ("the refresh token has expired", "expired"), ("expired", "the refresh token has expired"),
         ("abcabd", "abd"), ("", "x"), ("x", ""), ("ünïcode", "nï"), ("a\r\nb", "\r"), ("aaa", "aa"),

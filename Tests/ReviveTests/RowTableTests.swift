@@ -41,4 +41,24 @@ struct RowTableTests {
         #expect(table.values.count == 1)
         #expect(table["caf\u{E9}"] == 2)
     }
+
+    @Test("Digest keys are equal exactly as their texts are, first words or not", arguments: [3, 40])
+    func digestKeysCompareAsText(count: Int) {
+        var table = RowTable<DigestKey, Int>()
+        let digests = (0..<count).map { SHA256.hexDigest("capability-\($0)") }
+        for (i, digest) in digests.enumerated() { table.set(DigestKey(digest), i) }
+        for (i, digest) in digests.enumerated() { #expect(table[DigestKey(String(digest.reversed().reversed()))] == i) }
+        // Same first eight bytes, different texts; shorter than a word; canonically equivalent spellings.
+        table.set(DigestKey(digests[0].prefix(8) + "-other"), 100)
+        #expect(table[DigestKey(digests[0])] == 0)
+        #expect(table[DigestKey(digests[0].prefix(8) + "-other")] == 100)
+        table.set(DigestKey("ab"), 101)
+        #expect(table[DigestKey("ab")] == 101)
+        #expect(table[DigestKey("abc")] == nil)
+        table.set(DigestKey("Kcaf\u{E9}"), 102)
+        #expect(table[DigestKey("\u{212A}cafe\u{301}")] == 102)
+        #expect(DigestKey("\u{212A}") == DigestKey("K"))
+        #expect(DigestKey("\u{212A}").hashValue == DigestKey("K").hashValue)
+        table.commit()
+    }
 }

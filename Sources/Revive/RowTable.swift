@@ -1,11 +1,7 @@
 // The in-memory store's table (see `InMemoryRecoveryStore`).
 
-/// One table: its rows, and the rows the open transaction replaced, oldest first.
-///
-/// A table written with `set` keeps its own undo log: tables never share a row, so putting each
-/// one back in reverse order undoes the whole transaction. Plain values, no closures: every engine
-/// decision of every play writes here. The in-memory store writes with `replace` and keeps one
-/// log for all its tables instead (`Rows`): eleven logs were eleven arrays allocated in every play.
+/// One table of the in-memory store: its rows by key. The store keeps one undo log for all its
+/// tables (`Rows`), so a table only writes and hands back the row it replaced.
 ///
 /// The rows sit in a flat list, found by a walk while the table is small: a play's tables hold a
 /// handful of rows, and a dictionary hashed the key (SipHash over every byte of the string) on
@@ -15,26 +11,15 @@
 /// in a dictionary. Nothing here depends on the rows' order: the deletions and
 /// `leases(heldBy:)` write rows whatever their order, and `openCases()` sorts.
 struct RowTable<Key: RowKey, Value> {
+    /// A row.
+    typealias Entry = RowEntry<Key, Value>
+
     private(set) var entries: [Entry] = []
     /// Each key's place in `entries`, kept only while `indexed`.
     private var places: [Key: Int] = [:]
     private var indexed = false
-    private var replaced: [Replaced] = []
     /// The room the rows take at the first write (none until then: most plays never write some tables).
     private let room: Int
-
-    /// A row.
-    struct Entry {
-        let key: Key
-        var value: Value
-    }
-
-    /// A replaced row. A named struct, not a tuple: an array of tuples was destroyed through the
-    /// runtime's generic tuple witness, its type looked up at run time, on every commit.
-    private struct Replaced {
-        let key: Key
-        let value: Value?
-    }
 
     /// The most rows walked: past it the table keeps its dictionary of places, which it drops
     /// again below `smallSize` (not at once, so a table at the edge does not rebuild it on every write).
@@ -77,21 +62,8 @@ struct RowTable<Key: RowKey, Value> {
         }
     }
 
-    /// Writes (or, with nil, deletes) one row and logs the row it replaced.
-    mutating func set(_ key: Key, _ value: Value?) {
-        log(key, write(key, value))
-    }
-
-    /// Writes (or, with nil, deletes) one row, lends the row it replaced to `check`, and logs it.
-    /// Lent, not returned: returning it copied the row (a retain per string) on every write.
-    mutating func set(_ key: Key, _ value: Value?, checkingOld check: (Value?) -> Void) {
-        let old = write(key, value)
-        check(old)
-        log(key, old)
-    }
-
-    /// Writes (or, with nil, deletes) one row without logging it, and hands back the row it
-    /// replaced, moved out: for a caller that keeps one log for many tables (`Rows`).
+    /// Writes (or, with nil, deletes) one row, and hands back the row it replaced, moved out
+    /// (the caller logs it: `Rows` keeps one log for all the tables).
     mutating func replace(_ key: Key, _ value: consuming Value?) -> Value? { write(key, value) }
 
     /// The keys of the rows that match, to delete them one by one (deleting moves rows).
@@ -140,40 +112,13 @@ struct RowTable<Key: RowKey, Value> {
         for i in entries.indices { places[entries[i].key] = i }
         indexed = true
     }
+}
 
-    /// Logs a replaced row, moved in. The log takes room for a few rows at its first: grown from
-    /// nothing, it was reallocated at its first, second and third rows in every play.
-    @inline(__always)
-    private mutating func log(_ key: Key, _ old: consuming Value?) {
-        if replaced.capacity == 0 { replaced.reserveCapacity(4) }
-        replaced.append(Replaced(key: key, value: old))
-    }
-
-    /// Deletes every row that matches.
-    mutating func delete(where matches: (Value) -> Bool) {
-        for key in keys(where: matches) { set(key, nil) }
-    }
-
-    /// Most decisions write two or three of the eleven tables: emptying an empty log still cost
-    /// a hundred instructions a table, on every commit of every decision (seen in the profile).
-    /// Inlined: a call per table to find its log empty cost more than the check.
-    @inline(__always)
-    mutating func commit() {
-        if !replaced.isEmpty { clearLog() }
-    }
-
-    mutating func rollback() {
-        guard !replaced.isEmpty else { return }
-        for row in replaced.reversed() { _ = write(row.key, row.value) }
-        clearLog()
-    }
-
-    /// Keeps a small log's room for the next decision, but not a big one's: one prune of a long
-    /// run's expired leases logged 48,000 rows, and their room stayed for the rest of the play.
-    /// A small log is emptied from its end: `removeAll(keepingCapacity:)` went through the
-    /// array's generic range replacement, several times the cost of the row or two most logs hold.
-    private mutating func clearLog() {
-        guard replaced.count <= 64 else { return replaced = [] }
-        while replaced.popLast() != nil {}
-    }
+/// A row of a `RowTable`. Outside the table and unconstrained: nested in it, the row's type
+/// carried the table's `Key: RowKey` requirement, and the runtime, building the type of each
+/// table's row list from its mangled name, scanned every protocol conformance of the process to
+/// check it, once per kind of table in every process (two million instructions of a cold `run`).
+struct RowEntry<Key, Value> {
+    let key: Key
+    var value: Value
 }

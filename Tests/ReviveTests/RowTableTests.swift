@@ -2,42 +2,24 @@ import Testing
 @testable import Revive
 import ReviveVocabulary
 
-/// The in-memory store's table: rows by key, walked while small and indexed past the walk, with rollback.
+/// The in-memory store's table: rows by key, walked while small and indexed past the walk (its
+/// rollback is the store's one log: `StoreRowsTests`).
 @Suite("RowTable: rows, their walk and their index")
 struct RowTableTests {
     @Test("Rows are found by an equal key that is another string object", arguments: [3, 40])
     func rowsAreFoundByEqualKeys(count: Int) {
         var table = RowTable<ConnectionID, Int>()
-        for i in 0..<count { table.set(ConnectionID("conn_\(i)"), i) }
+        for i in 0..<count { _ = table.replace(ConnectionID("conn_\(i)"), i) }
         for i in 0..<count { #expect(table[ConnectionID(String("conn_\(i)".reversed().reversed()))] == i) }
         #expect(table[ConnectionID("conn_\(count)")] == nil)
-        table.commit()
-    }
-
-    @Test("A rollback puts back replaced and deleted rows, walked or indexed", arguments: [3, 40])
-    func rollbackRestoresRows(count: Int) {
-        var table = RowTable<IdempotencyKey, Int>()
-        for i in 0..<count { table.set(IdempotencyKey(rawValue: "idem-\(i)"), i) }
-        table.commit()
-        table.set(IdempotencyKey(rawValue: "idem-0"), 100)
-        table.set(IdempotencyKey(rawValue: "idem-1"), nil)
-        table.delete { $0 == 2 }
-        table.set(IdempotencyKey(rawValue: "idem-new"), 7)
-        #expect(table[IdempotencyKey(rawValue: "idem-0")] == 100)
-        #expect(table[IdempotencyKey(rawValue: "idem-1")] == nil)
-        #expect(table[IdempotencyKey(rawValue: "idem-2")] == nil)
-        table.rollback()
-        for i in 0..<count { #expect(table[IdempotencyKey(rawValue: "idem-\(i)")] == i) }
-        #expect(table[IdempotencyKey(rawValue: "idem-new")] == nil)
-        #expect(table.values.count == count)
     }
 
     @Test("String keys compare as strings do: canonically equivalent spellings are one key")
     func stringKeysAreCanonical() {
         var table = RowTable<String, Int>()
-        table.set("caf\u{E9}", 1)
+        _ = table.replace("caf\u{E9}", 1)
         #expect(table["cafe\u{301}"] == 1)
-        table.set("cafe\u{301}", 2)
+        _ = table.replace("cafe\u{301}", 2)
         #expect(table.values.count == 1)
         #expect(table["caf\u{E9}"] == 2)
     }
@@ -46,19 +28,18 @@ struct RowTableTests {
     func digestKeysCompareAsText(count: Int) {
         var table = RowTable<DigestKey, Int>()
         let digests = (0..<count).map { SHA256.hexDigest("capability-\($0)") }
-        for (i, digest) in digests.enumerated() { table.set(DigestKey(digest), i) }
+        for (i, digest) in digests.enumerated() { _ = table.replace(DigestKey(digest), i) }
         for (i, digest) in digests.enumerated() { #expect(table[DigestKey(String(digest.reversed().reversed()))] == i) }
         // Same first eight bytes, different texts; shorter than a word; canonically equivalent spellings.
-        table.set(DigestKey(digests[0].prefix(8) + "-other"), 100)
+        _ = table.replace(DigestKey(digests[0].prefix(8) + "-other"), 100)
         #expect(table[DigestKey(digests[0])] == 0)
         #expect(table[DigestKey(digests[0].prefix(8) + "-other")] == 100)
-        table.set(DigestKey("ab"), 101)
+        _ = table.replace(DigestKey("ab"), 101)
         #expect(table[DigestKey("ab")] == 101)
         #expect(table[DigestKey("abc")] == nil)
-        table.set(DigestKey("Kcaf\u{E9}"), 102)
+        _ = table.replace(DigestKey("Kcaf\u{E9}"), 102)
         #expect(table[DigestKey("\u{212A}cafe\u{301}")] == 102)
         #expect(DigestKey("\u{212A}") == DigestKey("K"))
         #expect(DigestKey("\u{212A}").hashValue == DigestKey("K").hashValue)
-        table.commit()
     }
 }

@@ -45,6 +45,22 @@ public struct Scenario: Sendable {
         self.events = events
         self.expect = expect
         self.source = source
+        // Each step's and fault's connection id held in its connection's own string (equal ids):
+        // ids read apart from the document are separate buffers, and each lookup of a lease's
+        // connection (the provider's table, the engine's rows) compared them character by
+        // character, where one buffer compares as one word.
+        for index in self.workflow.steps.indices {
+            if let id = self.workflow.steps[index].connection { self.workflow.steps[index].connection = Self.shared(id, in: connections) }
+        }
+        for index in self.faults.indices {
+            if let id = self.faults[index].connection { self.faults[index].connection = Self.shared(id, in: connections) }
+        }
+    }
+
+    /// `id` as the scenario's connection of that id holds it (`id` itself when none does).
+    private static func shared(_ id: ConnectionID, in connections: [ConnectionSpec]) -> ConnectionID {
+        for index in connections.indices where connections[index].id == id { return connections[index].id }
+        return id
     }
 }
 

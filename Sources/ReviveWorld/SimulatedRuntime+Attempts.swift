@@ -17,6 +17,8 @@ extension SimulatedRuntime {
             zombie(attempt, phase)
             return
         }
+        // The handlers that edit the attempt take it `consuming`: this copy is moved into them
+        // instead of copied again at each (those copies were most of the attempts' in a play).
         switch phase {
         case .begin: begin(attempt)
         case .settled(let strike): settled(attempt, strikeBeforeCall: strike)
@@ -39,7 +41,7 @@ extension SimulatedRuntime {
         }
     }
 
-    private func begin(_ attempt: Attempt) {
+    private func begin(_ attempt: consuming Attempt) {
         // The step's name only: `step(_:)` copied the whole spec (every string in it) for one field.
         let stepName = scenario.workflow.steps[attempt.stepIndex].id.rawValue
         record(.stepStarted, actor: .worker(attempt.worker)) { t in
@@ -54,12 +56,11 @@ extension SimulatedRuntime {
 
     /// The step's action begins: a lease and the ledger's word. One the engine made wait for its
     /// shared store begins again once the store is back (the worker holds the attempt meanwhile).
-    private func startAction(_ attempt: Attempt) {
-        var attempt = attempt
+    private func startAction(_ attempt: consuming Attempt) {
         let readiness = step(attempt.stepIndex).connection == nil ? .ready : beginAction(&attempt)
         attempts[attempt.id] = attempt
         if case .stopped = readiness, world.takeStoreWait() {
-            world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self] in
+            world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self, attempt] in
                 if self.runState == .running(attempt: attempt.id) { self.startAction(attempt) }
             }
             return
@@ -67,8 +68,7 @@ extension SimulatedRuntime {
         proceed(readiness, attempt, strikeBeforeCall: true)
     }
 
-    private func call(_ attempt: Attempt) {
-        var attempt = attempt
+    private func call(_ attempt: consuming Attempt) {
         // The ticket is read in its box and the step's duration in place: copying either out
         // (eleven strings, a whole step spec) was most of handing a call to the engine.
         guard let box = attempt.ticketBox else {
@@ -76,7 +76,7 @@ extension SimulatedRuntime {
             world.queue.schedule(.phase(attempt: attempt.id, .workDone), at: now.advanced(by: duration))
             return
         }
-        guard let authorization = world.engine({ () throws(RecoveryStoreError) in try recovery.clearForSend(box.ticket, at: now) })
+        guard let authorization = world.engine({ () throws(RecoveryStoreError) in try recovery.clearForSend(box.ticket!, at: now) })
         else { return }
         switch authorization {
         case .fenced:
@@ -95,7 +95,7 @@ extension SimulatedRuntime {
         case .allowed:
             break
         }
-        sendCall(&attempt, lease: box.ticket.lease)
+        sendCall(&attempt, lease: box.ticket!.lease)
     }
 
     /// Moves a begun action on: to the `before-call` point and the call (or straight to the
@@ -118,8 +118,7 @@ extension SimulatedRuntime {
     }
 
     /// An earlier call has settled: ask the engine again what the action may do.
-    private func settled(_ attempt: Attempt, strikeBeforeCall: Bool) {
-        var attempt = attempt
+    private func settled(_ attempt: consuming Attempt, strikeBeforeCall: Bool) {
         guard let ticket = attempt.ticket,
               let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else {
             if world.takeStoreWait() { againWhenStoreIsBack(attempt.id, .settled(strikeBeforeCall: strikeBeforeCall)) }
@@ -178,7 +177,7 @@ extension SimulatedRuntime {
         return .ready
     }
 
-    private func answer(_ attempt: Attempt, failure: ProviderSignal?) {
+    private func answer(_ attempt: consuming Attempt, failure: ProviderSignal?) {
         guard let signal = failure else {
             finishCall(attempt, .succeeded)
             return
@@ -188,14 +187,13 @@ extension SimulatedRuntime {
     }
 
     /// Finishes the call through the engine's public action API and acts on its verdict.
-    private func finishCall(_ attempt: Attempt, _ outcome: ActionOutcome) {
+    private func finishCall(_ attempt: consuming Attempt, _ outcome: ActionOutcome) {
         guard let box = attempt.ticketBox else { return }
-        var attempt = attempt
-        guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.finishAction(box.ticket, outcome, at: now) })
+        guard let verdict = world.engine({ () throws(RecoveryStoreError) in try recovery.finishAction(box.ticket!, outcome, at: now) })
         else {
             // The worker holds the answer until the engine can take it (a refresh or a case that needs the shared store).
             if world.takeStoreWait() {
-                world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self] in
+                world.callAgainWhenStoreIsBack(byWorker: true) { [unowned self, attempt] in
                     if self.runState == .running(attempt: attempt.id) { self.finishCall(attempt, outcome) }
                 }
             }
@@ -218,7 +216,7 @@ extension SimulatedRuntime {
         case .parked(let recoveryCase, let request):
             park(attempt, on: recoveryCase, request)
             // The node called, then `interrupt()`: a resume replays that call (format 2, LangGraph).
-            interruptedPrefix = box.ticket.lease
+            interruptedPrefix = box.ticket!.lease
         }
     }
 
@@ -261,8 +259,7 @@ extension SimulatedRuntime {
     /// Gives the step up, but reconciles first: a mutation whose outcome is unknown may have
     /// happened, and then the step is done and the run goes on (waiting first while an earlier
     /// call may still land). Otherwise the run fails.
-    private func giveUpAfterSettling(_ attempt: Attempt, reason: String) {
-        var attempt = attempt
+    private func giveUpAfterSettling(_ attempt: consuming Attempt, reason: String) {
         guard let ticket = attempt.ticket, ticket.request.mutating,
               let start = world.engine({ () throws(RecoveryStoreError) in try recovery.continueAction(ticket, at: now) }) else {
             if world.takeStoreWait() {

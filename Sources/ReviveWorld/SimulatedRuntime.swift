@@ -33,6 +33,8 @@ final class SimulatedRuntime {
     @exclusivity(unchecked) var runState = RunState.notStarted
     @exclusivity(unchecked) var attempts = IDTable<Attempt>()
     @exclusivity(unchecked) var nextAttemptID = 1
+    /// The box of the last attempt begun, before it took a ticket: the next attempt on the same worker shares it.
+    @exclusivity(unchecked) var blankFacts: AttemptFacts?
     /// Calls sent and not yet finished at the provider, by call id.
     @exclusivity(unchecked) var inFlight = IDTable<InFlightCall>()
     @exclusivity(unchecked) var nextCallID = 1
@@ -130,7 +132,11 @@ final class SimulatedRuntime {
             activitiesScheduled += 1
         }
         invocation?.attempts += 1
-        var attempt = Attempt(id: nextAttemptID, stepIndex: stepIndex, number: stepAttemptCounts[stepIndex], worker: worker)
+        // A worker's attempts share one box until each takes its ticket (the box is never written):
+        // a box of its own was an allocation for every attempt.
+        let facts = blankFacts.flatMap { $0.worker == worker ? $0 : nil } ?? AttemptFacts(worker: worker)
+        blankFacts = facts
+        var attempt = Attempt(id: nextAttemptID, stepIndex: stepIndex, number: stepAttemptCounts[stepIndex], facts: facts)
         attempt.runtimeAttempt = invocation?.attempts ?? 1
         attempt.activityID = activitiesScheduled
         attempt.startedAt = now

@@ -84,24 +84,30 @@ enum ActionReadiness {
 /// One attempt of one step on one worker.
 struct Attempt {
     /// The call's lease, once the action has begun.
-    var lease: Lease? { ticketBox?.ticket.lease }
+    var lease: Lease? { facts.ticket?.lease }
     /// The ledger's key for a mutating call (nil for reads).
-    var key: IdempotencyKey? { ticketBox?.ticket.ledgerKey }
+    var key: IdempotencyKey? { facts.ticket?.ledgerKey }
 
     let id: Int
     let stepIndex: Int
     let number: Int
-    let worker: WorkerID
+    /// The worker making the attempt.
+    var worker: WorkerID { facts.worker }
     /// The engine's ticket for the step's provider call (nil for a step without a connection).
     var ticket: ActionTicket? {
-        get { ticketBox?.ticket }
-        set { ticketBox = newValue.map(TicketBox.init) }
+        get { facts.ticket }
+        set { facts = AttemptFacts(worker: facts.worker, ticket: newValue, activityTimeout: facts.activityTimeout, prefixLease: facts.prefixLease) }
     }
-    /// The ticket, boxed: an attempt is copied in and out of the runtime's table at every phase,
-    /// and a ticket's eleven strings (request, lease, key) were each retained and released on
-    /// every copy (`Attempt` copies were high in the catalogue's profile). The box is never
-    /// written, so copies still share nothing that changes.
-    var ticketBox: TicketBox?
+    /// The ticket's box (nil when there is no ticket): read `ticket!` in it to lend the ticket to
+    /// the engine without copying its eleven strings out.
+    var ticketBox: AttemptFacts? { facts.ticket == nil ? nil : facts }
+    /// Everything in the attempt that is not a number, boxed: the worker, the ticket and the rare
+    /// facts. An attempt is copied in and out of the runtime's table at every phase; with the
+    /// worker's name and two boxes inline, each copy and destroy went through the type's generic
+    /// value witnesses (three retains or releases each, some 10 M instructions a catalogue and
+    /// 140 M an exploration). With one box a copy is a move of plain words and one retain. The box
+    /// is never written, so copies still share nothing that changes.
+    private(set) var facts: AttemptFacts
     /// The effect is already known to have happened: no call is made.
     var skipCall = false
     /// The call the worker is waiting on (nil when none is out, or the caller stopped waiting).
@@ -116,8 +122,8 @@ struct Attempt {
     var startedAt = Instant.zero
     /// (format 2, Temporal) which timeout ends the attempt if its worker stays frozen.
     var activityTimeout: String? {
-        get { rare?.activityTimeout }
-        set { setRare(activityTimeout: newValue, prefixLease: prefixLease) }
+        get { facts.activityTimeout }
+        set { facts = AttemptFacts(worker: facts.worker, ticket: facts.ticket, activityTimeout: newValue, prefixLease: facts.prefixLease) }
     }
     /// (format 2, LangGraph) the node was resumed by `Command(resume)` and re-runs from its start:
     /// its first call replays the prefix it ran before `interrupt()`.
@@ -125,39 +131,40 @@ struct Attempt {
     /// (format 2, LangGraph, without Revive) the credential the node held when it called
     /// `interrupt()`: its replayed prefix calls with it, not with the reconnected grant.
     var prefixLease: Lease? {
-        get { rare?.prefixLease }
-        set { setRare(activityTimeout: activityTimeout, prefixLease: newValue) }
-    }
-    /// The two fields above, boxed (nil when both are): an attempt is copied in and out of the
-    /// runtime's table at every phase, and with a whole `Lease?` inline the compiler copied and
-    /// destroyed it through the type's generic value witnesses (seen high in the catalogue's
-    /// profile). The box is never written, so copies share nothing that changes.
-    private(set) var rare: AttemptRareFacts? = nil
-
-    /// Replaces the box (or drops it when both fields are nil).
-    private mutating func setRare(activityTimeout: String?, prefixLease: Lease?) {
-        rare = activityTimeout == nil && prefixLease == nil ? nil : AttemptRareFacts(activityTimeout: activityTimeout, prefixLease: prefixLease)
+        get { facts.prefixLease }
+        set { facts = AttemptFacts(worker: facts.worker, ticket: facts.ticket, activityTimeout: facts.activityTimeout, prefixLease: newValue) }
     }
     /// The replayed call the worker waits on, while one is out.
     var replayCall: Int?
     /// The replayed prefix failed and `interrupt()` returned the resume value: the call that follows uses it.
     var afterInterrupt = false
-}
 
-/// An attempt's rarely set facts, shared by the attempt's copies (see `Attempt.rare`).
-final class AttemptRareFacts {
-    let activityTimeout: String?
-    let prefixLease: Lease?
-    init(activityTimeout: String?, prefixLease: Lease?) {
-        self.activityTimeout = activityTimeout
-        self.prefixLease = prefixLease
+    /// A fresh attempt on `facts`'s worker (a box with no ticket, which attempts may share).
+    init(id: Int, stepIndex: Int, number: Int, facts: AttemptFacts) {
+        self.id = id
+        self.stepIndex = stepIndex
+        self.number = number
+        self.facts = facts
+    }
+
+    /// A fresh attempt on `worker`.
+    init(id: Int, stepIndex: Int, number: Int, worker: WorkerID) {
+        self.init(id: id, stepIndex: stepIndex, number: number, facts: AttemptFacts(worker: worker))
     }
 }
 
-/// An attempt's ticket, shared by the attempt's copies (see `Attempt.ticket`).
-final class TicketBox {
-    let ticket: ActionTicket
-    init(_ ticket: ActionTicket) { self.ticket = ticket }
+/// An attempt's worker, ticket and rarely set facts, shared by the attempt's copies (see `Attempt.facts`).
+final class AttemptFacts {
+    let worker: WorkerID
+    let ticket: ActionTicket?
+    let activityTimeout: String?
+    let prefixLease: Lease?
+    init(worker: WorkerID, ticket: ActionTicket? = nil, activityTimeout: String? = nil, prefixLease: Lease? = nil) {
+        self.worker = worker
+        self.ticket = ticket
+        self.activityTimeout = activityTimeout
+        self.prefixLease = prefixLease
+    }
 }
 
 /// A worker of the simulated runtime.

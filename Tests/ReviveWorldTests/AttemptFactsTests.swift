@@ -1,0 +1,39 @@
+import Testing
+import ReviveVocabulary
+@testable import ReviveWorld
+
+/// An attempt keeps its worker, ticket and rare facts in one box that its copies share (and that
+/// the attempts a worker begins share until each takes a ticket): the box is never written, so an
+/// edit to one attempt never shows in a copy of it or in another attempt on the same box.
+@Suite("Attempt facts")
+struct AttemptFactsTests {
+    @Test func anEditShowsOnlyInTheAttemptEdited() {
+        let blank = AttemptFacts(worker: WorkerID("worker-1"))
+        var first = Attempt(id: 1, stepIndex: 0, number: 1, facts: blank)
+        let second = Attempt(id: 2, stepIndex: 1, number: 1, facts: blank)
+        let copy = first
+        first.activityTimeout = "heartbeat-timeout"
+        #expect(first.activityTimeout == "heartbeat-timeout")
+        #expect(copy.activityTimeout == nil)
+        #expect(second.activityTimeout == nil)
+        #expect(blank.activityTimeout == nil)
+        #expect(first.worker == WorkerID("worker-1"))
+        #expect(second.worker == first.worker)
+        #expect(first.ticket == nil)
+        #expect(first.ticketBox == nil)
+        #expect(first.lease == nil)
+        #expect(first.key == nil)
+        #expect(first.prefixLease == nil)
+        first.activityTimeout = nil
+        #expect(first.activityTimeout == nil)
+        #expect(first.worker == WorkerID("worker-1"))
+    }
+
+    @Test func anAttemptOnAWorkerHasABoxOfItsOwn() {
+        let attempt = Attempt(id: 3, stepIndex: 2, number: 4, worker: WorkerID("worker-2"))
+        #expect(attempt.worker == WorkerID("worker-2"))
+        #expect(attempt.id == 3 && attempt.stepIndex == 2 && attempt.number == 4)
+        #expect(attempt.ticket == nil)
+        #expect(attempt.activityTimeout == nil)
+    }
+}

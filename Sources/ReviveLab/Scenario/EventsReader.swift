@@ -37,9 +37,8 @@ extension ScenarioBuilder {
                 reader.fail(path() + "." + key, "\"\(kind)\" takes no \"\(key)\"; \(takes)")
             }
         }
-        let connection = reader.optionalString(object, "connection", under: path()).map {
-            definedConnection($0, at: path() + ".connection", known: known, reader: &reader)
-        }
+        let connection = reader.optionalString(object, "connection", under: path())
+        if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
         let worker = reader.optionalString(object, "worker", under: path())
         if kind == "revive-worker", let worker { checkWorkerExists(worker, at: path() + ".worker", workers: workers, reader: &reader) }
         if kind == "start-worker", let worker { checkNotAParty(worker, at: path() + ".worker", reader: &reader) }

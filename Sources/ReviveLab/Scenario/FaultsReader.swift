@@ -102,7 +102,7 @@ extension ScenarioBuilder {
         } else if key == "worker" {
             checkWorkerExists(name, at: path() + ".worker", workers: workers, reader: &reader)
         } else {
-            return definedConnection(name, at: path() + ".connection", known: known, reader: &reader)
+            checkConnectionExists(name, at: path() + ".connection", known: known, reader: &reader)
         }
         return name
     }

@@ -12,18 +12,11 @@ extension ScenarioBuilder {
         if let id, !seen.insert(id) { reader.fail(path(), "\(noun) \"\(id)\" is defined twice") }
     }
 
-    /// The connection a reference names, as its definition holds it; reports a connection no
-    /// `connections` entry defines, silent when that list itself could not be read (`known` is
-    /// nil), since its own problem is already reported.
-    static func definedConnection(_ connection: String, at path: @autoclosure () -> String, known: [String]?,
-                                      reader: inout JSONReader) -> String {
-        guard let known else { return connection }
-        // The defined id itself, not the reference's own copy of its text: equal strings that
-        // share their storage compare in one step, and the world looks a step's connection up in
-        // its tables on every call (an id over 15 bytes was otherwise compared byte by byte).
-        if let defined = known.first(where: { $0 == connection }) { return defined }
+    /// Reports a connection no `connections` entry defines; silent when that list itself could not
+    /// be read (`known` is nil), since its own problem is already reported.
+    static func checkConnectionExists(_ connection: String, at path: @autoclosure () -> String, known: [String]?, reader: inout JSONReader) {
+        guard let known, !known.contains(connection) else { return }
         reader.fail(path(), "no connection \"\(connection)\"; defined: \(known.joined(separator: ", "))")
-        return connection
     }
 
     /// Reports a worker that neither `runtime.workers` nor a `start-worker` event names.

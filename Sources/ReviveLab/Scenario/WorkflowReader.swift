@@ -30,9 +30,8 @@ extension ScenarioBuilder {
         guard let step = reader.object(item, at: path(), allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { return nil }
         let id = reader.string(step["id"], at: path() + ".id")
         checkDefinedOnce(id, noun: "step", at: path() + ".id", seen: &seen, reader: &reader)
-        let connection = reader.optionalString(step, "connection", under: path()).map {
-            definedConnection($0, at: path() + ".connection", known: known, reader: &reader)
-        }
+        let connection = reader.optionalString(step, "connection", under: path())
+        if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
         // A step that names a connection reads from it unless it says otherwise.
         let effect = step["effect"].flatMap { reader.choice($0, at: path() + ".effect", of: StepEffect.self, noun: "an effect") }
             ?? (connection == nil ? StepEffect.none : .read)

@@ -19,13 +19,18 @@ final class OrderedWork<Item>: @unchecked Sendable {
     /// How many items the consumer has taken.
     private var taken = 0
 
-    /// Starts `jobs` threads computing `work(0)`, `work(1)` … `work(count - 1)`. `work` runs on
-    /// those threads, so it must touch nothing the consumer or another item changes.
+    /// Computes `work(0)`, `work(1)` … `work(count - 1)` on `jobs` threads: the consumer's own,
+    /// which computes an item it asks for that no worker has claimed yet, and `jobs - 1` more.
+    /// `work` runs on those threads, so it must touch nothing the consumer or another item changes.
+    ///
+    /// The consumer works too, rather than only waiting: with one job no thread is started at all
+    /// (a cold `run --jobs 1` of the catalogue took 15 ms through one worker thread, 11 to 13 ms
+    /// in line), and with more it is one of the `jobs`.
     init(count: Int, jobs: Int, window: Int? = nil, work: @escaping (Int) -> Item) {
         self.count = count
         self.window = max(1, window ?? jobs * 2)
         self.work = work
-        for _ in 0..<max(1, min(jobs, count)) {
+        for _ in 0..<max(0, min(jobs, count) - 1) {
             let thread = Thread { [self] in computeUntilDone() }
             // The main thread's size everywhere: loading a scenario recurses as deep as its JSON
             // (up to 256 levels), and macOS gives secondary threads only 512 KB by default.
@@ -34,16 +39,35 @@ final class OrderedWork<Item>: @unchecked Sendable {
         }
     }
 
-    /// The item at `index`, waiting for it if need be. Indexes must be taken in order, each once.
+    /// The item at `index`, computing or waiting for it if need be. Indexes must be taken in
+    /// order, each once. While a worker still holds the item, the consumer computes the next
+    /// unclaimed one within the window rather than sleep until the worker is done.
     func take(_ index: Int) -> Item {
         condition.lock()
         defer { condition.unlock() }
         precondition(index == taken, "items are taken in order")
-        while finished[index] == nil { condition.wait() }
-        let item = finished.removeValue(forKey: index)!
-        taken = index + 1
-        condition.broadcast()
-        return item
+        while true {
+            if let item = finished.removeValue(forKey: index) {
+                taken = index + 1
+                condition.broadcast()
+                return item
+            }
+            guard claimed < count && (claimed == index || claimed - taken < window) else {
+                condition.wait()
+                continue
+            }
+            let claim = claimed
+            claimed += 1
+            condition.unlock()
+            let item = work(claim)
+            condition.lock()
+            if claim == index {
+                taken = index + 1
+                condition.broadcast()
+                return item
+            }
+            finished[claim] = item
+        }
     }
 
     /// Claims nothing more: workers finish the item they hold and end. For a consumer that stops

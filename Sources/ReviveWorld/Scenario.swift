@@ -57,9 +57,13 @@ public struct Scenario: Sendable {
         }
     }
 
-    /// `id` as the scenario's connection of that id holds it (`id` itself when none does).
+    /// `id` as the scenario's connection of that id holds it (`id` itself when none does). The
+    /// same bytes, not only an equal string: a canonically equivalent spelling (a Kelvin sign for
+    /// a K) is the same id to every comparison, but timelines print the reference's own spelling.
     private static func shared(_ id: ConnectionID, in connections: [ConnectionSpec]) -> ConnectionID {
-        for index in connections.indices where connections[index].id == id { return connections[index].id }
+        for index in connections.indices where connections[index].id.rawValue.utf8.elementsEqual(id.rawValue.utf8) {
+            return connections[index].id
+        }
         return id
     }
 }

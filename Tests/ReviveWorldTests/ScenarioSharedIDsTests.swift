@@ -45,4 +45,21 @@ struct ScenarioSharedIDsTests {
         #expect(scenario.workflow.steps[1].connection == nil)
         #expect(scenario.workflow.steps[2].connection == ConnectionID("conn_not_among_the_connections"))
     }
+
+    /// A reference spelled with other bytes for the same id (ASCII K for a Kelvin sign) keeps its
+    /// own spelling: timelines print it, and before the sharing they printed the reference's.
+    @Test func aCanonicallyEquivalentSpellingKeepsItsOwnBytes() {
+        let connection = ConnectionSpec(id: ConnectionID("conn_\u{212A}elvin_ops_long_name"), provider: .google, broker: .nango,
+                                        owner: "owner@example.com", subject: "sub-1", tenant: "tenant-1", scopes: ["gmail.send"],
+                                        accessTokenTTL: .hours(1))
+        let steps = [StepSpec(id: ActionKey("read"), connection: ConnectionID("conn_Kelvin_ops_long_name"), effect: .read,
+                              duration: Span(milliseconds: 100))]
+        let scenario = Scenario(
+            file: "shared-ids-test", name: "shared-ids-test", description: "", seed: 7,
+            runtime: RuntimeSpec(kind: .langgraph, workers: [WorkerID("worker-a")], heartbeatTimeout: .minutes(1), callTimeout: .seconds(30)),
+            recovery: RecoveryConfiguration(), horizon: .days(7), connections: [connection],
+            workflow: WorkflowSpec(name: "", run: RunID("run_1"), steps: steps), faults: [], events: [],
+            expect: Expectations(), source: .null)
+        #expect(Array(scenario.workflow.steps[0].connection!.rawValue.utf8) == Array("conn_Kelvin_ops_long_name".utf8))
+    }
 }

@@ -11,29 +11,22 @@ protocol RowKey: Hashable {
     func sameRow(as other: Self) -> Bool
 }
 
-extension ConnectionID: RowKey {
-    @inline(__always) func sameRow(as other: ConnectionID) -> Bool { rawValue == other.rawValue }
+/// An id that is one string, compared as that string (what its synthesized `==` does).
+protocol StringRowKey: RowKey {
+    /// The id's text.
+    var rawValue: String { get }
 }
 
-extension LeaseID: RowKey {
-    @inline(__always) func sameRow(as other: LeaseID) -> Bool { rawValue == other.rawValue }
+extension StringRowKey {
+    @inline(__always) func sameRow(as other: Self) -> Bool { rawValue == other.rawValue }
 }
 
-extension WorkerID: RowKey {
-    @inline(__always) func sameRow(as other: WorkerID) -> Bool { rawValue == other.rawValue }
-}
-
-extension CaseID: RowKey {
-    @inline(__always) func sameRow(as other: CaseID) -> Bool { rawValue == other.rawValue }
-}
-
-extension CapabilityID: RowKey {
-    @inline(__always) func sameRow(as other: CapabilityID) -> Bool { rawValue == other.rawValue }
-}
-
-extension IdempotencyKey: RowKey {
-    @inline(__always) func sameRow(as other: IdempotencyKey) -> Bool { rawValue == other.rawValue }
-}
+extension ConnectionID: StringRowKey {}
+extension LeaseID: StringRowKey {}
+extension WorkerID: StringRowKey {}
+extension CaseID: StringRowKey {}
+extension CapabilityID: StringRowKey {}
+extension IdempotencyKey: StringRowKey {}
 
 extension String: RowKey {
     @inline(__always) func sameRow(as other: String) -> Bool { self == other }

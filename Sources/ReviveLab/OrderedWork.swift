@@ -56,18 +56,33 @@ final class OrderedWork<Item>: @unchecked Sendable {
                 condition.wait()
                 continue
             }
-            let claim = claimed
-            claimed += 1
-            condition.unlock()
-            let item = work(claim)
-            condition.lock()
+            let (claim, item) = computeNext()
             if claim == index {
+                // Its own item goes straight back: `--jobs 1` never touches `finished`, whose
+                // first use in a process costs a scan of every protocol conformance.
                 taken = index + 1
                 condition.broadcast()
                 return item
             }
-            finished[claim] = item
+            hand(item, at: claim)
         }
+    }
+
+    /// Claims the next index and computes it outside the lock. Called, and returns, with the
+    /// lock held.
+    private func computeNext() -> (claim: Int, item: Item) {
+        let claim = claimed
+        claimed += 1
+        condition.unlock()
+        let item = work(claim)
+        condition.lock()
+        return (claim, item)
+    }
+
+    /// Keeps a computed item for the consumer and wakes whoever waits. Called with the lock held.
+    private func hand(_ item: Item, at index: Int) {
+        finished[index] = item
+        condition.broadcast()
     }
 
     /// Claims nothing more: workers finish the item they hold and end. For a consumer that stops
@@ -81,21 +96,13 @@ final class OrderedWork<Item>: @unchecked Sendable {
 
     /// One worker: claims the next index while the window allows, computes it, hands it over.
     private func computeUntilDone() {
+        condition.lock()
+        defer { condition.unlock() }
         while true {
-            condition.lock()
             while claimed < count && claimed - taken >= window { condition.wait() }
-            guard claimed < count else {
-                condition.unlock()
-                return
-            }
-            let index = claimed
-            claimed += 1
-            condition.unlock()
-            let item = work(index)
-            condition.lock()
-            finished[index] = item
-            condition.broadcast()
-            condition.unlock()
+            guard claimed < count else { return }
+            let (claim, item) = computeNext()
+            hand(item, at: claim)
         }
     }
 }

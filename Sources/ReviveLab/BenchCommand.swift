@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -114,7 +118,7 @@ enum BenchCommand {
         if options.measures(.longRun) { benchLongRun(steps: options.longRunSteps, console: recording) }
         if options.measures(.coldRun) { benchColdRun(directory: options.directory, console: recording) }
         if let record = options.record {
-            guard FileManager.default.createFile(atPath: record, contents: Data(figures.text.utf8)) else {
+            guard FileSystem.write(figures.text, toPath: record) == nil else {
                 console.err(syntax.error("cannot write the record \(record); check the path and permissions").message)
                 return .usage
             }
@@ -141,11 +145,10 @@ enum BenchCommand {
         }
         guard problems.isEmpty, scenarios.count == files.count, let first = scenarios.first else { return nil }
         guard let exploreFile = options.exploreFile else {
-            let usual = (options.directory as NSString).appendingPathComponent("revoked-grant.json")
+            let usual = Path.join(options.directory, "revoked-grant.json")
             return (scenarios, files.firstIndex(of: usual).map { scenarios[$0] } ?? first)
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: exploreFile, isDirectory: &isDirectory), isDirectory.boolValue {
+        if FileSystem.kind(atPath: exploreFile) == .folder {
             console.err(syntax.error("--explore needs a scenario file; \(exploreFile) is a directory").message)
             return nil
         }
@@ -212,7 +215,7 @@ enum BenchCommand {
 
     static func rate(_ count: Int, _ seconds: Double) -> Int { Int(Double(count) / max(seconds, 1e-9)) }
 
-    static func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
+    static func format(_ seconds: Double) -> String { Decimal.fixed(seconds, places: 3) }
 
     /// The process's peak resident memory so far, in MB.
     static func peakMemoryMB() -> Int {

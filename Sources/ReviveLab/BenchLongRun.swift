@@ -1,4 +1,3 @@
-import Foundation
 import Revive
 import ReviveExplore
 import ReviveWorld
@@ -52,14 +51,10 @@ extension BenchCommand {
     static func benchColdRun(directory: String, times: Int = 9, console: LabCommand.Console) {
         var walls: [Double] = []
         for _ in 0..<times {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ChildProcess.executablePath)
-            process.arguments = ["run", directory, "--no-color"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
             let start = console.monotonicSeconds()
-            guard (try? process.run()) != nil else { return }
-            process.waitUntilExitPromptly()
+            guard let child = try? Subprocess(executable: FileSystem.executablePath, arguments: ["run", directory, "--no-color"],
+                                              output: .discarded) else { return }
+            child.wait()
             walls.append(console.monotonicSeconds() - start)
         }
         let median = walls.sorted()[walls.count / 2]

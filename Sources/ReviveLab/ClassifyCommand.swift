@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -55,7 +59,7 @@ enum ClassifyCommand {
         }
     }
 
-    static func run(_ arguments: [String], console: LabCommand.Console, readStandardInput: () -> Data?) -> LabCommand.ExitCode {
+    static func run(_ arguments: [String], console: LabCommand.Console, readStandardInput: () -> [UInt8]?) -> LabCommand.ExitCode {
         switch syntax.options(from: arguments, console: console, Options.init) {
         case .done(let code): return code
         case .proceed(let options): return classify(options, console: console, readStandardInput: readStandardInput)
@@ -63,10 +67,10 @@ enum ClassifyCommand {
     }
 
     /// Reads the failure, classifies it and prints the report.
-    static func classify(_ options: Options, console: LabCommand.Console, readStandardInput: () -> Data?) -> LabCommand.ExitCode {
+    static func classify(_ options: Options, console: LabCommand.Console, readStandardInput: () -> [UInt8]?) -> LabCommand.ExitCode {
         let name = options.source == "-" ? "<stdin>" : options.source
-        let data = options.source == "-" ? readStandardInput() : FileManager.default.contents(atPath: options.source)
-        guard let data, let text = String(data: data, encoding: .utf8) else {
+        let bytes = options.source == "-" ? readStandardInput() : FileSystem.contents(atPath: options.source)
+        guard let bytes, let text = UTF8Text.decode(bytes) else {
             console.err("error: \(name): \(unreadable(options.source))\n")
             return .usage
         }
@@ -87,8 +91,7 @@ enum ClassifyCommand {
 
     /// Why the input could not be read, in classify's terms.
     static func unreadable(_ source: String) -> String {
-        var isDirectory: ObjCBool = false
-        if source != "-", FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue {
+        if source != "-", FileSystem.kind(atPath: source) == .folder {
             return "this is a directory; classify reads one failure: a JSON file, or - for standard input"
         }
         return "cannot read the input; check the path (classify reads one failure: a JSON file, or - for standard input)"

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -109,7 +113,7 @@ enum ExploreCommand {
             if let attempts = parsed.number("--attempts") { explore.maxAttempt = attempts }
             if let jobs = parsed.number("--jobs") { explore.jobs = jobs }
             // The frontend owns the threads; the explorer's search stays pure.
-            explore.runChunks = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+            explore.runChunks = { count, body in Threads.perform(iterations: count, body) }
             if parsed.isSet("--liveness") { explore.liveness = true }
             if parsed.isSet("--no-time") { explore.time = false }
             if parsed.isSet("--provider-faults") { explore.providerFaults = true }
@@ -175,7 +179,7 @@ enum ExploreCommand {
         console.out("  schedules played    \(report.schedules)\(report.timeSchedules > 0 ? " (\(report.schedules - report.timeSchedules) at step points, \(report.timeSchedules) at instants around calls)" : "")\n")
         console.out("  distinct timelines  \(report.distinctTimelines)\n")
         console.out("  breaches            \(report.breachingSchedules) schedules, \(report.findings.count) invariants\n")
-        console.out("  time taken          \(String(format: "%.2f", seconds)) s (\(Int(Double(report.schedules) / max(seconds, 1e-9))) schedules/s)\n")
+        console.out("  time taken          \(Decimal.fixed(seconds, places: 2)) s (\(Int(Double(report.schedules) / max(seconds, 1e-9))) schedules/s)\n")
         guard !report.findings.isEmpty else {
             console.out("no breach: every invariant held on every schedule\n")
             return .passed
@@ -193,11 +197,7 @@ enum ExploreCommand {
     /// Throws when the directory or a file cannot be written.
     static func reportFindings(_ findings: [ExploreFinding], base: Scenario, options: Options,
                                console: LabCommand.Console) throws(UsageError) {
-        do {
-            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-        } catch {
-            throw syntax.error("cannot create \(options.out)")
-        }
+        guard FileSystem.makeFolder(options.out) == nil else { throw syntax.error("cannot create \(options.out)") }
         var flags = ""
         #if REVIVE_PLANTED_BUGS
         flags = options.explore.plantedBugs.map { " --plant \($0.rawValue)" }.sorted().joined()
@@ -207,8 +207,8 @@ enum ExploreCommand {
             console.out("  minimal schedule  \(finding.minimal.summary)\n")
             console.out("  what broke        \(finding.message)\n")
             let document = Explorer.reproDocument(for: finding, base: base)
-            let path = (options.out as NSString).appendingPathComponent("\(base.name)-repro-\(finding.invariant.rawValue).json")
-            guard FileManager.default.createFile(atPath: path, contents: Data((ScenarioSchema.pretty(document, indent: 0) + "\n").utf8)) else {
+            let path = Path.join(options.out, "\(base.name)-repro-\(finding.invariant.rawValue).json")
+            guard FileSystem.write(ScenarioSchema.pretty(document, indent: 0) + "\n", toPath: path) == nil else {
                 throw syntax.error("cannot write the repro file \(path); check the path and permissions")
             }
             console.out("  reproduce         revive-lab run \(path)\(flags)\n")

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -84,7 +88,7 @@ enum TimelineFiles {
         PathArguments.expand(paths) { directory in
             var kept: [String] = []
             for file in regularFiles(below: directory) {
-                let kind = FileManager.default.contents(atPath: file).flatMap { String(data: $0, encoding: .utf8) }.map(FileKind.sniff) ?? .other
+                let kind = FileSystem.contents(atPath: file).flatMap(UTF8Text.decode).map(FileKind.sniff) ?? .other
                 guard kind == .jsonlTimeline else {
                     console.err("note: \(file): skipped, \(kind.noun)\n")
                     continue

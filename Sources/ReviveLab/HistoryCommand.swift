@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveStore
 import ReviveVocabulary
@@ -91,7 +95,7 @@ enum HistoryCommand {
 
     /// Lists the plays, or prints what the search found.
     static func show(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
-        guard PostgresURL.isPostgres(options.store) || FileManager.default.fileExists(atPath: options.store) else {
+        guard PostgresURL.isPostgres(options.store) || FileSystem.exists(options.store) else {
             console.err("error: --store \(options.store): no such store file; write one with `revive-lab run scenarios --store \(options.store)`\n")
             return .usage
         }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveExplore
 import ReviveStore
@@ -36,10 +40,10 @@ enum KillProof {
     /// Runs the proof on one scenario; `only` narrows it to one decision. Prints progress and the verdict.
     static func run(_ file: String, base: Scenario, only: Int?, plants: [String], console: LabCommand.Console) -> LabCommand.ExitCode {
         guard let folder = scratchFolder() else {
-            console.err("error: cannot make a scratch folder under \(FileManager.default.temporaryDirectory.path) for the kill proof's store files\n")
+            console.err("error: cannot make a scratch folder under \(FileSystem.temporaryFolder) for the kill proof's store files\n")
             return .usage
         }
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { FileSystem.removeTree(folder) }
         let reference: Reference
         do throws(RecoveryStoreError) { reference = try referencePlay(base, in: folder) } catch {
             console.err("error: the reference play on a store file failed: \(error)\n")
@@ -59,7 +63,7 @@ enum KillProof {
             for after in [false, true] {
                 let point = KillPoint(decision: decision, afterCommit: after)
                 results.append(prove(point, file: file, reference: reference, plants: plants,
-                                     store: (folder as NSString).appendingPathComponent("k\(decision)-\(after ? "a" : "b").db")))
+                                     store: Path.join(folder, "k\(decision)-\(after ? "a" : "b").db")))
             }
         }
         let failed = results.filter { !$0.problems.isEmpty }
@@ -78,14 +82,11 @@ enum KillProof {
 
     /// A fresh folder for the store files, named by the operating system (`mkdtemp`), not by a
     /// random draw of ours.
-    static func scratchFolder() -> String? {
-        var template = Array((FileManager.default.temporaryDirectory.path + "/revive-kill-XXXXXX").utf8CString)
-        return template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!).map { String(cString: $0) } }
-    }
+    static func scratchFolder() -> String? { FileSystem.makeTemporaryFolder(prefix: "revive-kill-") }
 
     /// Plays the scenario once on a store file, in this process, never killed.
     static func referencePlay(_ base: Scenario, in folder: String) throws(RecoveryStoreError) -> Reference {
-        let file = try SQLiteStoreFile(path: (folder as NSString).appendingPathComponent("reference.db"))
+        let file = try SQLiteStoreFile(path: Path.join(folder, "reference.db"))
         let store = try file.beginPlay(scenario: base.name, seed: base.seed, mode: RecoveryMode.revive.rawValue)
         let result = ScenarioPlayer.play(base, store: store)
         if let failure = result.storeFailure { throw failure }

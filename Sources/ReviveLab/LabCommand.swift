@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -29,7 +33,7 @@ public enum LabCommand {
         /// The environment variables the lab reads (`LabCommand.environmentVariables`), by name.
         public var environment: [String: String]
         /// Reads all of standard input (for `classify -`).
-        public var readStandardInput: () -> Data?
+        public var readStandardInput: () -> [UInt8]?
         /// Whether standard error is a terminal (for progress lines).
         public var errorIsTerminal: Bool
         /// A monotonic clock in seconds, read only by `bench` and `explore` to report time taken;
@@ -38,7 +42,7 @@ public enum LabCommand {
 
         /// Makes a console.
         public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, isTerminal: Bool, environment: [String: String],
-                    readStandardInput: @escaping () -> Data? = { nil }, errorIsTerminal: Bool = false,
+                    readStandardInput: @escaping () -> [UInt8]? = { nil }, errorIsTerminal: Bool = false,
                     monotonicSeconds: @escaping () -> Double = { 0 }) {
             self.out = out
             self.err = err
@@ -50,9 +54,9 @@ public enum LabCommand {
         }
     }
 
-    /// Every environment variable the lab reads, so the executable hands over these alone: Foundation's
-    /// `ProcessInfo.environment` builds a dictionary of the whole environment, which cost a fifth of
-    /// the instructions of `revive-lab --version` past the dynamic linker.
+    /// Every environment variable the lab reads, so the executable hands over these alone rather
+    /// than a dictionary of the whole environment (Foundation's `ProcessInfo.environment` cost a
+    /// fifth of the instructions of `revive-lab --version` past the dynamic linker).
     public static let environmentVariables = ["NO_COLOR", "REVIVE_LIBPQ"]
 
     static let usage = """

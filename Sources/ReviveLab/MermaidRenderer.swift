@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -78,6 +82,6 @@ public enum MermaidRenderer {
 
     /// Text without the characters that end or break a Mermaid statement.
     static func clean(_ text: String) -> String {
-        String(text.map { ";#\n\r".contains($0) ? " " : $0 }).replacingOccurrences(of: "-->", with: "->")
+        String(text.map { ";#\n\r".contains($0) ? " " : $0 }).replacing("-->", with: "->")
     }
 }

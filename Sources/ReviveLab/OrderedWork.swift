@@ -1,5 +1,3 @@
-import Foundation
-
 /// Items computed on several threads, ahead of one consumer that takes them in order.
 ///
 /// `run` plays its scenarios this way: each play is independent and deterministic, so computing
@@ -8,7 +6,7 @@ import Foundation
 /// than a window of finished results in memory. The threads live here, in the frontend: below it
 /// nothing knows about them.
 final class OrderedWork<Item>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private let count: Int
     private let window: Int
     private let work: (Int) -> Item
@@ -31,11 +29,7 @@ final class OrderedWork<Item>: @unchecked Sendable {
         self.window = max(1, window ?? jobs * 2)
         self.work = work
         for _ in 0..<max(0, min(jobs, count) - 1) {
-            let thread = Thread { [self] in computeUntilDone() }
-            // The main thread's size everywhere: loading a scenario recurses as deep as its JSON
-            // (up to 256 levels), and macOS gives secondary threads only 512 KB by default.
-            thread.stackSize = 8 << 20
-            thread.start()
+            Threads.start { [self] in computeUntilDone() }
         }
     }
 

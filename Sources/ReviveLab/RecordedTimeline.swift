@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -33,15 +37,25 @@ struct RecordedTimeline {
     /// jsonl` stream of several scenarios holds one block per scenario). A file of another kind
     /// (a scenario, a report) is one problem that says what it is and what is wanted.
     static func readAll(path: String) throws(InputError) -> [RecordedTimeline] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = FileSystem.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the file; check the path and its permissions")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = UTF8Text.decode(bytes) else {
             throw InputError(file: path, "not UTF-8 text; \(FileKind.wanted)")
         }
         let kind = FileKind.sniff(text)
         guard kind == .jsonlTimeline else { throw InputError(file: path, kind.notATimeline(path)) }
         return try parse(text, path: path)
+    }
+
+    /// `line` without the spaces and tabs at its ends (the Unicode space separators and the tab,
+    /// as Foundation's `.whitespaces` counts them; a line's `\r` stays, and JSON reads it as blank).
+    static func trimmingBlanks(_ line: Substring) -> Substring {
+        let scalars = line.unicodeScalars
+        let blank = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        guard let first = scalars.firstIndex(where: { !blank($0) }) else { return line[line.endIndex...] }
+        let last = scalars.lastIndex(where: { !blank($0) })!
+        return Substring(scalars[first...last])
     }
 
     /// Reads JSONL text; every bad line is a problem naming the line.
@@ -50,11 +64,11 @@ struct RecordedTimeline {
         var current = RecordedTimeline()
         var problems: [InputProblem] = []
         for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = trimmingBlanks(line)
             guard !trimmed.isEmpty else { continue }
             let lineLabel = "line \(offset + 1)"
             let value: JSONValue
-            do { value = try JSONValue.parse(trimmed) } catch {
+            do { value = try JSONValue.parse(String(trimmed)) } catch {
                 problems.append(InputProblem(file: path, path: lineLabel, message: "not valid JSON at column \(error.column): \(error.message)"))
                 continue
             }

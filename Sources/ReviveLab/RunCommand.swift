@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -133,7 +137,7 @@ enum RunCommand {
             color = console.isTerminal && console.environment["NO_COLOR"] == nil && !parsed.isSet("--no-color")
             mode = parsed.isSet("--without-revive") ? .withoutRevive : .revive
             store = parsed.value("--store")
-            jobs = parsed.number("--jobs") ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)
+            jobs = parsed.number("--jobs") ?? min(Threads.processorCount, 8)
             #if REVIVE_PLANTED_BUGS
             plantedBugs = Set(parsed.choices("--plant", as: PlantedBug.self))
             #endif
@@ -150,9 +154,7 @@ enum RunCommand {
     /// Plays every scenario the options name and reports them.
     static func play(_ options: Options, console: LabCommand.Console) -> LabCommand.ExitCode {
         if let output = options.output {
-            do {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            } catch {
+            guard FileSystem.makeFolder(output) == nil else {
                 console.err(syntax.error("cannot create the output directory \(output); check the path and permissions").message)
                 return .usage
             }
@@ -283,7 +285,7 @@ struct RunSession {
         while writtenNames.contains(name) { name = "\(scenario.name)-\(suffix)"; suffix += 1 }
         writtenNames.insert(name)
         let text = options.format.render(result, showing: shown, filter: options.filter, color: false)
-        try RunSession.write(text, to: (output as NSString).appendingPathComponent("\(name).\(options.format.fileExtension)"))
+        try RunSession.write(text, to: Path.join(output, "\(name).\(options.format.fileExtension)"))
     }
 
     /// Prints one result on standard output in the chosen format.
@@ -318,7 +320,7 @@ struct RunSession {
         // Rendered only where it goes: a text run on a terminal never shows it.
         var junit: String { JUnitRenderer.render(results, inputErrors: inputProblems.filter { !$0.file.isEmpty }) }
         if let output = options.output {
-            do throws(UsageError) { try RunSession.write(junit, to: (output as NSString).appendingPathComponent("junit.xml")) } catch {
+            do throws(UsageError) { try RunSession.write(junit, to: Path.join(output, "junit.xml")) } catch {
                 console.err(error.message)
                 return .usage
             }
@@ -354,7 +356,7 @@ struct RunSession {
     }
 
     static func write(_ text: String, to path: String) throws(UsageError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+        guard FileSystem.write(text, toPath: path) == nil else {
             throw RunCommand.syntax.error("cannot write \(path)")
         }
     }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -24,12 +28,11 @@ enum PathArguments {
         var files: [String] = []
         var problems: [InputProblem] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let kind = FileSystem.kind(atPath: path) else {
                 problems.append(InputProblem(file: path, path: "", message: "no such file or directory"))
                 continue
             }
-            guard isDirectory.boolValue else {
+            guard kind == .folder else {
                 files.append(path)
                 continue
             }
@@ -41,8 +44,7 @@ enum PathArguments {
     }
 
     /// Every regular file below `directory` (hidden folders left out) whose name `keep` accepts,
-    /// sorted. A plain walk:
-    /// FileManager's enumerator cost a cold `run` more than listing the folder is worth.
+    /// sorted.
     static func files(below directory: String, keep: (String) -> Bool) -> [String] {
         var found: [String] = []
         collect(in: directory.hasSuffix("/") ? String(directory.dropLast()) : directory, keep: keep, into: &found)
@@ -50,12 +52,11 @@ enum PathArguments {
     }
 
     private static func collect(in directory: String, keep: (String) -> Bool, into found: inout [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        guard let names = FileSystem.names(inFolder: directory) else { return }
         for name in names {
             let full = directory + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            guard let kind = FileSystem.kind(atPath: full) else { continue }
+            if kind == .folder {
                 // Hidden folders (.git, .build) hold no scenario or timeline of the user's.
                 if !name.hasPrefix(".") { collect(in: full, keep: keep, into: &found) }
             } else if keep(name) {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -12,10 +16,10 @@ public enum ScenarioLoader {
 
     /// Reads and loads a scenario file.
     public static func load(path: String) throws(InputError) -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = FileSystem.contents(atPath: path) else {
             throw InputError(file: path, "cannot read the file; check the path and its permissions")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = UTF8Text.decode(bytes) else {
             throw InputError(file: path, "the file is not UTF-8 text; a scenario is a JSON file")
         }
         do { return try load(text: text, file: path) } catch {

@@ -60,7 +60,7 @@ enum SecretRedactor {
     static func redact(_ text: String) -> String {
         var out = Substring(text)
         for marker in SecretScanner.markers {
-            while let range = out.range(of: marker) {
+            while let range = out.firstRange(of: marker) {
                 let end = out[range.upperBound...].firstIndex(where: { !tokenCharacters.contains($0) }) ?? out.endIndex
                 out.replaceSubrange(range.lowerBound..<end, with: replacement(for: out[range.lowerBound..<end]))
             }
@@ -73,7 +73,7 @@ enum SecretRedactor {
     static func redactSalesforceTokens(_ text: Substring) -> Substring {
         var out = text
         var searchFrom = out.startIndex
-        while let start = out[searchFrom...].range(of: "00D")?.lowerBound {
+        while let start = out[searchFrom...].firstRange(of: "00D")?.lowerBound {
             let end = out[start...].firstIndex(where: { !tokenCharacters.contains($0) }) ?? out.endIndex
             let token = out[start..<end]
             if let bang = token.firstIndex(of: "!"), token.distance(from: bang, to: token.endIndex) > 20 {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveExplore
 import ReviveStore
@@ -22,7 +26,7 @@ enum StoreBenchmark {
 
     /// Runs the three measurements and prints them; false (after saying why) when the file cannot be used.
     static func run(_ scenarios: [Scenario], path: String, repetitions: Int, console: LabCommand.Console) -> Bool {
-        guard !FileManager.default.fileExists(atPath: path) else {
+        guard !FileSystem.exists(path) else {
             console.err("error: --store \(path): the file exists; bench writes a fresh store, so name a file that does not exist yet\n")
             return false
         }
@@ -45,7 +49,7 @@ enum StoreBenchmark {
             console.out("  SQLite          \(rate(sqlite.decisions, sqlite.seconds)) decisions/s (\(sqlite.decisions) decisions, one transaction each)\n")
             console.out("  raw SQLite      \(rate(raw.count, raw.seconds)) single-row inserts/s (one transaction each)\n")
             let ratio = (Double(sqlite.decisions) / sqlite.seconds) / (Double(raw.count) / raw.seconds)
-            console.out("  ratio           \(String(format: "%.2f", ratio)) of the raw insert rate (goal: at least 0.50)\n")
+            console.out("  ratio           \(Decimal.fixed(ratio, places: 2)) of the raw insert rate (goal: at least 0.50)\n")
             return true
         } catch {
             console.err("error: --store \(path): \(error)\n")
@@ -87,6 +91,6 @@ enum StoreBenchmark {
     }
 
     static func rate(_ count: Int, _ seconds: Double) -> String {
-        String(format: "%10.0f", seconds > 0 ? Double(count) / seconds : 0)
+        Decimal.fixed(seconds > 0 ? Double(count) / seconds : 0, places: 0, width: 10)
     }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveStore
 import ReviveVocabulary
@@ -132,8 +136,7 @@ enum StressCommand {
             throw syntax.error("--connections is for the contention workload only (--contention): scenarios name their own connections")
         }
         if !parsed.positionals.isEmpty { return parsed.positionals }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: catalogue, isDirectory: &isFolder), isFolder.boolValue else {
+        guard FileSystem.kind(atPath: catalogue) == .folder else {
             throw syntax.error("no PATH given and no folder `\(catalogue)` here: name scenario files or folders, "
                 + "run it where the shipped catalogue is, or play the contention workload with --contention")
         }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveStore
 import ReviveVocabulary
@@ -42,12 +46,12 @@ enum StressRestartSweep {
 
 /// Writes the transitions a worker records outside a play (the restart sweep's) to its JSONL.
 final class StressFileRecorder: TransitionRecorder {
-    let handle: FileHandle
+    let file: OutputFile
     private var sequence = 0
-    init(handle: FileHandle) { self.handle = handle }
+    init(file: OutputFile) { self.file = file }
 
     func record(_ transition: consuming Transition) {
-        handle.write(Data((TimelineJSON.object(for: transition, sequence: sequence).compactText + "\n").utf8))
+        StressBroker.write(TimelineJSON.object(for: transition, sequence: sequence).compactText + "\n", to: file)
         sequence += 1
     }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveStore
 import ReviveVocabulary
@@ -17,10 +21,8 @@ struct StressRunner {
         self.options = options
         self.scenarioFiles = scenarioFiles
         self.console = console
-        output = options.output ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("revive-stress-\(getpid())")
-        do {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        } catch {
+        output = options.output ?? Path.join(FileSystem.temporaryFolder, "revive-stress-\(getpid())")
+        guard FileSystem.makeFolder(output) == nil else {
             throw StressCommand.syntax.error("cannot create the output directory \(output); check the path and permissions")
         }
         let libpq = console.environment["REVIVE_LIBPQ"]
@@ -30,19 +32,21 @@ struct StressRunner {
         try world.prepare()
         if !scenarioFiles.isEmpty {
             // The workers read the list from a file: paths may hold any character but a newline.
-            try (scenarioFiles.joined(separator: "\n") + "\n").write(toFile: scenarioList, atomically: true, encoding: .utf8)
+            if let error = FileSystem.write(scenarioFiles.joined(separator: "\n") + "\n", toPath: scenarioList) {
+                throw UsageError(command: "stress", text: "cannot write \(scenarioList): \(FileSystem.describe(error))")
+            }
         }
     }
 
     /// Where the scenario workload's file list is kept for the workers.
-    var scenarioList: String { (output as NSString).appendingPathComponent("scenarios.txt") }
+    var scenarioList: String { Path.join(output, "scenarios.txt") }
 
     /// A worker process and what is left of its kill schedule.
     final class Worker {
         let index: Int
         var kills: [Int]
         var incarnation = 0
-        var process: Process?
+        var process: Subprocess?
         init(index: Int, kills: [Int]) { (self.index, self.kills) = (index, kills) }
     }
 
@@ -54,15 +58,15 @@ struct StressRunner {
         var kills = 0
         while workers.contains(where: { $0.process != nil }) {
             for worker in workers {
-                guard let process = worker.process, !process.isRunning else { continue }
+                guard let process = worker.process, let ending = process.poll() else { continue }
                 worker.process = nil
-                if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
+                if ending == .signalled(SIGKILL) {
                     kills += 1
                     worker.incarnation += 1
                     try start(worker)
-                } else if process.terminationStatus != 0 {
-                    for other in workers { other.process?.terminate() }
-                    throw UsageError(command: "stress", text: "worker process \(worker.index) exited with \(process.terminationStatus); "
+                } else if ending != .exited(0) {
+                    for other in workers { other.process?.send(SIGTERM) }
+                    throw UsageError(command: "stress", text: "worker process \(worker.index) \(ending.described); "
                         + "its messages are above, its timeline in \(output)")
                 }
             }
@@ -87,18 +91,14 @@ struct StressRunner {
         var arguments = ["stress-worker", "--store", options.store, "--play", String(world.play), "--process", String(worker.index),
                          "--incarnation", String(worker.incarnation), "--runs", runs.isEmpty ? "-" : runs, "--seed", String(options.seed),
                          "--connections", String(options.connections),
-                         "--jsonl", (output as NSString).appendingPathComponent("process-\(worker.index)-\(worker.incarnation).jsonl")]
+                         "--jsonl", Path.join(output, "process-\(worker.index)-\(worker.incarnation).jsonl")]
         if !worker.kills.isEmpty { arguments += ["--die-after", String(worker.kills.removeFirst())] }
         if let libpq = console.environment["REVIVE_LIBPQ"] { arguments += ["--libpq", libpq] }
         if let plant = options.plant { arguments += ["--plant", plant] }
         if !scenarioFiles.isEmpty { arguments += ["--scenarios", scenarioList, "--total", String(options.runs)] }
-        let process = Process()
-        process.executableURL = StressRunner.executable
-        process.arguments = arguments
-        do { try process.run() } catch {
-            throw UsageError(command: "stress", text: "cannot start a worker process (\(StressRunner.executable.path)): \(error)")
+        do { worker.process = try Subprocess(executable: FileSystem.executablePath, arguments: arguments, output: .inherited) } catch {
+            throw UsageError(command: "stress", text: "cannot start a worker process: \(error)")
         }
-        worker.process = process
     }
 
     /// Each scenario's expected outcome, by name (the files were checked before the play began).
@@ -110,21 +110,13 @@ struct StressRunner {
         return result
     }
 
-    /// This program's own executable.
-    static var executable: URL {
-        if FileManager.default.fileExists(atPath: "/proc/self/exe") {
-            return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
-        return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-    }
-
     func print(_ report: StressReport, kills: Int, seconds: Double) {
         let rate = seconds > 0 ? Double(report.decisions) / seconds : 0
         let workload = scenarioFiles.isEmpty ? "the contention workload over \(options.connections) connection(s)"
             : "\(scenarioFiles.count) scenario(s) from \(options.paths.joined(separator: " "))"
         console.out("stress on \(options.store): play \(world.play), seed \(options.seed), \(workload), timelines in \(output)\n")
-        console.out("  decisions    \(report.decisions) committed in \(String(format: "%.1f", seconds)) s: "
-            + "\(String(format: "%.0f", rate)) decisions/s\n")
+        console.out("  decisions    \(report.decisions) committed in \(Decimal.fixed(seconds, places: 1)) s: "
+            + "\(Decimal.fixed(rate, places: 0)) decisions/s\n")
         console.out("  refreshes    \(report.refreshesWon) redeemed, \(report.refreshesReread) losers re-read the rotated generation, "
             + "\(report.refreshesAfterKill) after a killed winner"
             + (scenarioFiles.isEmpty ? "\n" : ", \(report.deadRefreshesUnjudged) met a dead grant or lost (not told apart)\n"))

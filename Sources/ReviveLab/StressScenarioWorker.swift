@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveStore
 import ReviveVocabulary
@@ -20,7 +24,7 @@ final class StressScenarioWorker {
     let store: SharedRecoveryStore
     let ids: StressIDs
     let scenarios: [Scenario]
-    let jsonl: FileHandle
+    let jsonl: OutputFile
     /// The plays that ended parked on a case still open, kept to resume if another process resolves it.
     var pending: [Int: (play: SharedPlay, run: String)] = [:]
 
@@ -34,12 +38,15 @@ final class StressScenarioWorker {
         store = try StressWorker.openStore(options)
         ids = StressIDs(tag: "p\(options.process)i\(options.incarnation)", seed: options.seed)
         do {
-            let files = try String(contentsOfFile: scenarioList, encoding: .utf8).split(separator: "\n").map(String.init)
+            guard case .success(let list) = FileSystem.text(atPath: scenarioList) else {
+                throw InputError(file: scenarioList, "cannot read the list of scenario files")
+            }
+            let files = list.split(separator: "\n").map(String.init)
             scenarios = try files.map { (file) throws(InputError) in try ScenarioLoader.load(path: file) }
         } catch {
             throw RecoveryStoreError(code: .unavailable, message: "cannot read the scenarios of \(scenarioList): \(error)")
         }
-        guard FileManager.default.createFile(atPath: options.jsonl, contents: nil), let handle = FileHandle(forWritingAtPath: options.jsonl) else {
+        guard let handle = OutputFile(creatingAt: options.jsonl) else {
             throw RecoveryStoreError(code: .unavailable, message: "cannot write \(options.jsonl)")
         }
         jsonl = handle
@@ -47,7 +54,7 @@ final class StressScenarioWorker {
         if options.incarnation > 0 {
             try world.forgetParkedPlays(of: options.process)
             try StressRestartSweep.run(world: world, shared: shared, store: store, ids: ids, process: options.process,
-                                       recorder: StressFileRecorder(handle: handle))
+                                       recorder: StressFileRecorder(file: handle))
         }
         store.afterCommit = { decisions in
             shared.releaseAfterCommit()
@@ -107,7 +114,7 @@ final class StressScenarioWorker {
     func keep(_ played: WorldPlay, index: Int, scenarioRun run: String) throws(RecoveryStoreError) {
         if let failure = played.storeFailure { throw failure }
         let lines = played.transitions.enumerated().map { TimelineJSON.object(for: $0.element, sequence: $0.offset).compactText + "\n" }
-        jsonl.write(Data(lines.joined().utf8))
+        StressBroker.write(lines.joined(), to: jsonl)
         try world.saveTimeline(index: index, run: run, process: options.process, incarnation: options.incarnation,
                                outcome: played.outcome.rawValue, jsonl: lines.joined())
         let parkedOn = played.transitions.last(where: { $0.name == .runParked })?.caseID

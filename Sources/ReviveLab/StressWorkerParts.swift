@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveStore
 import ReviveVocabulary
@@ -138,9 +142,21 @@ final class StressBroker: CredentialBroker {
     @discardableResult
     static func orExit<T>(_ body: () throws(RecoveryStoreError) -> T) -> T {
         do throws(RecoveryStoreError) { return try body() } catch {
-            FileHandle.standardError.write(Data("error: stress worker: \(error)\n".utf8))
-            exit(2)
+            fail("\(error)")
         }
+    }
+
+    /// Ends the worker with exit 2, saying why on standard error.
+    static func fail(_ message: String) -> Never {
+        _ = Descriptor.writeAll("error: stress worker: \(message)\n", to: STDERR_FILENO)
+        exit(2)
+    }
+
+    /// Appends `text` to a worker's JSONL file; a failed write ends the worker (exit 2), since a
+    /// timeline cut short would be judged as if the play had stopped there.
+    static func write(_ text: String, to file: OutputFile) {
+        file.write(text)
+        if let error = file.failure { fail("cannot write \(file.path): \(FileSystem.describe(error))") }
     }
 }
 
@@ -187,20 +203,20 @@ struct SeededDraw {
 
 /// Writes each committed transition as one JSONL line at once, so a SIGKILL loses none of them.
 final class JSONLRecorder: TransitionRecorder {
-    private let handle: FileHandle
+    private let file: OutputFile
     private var sequence = 0
 
     init(path: String) throws(RecoveryStoreError) {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard let file = OutputFile(creatingAt: path) else {
             throw RecoveryStoreError(code: .unavailable, message: "cannot write \(path)")
         }
-        self.handle = handle
+        self.file = file
     }
 
     func record(_ transition: consuming Transition) {
-        handle.write(Data((TimelineJSON.object(for: transition, sequence: sequence).compactText + "\n").utf8))
+        StressBroker.write(TimelineJSON.object(for: transition, sequence: sequence).compactText + "\n", to: file)
         sequence += 1
     }
 
-    func flush() { try? handle.synchronize() }
+    func flush() { file.synchronize() }
 }

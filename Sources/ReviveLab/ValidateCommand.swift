@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -77,7 +81,7 @@ enum ValidateCommand {
     /// Warns about every value that looks like a token: the lab redacts them from its outputs,
     /// but a real credential has no place in a file that is committed and shared.
     static func warnAboutSecrets(in file: String, console: LabCommand.Console) {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8),
+        guard let bytes = FileSystem.contents(atPath: file), let text = UTF8Text.decode(bytes),
               let document = try? JSONValue.parse(text) else { return }
         for finding in SecretRedactor.redact(document).findings {
             console.err("warning: \(file): \(finding.path): holds what looks like a secret (a value with \(finding.marker)); "

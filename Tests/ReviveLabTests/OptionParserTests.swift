@@ -157,7 +157,7 @@ struct OptionParserCommandTests {
     static func run(_ arguments: [String], stdin: String? = nil) -> Captured {
         let captured = Captured()
         let console = LabCommand.Console(out: { captured.out += $0 }, err: { captured.err += $0 }, isTerminal: false,
-                                         environment: [:], readStandardInput: { stdin.map { Data($0.utf8) } })
+                                         environment: [:], readStandardInput: { stdin.map { Array($0.utf8) } })
         captured.status = LabCommand.main(arguments: arguments, console: console)
         return captured
     }

@@ -48,11 +48,14 @@ struct RecordedTimeline {
         return try parse(text, path: path)
     }
 
-    /// `line` without the spaces and tabs at its ends (the Unicode space separators and the tab,
-    /// as Foundation's `.whitespaces` counts them; a line's `\r` stays, and JSON reads it as blank).
+    /// `line` without the spaces and tabs at its ends, as Foundation's `.whitespaces` counts them:
+    /// the Unicode space separators, the tab and the zero-width space (a space separator in
+    /// Unicode's early versions). A line's `\r` stays, and JSON reads it as blank.
     static func trimmingBlanks(_ line: Substring) -> Substring {
         let scalars = line.unicodeScalars
-        let blank = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let blank = { (scalar: Unicode.Scalar) in
+            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+        }
         guard let first = scalars.firstIndex(where: { !blank($0) }) else { return line[line.endIndex...] }
         let last = scalars.lastIndex(where: { !blank($0) })!
         return Substring(scalars[first...last])

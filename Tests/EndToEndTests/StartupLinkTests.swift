@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// The executable starts without loading Foundation or the Swift runtime's shared libraries:
+/// loading them was most of a cold command's start (README, "Benchmarks"). Read from the
+/// binary's own list of needed libraries, as the dynamic linker reads it.
+struct StartupLinkTests {
+    /// The shared libraries the built executable names (`ldd`), one file name each.
+    static func neededLibraries() throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        process.arguments = [try Lab.executableURL().path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExitPromptly()
+        return text.split(separator: "\n").compactMap { line in
+            line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init)
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/ldd")))
+    func theExecutableLoadsNeitherFoundationNorTheSwiftRuntimeLibraries() throws {
+        let libraries = try Self.neededLibraries()
+        #expect(libraries.contains { $0.hasPrefix("libc.so") }, "ldd listed no C library: \(libraries)")
+        let swift = libraries.filter { $0.hasPrefix("libFoundation") || $0.hasPrefix("libswift") || $0.hasPrefix("lib_Foundation") }
+        #expect(swift.isEmpty, "the executable loads \(swift)")
+    }
+}

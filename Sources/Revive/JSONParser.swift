@@ -1,10 +1,15 @@
 // The parser behind `JSONValue.parse`, in a file of its own so that neither passes the size limit.
 
-/// A recursive-descent parser over UTF-8 bytes with a depth limit.
-struct JSONParser {
+/// A recursive-descent parser over UTF-8 bytes with a depth limit. Not copyable, as its stacks are not.
+struct JSONParser: ~Copyable {
     /// The text's UTF-8, valid only during `JSONValue.parse`.
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// The items and member values read so far of each array and object being read, innermost
+    /// last; `keys` and `marks` hold the objects' keys and their marks (`keyMark`).
+    var values = JSONStack<JSONValue>(capacity: 64)
+    var keys = JSONStack<String>(capacity: 32)
+    var marks = JSONStack<UInt64>(capacity: 32)
     /// Nesting deeper than this is refused rather than risking the stack.
     static let maximumDepth = 256
 
@@ -33,13 +38,59 @@ struct JSONParser {
         return JSONSyntaxError(message: message, line: line, column: column)
     }
 
+    /// Skips JSON whitespace. Most tokens are followed directly by the next one, or by one space:
+    /// only for more is `skipWhitespaceRun` called.
+    @inline(__always)
     mutating func skipWhitespace() {
+        guard index < bytes.count, bytes[index] <= 0x20 else { return }
+        // One space before a token (as after every colon) is skipped here too.
+        if bytes[index] == 0x20, index + 1 < bytes.count, bytes[index + 1] > 0x20 {
+            index += 1
+            return
+        }
+        skipWhitespaceRun()
+    }
+
+    /// Skips the whitespace at `index`. A pretty-printed file's whitespace is mostly a newline and
+    /// its indentation (a third of a scenario's bytes): they are skipped a word at a time.
+    mutating func skipWhitespaceRun() {
+        while index + 8 <= bytes.count {
+            let chunk = word(at: index)
+            let others = JSONParser.neitherSpaceNorNewline(chunk)
+            if others == 0 {
+                index += 8
+                continue
+            }
+            index += others.trailingZeroBitCount / 8
+            // A tab or a carriage return is whitespace too; anything else ends the run.
+            guard bytes[index] == 0x09 || bytes[index] == 0x0D else { return }
+            index += 1
+        }
         while index < bytes.count {
             switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            case 0x20, 0x0A, 0x09, 0x0D: index += 1
             default: return
             }
         }
+    }
+
+    /// The bytes of a word that are neither a space nor a newline, marked by their high bit. Exact
+    /// for every byte (a byte is zero exactly when adding 0x7F to its low seven bits, or'ed with
+    /// it, leaves the high bit clear), as where the run ends must be.
+    @inline(__always)
+    static func neitherSpaceNorNewline(_ word: UInt64) -> UInt64 {
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let spaces = word ^ 0x2020_2020_2020_2020
+        let newlines = word ^ 0x0A0A_0A0A_0A0A_0A0A
+        let notSpace = ((spaces & lows) &+ lows) | spaces
+        let notNewline = ((newlines & lows) &+ lows) | newlines
+        return notSpace & notNewline & ~lows
+    }
+
+    /// The eight bytes from `offset` as one word, the first lowest; eight bytes must remain there.
+    @inline(__always)
+    func word(at offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped).loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
     mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -59,85 +110,123 @@ struct JSONParser {
         }
     }
 
-    mutating func expectLiteral(_ word: String) throws(JSONSyntaxError) {
-        for byte in word.utf8 {
-            guard index < bytes.count, bytes[index] == byte else { throw error("invalid literal; expected \(word)") }
-            index += 1
+    /// A member's value or an array's item: a string (most are) read here, without the call to
+    /// `parseValue`, anything else by `parseValue`.
+    @inline(__always)
+    mutating func parseMember(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth < JSONParser.maximumDepth, index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            return try parseValue(depth: depth)
         }
+        var ascii = false
+        return .string(try parseString(ascii: &ascii))
     }
 
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
-        var members: [(key: String, value: JSONValue)] = []
-        // Room for four members up front (a scenario's objects mostly have a few): growing from
-        // one slot, member by member, cost an eighth of a parse; more would waste a large file's memory.
-        members.reserveCapacity(4)
+        // This object's keys and values go on the stacks above those of the objects it is in.
+        let keyBase = keys.count
+        let valueBase = values.count
         // Objects are small (a scenario's largest has a dozen members): scanning the members read
         // so far is cheaper than hashing every key into a set; a large object gets the set.
         var seen: Set<String>?
-        // Bit i is set when member i's key is ASCII (as the parser saw while reading it).
-        var asciiKeys: UInt16 = 0
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([]) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
             let keyStart = index
             var ascii = false
             let key = try parseString(ascii: &ascii)
-            if JSONParser.isDuplicate(key, ascii: ascii, in: members, asciiKeys: asciiKeys, seen: &seen) {
+            let mark = ascii ? keyMark(from: keyStart + 1, to: index - 1) : JSONParser.notASCII
+            if isDuplicate(key, mark: mark, keysFrom: keyBase, seen: &seen) {
                 index = keyStart
                 throw error("duplicate key \"\(key)\"")
             }
-            if ascii && members.count < 16 { asciiKeys |= 1 << members.count }
+            keys.push(key)
+            marks.push(mark)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
-            members.append((key, value))
+            values.push(try parseMember(depth: depth + 1))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file inside an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(popMembers(keysFrom: keyBase, valuesFrom: valueBase))
+            }
             throw error("expected ',' or '}' in an object")
         }
     }
 
-    /// Whether `key` is already among `members`; past 16 members the keys go into `seen` as well.
-    /// `ascii` says whether `key` is ASCII, bit i of `asciiKeys` whether member i's key is.
-    static func isDuplicate(_ key: String, ascii: Bool, in members: [(key: String, value: JSONValue)], asciiKeys: UInt16,
-                            seen: inout Set<String>?) -> Bool {
-        // Plain `==`, as the `Set` past 16 members compares: canonically equivalent spellings are
-        // one key, whatever the object's size. Two ASCII keys are equal exactly when their bytes
-        // are, so one of another length is passed over without the call out of line that `==`
-        // makes for two unequal strings (some 8 % of parsing a scenario).
-        if members.count < 16 {
-            let length = key.utf8.count
-            return members.withUnsafeBufferPointer { members in
-                for index in members.indices {
-                    if ascii && asciiKeys & 1 << index != 0 && members[index].key.utf8.count != length { continue }
-                    if members[index].key == key { return true }
-                }
-                return false
-            }
+    /// The members whose keys are on the stack from `keyBase` and values from `valueBase`, moved
+    /// off the stacks into the object's array, made at its size.
+    mutating func popMembers(keysFrom keyBase: Int, valuesFrom valueBase: Int) -> [(key: String, value: JSONValue)] {
+        let count = keys.count - keyBase
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(count)
+        for offset in 0..<count { members.append((keys.move(at: keyBase + offset), values.move(at: valueBase + offset))) }
+        keys.forget(from: keyBase)
+        marks.forget(from: keyBase)
+        values.forget(from: valueBase)
+        return members
+    }
+
+    /// The mark of a key that is not ASCII (or has escapes): compared with `==` against every other.
+    static let notASCII: UInt64 = 1 << 63
+
+    /// The mark of the ASCII key spelt by the bytes `start..<end`: its length (up to 127) in the
+    /// top byte and its first seven bytes below. Two ASCII keys are equal exactly when their
+    /// bytes are, so two with different marks are different keys.
+    @inline(__always)
+    func keyMark(from start: Int, to end: Int) -> UInt64 {
+        let length = end - start
+        var prefix: UInt64 = 0
+        if start + 8 <= bytes.count {
+            prefix = word(at: start)
+        } else {
+            for offset in 0..<min(length, 7) { prefix |= UInt64(bytes[start + offset]) << UInt64(8 * offset) }
         }
-        if seen == nil { seen = Set(members.map(\.key)) }
+        prefix &= (1 << UInt64(8 * min(length, 7))) &- 1
+        return UInt64(min(length, 127)) << 56 | prefix
+    }
+
+    /// Whether `key` (marked `mark`) is already among the keys on the stack from `keyBase`;
+    /// past 16 of them the keys go into `seen` as well.
+    func isDuplicate(_ key: String, mark: UInt64, keysFrom keyBase: Int, seen: inout Set<String>?) -> Bool {
+        let count = keys.count - keyBase
+        // Plain `==`, as the `Set` past 16 members compares: canonically equivalent spellings are
+        // one key, whatever the object's size. Only keys whose marks say they may be equal are
+        // compared: `==` on two unequal strings is a call out of line (some 8 % of a parse).
+        if count < 16 {
+            for position in keyBase..<keyBase + count {
+                let other = marks.base[position]
+                if other != mark && (other | mark) & JSONParser.notASCII == 0 { continue }
+                if keys.base[position] == key { return true }
+            }
+            return false
+        }
+        if seen == nil { seen = Set(UnsafeBufferPointer(start: keys.base + keyBase, count: count)) }
         return !seen!.insert(key).inserted
     }
 
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
-        var items: [JSONValue] = []
+        // This array's items go on the stack above those of the arrays and objects it is in.
+        let valueBase = values.count
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array([]) }
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth + 1))
+            values.push(try parseMember(depth: depth + 1))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file inside an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(values.popArray(from: valueBase))
+            }
             throw error("expected ',' or ']' in an array")
         }
     }
@@ -145,95 +234,76 @@ struct JSONParser {
     /// The string starting at the quote at `index`; `ascii` is set when it is known to be ASCII
     /// (a string with escapes is not looked at, and is left false).
     mutating func parseString(ascii: inout Bool) throws(JSONSyntaxError) -> String {
-        index += 1
-        if let plain = plainString(ascii: &ascii) { return plain }
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flush(_ parser: JSONParser, upTo end: Int, into view: inout String.UnicodeScalarView) {
-            if end > runStart {
-                view.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[runStart..<end]), as: UTF8.self).unicodeScalars)
-            }
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                flush(self, upTo: index, into: &scalars)
-                index += 1
-                return String(scalars)
-            }
-            if byte < 0x20 { throw error("control character inside a string; escape it") }
-            if byte == UInt8(ascii: "\\") {
-                flush(self, upTo: index, into: &scalars)
-                index += 1
-                guard index < bytes.count else { break }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{8}")
-                case UInt8(ascii: "f"): scalars.append("\u{C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
-                    var code = try parseHex4()
-                    if (0xD800...0xDBFF).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate in \\u escape")
-                        }
-                        index += 2
-                        let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate in \\u escape") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
-                    scalars.append(scalar)
-                default: throw error("invalid escape in a string")
-                }
-                runStart = index
-                continue
-            }
-            index += 1
-        }
-        throw error("unterminated string")
+        let start = index &+ 1
+        let (end, high) = plainRun(from: start)
+        // Most strings have no escape: the whole string is made from its bytes in place.
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try escapedString(from: start, plainUpTo: end) }
+        index = end &+ 1
+        ascii = high == 0
+        return makeString(from: start, to: end, ascii: ascii)
     }
 
-    /// Most strings have no escape: the whole string in one decode of its bytes, or nil (then
-    /// the scalar-by-scalar path reads it). `ascii` is set when every byte is ASCII.
-    mutating func plainString(ascii: inout Bool) -> String? {
-        var end = index
+    /// Where the run of plain bytes from `start` ends (at a quote, a backslash, a control byte or
+    /// the end of the text), and the high bits of its bytes (zero when it is ASCII).
+    @inline(__always)
+    func plainRun(from start: Int) -> (end: Int, high: UInt64) {
+        var end = start
         var high: UInt64 = 0
         // Eight bytes at a time while none of them ends the run: tested byte by byte, this loop
         // was some 15 % of parsing a scenario.
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while end + 8 <= bytes.count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
-                let stops = JSONParser.plainRunStops(word)
-                if stops == 0 {
-                    high |= word
-                    end += 8
-                    continue
-                }
-                // The lowest marked byte is the first that ends the run (a false mark can only
-                // sit above a true one): the bytes before it are the string's last.
-                let before = stops.trailingZeroBitCount / 8
-                high |= word & ~(UInt64.max << UInt64(8 * before))
-                end += before
-                break
+        while end &+ 8 <= bytes.count {
+            let chunk = word(at: end)
+            let stops = JSONParser.plainRunStops(chunk)
+            if stops == 0 {
+                high |= chunk
+                end &+= 8
+                continue
             }
+            // The lowest marked byte is the first that ends the run (a false mark can only sit
+            // above a true one): the bytes below it are the run's last.
+            let before = stops.trailingZeroBitCount / 8
+            high |= chunk & ((1 << UInt64(8 * before)) &- 1)
+            return (end &+ before, high & 0x8080_8080_8080_8080)
         }
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
             high |= UInt64(bytes[end])
-            end += 1
+            end &+= 1
         }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
-        index = end + 1
-        ascii = high & 0x8080_8080_8080_8080 == 0
-        return text
+        return (end, high & 0x8080_8080_8080_8080)
+    }
+
+    /// The bytes `start..<end` as a String. They are valid UTF-8: the text was a String, and it is
+    /// cut at ASCII bytes only.
+    func makeString(from start: Int, to end: Int, ascii: Bool) -> String {
+        let count = end - start
+        // Up to 15 ASCII bytes are kept inside the String itself, and copied in without the
+        // validation `String(decoding:as:)` makes (which was a fifth of parsing a scenario).
+        if ascii && count <= 15 {
+            if count == 0 { return "" }
+            let source = UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped + start)
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                JSONParser.copyShort(count, from: source, to: UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped))
+                return count
+            }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    /// Copies `count` bytes (1 to 15) in two loads and stores that may overlap, not a call to `memcpy`.
+    @inline(__always)
+    static func copyShort(_ count: Int, from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
+        if count >= 8 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+        } else {
+            // One to three bytes: the first, the middle and the last cover them.
+            target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+            target.storeBytes(of: source.load(fromByteOffset: count / 2, as: UInt8.self), toByteOffset: count / 2, as: UInt8.self)
+            target.storeBytes(of: source.load(fromByteOffset: count - 1, as: UInt8.self), toByteOffset: count - 1, as: UInt8.self)
+        }
     }
 
     /// The bytes of a word of eight text bytes (in memory order, the first lowest) that are a
@@ -250,68 +320,5 @@ struct JSONParser {
         let zeroBackslash = (backslashes &- ones) & ~backslashes
         let control = (word &- ones &* 0x20) & ~word
         return (zeroQuote | zeroBackslash | control) & highs
-    }
-
-    mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("invalid hex digit in \\u escape")
-            }
-            value = value * 16 + digit
-            index += 1
-        }
-        return value
-    }
-
-    /// The whole number spelt from `start` to here (an optional minus, then digits), or nil if
-    /// it does not fit an Int64: read in place, with no String made for `Int64(_:)` to read.
-    func integer(from start: Int) -> Int64? {
-        let negative = bytes[start] == UInt8(ascii: "-")
-        var value: Int64 = 0
-        for i in (negative ? start + 1 : start)..<index {
-            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-            let digit = Int64(bytes[i] - UInt8(ascii: "0"))
-            let (sum, overflowed) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
-            if overflow || overflowed { return nil }
-            value = sum
-        }
-        return value
-    }
-
-    mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
-        let start = index
-        var isInteger = true
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-            if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { throw error("a number may not start with 0") }
-        } else {
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number: digits must follow '.'") }
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number: digits must follow the exponent") }
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        }
-        if isInteger, let value = integer(from: start) { return .integer(value) }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text) else { throw error("invalid number") }
-        return .number(value)
     }
 }

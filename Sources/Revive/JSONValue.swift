@@ -163,3 +163,190 @@ extension JSONValue {
         out += "\""
     }
 }
+
+/// A stack in memory of its own that `JSONParser` reads values (and keys, and key marks) onto
+/// before it knows how many an array or an object has: each is then made once, at its size, by
+/// moving its elements off the top. Arrays grown item by item (and objects that outgrew the
+/// room reserved for them) cost some 8 % of parsing a scenario. Not copyable: it owns its memory,
+/// which `deinit` frees with the elements still on it (a parse that failed leaves some).
+struct JSONStack<Element>: ~Copyable {
+    /// The elements: `count` of them initialized, in room for `capacity`.
+    private(set) var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    /// How many elements are on the stack.
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    /// Pushes `element`, doubling the room when it is full.
+    @inline(__always)
+    mutating func push(_ element: Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
+
+    /// The elements from `start` up, moved off the stack into an array of their own.
+    mutating func popArray(from start: Int) -> [Element] {
+        let moved = count - start
+        count = start
+        // Appended one by one into room made once: `Array(unsafeUninitializedCapacity:)` is not
+        // specialized, and looked up the array's type at run time on every call.
+        var array: [Element] = []
+        array.reserveCapacity(moved)
+        for position in start..<start + moved { array.append((base + position).move()) }
+        return array
+    }
+
+    /// The element at `position`, moved out: the caller then `forget`s it with those above it.
+    func move(at position: Int) -> Element { (base + position).move() }
+
+    /// Drops the elements from `start` up, which the caller has moved out.
+    mutating func forget(from start: Int) { count = start }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
+
+// MARK: The parser's escapes, numbers and literals, here to keep JSONParser.swift within the size limit.
+
+extension JSONParser {
+    mutating func expectLiteral(_ word: String) throws(JSONSyntaxError) {
+        for byte in word.utf8 {
+            guard index < bytes.count, bytes[index] == byte else { throw error("invalid literal; expected \(word)") }
+            index += 1
+        }
+    }
+
+    /// A string whose plain run from `start` stops at `end` before its closing quote: at an
+    /// escape, or at a control byte or the end of the text (both reported). Decoded into UTF-8
+    /// bytes, plain runs copied whole, and made a String once.
+    mutating func escapedString(from start: Int, plainUpTo end: Int) throws(JSONSyntaxError) -> String {
+        var utf8: [UInt8] = []
+        var runStart = start
+        index = end
+        while index < bytes.count {
+            // A plain run ends here: at a quote, a control byte or a backslash.
+            let byte = bytes[index]
+            utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: utf8, as: UTF8.self)
+            }
+            if byte < 0x20 { throw error("control character inside a string; escape it") }
+            index += 1
+            guard index < bytes.count else { break }
+            utf8.append(contentsOf: try escapedScalar().utf8)
+            runStart = index
+            index = plainRun(from: index).end
+        }
+        throw error("unterminated string")
+    }
+
+    /// The character the escape after a backslash spells; `index` is just past the backslash, and
+    /// is left past the escape.
+    mutating func escapedScalar() throws(JSONSyntaxError) -> Unicode.Scalar {
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{8}"
+        case UInt8(ascii: "f"): return "\u{C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            var code = try parseHex4()
+            if (0xD800...0xDBFF).contains(code) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                index += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate in \\u escape") }
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+            return scalar
+        default: throw error("invalid escape in a string")
+        }
+    }
+
+    mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    /// The whole number spelt from `start` to here (an optional minus, then digits), or nil if
+    /// it does not fit an Int64: read in place, with no String made for `Int64(_:)` to read.
+    func integer(from start: Int) -> Int64? {
+        let negative = bytes[start] == UInt8(ascii: "-")
+        var value: Int64 = 0
+        for i in (negative ? start + 1 : start)..<index {
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let digit = Int64(bytes[i] - UInt8(ascii: "0"))
+            let (sum, overflowed) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            if overflow || overflowed { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+        let start = index
+        var isInteger = true
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { throw error("a number may not start with 0") }
+        } else {
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number: digits must follow '.'") }
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("invalid number: digits must follow the exponent") }
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if isInteger, let value = integer(from: start) { return .integer(value) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let value = Double(text) else { throw error("invalid number") }
+        return .number(value)
+    }
+}

@@ -54,6 +54,23 @@ struct JSONReader {
         return result
     }
 
+    /// `object` for the section readers: the members found by their key's place (`Fields`), with
+    /// the same checks and messages.
+    mutating func fields<Key: ObjectKey>(_ value: JSONValue?, at path: @autoclosure () -> String, as key: Key.Type) -> Fields<Key>? {
+        guard let value else { return nil }
+        guard case .object(let members) = value else {
+            fail(path(), "expected an object, found \(value.typeName)")
+            return nil
+        }
+        // Every key of a file that loads is known; else the others are reported and left out.
+        let fields = Fields<Key>(members) ?? Fields<Key>(knownMembers(members, at: path(), allowed: Key.list.names))!
+        for place in Key.list.requiredPlaces where fields.value(at: place) == nil {
+            let name = Key.list.names[place]
+            fail(JSONReader.join(path(), name), "missing required key; add \"\(name)\" here (\(keysListedIn))")
+        }
+        return fields
+    }
+
     /// The allowed members of an object that has others, each other reported (but `$schema` at the top).
     private mutating func knownMembers(_ members: [(key: String, value: JSONValue)], at path: String,
                                        allowed: [String]) -> [(key: String, value: JSONValue)] {
@@ -136,11 +153,11 @@ struct JSONReader {
 
     mutating func duration(_ value: JSONValue?, at path: @autoclosure () -> String, allowZero: Bool = true) -> Span? {
         guard let text = string(value, at: path()) else { return nil }
-        if text.hasPrefix("-") {
+        if text.utf8.first == UInt8(ascii: "-") && text.hasPrefix("-") {
             fail(path(), "\"\(text)\" is negative; durations are zero or more, like \"250ms\", \"90s\", \"15m\", \"2h\", \"1d\"")
             return nil
         }
-        guard let span = DurationText.parse(text) else {
+        guard let span = JSONReader.parseDuration(text, after: 0) else {
             fail(path(), "\"\(text)\" is not a duration; write a whole number and one unit (ms, s, m, h, d) up to 365d, like \"250ms\" or \"15m\"")
             return nil
         }
@@ -154,7 +171,7 @@ struct JSONReader {
     /// A virtual time written `+DURATION`, such as `+5m`.
     mutating func instant(_ value: JSONValue?, at path: @autoclosure () -> String) -> Instant? {
         guard let text = string(value, at: path()) else { return nil }
-        guard text.hasPrefix("+"), let span = DurationText.parse(String(text.dropFirst())) else {
+        guard text.utf8.first == UInt8(ascii: "+") && text.hasPrefix("+"), let span = JSONReader.parseDuration(text, after: 1) else {
             fail(path(), "\"\(text)\" is not a virtual time; write \"+\" and a duration, like \"+5m\" or \"+2h\"")
             return nil
         }
@@ -176,6 +193,7 @@ struct JSONReader {
     mutating func stringList(_ value: JSONValue?, at path: @autoclosure () -> String) -> [String]? {
         guard let items = array(value, at: path()) else { return nil }
         var result: [String] = []
+        result.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             if let text = string(item, at: JSONReader.index(path(), i)) { result.append(text) }
         }

@@ -71,29 +71,30 @@ public enum ScenarioLoader {
 enum ScenarioBuilder {
 
     static func build(_ document: JSONValue, reader: inout JSONReader) -> Scenario? {
-        guard let top = reader.object(document, at: "", allowed: ScenarioKeys.top, required: ScenarioKeys.topRequired) else {
-            return nil
-        }
-        let format = checkFormat(top["format"], reader: &reader)
-        let name = readName(top["name"], reader: &reader)
-        let description = top["description"].flatMap { reader.string($0, at: "description", nonEmpty: false) } ?? ""
-        let seed = top["seed"].flatMap { reader.integer($0, at: "seed", range: 0...Int64.max) } ?? 1
-        let runtime = readRuntime(top["runtime"], format: format, reader: &reader)
-        let recovery = readRecovery(top["recovery"], reader: &reader)
-        let horizon = top["horizon"].flatMap { reader.duration($0, at: "horizon", allowZero: false) } ?? ScenarioLoader.defaultHorizon
-        let connections = readConnections(top["connections"], reader: &reader)
+        guard let top = reader.fields(document, at: "", as: TopKey.self) else { return nil }
+        let format = checkFormat(top[.format], reader: &reader)
+        let name = readName(top[.name], reader: &reader)
+        let description = top[.description].flatMap { reader.string($0, at: "description", nonEmpty: false) } ?? ""
+        let seed = top[.seed].flatMap { reader.integer($0, at: "seed", range: 0...Int64.max) } ?? 1
+        let runtime = readRuntime(top[.runtime], format: format, reader: &reader)
+        let recovery = readRecovery(top[.recovery], reader: &reader)
+        let horizon = top[.horizon].flatMap { reader.duration($0, at: "horizon", allowZero: false) } ?? ScenarioLoader.defaultHorizon
+        let connections = readConnections(top[.connections], reader: &reader)
         // Ids of connections that have other problems still count, so one typo is reported once.
-        let connectionIDs: [String]? = top["connections"].map { raw in
+        let connectionIDs: [String]? = top[.connections].map { raw in
             guard case .array(let items) = raw else { return [] }
-            return items.compactMap { $0["id"]?.stringValue }
+            var ids: [String] = []
+            ids.reserveCapacity(items.count)
+            for item in items { if let id = item["id"]?.stringValue { ids.append(id) } }
+            return ids
         }
-        let workflow = readWorkflow(top["workflow"], connectionIDs: connectionIDs, reader: &reader)
-        checkStepTimeouts(runtime: top["runtime"], workflow: top["workflow"], format: format, reader: &reader)
+        let workflow = readWorkflow(top[.workflow], connectionIDs: connectionIDs, reader: &reader)
+        checkStepTimeouts(runtime: top[.runtime], workflow: top[.workflow], format: format, reader: &reader)
         var workers = NameSet(runtime?.workers.map(\.rawValue) ?? [])
-        let events = readEvents(top["events"], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
+        let events = readEvents(top[.events], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
         checkEventsFitTheModel(events, runtime: runtime, reader: &reader)
-        let faults = readFaults(top["faults"], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)
-        let expect = ExpectationsBuilder.read(top["expect"], steps: workflow?.steps.map(\.id.rawValue) ?? [], reader: &reader)
+        let faults = readFaults(top[.faults], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)
+        let expect = ExpectationsBuilder.read(top[.expect], steps: workflow?.steps.map(\.id.rawValue) ?? [], reader: &reader)
         guard reader.problems.isEmpty, let name, let runtime, let connections, let workflow else { return nil }
         return Scenario(file: reader.file, name: name, description: description, seed: UInt64(seed), runtime: runtime,
                         recovery: recovery, horizon: horizon, connections: connections, workflow: workflow,

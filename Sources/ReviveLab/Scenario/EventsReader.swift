@@ -9,6 +9,8 @@ import ReviveWorld
 extension ScenarioBuilder {
     /// The keys that name what an event acts on; each kind requires some of them and refuses the rest.
     static let eventTargetKeys = ["connection", "subject", "tenant", "worker", "happened"]
+    /// The places of `eventTargetKeys` among an event's keys.
+    static let eventTargetPlaces = eventTargetKeys.map { EventKey.list.place(of: $0)! }
 
     static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout NameSet, reader: inout JSONReader) -> [EventSpec] {
         guard let items = reader.array(value, at: "events") else { return [] }
@@ -25,34 +27,33 @@ extension ScenarioBuilder {
 
     static func readEvent(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, workers: NameSet,
                           reader: inout JSONReader) -> EventSpec? {
-        guard let object = reader.object(item, at: path(), allowed: ScenarioKeys.event,
-                                         required: ScenarioKeys.eventRequired) else { return nil }
+        guard let object = reader.fields(item, at: path(), as: EventKey.self) else { return nil }
         let trigger = readEventTrigger(object, at: path(), reader: &reader)
-        guard let kind = reader.string(object["do"], at: path() + ".do"),
+        guard let kind = reader.string(object[.do], at: path() + ".do"),
               let needs = eventTargets(of: kind, at: path() + ".do", reader: &reader) else { return nil }
-        for key in eventTargetKeys {
-            if needs.contains(key) && object[key] == nil { reader.fail(path() + "." + key, "missing required key for \"\(kind)\"") }
-            if !needs.contains(key) && object[key] != nil {
+        for (key, place) in zip(eventTargetKeys, eventTargetPlaces) {
+            if needs.contains(key) && object.value(at: place) == nil { reader.fail(path() + "." + key, "missing required key for \"\(kind)\"") }
+            if !needs.contains(key) && object.value(at: place) != nil {
                 let takes = needs.isEmpty ? "it takes no target" : "it takes \(needs.joined(separator: ", "))"
                 reader.fail(path() + "." + key, "\"\(kind)\" takes no \"\(key)\"; \(takes)")
             }
         }
-        let connection = reader.optionalString(object, "connection", under: path())
+        let connection = reader.optionalString(object, .connection, under: path())
         if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
-        let worker = reader.optionalString(object, "worker", under: path())
+        let worker = reader.optionalString(object, .worker, under: path())
         if kind == "revive-worker", let worker { checkWorkerExists(worker, at: path() + ".worker", workers: workers, reader: &reader) }
         if kind == "start-worker", let worker { checkNotAParty(worker, at: path() + ".worker", reader: &reader) }
-        let subject = reader.optionalString(object, "subject", under: path())
-        let tenant = reader.optionalString(object, "tenant", under: path())
-        let happened = object["happened"].flatMap { reader.bool($0, at: path() + ".happened") }
+        let subject = reader.optionalString(object, .subject, under: path())
+        let tenant = reader.optionalString(object, .tenant, under: path())
+        let happened = object[.happened].flatMap { reader.bool($0, at: path() + ".happened") }
         let action = eventAction(kind, connection: connection, subject: subject, tenant: tenant, worker: worker, happened: happened)
         guard let trigger, let action else { return nil }
         return EventSpec(trigger: trigger, action: action)
     }
 
     /// When the event fires: `"at"` a virtual time, or `"on"` a transition plus an optional `"after"`.
-    static func readEventTrigger(_ object: JSONObject, at path: @autoclosure () -> String, reader: inout JSONReader) -> EventTrigger? {
-        switch (object["at"], object["on"]) {
+    static func readEventTrigger(_ object: Fields<EventKey>, at path: @autoclosure () -> String, reader: inout JSONReader) -> EventTrigger? {
+        switch (object[.at], object[.on]) {
         case (nil, nil):
             reader.fail(path(), "say when the event fires: \"at\": \"+12m\", or \"on\": a transition name (with an optional \"after\")")
             return nil
@@ -60,10 +61,10 @@ extension ScenarioBuilder {
             reader.fail(path() + ".on", "use either \"at\" or \"on\", not both")
             return nil
         case (let at?, nil):
-            if object["after"] != nil { reader.fail(path() + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
+            if object[.after] != nil { reader.fail(path() + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
             return reader.instant(at, at: path() + ".at").map { .at($0) }
         case (nil, let on?):
-            let after = object["after"].flatMap { reader.duration($0, at: path() + ".after") } ?? .zero
+            let after = object[.after].flatMap { reader.duration($0, at: path() + ".after") } ?? .zero
             guard let spelling = reader.string(on, at: path() + ".on"),
                   let name = ExpectationsBuilder.transitionName(spelling, at: path() + ".on", reader: &reader) else { return nil }
             return .on(transition: name, after: after)

@@ -21,15 +21,14 @@ extension ScenarioBuilder {
 
     static func readFault(_ item: JSONValue, at path: @autoclosure () -> String, workflow: WorkflowSpec?, connectionIDs known: [String]?,
                           workers: NameSet, reader: inout JSONReader) -> FaultSpec? {
-        guard let object = reader.object(item, at: path(), allowed: ScenarioKeys.fault,
-                                         required: ScenarioKeys.faultRequired) else { return nil }
-        guard let kind = reader.choice(object["fault"], at: path() + ".fault", of: FaultKind.self, noun: "a fault") else { return nil }
+        guard let object = reader.fields(item, at: path(), as: FaultKey.self) else { return nil }
+        guard let kind = reader.choice(object[.fault], at: path() + ".fault", of: FaultKind.self, noun: "a fault") else { return nil }
         let (trigger, step) = readFaultTrigger(object, kind: kind, at: path(), workflow: workflow, reader: &reader)
         if let step, !kind.targetsWorker, !kind.isOutage, step.connection == nil {
             reader.fail(path() + ".at.step", "step \"\(step.id)\" calls no provider, so \"\(kind.rawValue)\" cannot strike it; pick a step with a connection")
         }
-        let connection = readFaultTarget("connection", of: object, kind: kind, at: path(), connectionIDs: known, workers: workers, reader: &reader)
-        let worker = readFaultTarget("worker", of: object, kind: kind, at: path(), connectionIDs: known, workers: workers, reader: &reader)
+        let connection = readFaultTarget(.connection, of: object, kind: kind, at: path(), connectionIDs: known, workers: workers, reader: &reader)
+        let worker = readFaultTarget(.worker, of: object, kind: kind, at: path(), connectionIDs: known, workers: workers, reader: &reader)
         let signal = readFaultSignal(object, kind: kind, at: path(), reader: &reader)
         let count = readFaultCount(object, kind: kind, at: path(), reader: &reader)
         let lateBy = readLateBy(object, kind: kind, at: path(), reader: &reader)
@@ -40,9 +39,9 @@ extension ScenarioBuilder {
     }
 
     /// When the fault strikes; for a step point also the step it names, if the workflow has it.
-    static func readFaultTrigger(_ object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String, workflow: WorkflowSpec?,
+    static func readFaultTrigger(_ object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String, workflow: WorkflowSpec?,
                                  reader: inout JSONReader) -> (trigger: FaultTrigger?, step: StepSpec?) {
-        switch object["at"] {
+        switch object[.at] {
         case .string?: return (readTimeTrigger(object, kind: kind, at: path(), reader: &reader), nil)
         case .object?: return readStepPointTrigger(object, at: path(), workflow: workflow, reader: &reader)
         case let other?:
@@ -53,23 +52,22 @@ extension ScenarioBuilder {
     }
 
     /// `"at": "+5m"`: no step says what to strike, so the fault must name its connection or worker.
-    static func readTimeTrigger(_ object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> FaultTrigger? {
-        let trigger = reader.instant(object["at"], at: path() + ".at").map { FaultTrigger.time($0) }
+    static func readTimeTrigger(_ object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> FaultTrigger? {
+        let trigger = reader.instant(object[.at], at: path() + ".at").map { FaultTrigger.time($0) }
         // An outage takes a durable side away: it strikes no connection and no worker.
         if kind.isOutage { return trigger }
         let target = targetKey(of: kind)
-        if object[target] == nil { reader.fail(path() + "." + target, "a \"\(kind.rawValue)\" at a virtual time needs a \"\(target)\"") }
+        if object.value(named: target) == nil { reader.fail(path() + "." + target, "a \"\(kind.rawValue)\" at a virtual time needs a \"\(target)\"") }
         return trigger
     }
 
     /// `"at": {"step", "point", "attempt"}`: the step's own connection or worker is struck, so naming one is refused.
-    static func readStepPointTrigger(_ object: JSONObject, at path: @autoclosure () -> String, workflow: WorkflowSpec?,
+    static func readStepPointTrigger(_ object: Fields<FaultKey>, at path: @autoclosure () -> String, workflow: WorkflowSpec?,
                                      reader: inout JSONReader) -> (trigger: FaultTrigger?, step: StepSpec?) {
-        guard let at = reader.object(object["at"], at: path() + ".at", allowed: ScenarioKeys.stepPoint,
-                                     required: ScenarioKeys.stepPointRequired) else { return (nil, nil) }
-        let stepID = reader.string(at["step"], at: path() + ".at.step")
-        let point = reader.choice(at["point"], at: path() + ".at.point", of: StepPoint.self, noun: "a step point")
-        let attempt = at["attempt"].flatMap { reader.integer($0, at: path() + ".at.attempt", range: 1...10_000) } ?? 1
+        guard let at = reader.fields(object[.at], at: path() + ".at", as: StepPointKey.self) else { return (nil, nil) }
+        let stepID = reader.string(at[.step], at: path() + ".at.step")
+        let point = reader.choice(at[.point], at: path() + ".at.point", of: StepPoint.self, noun: "a step point")
+        let attempt = at[.attempt].flatMap { reader.integer($0, at: path() + ".at.attempt", range: 1...10_000) } ?? 1
         var step: StepSpec?
         if let stepID, let steps = workflow?.steps {
             step = steps.first(where: { $0.id.rawValue == stepID })
@@ -79,8 +77,8 @@ extension ScenarioBuilder {
         }
         var trigger: FaultTrigger?
         if let stepID, let point { trigger = .step(id: ActionKey(stepID), point: point, attempt: Int(attempt)) }
-        if object["connection"] != nil || object["worker"] != nil {
-            let key = object["connection"] != nil ? "connection" : "worker"
+        if object[.connection] != nil || object[.worker] != nil {
+            let key = object[.connection] != nil ? "connection" : "worker"
             reader.fail(path() + "." + key, "a fault at a step point strikes that step's \(key); remove \"\(key)\"")
         }
         return (trigger, step)
@@ -91,9 +89,10 @@ extension ScenarioBuilder {
 
     /// The connection or worker (`key`) a fault names: refused when the kind strikes the other,
     /// else checked against the connections or workers the scenario defines.
-    static func readFaultTarget(_ key: String, of object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String,
+    static func readFaultTarget(_ target: FaultKey, of object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String,
                                 connectionIDs known: [String]?, workers: NameSet, reader: inout JSONReader) -> String? {
-        guard let name = reader.optionalString(object, key, under: path()) else { return nil }
+        guard let name = reader.optionalString(object, target, under: path()) else { return nil }
+        let key = Fields<FaultKey>.name(of: target)
         let wanted = targetKey(of: kind)
         if kind.isOutage {
             reader.fail(path() + "." + key, "\"\(kind.rawValue)\" takes a durable side away and strikes no \(key); remove \"\(key)\"")
@@ -108,8 +107,8 @@ extension ScenarioBuilder {
     }
 
     /// What the provider answers: required by provider-error, optional for revoke-grant, refused elsewhere.
-    static func readFaultSignal(_ object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> ProviderSignal? {
-        guard let raw = object["signal"] else {
+    static func readFaultSignal(_ object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> ProviderSignal? {
+        guard let raw = object[.signal] else {
             if kind == .providerError {
                 reader.fail(path() + ".signal", "a provider-error needs the \"signal\" the provider sends, like {\"status\": 503, \"error\": \"temporarily_unavailable\"}")
             }
@@ -123,8 +122,8 @@ extension ScenarioBuilder {
     }
 
     /// How many calls in a row a provider-error fails (1 unless given); no other kind takes it.
-    static func readFaultCount(_ object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> Int {
-        guard let raw = object["count"] else { return 1 }
+    static func readFaultCount(_ object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> Int {
+        guard let raw = object[.count] else { return 1 }
         guard kind == .providerError || kind == .lookupError else {
             reader.fail(path() + ".count", "only provider-error and lookup-error take \"count\"")
             return 1
@@ -133,8 +132,8 @@ extension ScenarioBuilder {
     }
 
     /// How long a stall-worker freezes its worker, or an outage lasts: required there, refused elsewhere.
-    static func readStallDuration(_ object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> Span? {
-        guard let raw = object["for"] else {
+    static func readStallDuration(_ object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> Span? {
+        guard let raw = object[.for] else {
             if kind == .stallWorker { reader.fail(path() + ".for", "a stall-worker needs \"for\": how long the worker freezes, like \"5m\"") }
             if kind.isOutage { reader.fail(path() + ".for", "a \(kind.rawValue) needs \"for\": how long the outage lasts, like \"5m\"") }
             return nil
@@ -147,8 +146,8 @@ extension ScenarioBuilder {
     }
 
     /// How long after the provider's declared bound a late-apply lands (1 minute unless given); no other kind takes it.
-    static func readLateBy(_ object: JSONObject, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> Span? {
-        guard let raw = object["by"] else { return kind == .lateApply ? FaultSpec.defaultLateBy : nil }
+    static func readLateBy(_ object: Fields<FaultKey>, kind: FaultKind, at path: @autoclosure () -> String, reader: inout JSONReader) -> Span? {
+        guard let raw = object[.by] else { return kind == .lateApply ? FaultSpec.defaultLateBy : nil }
         guard kind == .lateApply else {
             reader.fail(path() + ".by", "only late-apply takes \"by\"")
             return nil

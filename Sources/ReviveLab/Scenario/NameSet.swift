@@ -39,6 +39,9 @@ struct NameSet {
             guard !names.contains(name) else { return false }
             if names.count == NameSet.linearLimit { hashed = Set(names + [name]) }
         }
+        // Room for a few names at once: grown from one slot, name by name, the list cost more
+        // than comparing the names.
+        if names.isEmpty { names.reserveCapacity(4) }
         names.append(name)
         return true
     }

@@ -13,18 +13,22 @@ extension ScenarioBuilder {
               case .array(let items)? = workflow?["steps"] else { return }
         // Steps are named by index only when reported: most files have nothing to report. Only
         // the index is kept: an array of (index, step) pairs was a generic type of its own, which
-        // the runtime built from its mangled name on every cold run.
+        // the runtime built from its mangled name on every cold run. They are collected only where
+        // they are read: in a format 2 Temporal file.
+        let boundsNeeded = format >= 2 && kind == .temporal
         var unbounded: [Int] = []
         for (i, item) in items.enumerated() {
-            guard case .object = item else { continue }
-            for key in ScenarioKeys.stepFormatTwo where item[key] != nil {
+            guard case .object(let members) = item else { continue }
+            let given = givenKeys(members)
+            for (key, place) in zip(ScenarioKeys.stepFormatTwo, stepFormatTwoPlaces) where given & 1 << place != 0 {
                 if let problem = stepTimeoutProblem(key, kind: kind, format: format) {
                     reader.fail(JSONReader.index("workflow.steps", i) + "." + key, problem)
                 }
             }
-            if item["startToCloseTimeout"] == nil && item["scheduleToCloseTimeout"] == nil { unbounded.append(i) }
+            let bounds = 1 << StepKey.startToCloseTimeout.rawValue | 1 << StepKey.scheduleToCloseTimeout.rawValue
+            if boundsNeeded && given & bounds == 0 { unbounded.append(i) }
         }
-        guard format >= 2, kind == .temporal, runtime?["startToCloseTimeout"] == nil, runtime?["scheduleToCloseTimeout"] == nil,
+        guard boundsNeeded, runtime?["startToCloseTimeout"] == nil, runtime?["scheduleToCloseTimeout"] == nil,
               !unbounded.isEmpty else { return }
         if unbounded.count == items.count {
             reader.fail("runtime", "a Temporal activity needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on runtime, or on every step")
@@ -34,6 +38,18 @@ extension ScenarioBuilder {
             let id = items[i]["id"]?.stringValue ?? String(i)
             reader.fail(JSONReader.index("workflow.steps", i), "activity \"\(id)\" needs a start-to-close or a schedule-to-close timeout; set \"startToCloseTimeout\" (like \"10s\") or \"scheduleToCloseTimeout\" on the step, or on runtime for every activity")
         }
+    }
+
+    /// The places of `ScenarioKeys.stepFormatTwo` among a step's keys.
+    static let stepFormatTwoPlaces = ScenarioKeys.stepFormatTwo.map { StepKey.list.place(of: $0)! }
+
+    /// The step keys that `members` (read or not by `readStep`) sets: bit `place` for each. Each
+    /// member's key is placed once, not compared with each key asked about.
+    static func givenKeys(_ members: [(key: String, value: JSONValue)]) -> Int {
+        let list = StepKey.list
+        var places = 0
+        for member in members { if let place = list.place(of: member.key) { places |= 1 << place } }
+        return places
     }
 
     /// Why a step may not set `key` here, if it may not: a format-1 file, or LangGraph.

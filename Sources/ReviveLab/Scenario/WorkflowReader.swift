@@ -7,11 +7,11 @@ import ReviveWorld
 /// Reads `workflow`: the run id and its steps, each with the connection it calls and its effect.
 extension ScenarioBuilder {
     static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, reader: inout JSONReader) -> WorkflowSpec? {
-        guard let object = reader.object(value, at: "workflow", allowed: ScenarioKeys.workflow, required: ScenarioKeys.workflowRequired) else { return nil }
-        let name = object["name"].flatMap { reader.string($0, at: "workflow.name") } ?? ""
-        let run = reader.string(object["run"], at: "workflow.run")
-        let retry = object["retry"].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
-        guard let items = reader.array(object["steps"], at: "workflow.steps") else { return nil }
+        guard let object = reader.fields(value, at: "workflow", as: WorkflowKey.self) else { return nil }
+        let name = object[.name].flatMap { reader.string($0, at: "workflow.name") } ?? ""
+        let run = reader.string(object[.run], at: "workflow.run")
+        let retry = object[.retry].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
+        guard let items = reader.array(object[.steps], at: "workflow.steps") else { return nil }
         if items.isEmpty { reader.fail("workflow.steps", "a workflow needs at least one step") }
         // Exactly as many as the file lists: a long workflow's steps stay in memory for the whole play.
         var steps: [StepSpec] = []
@@ -27,26 +27,26 @@ extension ScenarioBuilder {
 
     static func readStep(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, seen: inout NameSet,
                          reader: inout JSONReader) -> StepSpec? {
-        guard let step = reader.object(item, at: path(), allowed: ScenarioKeys.step, required: ScenarioKeys.stepRequired) else { return nil }
-        let id = reader.string(step["id"], at: path() + ".id")
+        guard let step = reader.fields(item, at: path(), as: StepKey.self) else { return nil }
+        let id = reader.string(step[.id], at: path() + ".id")
         checkDefinedOnce(id, noun: "step", at: path() + ".id", seen: &seen, reader: &reader)
-        let connection = reader.optionalString(step, "connection", under: path())
+        let connection = reader.optionalString(step, .connection, under: path())
         if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
         // A step that names a connection reads from it unless it says otherwise.
-        let effect = step["effect"].flatMap { reader.choice($0, at: path() + ".effect", of: StepEffect.self, noun: "an effect") }
+        let effect = step[.effect].flatMap { reader.choice($0, at: path() + ".effect", of: StepEffect.self, noun: "an effect") }
             ?? (connection == nil ? StepEffect.none : .read)
-        if effect != .none && step["connection"] == nil {
+        if effect != .none && step[.connection] == nil {
             reader.fail(path() + ".effect", "a \(effect.rawValue) step calls a provider; give it a \"connection\"")
         }
-        let duration = step["duration"].flatMap { reader.duration($0, at: path() + ".duration") } ?? Span(milliseconds: 100)
-        let retry = step["retry"].flatMap { RetryPolicyBuilder.read($0, at: path() + ".retry", reader: &reader) }
+        let duration = step[.duration].flatMap { reader.duration($0, at: path() + ".duration") } ?? Span(milliseconds: 100)
+        let retry = step[.retry].flatMap { RetryPolicyBuilder.read($0, at: path() + ".retry", reader: &reader) }
         // Whether the runtime and format allow them is checked with the runtime (`checkStepTimeouts`).
         // Read one by one in the key list's order (so problems are reported in it), into no dictionary.
-        func timeout(_ key: String) -> Span? {
-            step[key].flatMap { reader.duration($0, at: path() + "." + key, allowZero: false) }
+        func timeout(_ key: StepKey) -> Span? {
+            step[key].flatMap { reader.duration($0, at: path() + "." + Fields<StepKey>.name(of: key), allowZero: false) }
         }
-        let timeouts = ActivityTimeouts(heartbeat: timeout("heartbeatTimeout"), startToClose: timeout("startToCloseTimeout"),
-                                        scheduleToClose: timeout("scheduleToCloseTimeout"))
+        let timeouts = ActivityTimeouts(heartbeat: timeout(.heartbeatTimeout), startToClose: timeout(.startToCloseTimeout),
+                                        scheduleToClose: timeout(.scheduleToCloseTimeout))
         guard let id else { return nil }
         return StepSpec(id: ActionKey(id), connection: connection.map(ConnectionID.init), effect: effect, duration: duration, retry: retry,
                         timeouts: timeouts)

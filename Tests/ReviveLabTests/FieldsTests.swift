@@ -1,0 +1,69 @@
+import Testing
+import Revive
+@testable import ReviveLab
+import ReviveVocabulary
+
+/// The section readers' keys by place (`KeyList`, `Fields`): the same answers as looking keys up
+/// by name in a `JSONObject`, and durations read as `DurationText` reads them.
+struct FieldsTests {
+    /// Each enumeration's cases, by raw value, spelt as its `ScenarioKeys` list spells the keys.
+    private func spellings<Key: ObjectKey>(_ key: Key.Type) -> [String] {
+        (0..<17).compactMap { Key(rawValue: $0).map { String(describing: $0) } }
+    }
+
+    @Test func eachKeyEnumerationListsItsKeysInTheirOrder() {
+        #expect(spellings(TopKey.self) == ScenarioKeys.top)
+        #expect(spellings(RuntimeKey.self) == ScenarioKeys.runtime)
+        #expect(spellings(RecoveryKey.self) == ScenarioKeys.recovery)
+        #expect(spellings(ConnectionKey.self) == ScenarioKeys.connection)
+        #expect(spellings(WorkflowKey.self) == ScenarioKeys.workflow)
+        #expect(spellings(StepKey.self) == ScenarioKeys.step)
+        #expect(spellings(FaultKey.self) == ScenarioKeys.fault)
+        #expect(spellings(StepPointKey.self) == ScenarioKeys.stepPoint)
+        #expect(spellings(EventKey.self) == ScenarioKeys.event)
+        #expect(TopKey.list.names == ScenarioKeys.top)
+        #expect(TopKey.list.requiredPlaces.map { ScenarioKeys.top[$0] } == ScenarioKeys.topRequired)
+    }
+
+    @Test func aKeyIsPlacedAsComparingItWithEachNameWouldPlaceIt() {
+        let lists = [TopKey.list, ConnectionKey.list, StepKey.list, EventKey.list, FaultKey.list, KeyList(["aKb", "Kind", "", "x"])]
+        // Each name; unknown keys; keys with a name's first and last bytes; canonically
+        // equivalent spellings (the Kelvin sign is K) inside a key and at its edges.
+        var keys = lists.flatMap(\.names)
+        keys += ["", "z", "startToCloseTimeouT", "scheduleToCloseTimeout", "sXt", "idd", "i", "d", "a\u{212A}b", "\u{212A}ind",
+                 "Kin\u{64}", "x\u{301}", "e\u{301}ffect", "r\u{e9}try", "effect ", " effect"]
+        for list in lists {
+            for key in keys {
+                #expect(list.place(of: key) == list.names.firstIndex(where: { $0 == key }), "\(key.debugDescription)")
+            }
+        }
+    }
+
+    @Test func fieldsAnswerAsAJSONObjectDoes() throws {
+        let members: [(key: String, value: JSONValue)] = [("id", .string("a")), ("scheduleToCloseTimeout", .integer(1)),
+                                                          ("id", .string("b")), ("effect", .null)]
+        let fields = try #require(Fields<StepKey>(members))
+        let object = JSONObject(members: members)
+        for place in StepKey.list.names.indices {
+            #expect(fields.value(at: place) == object[StepKey.list.names[place]])
+        }
+        #expect(fields[.id] == .string("b"), "the last of a repeated key, as a dictionary kept it")
+        #expect(Fields<StepKey>(members + [("unknown", .null)]) == nil)
+        // Past 255 members (a built value repeating a key) places are looked up by name.
+        let repeated = (0..<300).map { (key: "duration", value: JSONValue.integer(Int64($0))) } + [("id", .string("c"))]
+        let overflowed = try #require(Fields<StepKey>(repeated))
+        #expect(overflowed[.duration] == .integer(299))
+        #expect(overflowed[.id] == .string("c"))
+        #expect(overflowed[.retry] == nil)
+    }
+
+    @Test func durationsAreReadAsDurationTextReadsThem() {
+        let texts = ["0ms", "1ms", "250ms", "0s", "90s", "15m", "2h", "1d", "365d", "366d", "8760h", "8761h", "31536000000ms",
+                     "31536000001ms", "999999999999d", "1000000000000s", "000000000001s", "ms", "s", "m", "", "5", "5x", "5 m",
+                     "5mS", "5Ms", "+5m", "-5m", "1.5s", "٣s", "5\u{301}m", "5m\u{301}", "\u{FF15}s", "12ms", "5sm", "5dd"]
+        for text in texts {
+            #expect(JSONReader.parseDuration(text, after: 0) == DurationText.parse(text), "\(text.debugDescription)")
+            #expect(JSONReader.parseDuration("+" + text, after: 1) == DurationText.parse(text), "+\(text.debugDescription)")
+        }
+    }
+}

@@ -47,7 +47,7 @@ final class OrderedWork<Item>: @unchecked Sendable {
                 return item
             }
             guard claimed < count && (claimed == index || claimed - taken < window) else {
-                condition.wait()
+                condition.wait { finished[index] != nil || (claimed < count && claimed - taken < window) }
                 continue
             }
             let (claim, item) = computeNext()
@@ -93,7 +93,7 @@ final class OrderedWork<Item>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            while claimed < count && claimed - taken >= window { condition.wait() }
+            condition.wait { claimed >= count || claimed - taken < window }
             guard claimed < count else { return }
             let (claim, item) = computeNext()
             hand(item, at: claim)

@@ -18,6 +18,9 @@ final class SystemLayerLocked<Value>: @unchecked Sendable {
         return body(&value)
     }
 
+    /// The value, read without taking the lock, for a caller that holds it already.
+    var unlockedValue: Value { value }
+
     /// Waits, under the lock, until `ready` holds for the value (another thread broadcasts).
     func waitUntil(_ ready: (Value) -> Bool) -> Value {
         condition.lock()
@@ -175,6 +178,38 @@ struct SystemLayerProcessTests {
         let finished = results.waitUntil { $0.count == 8 }
         #expect(Set(finished.keys) == Set(0..<8))
         #expect(!finished.values.contains(caller), "a started thread ran on the caller's")
+    }
+
+    @Test func waitUntilReturnsOnlyOnceTheConditionHoldsAndHoldsTheLock() {
+        let shared = SystemLayerLocked(0)
+        Threads.start {
+            // Counted up one step at a time, under the lock, so the waiter sees every value.
+            for _ in 0..<200 {
+                shared.with { $0 += 1 }
+                shared.condition.broadcast()
+            }
+        }
+        shared.condition.lock()
+        var seen = 0
+        shared.condition.wait { shared.unlockedValue >= 150 }
+        seen = shared.unlockedValue
+        // Still held: the other thread cannot count on while this one reads twice.
+        #expect(seen == shared.unlockedValue)
+        shared.condition.unlock()
+        #expect(seen >= 150)
+        #expect(shared.waitUntil { $0 == 200 } == 200)
+    }
+
+    /// Threads started elsewhere than their creator may still run on every processor once going.
+    @Test func aStartedThreadMayRunOnEveryProcessor() throws {
+        let seen = SystemLayerLocked<Int?>(nil)
+        Threads.start {
+            var mask = [UInt8](repeating: 0, count: 128)
+            let count = GNUCalls.schedGetaffinity.map { $0(0, mask.count, &mask) == 0 ? mask.reduce(0) { $0 + $1.nonzeroBitCount } : -1 }
+            seen.with { $0 = count ?? Threads.processorCount }
+            seen.condition.broadcast()
+        }
+        #expect(seen.waitUntil { $0 != nil } == Threads.processorCount)
     }
 
     @Test func processorCountIsWhatThisProcessMayRunOn() throws {

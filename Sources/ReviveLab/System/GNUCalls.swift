@@ -10,6 +10,15 @@ enum GNUCalls {
     static let schedGetaffinity = lookup("sched_getaffinity",
                                          as: (@convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32).self)
 
+    /// `int sched_setaffinity(pid_t, size_t, const cpu_set_t *)`: where a thread may run (0: the caller).
+    static let schedSetaffinity = lookup("sched_setaffinity",
+                                         as: (@convention(c) (pid_t, Int, UnsafeRawPointer) -> Int32).self)
+    /// `int pthread_attr_setaffinity_np(pthread_attr_t *, size_t, const cpu_set_t *)`: where a new thread starts.
+    static let pthreadAttrSetaffinity = lookup("pthread_attr_setaffinity_np",
+                                               as: (@convention(c) (UnsafeMutablePointer<pthread_attr_t>, Int, UnsafeRawPointer) -> Int32).self)
+    /// `int sched_getcpu(void)`: the processor the caller runs on now.
+    static let schedGetcpu = lookup("sched_getcpu", as: (@convention(c) () -> Int32).self)
+
     private static func lookup<Function>(_ name: String, as type: Function.Type) -> Function? {
         dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: type) }
     }

@@ -8,7 +8,7 @@ import PackageDescription
 //
 //   revive-lab → ReviveLab → ReviveExplore → ReviveWorld → Revive → ReviveVocabulary
 //                          ↘               ↘ ReviveCheck ─────────↗
-//                          ↘ ReviveStore → CSQLite (the system's libsqlite3), Revive; libpq by dlopen
+//                          ↘ ReviveStore → CSQLite (the system's sqlite3.h), Revive; libsqlite3 and libpq by dlopen
 //
 // The checker sees the vocabulary only, never the engine's books; the world and the checker
 // build without Foundation; only the frontend (ReviveLab) and the executable do I/O.
@@ -39,11 +39,12 @@ let package = Package(
         // Playing and judging scenarios, fault-schedule search and shrinking (pure; threads live in the frontend).
         .target(name: "ReviveExplore", dependencies: ["ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
                 swiftSettings: plantedBugs),
-        // The system's SQLite, through its C API (libsqlite3-dev on Debian and Ubuntu; part of macOS).
-        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        // The system's SQLite's header (libsqlite3-dev on Debian and Ubuntu; part of macOS). Not linked:
+        // the store loads the library at run time (`SQLiteLibrary`), so a command that opens no store
+        // file does not load it at start (no pkg-config either, whose flags would link it).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The durable recovery store on SQLite: the engine's state, its decision log and the plays' history.
-        // libpq is loaded at run time (dlopen), only when a PostgreSQL store is opened: no link-time dependency.
+        // SQLite and libpq are loaded at run time (dlopen), only when a store is opened: no link-time dependency.
         .target(name: "ReviveStore", dependencies: ["CSQLite", "Revive", "ReviveVocabulary"], swiftSettings: plantedBugs),
         // The frontend: commands, the option parser, renderers, scenario and JSONL file I/O.
         .target(name: "ReviveLab",

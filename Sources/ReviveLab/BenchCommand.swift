@@ -112,13 +112,15 @@ enum BenchCommand {
             figures.text += text
             console.out(text)
         }
-        // The cold run goes first, while this process is small and the machine quiet: timed after
-        // the long run, the same child process measured 7.6 ms where it measured 6.0 ms alone.
-        if options.measures(.coldRun) { benchColdRun(directory: options.directory, console: recording) }
+        // The cold run is timed first, while this process is small and the machine quiet (timed
+        // after the long run, the same child process measured 7.6 ms where it measured 6.0 ms
+        // alone), and printed last.
+        let coldRun = options.measures(.coldRun) ? benchColdRun(directory: options.directory, console: console) : nil
         if options.measures(.catalogue) { benchCatalogue(inputs.scenarios, repetitions: options.repetitions, console: recording) }
         if options.measures(.exploration) { benchExploration(inputs.exploreBase, console: recording) }
         if options.measures(.fuzz) { benchFuzz(inputs.exploreBase, seeds: options.seeds, console: recording) }
         if options.measures(.longRun) { benchLongRun(steps: options.longRunSteps, console: recording) }
+        if let coldRun { recording.out(coldRun) }
         if let record = options.record {
             guard FileSystem.write(figures.text, toPath: record) == nil else {
                 console.err(syntax.error("cannot write the record \(record); check the path and permissions").message)

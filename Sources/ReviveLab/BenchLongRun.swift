@@ -47,18 +47,19 @@ extension BenchCommand {
                     + "text timeline (\(bytes / 1_000_000) MB) in \(format(rendered)) s, peak memory \(peakMemoryMB()) MB\n")
     }
 
-    /// Runs `run DIR` as a fresh process, output discarded, `times` times: the median wall time.
-    static func benchColdRun(directory: String, times: Int = 9, console: LabCommand.Console) {
+    /// Runs `run DIR` as a fresh process, output discarded, `times` times: the line with the
+    /// median wall time (nil when the process cannot be started).
+    static func benchColdRun(directory: String, times: Int = 9, console: LabCommand.Console) -> String? {
         var walls: [Double] = []
         for _ in 0..<times {
             let start = console.monotonicSeconds()
             guard let child = try? Subprocess(executable: FileSystem.executablePath, arguments: ["run", directory, "--no-color"],
-                                              output: .discarded) else { return }
+                                              output: .discarded) else { return nil }
             child.wait()
             walls.append(console.monotonicSeconds() - start)
         }
         let median = walls.sorted()[walls.count / 2]
-        console.out("cold run     `revive-lab run \(directory)` as a fresh process: median of \(times) \(format(median * 1000)) ms "
-                    + "(instructions against a hello-world: scripts/callgrind-cold-run.sh)\n")
+        return "cold run     `revive-lab run \(directory)` as a fresh process: median of \(times) \(format(median * 1000)) ms "
+            + "(instructions against a hello-world: scripts/callgrind-cold-run.sh)\n"
     }
 }

@@ -13,11 +13,12 @@ public struct SQLiteError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(message) (SQLite code \(code))" }
 }
 
-/// One SQLite connection: open, execute, prepare. The only file in the store that speaks C.
+/// One SQLite connection: open, execute, prepare. With `SQLiteLibrary`, the only file in the store that speaks SQLite's C API.
 ///
 /// Prepared statements are cached by their SQL text: every engine decision runs the same few
 /// dozen statements, and preparing them once is most of SQLite's speed.
 public final class SQLiteDatabase {
+    private let sqlite: SQLiteLibrary
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// The path it was opened at.
@@ -26,31 +27,32 @@ public final class SQLiteDatabase {
     /// Opens (creating if `create`) the database file at `path`, read-write.
     public init(path: String, create: Bool = true) throws(SQLiteError) {
         self.path = path
+        sqlite = try SQLiteLibrary.shared.get()
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         if create { flags |= SQLITE_OPEN_CREATE }
-        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        let status = sqlite.open(path, &handle, flags, nil)
         guard status == SQLITE_OK else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close_v2(handle)
+            let message = handle.flatMap { sqlite.errmsg($0) }.map { String(cString: $0) } ?? "out of memory"
+            _ = sqlite.close(handle)
             handle = nil
             throw SQLiteError(code: status, message: "cannot open \(path): \(message)")
         }
-        sqlite3_extended_result_codes(handle, 1)
+        _ = sqlite.extendedResultCodes(handle, 1)
     }
 
     deinit {
-        for statement in statements.values { sqlite3_finalize(statement) }
-        sqlite3_close_v2(handle)
+        for statement in statements.values { _ = sqlite.finalize(statement) }
+        _ = sqlite.close(handle)
     }
 
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws(SQLiteError) {
         var error: UnsafeMutablePointer<CChar>?
-        let status = sqlite3_exec(handle, sql, nil, nil, &error)
+        let status = sqlite.exec(handle, sql, nil, nil, &error)
         guard status == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? "unknown error"
-            sqlite3_free(error)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message)
+            sqlite.free(error)
+            throw SQLiteError(code: sqlite.extendedErrcode(handle), message: message)
         }
     }
 
@@ -59,16 +61,16 @@ public final class SQLiteDatabase {
     public func query(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
         let statement = try prepared(sql)
         defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            _ = sqlite.reset(statement)
+            _ = sqlite.clearBindings(statement)
         }
         for (index, value) in values.enumerated() { try bind(value, at: Int32(index + 1), in: statement) }
         var rows: [[SQLiteValue]] = []
         while true {
-            let status = sqlite3_step(statement)
+            let status = sqlite.step(statement)
             if status == SQLITE_DONE { return rows }
             guard status == SQLITE_ROW else { throw failure("step", sql: sql) }
-            let columns = sqlite3_column_count(statement)
+            let columns = sqlite.columnCount(statement)
             rows.append((0..<columns).map { column(statement, $0) })
         }
     }
@@ -87,12 +89,12 @@ public final class SQLiteDatabase {
     }
 
     /// The rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var changes: Int { Int(sqlite.changes(handle)) }
 
     private func prepared(_ sql: String) throws(SQLiteError) -> OpaquePointer {
         if let cached = statements[sql] { return cached }
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard sqlite.prepare(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw failure("prepare", sql: sql)
         }
         statements[sql] = statement
@@ -102,28 +104,28 @@ public final class SQLiteDatabase {
     private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer) throws(SQLiteError) {
         let status: Int32
         switch value {
-        case .null: status = sqlite3_bind_null(statement, index)
-        case .integer(let number): status = sqlite3_bind_int64(statement, index, number)
-        case .text(let text): status = sqlite3_bind_text(statement, index, text, -1, SQLiteDatabase.transient)
+        case .null: status = sqlite.bindNull(statement, index)
+        case .integer(let number): status = sqlite.bindInt64(statement, index, number)
+        case .text(let text): status = sqlite.bindText(statement, index, text, -1, SQLiteDatabase.transient)
         }
         guard status == SQLITE_OK else { throw failure("bind", sql: "parameter \(index)") }
     }
 
     private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLiteValue {
-        switch sqlite3_column_type(statement, index) {
+        switch sqlite.columnType(statement, index) {
         case SQLITE_NULL: return .null
-        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
-        default: return sqlite3_column_text(statement, index).map { .text(String(cString: $0)) } ?? .null
+        case SQLITE_INTEGER: return .integer(sqlite.columnInt64(statement, index))
+        default: return sqlite.columnText(statement, index).map { .text(String(cString: $0)) } ?? .null
         }
     }
 
     private func failure(_ doing: String, sql: String) -> SQLiteError {
-        let message = String(cString: sqlite3_errmsg(handle))
-        return SQLiteError(code: sqlite3_extended_errcode(handle), message: "\(message) (\(doing): \(sql.prefix(60)))")
+        let message = sqlite.errmsg(handle).map { String(cString: $0) } ?? "unknown error"
+        return SQLiteError(code: sqlite.extendedErrcode(handle), message: "\(message) (\(doing): \(sql.prefix(60)))")
     }
 
-    /// SQLite copies a value bound with this destructor before the call returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// SQLite copies a value bound with this destructor (`SQLITE_TRANSIENT`) before the call returns.
+    private static var transient: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: -1) }
 
     /// SQLite's primary result codes that the store turns into its own errors.
     public enum Code {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// The executable starts without loading Foundation or the Swift runtime's shared libraries:
-/// loading them was most of a cold command's start (README, "Benchmarks"). Read from the
-/// binary's own list of needed libraries, as the dynamic linker reads it.
+/// The executable starts without loading Foundation, the Swift runtime's shared libraries or
+/// SQLite: loading them was most of a cold command's start (README, "Benchmarks"); SQLite is
+/// loaded when a store file is opened. Read from the binary's own list of needed libraries, as the
+/// dynamic linker reads it.
 struct StartupLinkTests {
     /// The shared libraries the built executable names (`ldd`), one file name each.
     static func neededLibraries() throws -> [String] {
@@ -22,10 +23,12 @@ struct StartupLinkTests {
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/ldd")))
-    func theExecutableLoadsNeitherFoundationNorTheSwiftRuntimeLibraries() throws {
+    func theExecutableLoadsNeitherFoundationNorTheSwiftRuntimeLibrariesNorSQLiteAtStart() throws {
         let libraries = try Self.neededLibraries()
         #expect(libraries.contains { $0.hasPrefix("libc.so") }, "ldd listed no C library: \(libraries)")
-        let swift = libraries.filter { $0.hasPrefix("libFoundation") || $0.hasPrefix("libswift") || $0.hasPrefix("lib_Foundation") }
-        #expect(swift.isEmpty, "the executable loads \(swift)")
+        let unwanted = libraries.filter {
+            $0.hasPrefix("libFoundation") || $0.hasPrefix("libswift") || $0.hasPrefix("lib_Foundation") || $0.hasPrefix("libsqlite3")
+        }
+        #expect(unwanted.isEmpty, "the executable loads \(unwanted) at start")
     }
 }

@@ -18,6 +18,7 @@ struct ChildProcess {
         switch child.wait() {
         case .signalled(let signal): return ChildProcess(status: nil, signal: signal, output: text)
         case .exited(let status): return ChildProcess(status: status, signal: nil, output: text)
+        case .unknown: return ChildProcess(status: nil, signal: nil, output: text)
         }
     }
 

@@ -21,9 +21,19 @@ struct StressRunner {
         self.options = options
         self.scenarioFiles = scenarioFiles
         self.console = console
-        output = options.output ?? Path.join(FileSystem.temporaryFolder, "revive-stress-\(getpid())")
-        guard FileSystem.makeFolder(output) == nil else {
-            throw StressCommand.syntax.error("cannot create the output directory \(output); check the path and permissions")
+        if let given = options.output {
+            guard FileSystem.makeFolder(given) == nil else {
+                throw StressCommand.syntax.error("cannot create the output directory \(given); check the path and permissions")
+            }
+            output = given
+        } else {
+            // A fresh folder named by the system (mkdtemp), never one someone else could have
+            // made first under a name they could guess.
+            guard let fresh = FileSystem.makeTemporaryFolder(prefix: "revive-stress-") else {
+                throw StressCommand.syntax.error("cannot create a folder under \(FileSystem.temporaryFolder) for the timelines; "
+                    + "check TMPDIR or give --output DIR")
+            }
+            output = fresh
         }
         let libpq = console.environment["REVIVE_LIBPQ"]
         let store = try PlayStores.open(options.store, libpqPath: libpq)

@@ -59,7 +59,7 @@ final class StressScenarioWorker {
         store.afterCommit = { decisions in
             shared.releaseAfterCommit()
             if decisions == dieAfter {
-                try? handle.synchronize()
+                handle.synchronize()
                 kill(getpid(), SIGKILL)
             }
         }
@@ -70,7 +70,7 @@ final class StressScenarioWorker {
     func play() throws(RecoveryStoreError) {
         for index in options.runs where try !world.hasTimeline(index: index) { try play(run: index) }
         try finalPass()
-        try? jsonl.synchronize()
+        jsonl.synchronize()
     }
 
     /// Until every run of the stress play has ended (and once more after that), resumes each

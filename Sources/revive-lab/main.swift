@@ -7,6 +7,10 @@ import ReviveLab
 
 // The thin shell: read the process's arguments and environment, hand off to the library, exit.
 
+// A parent that ignores SIGCHLD passes that on, and then no child of this process could ever be
+// waited for (stress, the kill proof and bench start children and read how they ended).
+signal(SIGCHLD, SIG_DFL)
+
 #if os(Linux)
 // glibc raises its mmap threshold each time a large block is freed (up to 32 MB) and from then on
 // keeps freed blocks below it in the heap instead of returning them: a long run's timeline, grown

@@ -4,6 +4,26 @@ import Testing
 /// `explore --kill`: real SIGKILLs at every durable commit of the engine, a fresh process on the
 /// same store file carrying the run to its end.
 struct KillProofTests {
+    /// A parent that ignores SIGCHLD passes that on to the lab; the lab waits for its children all
+    /// the same (else every child looked like it had exited 0, and a proof could pass unproved).
+    /// (Perl sets the disposition and execs the lab: a shell's `trap "" CHLD` does not pass it on.)
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/perl")))
+    func theProofHoldsUnderAParentThatIgnoresSIGCHLD() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
+        process.arguments = ["-e", #"$SIG{CHLD} = "IGNORE"; exec @ARGV"#, try Lab.executableURL().path,
+                             "explore", "scenarios/revoked-grant.json", "--kill-at", "8"]
+        process.currentDirectoryURL = Lab.packageRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExitPromptly()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("  2 kill points, 2 held"), "\(text)")
+    }
+
     /// Every kill point of every shipped scenario is the long proof `.ci/run` runs on the release
     /// build (README, "Tests"); here, the points around the reconnect of a revoked grant.
     @Test func theRealEngineHoldsAroundTheReconnect() throws {

@@ -49,7 +49,7 @@ public enum Descriptor {
 
 /// A file written line by line as a play goes (a worker's JSONL timeline): created empty, or
 /// emptied, when opened; every write goes straight to the file, so a killed process leaves
-/// every line it finished.
+/// every line it finished. A symbolic link at its path is refused, never written through.
 public final class OutputFile {
     private let descriptor: Int32
     /// The file's path.
@@ -57,9 +57,10 @@ public final class OutputFile {
     /// The first write error, if one happened.
     public private(set) var failure: Int32?
 
-    /// Opens `path` for writing, creating or emptying it; nil when it cannot be opened.
+    /// Opens `path` for writing, creating (mode 0666 less the umask) or emptying it; nil when it
+    /// cannot be opened.
     public init?(creatingAt path: String) {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { return nil }
         self.path = path
     }

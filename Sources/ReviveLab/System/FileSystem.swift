@@ -54,14 +54,14 @@ public enum FileSystem {
     }
 
     /// Writes `text` to the file at `path`, replacing it whole: the bytes go to a fresh file
-    /// beside it, which is then renamed over it, so a reader never sees half a file and a failed
-    /// write leaves the old one as it was. Returns the error number that stopped it, nil on success.
+    /// beside it, made on the disk, which is then renamed over it, so a reader never sees half a
+    /// file and a failed write leaves the old one as it was. A symbolic link at `path` is
+    /// replaced, never followed. Returns the error number that stopped it, nil on success.
     @discardableResult
     public static func write(_ text: String, toPath path: String) -> Int32? {
-        let scratch = path + ".partial-\(getpid())"
-        let descriptor = open(scratch, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return errno }
-        let failure = Descriptor.writeAll(text, to: descriptor)
+        guard let (scratch, descriptor) = freshFile(beside: path) else { return errno }
+        var failure = Descriptor.writeAll(text, to: descriptor)
+        if failure == nil && fsync(descriptor) != 0 { failure = errno }
         let closed = close(descriptor) == 0 ? nil : errno
         if let error = failure ?? closed {
             unlink(scratch)
@@ -71,6 +71,20 @@ public enum FileSystem {
             let error = errno
             unlink(scratch)
             return error
+        }
+        return nil
+    }
+
+    /// A new file in the folder of `path`, named for this process and a count, made with
+    /// O_EXCL and O_NOFOLLOW: nothing that stood there first (a link planted in a shared folder,
+    /// say) is ever written through. Its mode is 0666 less the umask, as any new file's.
+    private static func freshFile(beside path: String) -> (path: String, descriptor: Int32)? {
+        let folder = Path.parent(of: path)
+        for attempt in 0..<100 {
+            let scratch = Path.join(folder, ".revive-\(getpid())-\(attempt).partial")
+            let descriptor = open(scratch, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            if descriptor >= 0 { return (scratch, descriptor) }
+            if errno != EEXIST { return nil }
         }
         return nil
     }
@@ -108,14 +122,15 @@ public enum FileSystem {
         return names
     }
 
-    /// Makes the folder at `path` and any missing parents; a folder already there is fine.
+    /// Makes the folder at `path` and any missing parents (mode 0777 less the umask); a folder
+    /// already there is fine.
     /// Returns the error number that stopped it, nil on success.
     @discardableResult
     public static func makeFolder(_ path: String) -> Int32? {
         if kind(atPath: path) == .folder { return nil }
         let parent = Path.parent(of: path)
         if !parent.isEmpty && parent != path, let error = makeFolder(parent) { return error }
-        if mkdir(path, 0o755) == 0 || (errno == EEXIST && kind(atPath: path) == .folder) { return nil }
+        if mkdir(path, 0o777) == 0 || (errno == EEXIST && kind(atPath: path) == .folder) { return nil }
         return errno
     }
 
@@ -146,8 +161,9 @@ public enum FileSystem {
         }
     }
 
-    /// The running executable's path: `/proc/self/exe` resolved on Linux, where argv[0] may be a
-    /// bare name; argv[0] elsewhere.
+    /// The running executable's path, absolute: `/proc/self/exe` resolved on Linux, the loader's
+    /// own answer on macOS (argv[0] may be a bare name found on PATH, which `posix_spawn` does
+    /// not search); argv[0] only when neither answers.
     public static var executablePath: String {
         #if os(Linux)
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
@@ -155,6 +171,10 @@ public enum FileSystem {
         if length > 0 {
             return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
+        #elseif canImport(Darwin)
+        var size: UInt32 = 4_096
+        var buffer = [CChar](repeating: 0, count: Int(size))
+        if _NSGetExecutablePath(&buffer, &size) == 0 { return String(cString: buffer) }
         #endif
         return CommandLine.arguments[0]
     }

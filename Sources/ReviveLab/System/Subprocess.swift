@@ -27,6 +27,9 @@ public final class Subprocess {
         case exited(Int32)
         /// This signal ended it.
         case signalled(Int32)
+        /// It is gone, but how it ended cannot be known: something else reaped it (`waitpid`
+        /// said ECHILD, as when SIGCHLD is ignored). Never taken for a success.
+        case unknown
     }
 
     /// The child's process id.
@@ -39,7 +42,11 @@ public final class Subprocess {
     /// Starts `executable` with `arguments` (not including argv[0]) and this process's
     /// environment. Throws the error number when it cannot be started.
     public init(executable: String, arguments: [String], output: Output) throws(SpawnError) {
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil
+        #else
         var actions = posix_spawn_file_actions_t()
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -61,7 +68,12 @@ public final class Subprocess {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var child = pid_t()
-        let failure = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        #if canImport(Darwin)
+        let environment = _NSGetEnviron().pointee
+        #else
+        let environment = environ
+        #endif
+        let failure = posix_spawn(&child, executable, &actions, nil, argv, environment)
         if pipeEnds[1] >= 0 { close(pipeEnds[1]) }
         guard failure == 0 else {
             if pipeEnds[0] >= 0 { close(pipeEnds[0]) }
@@ -98,7 +110,9 @@ public final class Subprocess {
     public func wait() -> Ending {
         if let ending { return ending }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return lost() }
+        }
         return record(status)
     }
 
@@ -106,13 +120,20 @@ public final class Subprocess {
     public func poll() -> Ending? {
         if let ending { return ending }
         var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped < 0 && errno != EINTR { return lost() }
+        guard reaped == pid else { return nil }
         return record(status)
     }
 
     /// Sends `signal` to the child, unless it has been reaped already.
     public func send(_ signal: Int32) {
         if ending == nil { kill(pid, signal) }
+    }
+
+    private func lost() -> Ending {
+        ending = .unknown
+        return .unknown
     }
 
     private func record(_ status: Int32) -> Ending {
@@ -143,6 +164,7 @@ extension Subprocess.Ending {
         switch self {
         case .exited(let status): return "exited with \(status)"
         case .signalled(let signal): return "was ended by signal \(signal)"
+        case .unknown: return "ended, and how cannot be known (something else reaped it)"
         }
     }
 }

@@ -64,16 +64,32 @@ enum Threads {
     /// loading a scenario recurses as deep as its JSON (up to 256 levels) and macOS gives
     /// secondary threads only 512 KB by default. Returns the thread to `join`, unless detached.
     private static func spawn(detached: Bool, _ body: @escaping @Sendable () -> Void) -> pthread_t? {
+        // Placed elsewhere first; if that is refused (a processor gone offline meanwhile, a
+        // sandbox that forbids setting affinity), started wherever the system puts it.
+        if let started = create(detached: detached, elsewhere: true, body) { return started.thread }
+        guard let started = create(detached: detached, elsewhere: false, body) else {
+            preconditionFailure("pthread_create failed: \(FileSystem.describe(errno))")
+        }
+        return started.thread
+    }
+
+    /// A thread `create` started: the thread to join, nil when detached.
+    private struct Started {
+        let thread: pthread_t?
+    }
+
+    /// One `pthread_create`, or nil (and `errno` set) when it was refused.
+    private static func create(detached: Bool, elsewhere: Bool, _ body: @escaping @Sendable () -> Void) -> Started? {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, 8 << 20)
         pthread_attr_setdetachstate(&attributes, Int32(detached ? PTHREAD_CREATE_DETACHED : PTHREAD_CREATE_JOINABLE))
-        let everywhere = startElsewhere(&attributes)
+        let everywhere = elsewhere ? startElsewhere(&attributes) : nil
         let box = Unmanaged.passRetained(Body {
             if let everywhere { allowEverywhere(everywhere) }
             body()
-        }).toOpaque()
+        })
         #if canImport(Glibc)
         var thread = pthread_t()
         #else
@@ -83,10 +99,15 @@ enum Threads {
             // Released here, before the thread ends: `join` then knows the body is let go.
             Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue().run()
             return nil
-        }, box)
-        precondition(failure == 0, "pthread_create failed: \(FileSystem.describe(failure))")
-        return detached ? nil : thread
+        }, box.toOpaque())
+        guard failure == 0 else {
+            box.release()
+            errno = failure
+            return nil
+        }
+        return Started(thread: detached ? nil : thread)
     }
+
 
     /// Runs `body(0)` … `body(iterations - 1)` on up to `threads` threads (the caller's one of
     /// them), each taking the next iteration as it finishes one, and returns when all are done.

@@ -6,7 +6,7 @@ public struct ActionTicket: Hashable, Sendable {
     /// The ticket's parts in one shared box: a ticket never changes, and the engine and the
     /// runtime hand it on at every step of a call; inline, each copy retained its seven strings.
     /// Read through inlinable getters, so a caller's `ticket.request.run` reads the one field.
-    @usableFromInline let parts: Shared<Parts>
+    @usableFromInline let parts: PartsBox
 
     /// What the worker asked for.
     public var request: ActionRequest { @inlinable get { parts.value.request } }
@@ -18,7 +18,13 @@ public struct ActionTicket: Hashable, Sendable {
     /// Makes a ticket (the engine makes its own; other integrations, such as the lab's naive
     /// baseline, make theirs).
     public init(request: ActionRequest, lease: Lease, idempotencyKey: IdempotencyKey) {
-        parts = Shared(Parts(request: request, lease: lease, idempotencyKey: idempotencyKey))
+        parts = PartsBox(Parts(request: request, lease: lease, idempotencyKey: idempotencyKey))
+    }
+
+    /// The box of a ticket's parts (see `Shared`).
+    @usableFromInline final class PartsBox: Shared {
+        @usableFromInline let value: Parts
+        @usableFromInline init(_ value: Parts) { self.value = value }
     }
 
     /// A ticket's parts (see `ActionTicket.parts`).

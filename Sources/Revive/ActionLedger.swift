@@ -27,7 +27,7 @@ public struct LedgerEntry: Hashable, Sendable {
     /// Which action the entry is for, fixed when it is made, in one shared box: the engine and its
     /// store copy an entry on every read and write, and inline these four strings were retained
     /// and released on every copy (seen in the catalogue's profile). Never mutated.
-    private let names: Shared<Names>
+    private let names: NamesBox
 
     /// The action's idempotency key.
     public var key: IdempotencyKey { names.value.key }
@@ -61,7 +61,7 @@ public struct LedgerEntry: Hashable, Sendable {
     /// Makes an entry (a store implementation rebuilds entries from its rows with this).
     public init(key: IdempotencyKey, run: RunID, action: ActionKey, connection: ConnectionID, state: LedgerState,
                 executingWorker: WorkerID?, changedAt: Instant, settlesAt: Instant? = nil, firstSentAt: Instant? = nil) {
-        names = Shared(Names(key: key, run: run, action: action, connection: connection))
+        names = NamesBox(Names(key: key, run: run, action: action, connection: connection))
         self.state = state
         self.executingWorker = executingWorker
         self.changedAt = changedAt
@@ -70,6 +70,12 @@ public struct LedgerEntry: Hashable, Sendable {
     }
 
     /// A ledger entry's fixed names (see `LedgerEntry.names`).
+    /// The box of an entry's names (see `Shared`).
+    private final class NamesBox: Shared {
+        let value: Names
+        init(_ value: Names) { self.value = value }
+    }
+
     private struct Names: Hashable, Sendable {
         let key: IdempotencyKey
         let run: RunID

@@ -7,7 +7,7 @@ import ReviveVocabulary
 public struct CapabilityRecord: Hashable, Sendable {
     /// The record's four strings, fixed when it is issued, in one shared box: the engine and its
     /// store copy a record on every read and write, and inline each copy retained all four.
-    private let names: Shared<Names>
+    private let names: NamesBox
 
     /// The public id, safe to print.
     public var id: CapabilityID { names.value.id }
@@ -34,7 +34,7 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// Makes a record (a store implementation rebuilds records from its rows with this).
     public init(id: CapabilityID, caseID: CaseID, connection: ConnectionID, digest: String, issuedAt: Instant,
                 expiresAt: Instant, reminder: Int, consumedAt: Instant?, remindAt: Instant? = nil, expiryRecorded: Bool = false) {
-        names = Shared(Names(id: id, caseID: caseID, connection: connection, digest: digest))
+        names = NamesBox(Names(id: id, caseID: caseID, connection: connection, digest: digest))
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.reminder = reminder
@@ -48,6 +48,12 @@ public struct CapabilityRecord: Hashable, Sendable {
     public func isExpired(at instant: Instant) -> Bool { instant >= expiresAt }
 
     /// A capability record's fixed strings (see `CapabilityRecord.names`).
+    /// The box of a capability's names (see `Shared`).
+    private final class NamesBox: Shared {
+        let value: Names
+        init(_ value: Names) { self.value = value }
+    }
+
     private struct Names: Hashable, Sendable {
         let id: CapabilityID
         let caseID: CaseID
@@ -64,7 +70,7 @@ public struct ReconnectRequest: Hashable, Sendable {
     /// The request's fields in one shared box: a request never changes, and the engine and the
     /// world hand it on through parked verdicts, reminders and deliveries; inline, each copy
     /// retained its six strings and array. Read through inlinable getters.
-    @usableFromInline let box: Shared<Fields>
+    @usableFromInline let box: FieldsBox
 
     /// The case it is for.
     public var caseID: CaseID { @inlinable get { box.value.caseID } }
@@ -95,12 +101,18 @@ public struct ReconnectRequest: Hashable, Sendable {
     public init(caseID: CaseID, connection: ConnectionID, recipient: String, responder: Responder, capabilityID: CapabilityID,
                 capabilityValue: String, expiresAt: Instant, remindAt: Instant? = nil, reminder: Int, kind: RequestKind,
                 scopes: [String]) {
-        box = Shared(Fields(caseID: caseID, connection: connection, recipient: recipient, responder: responder,
+        box = FieldsBox(Fields(caseID: caseID, connection: connection, recipient: recipient, responder: responder,
                             capabilityID: capabilityID, capabilityValue: capabilityValue, expiresAt: expiresAt,
                             remindAt: remindAt, reminder: reminder, kind: kind, scopes: scopes))
     }
 
     /// A request's fields (see `ReconnectRequest.box`).
+    /// The box of a request's fields (see `Shared`).
+    @usableFromInline final class FieldsBox: Shared {
+        @usableFromInline let value: Fields
+        @usableFromInline init(_ value: Fields) { self.value = value }
+    }
+
     @usableFromInline struct Fields: Hashable, Sendable {
         @usableFromInline let caseID: CaseID
         @usableFromInline let connection: ConnectionID

@@ -11,14 +11,22 @@ public struct ClassificationRule: Sendable {
     public var name: String { row.name }
     /// Only signals from this provider match; nil matches any provider.
     public var provider: ProviderKind? { row.provider }
+    // The sets are made when asked for (documentation and tests do): the row keeps lists, which
+    // the compiler lays down as constants, where a table of sets hashed every member into new
+    // storage at the first classification of every process (and `Set<Int>` cost a scan of every
+    // protocol conformance of the process, to check `Int: Hashable`).
     /// Only these statuses match; empty matches any status.
-    public var statuses: Set<Int> { row.statuses }
+    public var statuses: Set<Int> { Set(row.statuses) }
     /// At least one of these codes must be present (lower-case); empty means no code is needed.
-    public var codes: Set<String> { row.codes }
+    public var codes: Set<String> { Set(row.codes) }
     /// At least one of these AADSTS numbers must be present; empty means none is needed.
-    public var aadsts: Set<Int> { row.aadsts }
+    public var aadsts: Set<Int> { Set(row.aadsts) }
     /// At least one of these lower-case fragments must occur in the text; empty means no text is needed.
     public var text: [String] { row.text }
+    /// The lists the row matches on (the sets above are made from them).
+    var statusList: [Int] { row.statuses }
+    var codeList: [String] { row.codes }
+    var aadstsList: [Int] { row.aadsts }
     /// The class a match means.
     public var failureClass: FailureClass { row.failureClass }
     /// How sure a match is.
@@ -26,7 +34,7 @@ public struct ClassificationRule: Sendable {
     /// Whether a refresh failure matching this rule must first be checked for a newer generation.
     public var checksGeneration: Bool { row.checksGeneration }
 
-    init(name: String, provider: ProviderKind?, statuses: Set<Int>, codes: Set<String>, aadsts: Set<Int>, text: [String],
+    init(name: String, provider: ProviderKind?, statuses: [Int], codes: [String], aadsts: [Int], text: [String],
          failureClass: FailureClass, confidence: Confidence, checksGeneration: Bool) {
         row = Row(name: name, provider: provider, statuses: statuses, codes: codes, aadsts: aadsts, text: text,
                   failureClass: failureClass, confidence: confidence, checksGeneration: checksGeneration)
@@ -34,7 +42,7 @@ public struct ClassificationRule: Sendable {
 
     /// Whether the rule matches these facts from this provider.
     public func matches(_ facts: SignalFacts, provider signalProvider: ProviderKind?) -> Bool {
-        row.matches(facts, codes: facts.codeList, aadsts: Array(facts.aadstsCodes), provider: signalProvider)
+        row.matches(facts, codes: facts.codeList, aadsts: facts.aadstsList, provider: signalProvider)
     }
 
     /// `matches`, with the facts' codes and AADSTS numbers listed once for all the rows tried.
@@ -68,24 +76,23 @@ public struct ClassificationRule: Sendable {
     }
 }
 
-/// A classification row's fields (see `ClassificationRule.row`), with its codes and numbers
-/// also as lists for matching.
+/// A classification row's fields (see `ClassificationRule.row`): its codes and numbers as lists,
+/// each member once as in the set it stands for (a list's order decides no match).
 private final class Row: Sendable {
     let name: String
     let provider: ProviderKind?
-    let statuses: Set<Int>
-    let codes: Set<String>
-    let aadsts: Set<Int>
+    let statuses: [Int]
+    let codes: [String]
+    let aadsts: [Int]
     let text: [String]
     let failureClass: FailureClass
     let confidence: Confidence
     let checksGeneration: Bool
-    private let codeList: [String]
-    /// Each code's `exactCount`, beside it.
-    private let codeCounts: [Int]
-    private let aadstsList: [Int]
+    /// Whether only a string of a code's byte count can equal it, for every code (`isPlain`):
+    /// one flag, where a list of counts beside the codes was an array built for every row.
+    private let plainCodes: Bool
 
-    init(name: String, provider: ProviderKind?, statuses: Set<Int>, codes: Set<String>, aadsts: Set<Int>, text: [String],
+    init(name: String, provider: ProviderKind?, statuses: [Int], codes: [String], aadsts: [Int], text: [String],
          failureClass: FailureClass, confidence: Confidence, checksGeneration: Bool) {
         self.name = name
         self.provider = provider
@@ -96,9 +103,7 @@ private final class Row: Sendable {
         self.failureClass = failureClass
         self.confidence = confidence
         self.checksGeneration = checksGeneration
-        codeList = Array(codes)
-        codeCounts = codeList.map(Row.exactCount)
-        aadstsList = Array(aadsts)
+        plainCodes = codes.allSatisfy(Row.isPlain)
     }
 
     /// Codes and numbers are compared rather than hashed: a signal has a code or two and a row a
@@ -107,8 +112,8 @@ private final class Row: Sendable {
     func matches(_ facts: SignalFacts, codes factCodes: [String], aadsts factNumbers: [Int], provider signalProvider: ProviderKind?) -> Bool {
         if let provider, provider != signalProvider { return false }
         if !statuses.isEmpty && !statuses.contains(facts.status) { return false }
-        if !codeList.isEmpty && !sharesCode(with: factCodes) { return false }
-        if !aadstsList.isEmpty && !Row.shareAny(aadstsList, factNumbers) { return false }
+        if !codes.isEmpty && !sharesCode(with: factCodes) { return false }
+        if !aadsts.isEmpty && !Row.shareAny(aadsts, factNumbers) { return false }
         if !text.isEmpty && !text.contains(where: { ClassificationRule.text(facts.text, contains: $0) }) { return false }
         return true
     }
@@ -119,19 +124,24 @@ private final class Row: Sendable {
     /// instructions) for every code of every row tried, on every classification.
     private func sharesCode(with factCodes: [String]) -> Bool {
         // Walked by index: a `zip` of the two lists cost more than the comparisons it fed.
-        for i in codeList.indices {
-            let count = codeCounts[i]
-            for fact in factCodes where (count < 0 || fact.utf8.count == count) && codeList[i] == fact { return true }
+        // A code's byte count is stored with it: read, not counted.
+        for i in codes.indices {
+            let count = plainCodes ? codes[i].utf8.count : -1
+            for fact in factCodes where (count < 0 || fact.utf8.count == count) && codes[i] == fact { return true }
         }
         return false
     }
 
-    /// A code's byte count when only strings of that many bytes can equal it, else -1. A string
-    /// canonically equivalent to an ASCII one has its bytes, except through the three ASCII
-    /// characters with a non-ASCII singleton spelling (`K` for U+212A, `;` for U+037E, `` ` `` for U+1FEF).
-    private static func exactCount(_ code: String) -> Int {
-        let plain = code.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }
-        return plain ? code.utf8.count : -1
+    /// Whether only strings of `code`'s byte count can equal it. A string canonically equivalent
+    /// to an ASCII one has its bytes, except through the three ASCII characters with a non-ASCII
+    /// singleton spelling (`K` for U+212A, `;` for U+037E, `` ` `` for U+1FEF). Read on the
+    /// string's own bytes: through its `utf8` view the table's codes cost fourteen thousand
+    /// instructions at the first classification of every process.
+    static func isPlain(_ code: String) -> Bool {
+        var code = code
+        return code.withUTF8 { bytes in
+            bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }
+        }
     }
 
     /// Whether the lists share an element (`==`, as the sets' own membership is).
@@ -143,10 +153,11 @@ private final class Row: Sendable {
     }
 }
 
-/// Builds a table row; the short spelling keeps the table readable as a table.
+/// Builds a table row; the short spelling keeps the table readable as a table. The lists hold
+/// each member once (`ColdStartTableTests` holds the table to that, and to the old table of sets).
 func rule(_ name: String, _ failureClass: FailureClass, _ confidence: Confidence = .high,
-          provider: ProviderKind? = nil, status: Set<Int> = [], codes: Set<String> = [],
-          aadsts: Set<Int> = [], text: [String] = [], checksGeneration: Bool = false) -> ClassificationRule {
+          provider: ProviderKind? = nil, status: [Int] = [], codes: [String] = [],
+          aadsts: [Int] = [], text: [String] = [], checksGeneration: Bool = false) -> ClassificationRule {
     ClassificationRule(name: name, provider: provider, statuses: status, codes: codes, aadsts: aadsts,
                        text: text, failureClass: failureClass, confidence: confidence,
                        checksGeneration: checksGeneration)

@@ -7,10 +7,12 @@ import ReviveVocabulary
 /// this table for people; tests hold one case per row.
 public enum ClassificationTable {
     /// The rules, most specific first.
-    public static let rules: [ClassificationRule] = microsoft + google + slack + github + salesforce
-        + brokers + generic
-
-    static let microsoft: [ClassificationRule] = [
+    ///
+    /// One literal of lists and strings, which the compiler lays down as constants: the rows were
+    /// sets in seven tables joined at the first classification of every process (a third of a
+    /// million instructions, most of the cost of the first play's first failure).
+    public static let rules: [ClassificationRule] = [
+        // Microsoft
         rule("microsoft-dead-grant", .deadGrant, aadsts: [70008, 700082, 700084, 50173, 50089, 50132, 50133], checksGeneration: true),
         rule("microsoft-step-up-enrolment", .stepUp, aadsts: [50079, 50072]),
         rule("microsoft-step-up", .stepUp, aadsts: [50076, 50078, 50074, 70043]),
@@ -21,9 +23,8 @@ public enum ClassificationTable {
         rule("microsoft-rate-limited", .rateLimited, aadsts: [90055]),
         rule("microsoft-transient", .transient, aadsts: [50033, 50087, 90006, 90024, 90033, 90090, 70012]),
         rule("microsoft-claims-challenge", .stepUp, codes: ["insufficient_claims"]),
-    ]
 
-    static let google: [ClassificationRule] = [
+        // Google
         rule("google-reauth-rapt", .stepUp, codes: ["invalid_grant"], text: ["invalid_rapt", "reauth related error"]),
         rule("google-service-account-jwt", .configError, codes: ["invalid_grant"], text: ["invalid jwt"]),
         rule("google-expired-or-revoked", .deadGrant, codes: ["invalid_grant"], text: ["token has been expired or revoked"], checksGeneration: true),
@@ -31,9 +32,8 @@ public enum ClassificationTable {
         rule("google-scope-insufficient", .insufficientScope, codes: ["access_token_scope_insufficient", "insufficientpermissions"]),
         rule("google-rate-limited", .rateLimited, codes: ["ratelimitexceeded", "userratelimitexceeded", "resource_exhausted"]),
         rule("google-unauthenticated", .refreshable, codes: ["unauthenticated"]),
-    ]
 
-    static let slack: [ClassificationRule] = [
+        // Slack
         rule("slack-token-expired", .refreshable, codes: ["token_expired"]),
         rule("slack-revoked", .deadGrant, codes: ["invalid_auth", "not_authed", "token_revoked"], checksGeneration: true),
         rule("slack-account-inactive", .deadGrant, codes: ["account_inactive"], checksGeneration: true),
@@ -41,15 +41,13 @@ public enum ClassificationTable {
         rule("slack-missing-scope", .insufficientScope, codes: ["missing_scope"]),
         rule("slack-rate-limited", .rateLimited, codes: ["ratelimited"]),
         rule("slack-internal-error", .transient, codes: ["internal_error", "fatal_error"]),
-    ]
 
-    static let github: [ClassificationRule] = [
+        // GitHub
         rule("github-bad-refresh-token", .deadGrant, codes: ["bad_refresh_token"], checksGeneration: true),
         rule("github-bad-credentials", .refreshable, status: [401], text: ["bad credentials"]),
         rule("github-rate-limited", .rateLimited, provider: .github, status: [403, 429], text: ["rate limit"]),
-    ]
 
-    static let salesforce: [ClassificationRule] = [
+        // Salesforce
         rule("salesforce-invalid-session", .refreshable, codes: ["invalid_session_id"]),
         rule("salesforce-request-limit", .rateLimited, codes: ["request_limit_exceeded"]),
         rule("salesforce-not-approved", .consentRequired, codes: ["invalid_grant"], text: ["hasn't approved", "has not approved"]),
@@ -57,9 +55,8 @@ public enum ClassificationTable {
         rule("salesforce-ip-restricted", .policyBlocked, codes: ["invalid_grant"], text: ["ip restricted"]),
         rule("salesforce-challenge", .stepUp, codes: ["invalid_grant"], text: ["challenge required"]),
         rule("salesforce-expired-token", .deadGrant, codes: ["invalid_grant"], text: ["expired access/refresh token"], checksGeneration: true),
-    ]
 
-    static let brokers: [ClassificationRule] = [
+        // Brokers (Nango, Auth0, Scalekit)
         rule("nango-refresh-limit", .deadGrant, codes: ["invalid_credentials"], checksGeneration: true),
         rule("nango-unknown-connection", .configError, codes: ["unknown_connection"]),
         rule("auth0-not-connected", .notConnected, codes: ["federated_connection_refresh_token_not_found"]),
@@ -70,9 +67,8 @@ public enum ClassificationTable {
         rule("scalekit-pending", .notConnected, codes: ["connected_account_pending"]),
         rule("scalekit-error", .configError, .medium, codes: ["connected_account_error"]),
         rule("scalekit-suspended", .policyBlocked, codes: ["connected_account_suspended"]),
-    ]
 
-    static let generic: [ClassificationRule] = [
+        // Any provider: OAuth codes, then bare HTTP statuses
         rule("oauth-interaction-required", .stepUp, codes: ["interaction_required", "login_required", "mfa_required"]),
         rule("oauth-consent-required", .consentRequired, codes: ["consent_required"]),
         rule("oauth-insufficient-scope", .insufficientScope, codes: ["insufficient_scope"]),

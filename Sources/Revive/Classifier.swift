@@ -71,8 +71,7 @@ public struct Classifier: Sendable {
         var decided: (FailureClass, String, Confidence)
         // Read in place, the elements lent rather than copied (a rule is a box, so a copy would
         // cost a retain); the facts' codes and numbers are listed once for all the rows tried.
-        // (Most signals name no AADSTS number: an empty set is not copied into a list.)
-        let (codes, numbers) = (facts.codeList, facts.aadstsCodes.isEmpty ? [] : Array(facts.aadstsCodes))
+        let (codes, numbers) = (facts.codeList, facts.aadstsList)
         let found = rules.withUnsafeBufferPointer { rules -> Int? in
             guard let base = rules.baseAddress else { return nil }
             for index in 0..<rules.count where base[index].matches(facts, codes: codes, aadsts: numbers, provider: context.provider) {

@@ -28,7 +28,7 @@ public struct ConnectionRecord: Hashable, Sendable {
     /// Who the connection is, fixed when it is registered, in one shared box: the engine reads
     /// the record (a copy) on most decisions for one field, and inline each copy retained these
     /// four strings.
-    private let identity: Shared<Identity>
+    private let identity: IdentityBox
 
     /// The connection id.
     public var id: ConnectionID { identity.value.id }
@@ -48,12 +48,18 @@ public struct ConnectionRecord: Hashable, Sendable {
     /// Makes a connection record.
     public init(id: ConnectionID, provider: ProviderKind, broker: BrokerKind, ownerAddress: String,
                 pinnedIdentity: ProviderIdentity, scopes: [String], idempotency: IdempotencyPromise = IdempotencyPromise()) {
-        identity = Shared(Identity(id: id, provider: provider, broker: broker, ownerAddress: ownerAddress, pinnedIdentity: pinnedIdentity))
+        identity = IdentityBox(Identity(id: id, provider: provider, broker: broker, ownerAddress: ownerAddress, pinnedIdentity: pinnedIdentity))
         self.scopes = scopes
         self.idempotency = idempotency
     }
 
     /// A connection's fixed fields (see `ConnectionRecord.identity`).
+    /// The box of a connection's identity (see `Shared`).
+    private final class IdentityBox: Shared {
+        let value: Identity
+        init(_ value: Identity) { self.value = value }
+    }
+
     private struct Identity: Hashable, Sendable {
         let id: ConnectionID
         let provider: ProviderKind

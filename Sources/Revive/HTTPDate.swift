@@ -5,7 +5,7 @@ import ReviveVocabulary
 /// `Retry-After` may be an HTTP date; the engine turns it into a wait by subtracting the
 /// response's own `Date` header, so no clock is read.
 public enum HTTPDate {
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Seconds since 1970-01-01T00:00:00Z, or nil when the text is not an IMF-fixdate.
     public static func parse(_ text: String) -> Int64? {
@@ -71,11 +71,14 @@ public enum HTTPDate {
         return begin..<cursor
     }
 
-    /// The months' names as `word`s, in order.
-    private static let monthWords: [UInt32] = months.map { word($0) }
+    /// The months' names as `word`s, in order: a literal the compiler lays down as constants
+    /// (made from `months` at the first date of every process, it cost six thousand
+    /// instructions); `ColdStartTableTests` holds it to `months`.
+    static let monthWords: [UInt32] = [0x6A616E, 0x666562, 0x6D6172, 0x617072, 0x6D6179, 0x6A756E,
+                                       0x6A756C, 0x617567, 0x736570, 0x6F6374, 0x6E6F76, 0x646563]
 
     /// A three-letter lower-case ASCII word in one number (a letter a byte).
-    private static func word(_ text: String) -> UInt32 { text.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
+    static func word(_ text: String) -> UInt32 { text.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
     /// `range`'s bytes lower-cased as a `word`, or a value no word has when it is not three bytes long.
     private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt32 {

@@ -10,7 +10,7 @@ public struct Lease: Hashable, Sendable {
     /// call; inline, its four strings were retained and released on every copy. Read through
     /// inlinable getters, so the runtime's `lease.connection` (at every step of every call) reads
     /// the one field where a call across modules ran for each.
-    @usableFromInline let fields: Shared<Fields>
+    @usableFromInline let fields: FieldsBox
 
     /// The lease's id, safe to print.
     public var id: LeaseID { @inlinable get { fields.value.id } }
@@ -27,10 +27,16 @@ public struct Lease: Hashable, Sendable {
 
     /// Makes a lease (a store implementation rebuilds leases with this).
     public init(id: LeaseID, connection: ConnectionID, generation: LeaseGeneration, holder: WorkerID, run: RunID, issuedAt: Instant) {
-        fields = Shared(Fields(id: id, connection: connection, generation: generation, holder: holder, run: run, issuedAt: issuedAt))
+        fields = FieldsBox(Fields(id: id, connection: connection, generation: generation, holder: holder, run: run, issuedAt: issuedAt))
     }
 
     /// A lease's fields (see `Lease.fields`).
+    /// The box of a lease's fields (see `Shared`).
+    @usableFromInline final class FieldsBox: Shared {
+        @usableFromInline let value: Fields
+        @usableFromInline init(_ value: Fields) { self.value = value }
+    }
+
     @usableFromInline struct Fields: Hashable, Sendable {
         @usableFromInline let id: LeaseID
         @usableFromInline let connection: ConnectionID

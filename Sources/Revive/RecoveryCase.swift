@@ -10,7 +10,7 @@ public struct RecoveryCase: Hashable, Sendable {
     /// copy a case on every read and every save, and inline these were some sixteen strings,
     /// each retained and released on every copy (seen high in the catalogue's profile). Never
     /// mutated, so the box needs no copy-on-write.
-    private let opening: Shared<OpeningFields>
+    private let opening: OpeningBox
 
     /// The case id.
     public var id: CaseID { opening.value.id }
@@ -59,7 +59,7 @@ public struct RecoveryCase: Hashable, Sendable {
                 signal: ProviderSignal?, classification: Classification, rejectedGeneration: LeaseGeneration,
                 openedBy: WorkerID, openedAt: Instant, state: CaseState, refusals: Int, currentCapability: CapabilityID?,
                 closedAt: Instant? = nil, grant: PendingGrant? = nil) {
-        opening = Shared(OpeningFields(
+        opening = OpeningBox(OpeningFields(
             id: id, connection: connection, pinnedIdentity: pinnedIdentity, ownerAddress: ownerAddress, run: run,
             checkpoint: checkpoint, action: action, idempotencyKey: idempotencyKey, ledgerState: ledgerState,
             signal: signal, classification: classification, rejectedGeneration: rejectedGeneration,
@@ -73,6 +73,12 @@ public struct RecoveryCase: Hashable, Sendable {
 }
 
 /// A case's fields fixed when it opens (see `RecoveryCase.opening`).
+/// The box of a case's opening fields (see `Shared`).
+private final class OpeningBox: Shared {
+    let value: OpeningFields
+    init(_ value: OpeningFields) { self.value = value }
+}
+
 private struct OpeningFields: Hashable, Sendable {
     let id: CaseID
     let connection: ConnectionID

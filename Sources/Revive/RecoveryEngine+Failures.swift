@@ -59,14 +59,16 @@ extension RecoveryEngine {
     /// Classifies a failed call (or refresh) and takes the class's recovery path, up to a refresh.
     func classifyFailure(_ signal: ProviderSignal?, operation: FailedOperation, lease: Lease, key: IdempotencyKey?,
                          context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureStep {
-        if let key, var entry = try tx.store.ledgerEntry(key), entry.state == .executing, signal != nil {
+        if let key, var entry = try tx.store.ledgerEntry(key), entry.state == .executing, case .some = signal {
             // The provider refused the call: nothing happened remotely, the action is intended again.
             entry.move(to: .intended, at: time)
             try tx.store.save(entry)
         }
         let current = try tx.store.generation(of: lease.connection)
         // The provider only for a signal to read: a timeout is classified without one.
-        let provider = signal == nil || operation == .timeout ? nil : try tx.store.connection(lease.connection)?.provider
+        // (`case .some`, not `!= nil`, which pairs the signal with a nil one: see `SimulatedProvider.callFailure`.)
+        var provider: ProviderKind?
+        if case .some = signal, operation != .timeout { provider = try tx.store.connection(lease.connection)?.provider }
         let classification = classifier.classify(signal, context: ClassificationContext(
             provider: provider, operation: operation, leaseGeneration: lease.generation, currentGeneration: current))
         try tx.emit(.failureClassified, at: time, context: context) { t in

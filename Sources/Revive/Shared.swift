@@ -7,23 +7,22 @@
 /// high). The fields never change once boxed, so no copy-on-write is needed. Equal and hashed by
 /// value, so a type that holds one keeps its synthesized `Hashable`: the same box is equal
 /// without looking.
-@usableFromInline final class Shared<Value: Sendable>: Sendable {
+///
+/// A protocol that each box's own final class adopts, not one generic class: a generic box's type
+/// was built from its mangled name (a class's metadata laid out at run time) the first time each
+/// boxed type was made, seven times in the first play of every process; a plain class's type is
+/// laid down with the program.
+@usableFromInline protocol Shared: AnyObject, Hashable, Sendable {
+    /// The boxed fields' type.
+    associatedtype Value: Hashable & Sendable
     /// The fields.
-    @usableFromInline let value: Value
-
-    /// Boxes `value`.
-    @usableFromInline init(_ value: Value) { self.value = value }
+    var value: Value { get }
 }
 
-// Hashable as an extension, not as a requirement on `Value`: a requirement made the Swift
-// runtime look the conformance up (a scan of every conformance record) the first time each boxed
-// type was made, about 2.4 M instructions of a cold `run`.
-extension Shared: Equatable where Value: Equatable {
+extension Shared {
     /// Equal when the boxed values are.
-    @usableFromInline static func == (lhs: Shared, rhs: Shared) -> Bool { lhs === rhs || lhs.value == rhs.value }
-}
+    @inlinable static func == (lhs: Self, rhs: Self) -> Bool { lhs === rhs || lhs.value == rhs.value }
 
-extension Shared: Hashable where Value: Hashable {
     /// Hashes the boxed value.
-    @usableFromInline func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    @inlinable func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

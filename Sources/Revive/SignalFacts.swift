@@ -20,7 +20,14 @@ public struct SignalFacts: Sendable, Equatable {
     /// Every human text found, lower-cased and joined.
     public var text: String = ""
     /// Microsoft AADSTS numbers found in the codes or the text.
-    public var aadstsCodes: Set<Int> = []
+    public var aadstsCodes: Set<Int> {
+        get { Set(aadstsList) }
+        set { aadstsList = Array(newValue) }
+    }
+    /// The AADSTS numbers, each once, in the order found; the classifier matches on this list.
+    /// A list, as `codeList`: a set's storage was hashed into on every Microsoft failure, and its
+    /// first use in a process scanned every protocol conformance to check `Int: Hashable`.
+    private(set) var aadstsList: [Int] = []
     /// The provider's `Retry-After` (or rate-limit reset), when it gave one as seconds.
     public var retryAfter: Span?
     /// The broker whose envelope was unwrapped, if any.
@@ -53,14 +60,15 @@ public struct SignalFacts: Sendable, Equatable {
         readHeaders(signal)
         if let after = signal.retryAfter { retryAfter = after }
         guard readingText else { return }
-        // Joined only when found: most texts and codes name no AADSTS number, and a union with
-        // an empty set still cost a couple of hundred instructions each.
-        let inText = SignalFacts.aadstsNumbers(in: text)
-        if !inText.isEmpty { aadstsCodes.formUnion(inText) }
+        for number in SignalFacts.aadstsNumberList(in: text) { addNumber(number) }
         for code in codeList {
-            let found = SignalFacts.aadstsNumbers(in: code)
-            if !found.isEmpty { aadstsCodes.formUnion(found) }
+            for number in SignalFacts.aadstsNumberList(in: code) { addNumber(number) }
         }
+    }
+
+    /// Notes an AADSTS number, each once (as a set holds it).
+    private mutating func addNumber(_ number: Int) {
+        if !aadstsList.contains(number) { aadstsList.append(number) }
     }
 
     /// The error codes `SignalFacts(signal).codes` holds, read without the texts: the simulated
@@ -141,7 +149,7 @@ public struct SignalFacts: Sendable, Equatable {
             if case .string(let value)? = member(key) { addText(value) }
         }
         if case .array(let list)? = member(.errorCodes) {
-            for item in list { if let n = item.integerValue { aadstsCodes.insert(Int(n)) } }
+            for item in list { if let n = item.integerValue { addNumber(Int(n)) } }
         }
         if case .array(let errors)? = member(.errors) {
             for item in errors { read(body: item, depth: depth + 1) }
@@ -166,8 +174,16 @@ public struct SignalFacts: Sendable, Equatable {
         guard !signal.headers.isEmpty else { return }
         // `signal.header(_:)`, with every name lower-cased once: asking for each of the five
         // headers lower-cased every name again, on every failure (seen in the catalogue's profile).
-        let lowered = signal.headers.map { (name: $0.key.lowercased(), value: $0.value) }
-        func header(_ name: String) -> String? { lowered.first(where: { $0.name == name })?.value }
+        // Names and values as two lists of strings, not one of pairs: a list of pairs was a type
+        // built from its mangled name at the first failure with headers in every process.
+        var (names, values) = ([String](), [String]())
+        names.reserveCapacity(signal.headers.count)
+        values.reserveCapacity(signal.headers.count)
+        for (name, value) in signal.headers {
+            names.append(name.lowercased())
+            values.append(value)
+        }
+        func header(_ name: String) -> String? { names.firstIndex(of: name).map { values[$0] } }
         if let value = header("retry-after"), let seconds = Int64(value.trimmingWhitespace()), seconds >= 0 {
             retryAfter = .seconds(seconds)
         } else if let value = header("retry-after"), let date = HTTPDate.parse(value),
@@ -250,7 +266,10 @@ public struct SignalFacts: Sendable, Equatable {
     }
 
     /// The numbers that follow `AADSTS` in a text.
-    static func aadstsNumbers(in text: String) -> Set<Int> {
+    static func aadstsNumbers(in text: String) -> Set<Int> { Set(aadstsNumberList(in: text)) }
+
+    /// The numbers that follow `AADSTS` in a text, each once, in the order found.
+    static func aadstsNumberList(in text: String) -> [Int] {
         // On the text's own bytes when it is ASCII, where lower-casing is byte by byte: a
         // lower-cased copy and an array of it for every code and text showed in the profile.
         // (`lowercased()` may map a non-ASCII letter to an ASCII one, hence the ASCII condition.)
@@ -263,8 +282,8 @@ public struct SignalFacts: Sendable, Equatable {
 
     /// The numbers after `aadsts` in `bytes`; with `folding`, ASCII letters match either case,
     /// and a byte past ASCII gives nil (the caller then lower-cases the text first).
-    private static func aadstsNumbers(inLowercased bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> Set<Int>? {
-        var found = Set<Int>()
+    private static func aadstsNumbers(inLowercased bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> [Int]? {
+        var found: [Int] = []
         let marker: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x61, 0x61, 0x64, 0x73, 0x74, 0x73)  // a a d s t s
         let fold: UInt8 = folding ? 0x20 : 0
         var i = 0
@@ -299,7 +318,7 @@ public struct SignalFacts: Sendable, Equatable {
                     j += 1
                     digits += 1
                 }
-                if digits > 0 { found.insert(value) }
+                if digits > 0 && !found.contains(value) { found.append(value) }
                 i = j
             } else {
                 i += 1

@@ -4,38 +4,120 @@ import ReviveVocabulary
 import ReviveWorld
 
 /// Everything one play produced: the timeline, what it adds up to, and the verdict.
+///
+/// A value whose fields sit in one shared box, replaced whole when a field is set: the frontend
+/// copies each result several times on its way to the report (the whole scenario, the timeline
+/// and every list retained again and released, field by field, some four thousand instructions
+/// a scenario of a catalogue run), where a copy of the box is one reference.
 public struct ScenarioResult: Sendable {
+    /// The fields (see `ScenarioResult`).
+    private struct Fields: Sendable {
+        var scenario: Scenario
+        var transitions: [Transition]
+        var outcome: Outcome
+        var effects: [(step: ActionKey, count: Int)]
+        var checkedInvariants: [Invariant]
+        var breaches: [Breach]
+        var providerBreaches: [ProviderBreach]
+        var failedExpectations: [String]
+        var limitReached: String?
+        var stoppedAtHorizon: Bool
+        var storeFailure: RecoveryStoreError?
+        var mode: RecoveryMode
+    }
+
+    /// The box that holds the fields; it is never written, only replaced.
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    init(scenario: Scenario, transitions: [Transition], outcome: Outcome, effects: [(step: ActionKey, count: Int)],
+         checkedInvariants: [Invariant], breaches: [Breach], providerBreaches: [ProviderBreach], failedExpectations: [String],
+         limitReached: String?, stoppedAtHorizon: Bool, storeFailure: RecoveryStoreError?, mode: RecoveryMode) {
+        box = Box(Fields(scenario: scenario, transitions: transitions, outcome: outcome, effects: effects,
+                         checkedInvariants: checkedInvariants, breaches: breaches, providerBreaches: providerBreaches,
+                         failedExpectations: failedExpectations, limitReached: limitReached, stoppedAtHorizon: stoppedAtHorizon,
+                         storeFailure: storeFailure, mode: mode))
+    }
+
+    /// Sets a field: a new box with the others copied (no result is ever changed in a run).
+    private mutating func change(_ edit: (inout Fields) -> Void) {
+        var fields = box.fields
+        edit(&fields)
+        box = Box(fields)
+    }
+
     /// The scenario played (with any seed override applied).
-    public var scenario: Scenario
+    public var scenario: Scenario {
+        get { box.fields.scenario }
+        set { change { $0.scenario = newValue } }
+    }
     /// Every transition, in order.
-    public var transitions: [Transition]
+    public var transitions: [Transition] {
+        get { box.fields.transitions }
+        set { change { $0.transitions = newValue } }
+    }
     /// How the run ended.
-    public var outcome: Outcome
+    public var outcome: Outcome {
+        get { box.fields.outcome }
+        set { change { $0.outcome = newValue } }
+    }
     /// Remote effects per step, counted from the provider's `effect.applied` records.
-    public var effects: [(step: ActionKey, count: Int)]
+    public var effects: [(step: ActionKey, count: Int)] {
+        get { box.fields.effects }
+        set { change { $0.effects = newValue } }
+    }
     /// The invariants that were checked.
-    public var checkedInvariants: [Invariant]
+    public var checkedInvariants: [Invariant] {
+        get { box.fields.checkedInvariants }
+        set { change { $0.checkedInvariants = newValue } }
+    }
     /// Broken invariants.
-    public var breaches: [Breach]
+    public var breaches: [Breach] {
+        get { box.fields.breaches }
+        set { change { $0.breaches = newValue } }
+    }
     /// Promises the provider broke (reported apart from the engine's breaches; a scenario passes
     /// with one only when its `expect.providerBreaches` names it, which the failed expectations check).
-    public var providerBreaches: [ProviderBreach]
+    public var providerBreaches: [ProviderBreach] {
+        get { box.fields.providerBreaches }
+        set { change { $0.providerBreaches = newValue } }
+    }
     /// Broken expectations, each a sentence.
-    public var failedExpectations: [String]
+    public var failedExpectations: [String] {
+        get { box.fields.failedExpectations }
+        set { change { $0.failedExpectations = newValue } }
+    }
     /// Why the play stopped early, if a limit cut it.
-    public var limitReached: String?
+    public var limitReached: String? {
+        get { box.fields.limitReached }
+        set { change { $0.limitReached = newValue } }
+    }
     /// Whether the horizon cut the play with events still queued.
-    public var stoppedAtHorizon: Bool
+    public var stoppedAtHorizon: Bool {
+        get { box.fields.stoppedAtHorizon }
+        set { change { $0.stoppedAtHorizon = newValue } }
+    }
     /// The recovery store's error that stopped the play, if one did (a durable store's file).
-    public var storeFailure: RecoveryStoreError?
+    public var storeFailure: RecoveryStoreError? {
+        get { box.fields.storeFailure }
+        set { change { $0.storeFailure = newValue } }
+    }
     /// Who handled the failures: Revive, or the naive baseline.
-    public var mode: RecoveryMode
+    public var mode: RecoveryMode {
+        get { box.fields.mode }
+        set { change { $0.mode = newValue } }
+    }
 
     /// The class of the play's first classified failure, if any failed.
     public var firstClassification: FailureClass? { ExpectationChecker.firstClassification(in: transitions) }
 
     /// Whether every expectation and every checked invariant held.
-    public var passed: Bool { breaches.isEmpty && failedExpectations.isEmpty && limitReached == nil }
+    /// (No limit is `map … ?? true`, not `== nil`: `String?`'s `==` pairs the text with a nil one.)
+    public var passed: Bool { breaches.isEmpty && failedExpectations.isEmpty && (limitReached.map { _ in false } ?? true) }
 }
 
 /// Plays scenarios and judges them.

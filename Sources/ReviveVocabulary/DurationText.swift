@@ -25,10 +25,16 @@ public enum DurationText {
         if ms < 0 { return "-" + words(Span(milliseconds: -ms)) }
         if ms < 1000 { return "\(ms)ms" }
         var text = ""
-        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000)] where ms >= size {
+        // Unit by unit, not over a list of pairs: the list's types were built from their mangled
+        // names at the first duration spelt in every process.
+        func take(_ unit: String, _ size: Int64) {
+            guard ms >= size else { return }
             text += "\(ms / size)\(unit)"
             ms %= size
         }
+        take("d", 86_400_000)
+        take("h", 3_600_000)
+        take("m", 60_000)
         guard ms > 0 else { return text }
         text += String(ms / 1000)
         if ms % 1000 != 0 {

@@ -5,7 +5,12 @@ import ReviveVocabulary
 ///
 /// Events due at the same instant run in the order they were scheduled, as in swift-nio's
 /// embedded event loop, so a scenario replays identically.
-struct EventQueue<Payload> {
+///
+/// Of the player's events only: generic over them, the entries' type was built from its mangled
+/// name (a generic struct's layout worked out at run time) at the first event of every process.
+struct EventQueue {
+    typealias Payload = SimEvent
+
     private struct Entry {
         let time: Instant
         let sequence: UInt64

@@ -15,7 +15,7 @@ extension Player: StepPointObserver {
             // The step's id first, in place: a fault of another step at this point is common.
             let steps = scenario.workflow.steps
             guard id == steps[attempt.stepIndex].id else { continue }
-            firedFaults.insert(index)
+            firedFaults.append(index)
             // The step's two fields read in place (`runtime.step` copied the whole spec for them).
             apply(faults[index], connection: steps[attempt.stepIndex].connection, worker: attempt.worker, step: steps[attempt.stepIndex].id,
                   attempt: attempt.number, point: point)
@@ -24,7 +24,7 @@ extension Player: StepPointObserver {
 
     func fireTimedFault(_ index: Int) {
         guard !firedFaults.contains(index) else { return }
-        firedFaults.insert(index)
+        firedFaults.append(index)
         let fault = scenario.faults[index]
         apply(fault, connection: fault.connection, worker: fault.worker, step: nil, attempt: nil, point: nil)
     }
@@ -69,7 +69,7 @@ extension Player: StepPointObserver {
         case .reconnect(let connection, let subject, let tenant):
             reconnect(connection, as: ProviderIdentity(subject: subject, tenant: tenant), capability: world.latestRequest(for: connection), reuse: false)
         case .reuseCapability(let connection):
-            let spent = world.inbox[connection]?.last(where: { consumedCapabilities.contains($0.capabilityID) || $0.expiresAt <= now })
+            let spent = world.lastDelivered(to: connection) { consumedCapabilities.contains($0.capabilityID.rawValue) || $0.expiresAt <= now }
             guard let spent, let pinned = scenario.connections.first(where: { $0.id == connection }) else {
                 runtime.record(.eventSkipped, actor: .owner) { t in
                     t.connection = connection.rawValue
@@ -181,7 +181,7 @@ extension Player: StepPointObserver {
             return
         }
         guard case .verified(let caseID, let run, let checkpoint, _) = outcome else { return }
-        if let request { consumedCapabilities.insert(request.capabilityID) }
+        if let request { consumedCapabilities.insert(request.capabilityID.rawValue) }
         if runtime.runState == .parked(caseID) {
             runtime.resumePoint = resumePoint(run, checkpoint)
             runtime.resume(after: caseID)
@@ -212,7 +212,7 @@ extension Player: StepPointObserver {
             // Only while that connection's case still waits: an answered request needs no second answer.
             guard case .parked = runtime.runState, let pinned = scenario.connections.first(where: { $0.id == connection }) else { return }
             healed.append(EventSpec(trigger: .at(now), action: .reconnect(connection: connection, subject: pinned.subject, tenant: pinned.tenant)))
-            reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: world.inbox[connection]?.last, reuse: false)
+            reconnect(connection, as: ProviderIdentity(subject: pinned.subject, tenant: pinned.tenant), capability: world.lastDelivered(to: connection), reuse: false)
         case .operatorFix(let connection):
             guard case .parked = runtime.runState else { return }
             healed.append(EventSpec(trigger: .at(now), action: .operatorFix(connection: connection)))
@@ -230,7 +230,7 @@ extension Player: StepPointObserver {
     /// engine's lookups could not) and answers truthfully; an answer refused because a call may
     /// still land is given again later.
     private func healOutcomeQuestion(_ connection: ConnectionID) {
-        guard case .parked = runtime.runState, let alert = world.inbox[connection]?.last(where: { $0.responder == .operator }),
+        guard case .parked = runtime.runState, let alert = world.lastDelivered(to: connection, where: { $0.responder == .operator }),
               let key = world.engine({ () throws(RecoveryStoreError) in try recovery.recoveryCase(alert.caseID) })??.idempotencyKey
         else { return }
         let happened = provider.hasEffect(key: key)

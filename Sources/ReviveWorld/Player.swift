@@ -16,11 +16,15 @@ final class Player {
     let world: WorldWiring
     let runtime: SimulatedRuntime
     // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
-    @exclusivity(unchecked) var firedFaults = Set<Int>()
+    /// The indices of the faults that fired, each once (a play's faults are few: a walk finds one).
+    @exclusivity(unchecked) var firedFaults: [Int] = []
     /// `on` events not fired yet, grouped by the name they wait for, in the order first named: a
     /// play waits on a few names, and a walk comparing them beat hashing every transition's name.
-    @exclusivity(unchecked) var pendingOnEvents: [(name: TransitionName, events: [Int])] = []
-    var consumedCapabilities = Set<CapabilityID>()
+    @exclusivity(unchecked) var pendingOnEvents: [OnEvents] = []
+    /// The capabilities presented and verified, by their ids' texts (what the ids' `==` compares):
+    /// a set of `CapabilityID` scanned every protocol conformance of the process, to check
+    /// `CapabilityID: Hashable`, at the first verified reconnect of every process.
+    var consumedCapabilities = Set<String>()
     /// Why the play stopped early, if it did (a limit was reached).
     var limitReached: String?
     /// Whether the horizon cut the play short with events still queued.
@@ -65,7 +69,7 @@ final class Player {
                 if let group = pendingOnEvents.firstIndex(where: { $0.name == name }) {
                     pendingOnEvents[group].events.append(index)
                 } else {
-                    pendingOnEvents.append((name, [index]))
+                    pendingOnEvents.append(OnEvents(name: name, events: [index]))
                 }
             }
         }
@@ -163,4 +167,11 @@ final class Player {
             }
         }
     }
+}
+
+/// The `on` events waiting for one transition name: a struct, whose type is laid down with the
+/// program, where a tuple's type was made at run time at the first such play of every process.
+struct OnEvents {
+    let name: TransitionName
+    var events: [Int]
 }

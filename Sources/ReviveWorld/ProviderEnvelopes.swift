@@ -65,10 +65,18 @@ enum ProviderEnvelopes {
     }
 
     /// What a resource call gets when its access token expired (a refresh would heal it).
+    /// One header, set rather than written as a literal: a dictionary literal is a list of pairs,
+    /// whose types were built from their mangled names at the first expired token of every process.
+    private static func header(_ name: String, _ value: String) -> [String: String] {
+        var headers = [String: String](minimumCapacity: 1)
+        headers[name] = value
+        return headers
+    }
+
     static func expiredAccessToken(provider: ProviderKind) -> ProviderSignal {
         switch provider {
         case .microsoft:
-            return ProviderSignal(status: 401, headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\", error_description=\"The access token is expired\""],
+            return ProviderSignal(status: 401, headers: header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"The access token is expired\""),
                                   body: .object([("error", .object([("code", .string("InvalidAuthenticationToken")), ("message", .string("Access token has expired or is not yet valid."))]))]))
         case .google:
             return ProviderSignal(status: 401, body: .object([("error", .object([
@@ -81,7 +89,7 @@ enum ProviderEnvelopes {
         case .salesforce:
             return ProviderSignal(status: 401, body: .array([.object([("message", .string("Session expired or invalid")), ("errorCode", .string("INVALID_SESSION_ID"))])]))
         case .generic:
-            return ProviderSignal(status: 401, headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
+            return ProviderSignal(status: 401, headers: header("WWW-Authenticate", "Bearer error=\"invalid_token\""))
         }
     }
 
@@ -127,4 +135,12 @@ enum ProviderEnvelopes {
         let code = codes.sorted().first(where: { $0 != "refresh_token_external_error" }) ?? codes.sorted().first
         return (String(signal.status), code)
     }
+}
+
+/// A failure configured on a connection and how many more calls it fails (`failNextCalls`): a
+/// struct, whose type is laid down with the program, where a tuple's type was made at run time
+/// in every process whose play configured one.
+struct PendingFailure {
+    let signal: ProviderSignal
+    var remaining: Int
 }

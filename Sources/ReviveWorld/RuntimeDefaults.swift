@@ -31,7 +31,8 @@ extension Scenario {
         let defaults = "RetryPolicy(): \(policy.maxAttempts ?? 0) attempts, \(policy.initialBackoff ?? .zero), x2, cap \(policy.maxBackoff ?? .zero), seeded jitter up to \(RuntimeModel.langGraphJitter)"
         let retried = workflow.steps.filter { step in
             let connection = step.connection.flatMap { id in connections.first(where: { $0.id == id }) }
-            return step.retry ?? connection?.retry ?? workflow.retry ?? runtime.retry != nil
+            guard case .some = step.retry ?? connection?.retry ?? workflow.retry ?? runtime.retry else { return false }
+            return true
         }.map(\.id.rawValue)
         let others = workflow.steps.map(\.id.rawValue).filter { !retried.contains($0) }
         let which = retried.isEmpty ? "no node has one" : "with one: " + retried.joined(separator: ", ")

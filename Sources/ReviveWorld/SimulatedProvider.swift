@@ -23,7 +23,7 @@ final class SimulatedProvider: CredentialBroker {
         var accessTokenExpiresAt: Instant
         /// The token pair issued last (spelled only on demand: see `IssuedTokens`).
         var tokens: IssuedTokens
-        var pendingErrors: [(signal: ProviderSignal, remaining: Int)] = []
+        var pendingErrors: [PendingFailure] = []
         var dropNextRequests = 0
         var loseNextResponses = 0
         /// Another worker will refresh this connection when the next call lands.
@@ -61,10 +61,10 @@ final class SimulatedProvider: CredentialBroker {
     /// ever armed in this play. Until one is, the `takes…` checks answer without a lookup: each
     /// hashed the connection id and copied its whole state, on every call of every play.
     @exclusivity(unchecked) private var callFaultsArmed = false
-    private var connectionOrder: [ConnectionID] = []
     /// Grant liveness, the current token pair's generation and the effects: the state a play may share.
     let ledger: ProviderLedger
-    @exclusivity(unchecked) private var keptKeys: [IdempotencyKey: KeptKey] = [:]
+    /// By the key's text (its `==`): keyed by the key, a process's first scanned every conformance for `Hashable`.
+    @exclusivity(unchecked) private var keptKeys: [String: KeptKey] = [:]
     @exclusivity(unchecked) private var pendingGrants: [String: PendingGrant] = [:]
     @exclusivity(unchecked) private var random: SeededRandom
     private let timeline: Timeline
@@ -76,14 +76,12 @@ final class SimulatedProvider: CredentialBroker {
         random = SeededRandom(seed: seed ^ 0x5EED_0F_7E57)
         self.timeline = timeline
         connections.reserveCapacity(specs.count)
-        connectionOrder.reserveCapacity(specs.count)
         for spec in specs {
             let tokens = IssuedTokens.issue(for: spec.provider, random: &random)
             // Added, not assigned through the optional subscript: that copied the whole state
             // (its spec's strings and signals) into an optional and out again for every connection.
             connections.add(spec.id, ConnectionState(spec: spec, accessTokenExpiresAt: Instant.zero.advanced(by: spec.accessTokenTTL),
                                                      tokens: tokens))
-            connectionOrder.append(spec.id)
         }
     }
 
@@ -100,7 +98,7 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     func failNextCalls(_ connection: ConnectionID, signal: ProviderSignal, count: Int) {
-        connections.update(connection) { $0.pendingErrors.append((signal, count)) }
+        connections.update(connection) { $0.pendingErrors.append(PendingFailure(signal: signal, remaining: count)) }
     }
 
     func dropNextRequest(_ connection: ConnectionID) {
@@ -169,9 +167,9 @@ final class SimulatedProvider: CredentialBroker {
         guard let (failure, loses) = withState(id, { state in
             callFailure(&state, id, generation: generation, at: time, replacedGrant: replacedGrant)
         }) else { preconditionFailure("call to an unknown connection \(id)") }
-        if let key, keptKeys[key] != nil {
-            keptKeys[key]!.processing = false
-            keptKeys[key]!.succeeded = failure == nil
+        if let key, keptKeys[key.rawValue] != nil {
+            keptKeys[key.rawValue]!.processing = false
+            keptKeys[key.rawValue]!.succeeded = failure.map { _ in false } ?? true
         }
         if let failure {
             recordFailure(failure, connection: id, operation: "call", step: step, attempt: attempt, run: run, generation: generation, at: time)
@@ -212,7 +210,8 @@ final class SimulatedProvider: CredentialBroker {
             // An expired token, or one replaced by a refresh since this lease was issued.
             failure = ProviderEnvelopes.expiredAccessToken(provider: state.spec.provider)
         }
-        let loses = failure == nil && state.loseNextResponses > 0
+        // Not `== nil`: that is `Equatable`'s `==`, pairing the signal with a nil copied through metadata.
+        let loses = (failure.map { _ in false } ?? true) && state.loseNextResponses > 0
         if loses { state.loseNextResponses -= 1 }
         return (failure, loses)
     }
@@ -261,7 +260,7 @@ final class SimulatedProvider: CredentialBroker {
     func arrive(_ connection: ConnectionID, key: IdempotencyKey?, mutates: Bool, call: (step: ActionKey, attempt: Int, run: RunID, generation: Int),
                 at time: Instant) -> Arrival {
         guard mutates, let key, let promise = withState(connection, { $0.spec.idempotency }), promise.mode == .dedupe else { return .process }
-        if let kept = keptKeys[key], time < kept.firstAt.advanced(by: promise.keyRetention) {
+        if let kept = keptKeys[key.rawValue], time < kept.firstAt.advanced(by: promise.keyRetention) {
             if kept.processing {
                 let conflict = ProviderEnvelopes.idempotencyConflict()
                 recordFailure(conflict, connection: connection, operation: "call", step: call.step, attempt: call.attempt, run: call.run,
@@ -279,23 +278,23 @@ final class SimulatedProvider: CredentialBroker {
                 timeline.record(taking: &t)
                 return .answerNow(nil)
             }
-            keptKeys[key]!.processing = true
+            keptKeys[key.rawValue]!.processing = true
             return .process
         }
-        if keptKeys[key] == nil && ledger.effectCount(key: key) > 0 {
+        if keptKeys[key.rawValue] == nil && ledger.effectCount(key: key) > 0 {
             // The key took effect in a play this provider's memory did not see (under `stress`, a
             // killed process's): the provider still holds it, and replays the saved answer. In
             // one play a key that took effect is always kept, so this never changes a timeline.
-            keptKeys[key] = KeptKey(firstAt: time, processing: false, succeeded: true)
+            keptKeys[key.rawValue] = KeptKey(firstAt: time, processing: false, succeeded: true)
             return arrive(connection, key: key, mutates: mutates, call: call, at: time)
         }
-        keptKeys[key] = KeptKey(firstAt: time, processing: true, succeeded: false)
+        keptKeys[key.rawValue] = KeptKey(firstAt: time, processing: true, succeeded: false)
         return .process
     }
 
     /// The provider stopped processing a request (past its bound, or it never arrived).
     func abandon(_ connection: ConnectionID, key: IdempotencyKey?) {
-        if let key, keptKeys[key]?.processing == true { keptKeys[key]!.processing = false }
+        if let key, keptKeys[key.rawValue]?.processing == true { keptKeys[key.rawValue]!.processing = false }
     }
 
     /// Arms a late apply: the next call on the connection lands `by` after its bound.
@@ -376,7 +375,7 @@ final class SimulatedProvider: CredentialBroker {
     }
 
     func install(_ grant: PendingGrant, generation: LeaseGeneration) {
-        guard pendingGrants.removeValue(forKey: grant.id) != nil, connections.index(forKey: grant.connection) != nil else { return }
+        guard case .some = pendingGrants.removeValue(forKey: grant.id), connections.index(forKey: grant.connection) != nil else { return }
         // Edited in place (see `issueTokens`). Credentials of a dead grant stay dead (a replayed
         // call that still holds one is refused).
         let wasAlive = ledger.isGrantAlive(grant.connection)

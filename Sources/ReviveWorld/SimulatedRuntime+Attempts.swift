@@ -297,28 +297,6 @@ extension SimulatedRuntime {
         }
     }
 
-    /// The step's retry policy: step over connection over workflow over runtime over Temporal's defaults.
-    func retryPolicy(for stepIndex: Int) -> RetryPolicy {
-        let layers = retryLayers(for: stepIndex)
-        var policy = layers.reduce(RetryPolicy()) { merged, broader in merged.merged(over: broader) }
-        if measuredLangGraph {
-            // LangGraph retries a node only with a RetryPolicy, whose defaults are its own.
-            policy = layers.isEmpty ? RetryPolicy(maxAttempts: 1) : policy.merged(over: RuntimeModel.langGraphRetryPolicy)
-        }
-        if world.mode == .withoutRevive, (policy.maxAttempts ?? 0) == 0 {
-            // The baseline retries blindly; a cap keeps its timeline readable.
-            policy.maxAttempts = NaiveIntegration.retryCap
-        }
-        return policy
-    }
-
-    /// The retry policies that apply to a step, most specific first: step, connection, workflow, runtime.
-    func retryLayers(for stepIndex: Int) -> [RetryPolicy] {
-        let spec = step(stepIndex)
-        let connection = spec.connection.flatMap { id in scenario.connections.first(where: { $0.id == id }) }
-        return [spec.retry, connection?.retry, scenario.workflow.retry, scenario.runtime.retry].compactMap { $0 }
-    }
-
     private func checkpoint(_ attempt: Attempt) {
         let stepName = scenario.workflow.steps[attempt.stepIndex].id.rawValue
         record(.stepCompleted, actor: .worker(attempt.worker)) { t in

@@ -126,7 +126,7 @@ extension SimulatedRuntime {
         // An error exits the graph: its checkpoints are written.
         unwritten = 0
         if let ticket = attempt.ticket { _ = world.engine { () throws(RecoveryStoreError) in try recovery.abandonAction(ticket, at: now) } }
-        let noPolicy = retryLayers(for: attempt.stepIndex).isEmpty && reason.hasPrefix("maxAttempts 1 ")
+        let noPolicy = (layeredRetry(for: attempt.stepIndex).map { _ in false } ?? true) && reason.hasPrefix("maxAttempts 1 ")
         record(.runWaiting, actor: .runtime) { t in
             t.step = self.step(attempt.stepIndex).id.rawValue
             t.attempt = attempt.number
@@ -172,10 +172,21 @@ extension SimulatedRuntime {
         return SimulatedRuntime.spellCheckpointName(number)
     }
 
-    /// The names after steps -1 to 62, shared by every play.
-    private static let checkpointNames = (0..<64).map(spellCheckpointName)
+    /// The names after steps -1 to 62, shared by every play: a literal, which the compiler lays
+    /// down as constants, where spelling them at the first checkpoint of every process cost some
+    /// seventy thousand instructions (`ColdStartWorldTests` holds it to `spellCheckpointName`).
+    static let checkpointNames: [String] = [
+        "ckpt-0000", "ckpt-0001", "ckpt-0002", "ckpt-0003", "ckpt-0004", "ckpt-0005", "ckpt-0006", "ckpt-0007",
+        "ckpt-0008", "ckpt-0009", "ckpt-0010", "ckpt-0011", "ckpt-0012", "ckpt-0013", "ckpt-0014", "ckpt-0015",
+        "ckpt-0016", "ckpt-0017", "ckpt-0018", "ckpt-0019", "ckpt-0020", "ckpt-0021", "ckpt-0022", "ckpt-0023",
+        "ckpt-0024", "ckpt-0025", "ckpt-0026", "ckpt-0027", "ckpt-0028", "ckpt-0029", "ckpt-0030", "ckpt-0031",
+        "ckpt-0032", "ckpt-0033", "ckpt-0034", "ckpt-0035", "ckpt-0036", "ckpt-0037", "ckpt-0038", "ckpt-0039",
+        "ckpt-0040", "ckpt-0041", "ckpt-0042", "ckpt-0043", "ckpt-0044", "ckpt-0045", "ckpt-0046", "ckpt-0047",
+        "ckpt-0048", "ckpt-0049", "ckpt-0050", "ckpt-0051", "ckpt-0052", "ckpt-0053", "ckpt-0054", "ckpt-0055",
+        "ckpt-0056", "ckpt-0057", "ckpt-0058", "ckpt-0059", "ckpt-0060", "ckpt-0061", "ckpt-0062", "ckpt-0063",
+    ]
 
-    private static func spellCheckpointName(_ number: Int) -> String {
+    static func spellCheckpointName(_ number: Int) -> String {
         let digits = String(number)
         return "ckpt-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }

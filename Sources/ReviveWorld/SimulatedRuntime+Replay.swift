@@ -39,7 +39,7 @@ extension SimulatedRuntime {
     /// A success is the call's answer like any other (false).
     func replayAnswered(_ id: Int, failure: ProviderSignal?) -> Bool {
         attempts.update(id) { $0.replayCall = nil }
-        guard failure != nil else { return false }
+        guard case .some = failure else { return false }
         attempts.update(id) { $0.afterInterrupt = true }
         world.queue.schedule(.phase(attempt: id, .call), at: now)
         return true

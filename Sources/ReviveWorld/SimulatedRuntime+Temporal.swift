@@ -16,11 +16,17 @@ extension SimulatedRuntime {
         guard measuredTemporal, let worker = workers[attempt.worker], worker.frozen else { return }
         // The step's own timeouts win over the runtime's, key by key.
         let model = scenario.runtime.model.timeouts(for: step(attempt.stepIndex))
-        var candidates: [(at: Instant, kind: String)] = []
-        if let heartbeat = model.heartbeat { candidates.append((now.advanced(by: heartbeat), "heartbeat-timeout")) }
-        if let limit = model.startToClose { candidates.append((attempt.startedAt.advanced(by: limit), "start-to-close-timeout")) }
-        if let limit = model.scheduleToClose { candidates.append(((invocation?.start ?? attempt.startedAt).advanced(by: limit), "schedule-to-close-timeout")) }
-        guard let first = candidates.min(by: { $0.at < $1.at }) else { return }
+        // The earliest kept as they come (the first of equals, as `min(by:)` of a list kept it):
+        // a list of the candidates was an array type made from its mangled name in every process.
+        var first: (at: Instant, kind: String)?
+        func consider(_ at: Instant?, _ kind: String) {
+            guard let at, first.map({ at < $0.at }) ?? true else { return }
+            first = (at, kind)
+        }
+        consider(model.heartbeat.map { now.advanced(by: $0) }, "heartbeat-timeout")
+        consider(model.startToClose.map { attempt.startedAt.advanced(by: $0) }, "start-to-close-timeout")
+        consider(model.scheduleToClose.map { (invocation?.start ?? attempt.startedAt).advanced(by: $0) }, "schedule-to-close-timeout")
+        guard let first else { return }
         attempts.update(attempt.id) { $0.activityTimeout = first.kind }
         world.queue.schedule(.heartbeatDeadline(worker: attempt.worker, epoch: worker.epoch), at: max(first.at, now))
     }

@@ -14,7 +14,13 @@ public struct WorldPlay: Sendable {
     /// The recovery store's error that stopped the play, if one did.
     public var storeFailure: RecoveryStoreError?
     /// The indices into `scenario.faults` of the faults that fired.
-    public var firedFaults: Set<Int> = []
+    public var firedFaults: Set<Int> {
+        get { Set(firedFaultList) }
+        set { firedFaultList = newValue.sorted() }
+    }
+    /// The faults that fired, each once: a set is made only for whoever asks (the explorer), as a
+    /// play's first `Set<Int>` in a process scanned every protocol conformance for `Int: Hashable`.
+    var firedFaultList: [Int] = []
     /// What healing did (liveness mode), as the scenario events that do the same at the same instants.
     public var healed: [EventSpec] = []
 
@@ -29,7 +35,7 @@ public struct WorldPlay: Sendable {
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
                          stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
-                         firedFaults: simulation.firedFaults, healed: simulation.healed)
+                         firedFaultList: simulation.firedFaults, healed: simulation.healed)
     }
 
     /// Plays `scenario` to its end (empty queue, horizon or a limit) on one thread.
@@ -49,7 +55,7 @@ public struct WorldPlay: Sendable {
         let transitions = simulation.play().transitions
         return WorldPlay(transitions: transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
                          stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
-                         firedFaults: simulation.firedFaults, healed: simulation.healed)
+                         firedFaultList: simulation.firedFaults, healed: simulation.healed)
     }
 }
 
@@ -58,6 +64,6 @@ extension WorldPlay {
     init(_ simulation: Player) {
         self.init(transitions: simulation.timeline.transitions, outcome: simulation.outcome, limitReached: simulation.limitReached,
                   stoppedAtHorizon: simulation.stoppedAtHorizon, storeFailure: simulation.world.storeFailure,
-                  firedFaults: simulation.firedFaults, healed: simulation.healed)
+                  firedFaultList: simulation.firedFaults, healed: simulation.healed)
     }
 }

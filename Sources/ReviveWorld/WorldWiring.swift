@@ -35,11 +35,19 @@ final class WorldWiring {
     /// Called at the instant of the kill (the player keeps the runtime's state as it was then).
     var onKill: (() -> Void)?
     /// Events by (virtual time, insertion order).
-    @exclusivity(unchecked) var queue = EventQueue<SimEvent>()
+    @exclusivity(unchecked) var queue = EventQueue()
     /// The virtual time now; moved only by `advance(to:)`.
     @exclusivity(unchecked) private(set) var now = Instant.zero
-    /// Every request delivered to an owner or operator, per connection, in order.
-    var inbox: [ConnectionID: [ReconnectRequest]] = [:]
+    /// Every request delivered to an owner or operator, in order: one list, walked from its end
+    /// for a connection's (a play delivers a few). Kept per connection in a dictionary keyed by
+    /// `ConnectionID`, the first delivery of every process scanned every protocol conformance to
+    /// check `ConnectionID: Hashable`, and every delivery and lookup hashed the id.
+    private var inbox: [ReconnectRequest] = []
+
+    /// The latest request delivered for `connection` that `matches`, if any.
+    func lastDelivered(to connection: ConnectionID, where matches: (ReconnectRequest) -> Bool = { _ in true }) -> ReconnectRequest? {
+        inbox.last { $0.connection == connection && matches($0) }
+    }
     /// The first error the recovery store threw; the player stops the play after the event that met it.
     @exclusivity(unchecked) private(set) var storeFailure: RecoveryStoreError?
     /// `store-unavailable`: the switch in front of the shared store (nil when no such fault is planned).
@@ -49,11 +57,11 @@ final class WorldWiring {
     @exclusivity(unchecked) var storeWaitPending = false
     /// What to do once the shared store is back, in order (callers that waited); a worker's call
     /// dies with the lab's process (`explore --kill`), an outside caller's is made again.
-    var whenStoreBack: [(byWorker: Bool, call: () -> Void)] = []
+    var whenStoreBack: [StoreWaiter] = []
 
     /// Has `call` made again once the shared store is back.
     func callAgainWhenStoreIsBack(byWorker: Bool, _ call: @escaping () -> Void) {
-        whenStoreBack.append((byWorker, call))
+        whenStoreBack.append(StoreWaiter(byWorker: byWorker, call: call))
     }
 
     /// `store` keeps the engine's state (a fresh in-memory store by default) and `journal` its
@@ -157,8 +165,8 @@ final class WorldWiring {
     /// from the shared inbox under `stress`, where other processes' requests are there too.
     func latestRequest(for connection: ConnectionID, responder: Responder? = nil) -> ReconnectRequest? {
         if let shared { return shared.latestRequest(for: connection, responder: responder) }
-        guard let responder else { return inbox[connection]?.last }
-        return inbox[connection]?.last(where: { $0.responder == responder })
+        guard let responder else { return lastDelivered(to: connection) }
+        return lastDelivered(to: connection) { $0.responder == responder }
     }
 
     /// Runs a rotation of `connection` that is not a refresh (`SharedPlayWorld.whileNoRefreshRotates`).
@@ -177,9 +185,18 @@ final class WorldWiring {
     /// Hands a reconnect request to its recipient and arms its timers: the reminder's (while
     /// reminders remain), then the expiry's.
     func deliver(_ request: ReconnectRequest) {
-        inbox[request.connection, default: []].append(request)
+        inbox.append(request)
         shared?.post(request)
         if let remindAt = request.remindAt { queue.schedule(.reminderDue(request.capabilityID), at: remindAt) }
         queue.schedule(.capabilityExpiry(request.capabilityID), at: request.expiresAt)
     }
+}
+
+/// A call that met the shared store's outage, made again once the store is back (`whenStoreBack`):
+/// a struct, whose type is laid down with the program, where a pair's was built at run time in
+/// every process whose play had an outage.
+struct StoreWaiter {
+    /// Whether a worker made it (a worker's call dies with the lab's process).
+    let byWorker: Bool
+    let call: () -> Void
 }

@@ -92,7 +92,7 @@ public enum InvariantChecker {
     static func effectOnce(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         var applied = SmallMap<Int>()
-        var keyOfStep = SmallMap<KeyAt>()
+        var keyOfStep = SmallMap<Int>() // each step's first keyed line (tables hold lines: see `SmallMap`)
         var keyChangeReported = SmallSet()
         for i in ts.indices {
             if ts[i].name == .effectApplied, let step = ts[i].step {
@@ -108,13 +108,13 @@ public enum InvariantChecker {
             }
             if let step = ts[i].step, let key = ts[i].key {
                 // One lookup: the step's key is hashed once a line, not twice.
-                if let known = keyOfStep[step] {
+                if let first = keyOfStep[step] {
                     // One breach per step is enough to show the key is not stable.
-                    if known.key != key, keyChangeReported.insert(step).inserted {
-                        result.append(Breach(invariant: .effectOnce, message: "the idempotency key of \(step) changed from \(known.key) to \(key)", evidence: [known.index, i]))
+                    if let known = ts[first].key, known != key, keyChangeReported.insert(step).inserted {
+                        result.append(Breach(invariant: .effectOnce, message: "the idempotency key of \(step) changed from \(known) to \(key)", evidence: [first, i]))
                     }
                 } else {
-                    keyOfStep[step] = KeyAt(key: key, index: i)
+                    keyOfStep[step] = i
                 }
             }
         }
@@ -159,23 +159,24 @@ public enum InvariantChecker {
 
     static func identityBound(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var pinned = SmallMap<PinnedIdentity>()
+        // Where each connection was pinned: the identity is that line's subject and tenant.
+        var pinned = SmallMap<Int>()
         var verifiedCases = SmallSet()
         for i in ts.indices {
             switch ts[i].name {
             case .connectionPinned, .caseOpened:
-                if let connection = ts[i].connection, let subject = ts[i].subject, let tenant = ts[i].tenant, pinned[connection] == nil {
-                    pinned[connection] = PinnedIdentity(subject: subject, tenant: tenant, index: i)
+                if let connection = ts[i].connection, ts[i].subject != nil, ts[i].tenant != nil, pinned[connection] == nil {
+                    pinned[connection] = i
                 }
             case .caseResolved:
                 if let caseID = ts[i].caseID { verifiedCases.insert(caseID) }
             case .reconnectVerified, .leaseRotated:
                 if let caseID = ts[i].caseID, ts[i].name == .reconnectVerified { verifiedCases.insert(caseID) }
-                if let connection = ts[i].connection, let pin = pinned[connection], ts[i].subject != nil || ts[i].tenant != nil,
-                   ts[i].subject != pin.subject || ts[i].tenant != pin.tenant {
+                if let connection = ts[i].connection, let pin = pinned[connection], let subject = ts[pin].subject, let tenant = ts[pin].tenant,
+                   ts[i].subject != nil || ts[i].tenant != nil, ts[i].subject != subject || ts[i].tenant != tenant {
                     result.append(Breach(invariant: .identityBound,
-                                         message: "\(ts[i].name) for \(connection) as \(ts[i].subject ?? "?")@\(ts[i].tenant ?? "?"), but the pinned identity is \(pin.subject)@\(pin.tenant)",
-                                         evidence: [pin.index, i]))
+                                         message: "\(ts[i].name) for \(connection) as \(ts[i].subject ?? "?")@\(ts[i].tenant ?? "?"), but the pinned identity is \(subject)@\(tenant)",
+                                         evidence: [pin, i]))
                 }
             case .runResumed:
                 if let caseID = ts[i].caseID, !verifiedCases.contains(caseID) {
@@ -190,35 +191,36 @@ public enum InvariantChecker {
 
     static func capabilitySingleUse(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var issued = SmallMap<IssuedCapability>()
+        // Where each capability was issued (its case and expiry are that line's).
+        var issued = SmallMap<Int>()
         var consumed = SmallMap<Int>()
-        // Per case, the capability that completed it: its other capabilities are superseded.
-        var completed = SmallMap<CapabilityAt>()
+        // Per case, where a capability completed it: its other capabilities are superseded.
+        var completed = SmallMap<Int>()
         for i in ts.indices {
             guard let capability = ts[i].capability else { continue }
             if ts[i].name == .reconnectRequested || ts[i].name == .operatorAlerted {
-                issued[capability] = IssuedCapability(caseID: ts[i].caseID, expires: ts[i].expires, index: i)
+                issued[capability] = i
             } else if ts[i].name == .reconnectVerified || ts[i].name == .caseResolved {
                 if let earlier = consumed[capability] {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed a second time", evidence: [earlier, i]))
                 }
                 consumed[capability] = consumed[capability] ?? i
-                if let caseID = ts[i].caseID, let first = completed[caseID], first.capability != capability {
+                if let caseID = ts[i].caseID, let first = completed[caseID], let firstCapability = ts[first].capability, firstCapability != capability {
                     result.append(Breach(invariant: .capabilitySingleUse,
-                                         message: "capability \(capability) completed case \(caseID) again, after \(first.capability) had (it was superseded)",
-                                         evidence: [first.index, i]))
+                                         message: "capability \(capability) completed case \(caseID) again, after \(firstCapability) had (it was superseded)",
+                                         evidence: [first, i]))
                 } else if let caseID = ts[i].caseID, completed[caseID] == nil {
-                    completed[caseID] = CapabilityAt(capability: capability, index: i)
+                    completed[caseID] = i
                 }
                 guard let request = issued[capability] else {
                     result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed but never issued", evidence: [i]))
                     continue
                 }
-                if let expires = request.expires, ts[i].time >= expires {
-                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed at or after its expiry \(DurationText.clock(expires))", evidence: [request.index, i]))
+                if let expires = ts[request].expires, ts[i].time >= expires {
+                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) was consumed at or after its expiry \(DurationText.clock(expires))", evidence: [request, i]))
                 }
-                if let own = request.caseID, let used = ts[i].caseID, own != used {
-                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) of case \(own) was consumed for case \(used)", evidence: [request.index, i]))
+                if let own = ts[request].caseID, let used = ts[i].caseID, own != used {
+                    result.append(Breach(invariant: .capabilitySingleUse, message: "capability \(capability) of case \(own) was consumed for case \(used)", evidence: [request, i]))
                 }
             }
         }
@@ -227,15 +229,16 @@ public enum InvariantChecker {
 
     static func fencedGenerations(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var rotated = SmallMap<GenerationAt>()
+        var rotated = SmallMap<Int>() // where each connection last rotated
         for i in ts.indices {
             guard let connection = ts[i].connection, let generation = ts[i].generation else { continue }
             if ts[i].name == .leaseRotated {
-                rotated[connection] = GenerationAt(generation: generation, index: i)
-            } else if ts[i].name == .providerCalled || ts[i].name == .effectApplied, let current = rotated[connection], generation < current.generation {
+                rotated[connection] = i
+            } else if ts[i].name == .providerCalled || ts[i].name == .effectApplied, let current = rotated[connection],
+                      let rotatedTo = ts[current].generation, generation < rotatedTo {
                 result.append(Breach(invariant: .fencedGenerations,
-                                     message: "\(ts[i].name) on \(connection) with generation \(generation) after the rotation to \(current.generation)",
-                                     evidence: [current.index, i]))
+                                     message: "\(ts[i].name) on \(connection) with generation \(generation) after the rotation to \(rotatedTo)",
+                                     evidence: [current, i]))
             }
         }
         return result
@@ -243,19 +246,21 @@ public enum InvariantChecker {
 
     static func noDeadRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var dead = SmallMap<GenerationAt>()
+        // Where each connection's newest dead grant was classified, and each case opened with a class.
+        var dead = SmallMap<Int>()
         var deadRetries = SmallMap<Int>()
-        var classOfCase = SmallMap<FailureClass>()
+        var classOfCase = SmallMap<Int>()
         for i in ts.indices {
             switch ts[i].name {
             case .failureClassified:
                 if ts[i].failureClass == .deadGrant, let connection = ts[i].connection, let generation = ts[i].generation {
-                    if (dead[connection]?.generation ?? 0) < generation { dead[connection] = GenerationAt(generation: generation, index: i) }
+                    if (dead[connection].flatMap { ts[$0].generation } ?? 0) < generation { dead[connection] = i }
                 }
             case .caseOpened:
-                if let caseID = ts[i].caseID { classOfCase[caseID] = ts[i].failureClass }
+                if let caseID = ts[i].caseID { classOfCase[caseID] = ts[i].failureClass == nil ? nil : i }
             case .providerCalled, .tokenRefreshed:
-                if let connection = ts[i].connection, let generation = ts[i].generation, let deadGen = dead[connection], generation <= deadGen.generation {
+                if let connection = ts[i].connection, let generation = ts[i].generation, let deadAt = dead[connection],
+                   let deadGeneration = ts[deadAt].generation, generation <= deadGeneration {
                     if let reported = deadRetries[connection] {
                         // Later uses of the same dead grant are counted into the first breach.
                         result[reported].message = "\(ts[i].name) on \(connection) with a generation already classified a dead grant (\(result[reported].evidence.count) uses)"
@@ -264,11 +269,11 @@ public enum InvariantChecker {
                         deadRetries[connection] = result.count
                         result.append(Breach(invariant: .noDeadRetry,
                                              message: "\(ts[i].name) on \(connection) with generation \(generation), already classified a dead grant",
-                                             evidence: [deadGen.index, i]))
+                                             evidence: [deadAt, i]))
                     }
                 }
             case .runParked:
-                let parkedClass = ts[i].failureClass ?? ts[i].caseID.flatMap { classOfCase[$0] }
+                let parkedClass = ts[i].failureClass ?? ts[i].caseID.flatMap { classOfCase[$0] }.flatMap { ts[$0].failureClass }
                 if let parkedClass, !parkedClass.parksRun {
                     result.append(Breach(invariant: .noDeadRetry, message: "a \(parkedClass.rawValue) failure parked the run", evidence: [i]))
                 }
@@ -314,8 +319,13 @@ public enum InvariantChecker {
         // A field mostly repeats a value some line before it held (the run, the worker, the
         // connection): a value remembered clean is clean without a scan (see `CleanValues`).
         var clean = CleanValues()
-        for i in ts.indices {
-            // Field by field, no closure: this runs on every line of every schedule the explorer plays.
+        // The transitions lent in place (see `holdsOnlyClean`); the lines not all clean, in order.
+        var suspect: [Int] = []
+        ts.withUnsafeBufferPointer { lines in
+            for i in lines.indices where !clean.holdsOnlyClean(lines.baseAddress! + i) { suspect.append(i) }
+        }
+        for i in suspect {
+            // A line not all clean is read again, field by field, for its first leaking value's marker.
             // Known names and the parties' names are the lab's own words; a worker's name or a
             // recorded name this version does not know could carry anything.
             var leaked: String? = nil
@@ -335,8 +345,9 @@ public enum InvariantChecker {
     }
 
     static func liveness(_ ts: [Transition]) -> [Breach] {
-        var cases = SmallMap<OpenCase>()
-        var expiry = SmallMap<Instant>()
+        // Where each case opened (with its connection and identity), and each capability was issued.
+        var cases = SmallMap<Int>()
+        var expiry = SmallMap<Int>()
         var answered = SmallSet()
         // Cases only an operator can answer: an owner's reconnect does not count for them.
         var operatorCases = SmallSet()
@@ -356,21 +367,21 @@ public enum InvariantChecker {
             }
             switch ts[i].name {
             case .caseOpened:
-                if let caseID = ts[i].caseID, let connection = ts[i].connection, let subject = ts[i].subject, let tenant = ts[i].tenant {
-                    cases[caseID] = OpenCase(connection: connection, subject: subject, tenant: tenant, index: i)
+                if let caseID = ts[i].caseID, ts[i].connection != nil, ts[i].subject != nil, ts[i].tenant != nil {
+                    cases[caseID] = i
                     if ts[i].failureClass?.responder == .operator { operatorCases.insert(caseID) }
                 }
             case .reconnectRequested, .operatorAlerted:
-                if let capability = ts[i].capability, let expires = ts[i].expires { expiry[capability] = expires }
+                if let capability = ts[i].capability, ts[i].expires != nil { expiry[capability] = i }
             case .operatorFixed, .operatorConfirmed:
-                guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires,
+                guard let capability = ts[i].capability, let expires = expiry[capability].flatMap({ ts[$0].expires }), ts[i].time < expires,
                       !refusedAnswers.contains(RefusedAnswer(capability: capability, time: ts[i].time)) else { continue }
-                for entry in cases.elements where entry.value.connection == ts[i].connection { answered.insert(entry.key) }
+                for entry in cases.elements where ts[entry.value].connection == ts[i].connection { answered.insert(entry.key) }
             case .reconnectPresented:
                 // The right owner answered in time: same identity, with a capability still valid.
-                guard let capability = ts[i].capability, let expires = expiry[capability], ts[i].time < expires else { continue }
-                for entry in cases.elements where entry.value.connection == ts[i].connection && entry.value.subject == ts[i].subject
-                    && entry.value.tenant == ts[i].tenant && !operatorCases.contains(entry.key) {
+                guard let capability = ts[i].capability, let expires = expiry[capability].flatMap({ ts[$0].expires }), ts[i].time < expires else { continue }
+                for entry in cases.elements where ts[entry.value].connection == ts[i].connection && ts[entry.value].subject == ts[i].subject
+                    && ts[entry.value].tenant == ts[i].tenant && !operatorCases.contains(entry.key) {
                     answered.insert(entry.key)
                 }
             case .runCompleted:
@@ -380,7 +391,7 @@ public enum InvariantChecker {
             }
         }
         guard !cases.isEmpty, cases.allKeys.allSatisfy({ answered.contains($0) }), !finished, !waitingForWorker else { return [] }
-        let evidence = cases.allValues.map(\.index).sorted()
+        let evidence = cases.allValues.sorted()
         return [Breach(invariant: .liveness, message: "every case was answered in time by the pinned owner, but the run did not complete", evidence: evidence)]
     }
 }

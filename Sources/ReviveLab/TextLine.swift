@@ -5,17 +5,25 @@ import ReviveVocabulary
 /// Appending piece by piece to a String re-checks its storage and capacity on every append; a
 /// timeline line is some thirty appends, and the lines were most of a cold `run` (callgrind).
 /// An `[UInt8]` was better but still paid Array's generic append path (uniqueness, growth) per
-/// piece; this buffer is a bare allocation written with `memcpy`, freed by `deinit`, and not
+/// piece; this buffer is a bare allocation written a word at a time, freed by `deinit`, and not
 /// copyable, so it can never be shared or freed twice.
+///
+/// Each append first makes room (`reserve`), then writes with the unchecked `put…` methods. The
+/// facts (`TextLine+Facts.swift`) make room for a whole fact before they read its value's bytes:
+/// a growth (an allocation and a free) while a string's bytes were lent made the optimizer
+/// retain and release that string around every fact.
 struct TextLine: ~Copyable {
     /// The bytes written so far, then uninitialised capacity.
     private var base: UnsafeMutablePointer<UInt8>
     /// How many bytes are written.
     private(set) var count = 0
     /// How many bytes `base` holds.
-    private var capacity: Int
+    private(set) var capacity: Int
     /// Where the current line's facts begin: a fact after the first is preceded by a space.
-    private var factsStart = 0
+    var factsStart = 0
+    /// The last clock written (its instant, and its thirteen bytes as two overlapping words):
+    /// consecutive lines often share their instant, and the clock's divisions were a tenth of a line.
+    private var lastClock: (instant: Int64, head: UInt64, tail: UInt64)?
 
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
@@ -30,28 +38,43 @@ struct TextLine: ~Copyable {
     /// Forgets the text, keeping the capacity (a renderer reuses one buffer for every chunk).
     mutating func removeAll() { count = 0 }
 
+    /// Forgets what was written after the first `start` bytes (a fact value rewritten quoted).
+    mutating func rewind(to start: Int) { count = Swift.min(start, count) }
+
     /// Room for `more` bytes after the written ones.
     @inline(__always)
-    private mutating func reserve(_ more: Int) {
-        if count + more > capacity { grow(more) }
+    mutating func reserve(_ more: Int) {
+        if count &+ more > capacity { grow(more) }
     }
 
-    /// Moves the text to an allocation with room for `more` bytes after it.
+    /// Moves the text to an allocation with room for `more` bytes after it. Copied a word at a
+    /// time, not by `initialize(from:count:)` (see `putScanning`).
+    @inline(never)
     private mutating func grow(_ more: Int) {
         let grown = Swift.max(capacity * 2, count + more)
         let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        fresh.initialize(from: base, count: count)
+        let from = UnsafeRawPointer(base)
+        let to = UnsafeMutableRawPointer(fresh)
+        var offset = 0
+        while offset < count {
+            if count - offset >= 8 {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            } else {
+                to.storeBytes(of: from.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+                offset += 1
+            }
+        }
         base.deallocate()
         base = fresh
         capacity = grown
     }
 
     /// Appends `bytes` as they are.
+    @inline(__always)
     mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count)
-        (base + count).initialize(from: source, count: bytes.count)
-        count += bytes.count
+        reserve(bytes.count &+ 7)
+        _ = putScanning(bytes) { _ in 0 }
     }
 
     mutating func append(_ text: String) {
@@ -64,12 +87,12 @@ struct TextLine: ~Copyable {
 
     /// `append(_:)` for a string that cannot lend its bytes (a bridged one): copied first.
     @inline(never)
-    private mutating func appendBridged(_ text: String) {
+    mutating func appendBridged(_ text: String) {
         Array(text.utf8).withUnsafeBufferPointer { append(bytes: $0) }
     }
 
     /// Appends a literal: its bytes are read where the compiler put them, without the small or
-    /// native String dispatch that `append(_: String)` pays (a fact's name is most of a line's appends).
+    /// native String dispatch that `append(_: String)` pays.
     @inline(__always)
     mutating func append(literal: StaticString) {
         literal.withUTF8Buffer { append(bytes: $0) }
@@ -78,33 +101,79 @@ struct TextLine: ~Copyable {
     @inline(__always)
     mutating func append(byte: UInt8) {
         reserve(1)
+        put(byte: byte)
+    }
+
+    /// Writes `byte` into room already made.
+    @inline(__always)
+    mutating func put(byte: UInt8) {
         base[count] = byte
-        count += 1
+        count &+= 1
     }
 
     /// `count` spaces.
+    @inline(__always)
     mutating func appendSpaces(_ spaces: Int) {
         guard spaces > 0 else { return }
         // Eight spaces at a time, the last word reaching up to seven bytes into the capacity
         // past them (bytes not counted as written): a padding is a few spaces, and a call to
         // `memset` for each cost more than the rest of it.
-        reserve(spaces + 7)
+        reserve(spaces &+ 7)
         let to = UnsafeMutableRawPointer(base + count)
         var offset = 0
         repeat {
             to.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: offset, as: UInt64.self)
-            offset += 8
+            offset &+= 8
         } while offset < spaces
-        count += spaces
+        count &+= spaces
     }
 
     /// `text`, then spaces up to `width` characters (ASCII, as names and actors are, is counted by byte).
     mutating func append(_ text: String, paddedTo width: Int) {
-        // Copied and tested for a non-ASCII byte in one pass, eight bytes at a time (the ASCII
-        // test was a second walk over the copied bytes); Characters are counted only for the rare
+        // Copied and tested for a non-ASCII byte in one pass, eight bytes at a time, over the
+        // spaces already written (see `putPadded`); Characters are counted only for the rare
         // non-ASCII text.
-        let ascii = text.utf8.withContiguousStorageIfAvailable { copyScanning($0, TextLine.highBits) == 0 } ?? appendBridgedScanning(text)
-        appendSpaces(width - (ascii ? text.utf8.count : text.count))
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            reserve(Swift.max(bytes.count, width) &+ 8)
+            return putPadded(bytes, width)
+        } ?? appendBridgedScanning(text, paddedTo: width)
+        if !ascii { appendSpaces(width - text.count) }
+    }
+
+    /// Writes spaces over `width` bytes, then `bytes` over them, into room already made for the
+    /// larger and eight bytes more; an ASCII text counts as its bytes and the spaces after them
+    /// (padding, in one pass: the spaces as a second append cost as much as the copy), another
+    /// only as its bytes (its padding counts Characters). Whether the text is ASCII.
+    @inline(__always)
+    private mutating func putPadded(_ bytes: UnsafeBufferPointer<UInt8>, _ width: Int) -> Bool {
+        let spaces: UInt64 = 0x2020_2020_2020_2020
+        let to = UnsafeMutableRawPointer(base + count)
+        var offset = 0
+        while offset < width {
+            to.storeBytes(of: spaces, toByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
+        let length = bytes.count
+        var high: UInt64 = 0
+        if length < 8 {
+            // The word's unused bytes are spaces, not zeros: stored whole, it pads as it copies.
+            let word = length == 0 ? 0 : TextLine.loadShort(UnsafeRawPointer(bytes.baseAddress!), length)
+            high = TextLine.highBits(word)
+            to.storeBytes(of: word | spaces &<< UInt64(length &* 8), as: UInt64.self)
+        } else {
+            let from = UnsafeRawPointer(bytes.baseAddress!)
+            offset = 0
+            while true {
+                let at = Swift.min(offset, length &- 8)
+                let word = from.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+                to.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
+                high |= TextLine.highBits(word)
+                offset &+= 8
+                if offset >= length { break }
+            }
+        }
+        count &+= high == 0 ? Swift.max(length, width) : length
+        return high == 0
     }
 
     /// `value` in decimal, as `String(value)` spells it.
@@ -115,6 +184,11 @@ struct TextLine: ~Copyable {
 
     /// `value` in decimal, as `String(value)` spells it.
     mutating func append(unsigned value: UInt64) {
+        // One digit (attempts, generations) written straight away.
+        if value < 10 {
+            append(byte: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
         var magnitude = value
         var digits = 1
         var rest = magnitude / 10
@@ -136,96 +210,85 @@ struct TextLine: ~Copyable {
     /// A timeline clock, `+HH:MM:SS.mmm`, as `DurationText.clock` spells it.
     mutating func append(clock instant: Instant) {
         reserve(DurationText.clockWidth)
-        if let written = DurationText.writeClock(instant, to: base + count) {
+        let to = UnsafeMutableRawPointer(base + count)
+        if let last = lastClock, last.instant == instant.milliseconds {
+            to.storeBytes(of: last.head, as: UInt64.self)
+            to.storeBytes(of: last.tail, toByteOffset: DurationText.clockWidth - 8, as: UInt64.self)
+            count &+= DurationText.clockWidth
+        } else if let written = DurationText.writeClock(instant, to: base + count) {
+            // Kept only when it is the usual width (the words hold thirteen bytes).
+            if written == DurationText.clockWidth {
+                lastClock = (instant.milliseconds, to.loadUnaligned(as: UInt64.self),
+                             to.loadUnaligned(fromByteOffset: written - 8, as: UInt64.self))
+            }
             count += written
         } else {
             append(DurationText.clock(instant))
         }
     }
 
-    /// Marks the start of a line's facts: the first fact written after this gets no leading space.
-    mutating func startFacts() { factsStart = count }
-
-    /// ` name=value` (no space before the first fact), skipped when `value` is nil.
-    mutating func fact(_ name: StaticString, _ value: String?) {
-        guard let value else { return }
-        factName(name)
-        append(factValue: value)
-    }
-
-    /// `fact(_:_:)` for a name known only at run time (a runtime's word for a step, a note's name).
-    mutating func fact(named name: String, _ value: String?) {
-        guard let value else { return }
-        factSeparator()
-        append(name)
-        append(byte: UInt8(ascii: "="))
-        append(factValue: value)
-    }
-
-    /// ` name=` before a fact's value, with the space only between facts.
-    mutating func factName(_ name: StaticString) {
-        factSeparator()
-        append(literal: name)
-        append(byte: UInt8(ascii: "="))
-    }
-
-    /// The space between two facts (none before the first).
-    @inline(__always)
-    private mutating func factSeparator() {
-        if count != factsStart { append(byte: UInt8(ascii: " ")) }
-    }
-
-    /// The bytes of a word that are a space or a double quote, marked by their high bit
-    /// (nonzero exactly when the word holds one: the classic "has a zero byte" test, on the word
-    /// xor each wanted byte repeated).
-    @inline(__always)
-    static func spacesAndQuotes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let spaces = word ^ (ones &* UInt64(UInt8(ascii: " ")))
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        return ((spaces &- ones) & ~spaces | (quotes &- ones) & ~quotes) & (ones &* 0x80)
-    }
-
-    /// `append(_:paddedTo:)`'s copy of a bridged string, out of line (as `appendBridged`); whether it is ASCII.
+    /// `append(_:paddedTo:)` for a bridged string, out of line (as `appendBridged`): copied
+    /// first, then written and padded as a native one is, with its own room made. Whether it is ASCII.
     @inline(never)
-    private mutating func appendBridgedScanning(_ text: String) -> Bool {
-        Array(text.utf8).withUnsafeBufferPointer { copyScanning($0, TextLine.highBits) == 0 }
+    private mutating func appendBridgedScanning(_ text: String, paddedTo width: Int) -> Bool {
+        Array(text.utf8).withUnsafeBufferPointer { bytes in
+            reserve(Swift.max(bytes.count, width) &+ 8)
+            return putPadded(bytes, width)
+        }
     }
 
     /// The bytes of a word that are not ASCII, marked by their high bit.
     @inline(__always)
     static func highBits(_ word: UInt64) -> UInt64 { word & 0x8080_8080_8080_8080 }
 
-    /// Appends `bytes` and returns the OR of `marks` over them (read as whole words; a short
-    /// text's bytes are put in one word).
+    /// Writes `bytes` into room already made for them and seven bytes more, and returns the OR of
+    /// `marks` over them (read as whole words; a short text's bytes are put in one word, padded
+    /// with zero bytes: neither a space, a quote nor a high byte, so they mark nothing, and that
+    /// word is stored whole, up to seven bytes past the text, in the capacity and not counted).
+    /// Words are stored one by one, never by `memcpy`: a call to `memcpy` (in
+    /// `initialize(from:count:)`) let the optimizer assume any memory could change, so every
+    /// caller retained and released each string it lent.
     @inline(__always)
-    private mutating func copyScanning(_ bytes: UnsafeBufferPointer<UInt8>, _ marks: (UInt64) -> UInt64) -> UInt64 {
+    mutating func putScanning(_ bytes: UnsafeBufferPointer<UInt8>, _ marks: (UInt64) -> UInt64) -> UInt64 {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return 0 }
         let length = bytes.count
-        reserve(length)
         let from = UnsafeRawPointer(source)
         let to = UnsafeMutableRawPointer(base + count)
-        count += length
+        count &+= length
         guard length >= 8 else {
-            var word: UInt64 = 0
-            for index in 0..<length {
-                to.storeBytes(of: source[index], toByteOffset: index, as: UInt8.self)
-                word |= UInt64(source[index]) << (8 * UInt64(index))
-            }
-            // The unused bytes of the word are zero: neither a space, a quote nor a high byte.
-            return marks(word) & (UInt64.max >> (8 * UInt64(8 - length)))
+            let word = TextLine.loadShort(from, length)
+            to.storeBytes(of: word, as: UInt64.self)
+            return marks(word)
         }
         // Whole words, the last one ending at the last byte (it may overlap the one before).
         var found: UInt64 = 0
         var offset = 0
         while true {
-            let at = Swift.min(offset, length - 8)
+            let at = Swift.min(offset, length &- 8)
             let word = from.loadUnaligned(fromByteOffset: at, as: UInt64.self)
             to.storeBytes(of: word, toByteOffset: at, as: UInt64.self)
             found |= marks(word)
-            offset += 8
+            offset &+= 8
             if offset >= length { return found }
         }
+    }
+
+    /// The `length` (1 to 7) bytes at `from` as one word, byte `k` in bits `8k` on (little-endian),
+    /// the rest zero: three loads at most, as the length's bits say (a byte loop cost more).
+    @inline(__always)
+    private static func loadShort(_ from: UnsafeRawPointer, _ length: Int) -> UInt64 {
+        var word: UInt64 = 0
+        var at = 0
+        if length & 4 != 0 {
+            word = UInt64(from.loadUnaligned(as: UInt32.self))
+            at = 4
+        }
+        if length & 2 != 0 {
+            word |= UInt64(from.loadUnaligned(fromByteOffset: at, as: UInt16.self)) &<< UInt64(at &* 8)
+            at &+= 2
+        }
+        if length & 1 != 0 { word |= UInt64(from.load(fromByteOffset: at, as: UInt8.self)) &<< UInt64(at &* 8) }
+        return word
     }
 
     /// How many characters `text` is wide; ASCII (as names and actors are) is counted by byte.
@@ -233,38 +296,5 @@ struct TextLine: ~Copyable {
         let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } }
             ?? text.utf8.allSatisfy { $0 < 0x80 }
         return ascii ? text.utf8.count : text.count
-    }
-
-    /// `value` as a timeline fact's value: as it is, or in double quotes (inner quotes escaped)
-    /// when it is empty or holds a space or a quote, so a line splits back into its facts.
-    mutating func append(factValue value: String) {
-        if value.utf8.withContiguousStorageIfAvailable({ appendFactValue($0) }) != nil { return }
-        appendBridgedFactValue(value)
-    }
-
-    /// `append(factValue:)` for a bridged string, out of line (as `appendBridged`).
-    @inline(never)
-    private mutating func appendBridgedFactValue(_ value: String) {
-        Array(value.utf8).withUnsafeBufferPointer { appendFactValue($0) }
-    }
-
-    private mutating func appendFactValue(_ value: UnsafeBufferPointer<UInt8>) {
-        // Copied and scanned in one pass, a word at a time (byte by byte it was a fifth of
-        // rendering); the rare value that needs quotes is then rewritten.
-        let start = count
-        guard copyScanning(value, TextLine.spacesAndQuotes) != 0 || value.isEmpty else { return }
-        count = start
-        var hasQuote = false
-        for byte in value where byte == UInt8(ascii: "\"") { hasQuote = true }
-        append(byte: UInt8(ascii: "\""))
-        if hasQuote {
-            for byte in value {
-                if byte == UInt8(ascii: "\"") { append(byte: UInt8(ascii: "\\")) }
-                append(byte: byte)
-            }
-        } else {
-            append(bytes: value)
-        }
-        append(byte: UInt8(ascii: "\""))
     }
 }

@@ -120,7 +120,10 @@ public struct TextRenderer {
         out.append(byte: UInt8(ascii: " "))
         out.startFacts()
         // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
-        if TextRenderer.isRunFamily(name) || t.pointee.name == .caseOpened { out.fact(named: vocabulary.run, t.pointee.run) }
+        // A pattern, not `==`: the enum's `==` called `ordinal` twice on every line.
+        var openedCase = false
+        if case .caseOpened = t.pointee.name { openedCase = true }
+        if openedCase || TextRenderer.isRunFamily(name) { out.fact(named: vocabulary.run, t.pointee.run) }
         if t.pointee.worker != actor { out.fact("worker", t.pointee.worker) }
         out.fact(named: vocabulary.step, t.pointee.step)
         if let attempt = t.pointee.attempt {
@@ -146,7 +149,8 @@ public struct TextRenderer {
             out.factName("expires")
             out.append(clock: expires)
         }
-        for note in t.pointee.notes { out.fact(named: note.name, note.value) }
+        // By index: `for note in` copied each note (a retain and a release per string).
+        for n in t.pointee.notes.indices { out.fact(named: t.pointee.notes[n].name, t.pointee.notes[n].value) }
         if let extra = vocabulary.extraNote(for: t.pointee.name) { out.fact(named: extra.name, extra.value) }
     }
 
@@ -174,9 +178,12 @@ public struct TextRenderer {
     /// width so far: counting them for every transition was a cold run's hot spot.)
     static func actorWidth(_ result: ScenarioResult) -> Int {
         var width = 9
-        for transition in result.transitions {
-            let name = transition.actor.rawValue
-            if name.utf8.count > width { width = max(width, TextLine.width(of: name)) }
+        // Read in place: `for transition in` copied each transition (177 bytes) to read its actor.
+        result.transitions.withUnsafeBufferPointer { transitions in
+            for i in transitions.indices {
+                let name = (transitions.baseAddress! + i).pointee.actor.rawValue
+                if name.utf8.count > width { width = max(width, TextLine.width(of: name)) }
+            }
         }
         return width
     }

@@ -69,13 +69,13 @@ public struct LedgerEntry: Hashable, Sendable {
         self.firstSentAt = firstSentAt
     }
 
-    /// A ledger entry's fixed names (see `LedgerEntry.names`).
     /// The box of an entry's names (see `Shared`).
     private final class NamesBox: Shared {
         let value: Names
         init(_ value: Names) { self.value = value }
     }
 
+    /// A ledger entry's fixed names (see `LedgerEntry.names`).
     private struct Names: Hashable, Sendable {
         let key: IdempotencyKey
         let run: RunID

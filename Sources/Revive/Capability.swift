@@ -47,13 +47,13 @@ public struct CapabilityRecord: Hashable, Sendable {
     /// until, not at, `expiresAt`.
     public func isExpired(at instant: Instant) -> Bool { instant >= expiresAt }
 
-    /// A capability record's fixed strings (see `CapabilityRecord.names`).
     /// The box of a capability's names (see `Shared`).
     private final class NamesBox: Shared {
         let value: Names
         init(_ value: Names) { self.value = value }
     }
 
+    /// A capability record's fixed strings (see `CapabilityRecord.names`).
     private struct Names: Hashable, Sendable {
         let id: CapabilityID
         let caseID: CaseID
@@ -106,13 +106,13 @@ public struct ReconnectRequest: Hashable, Sendable {
                             remindAt: remindAt, reminder: reminder, kind: kind, scopes: scopes))
     }
 
-    /// A request's fields (see `ReconnectRequest.box`).
     /// The box of a request's fields (see `Shared`).
     @usableFromInline final class FieldsBox: Shared {
         @usableFromInline let value: Fields
         @usableFromInline init(_ value: Fields) { self.value = value }
     }
 
+    /// A request's fields (see `ReconnectRequest.box`).
     @usableFromInline struct Fields: Hashable, Sendable {
         @usableFromInline let caseID: CaseID
         @usableFromInline let connection: ConnectionID

@@ -53,13 +53,13 @@ public struct ConnectionRecord: Hashable, Sendable {
         self.idempotency = idempotency
     }
 
-    /// A connection's fixed fields (see `ConnectionRecord.identity`).
     /// The box of a connection's identity (see `Shared`).
     private final class IdentityBox: Shared {
         let value: Identity
         init(_ value: Identity) { self.value = value }
     }
 
+    /// A connection's fixed fields (see `ConnectionRecord.identity`).
     private struct Identity: Hashable, Sendable {
         let id: ConnectionID
         let provider: ProviderKind

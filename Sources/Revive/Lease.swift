@@ -30,13 +30,13 @@ public struct Lease: Hashable, Sendable {
         fields = FieldsBox(Fields(id: id, connection: connection, generation: generation, holder: holder, run: run, issuedAt: issuedAt))
     }
 
-    /// A lease's fields (see `Lease.fields`).
     /// The box of a lease's fields (see `Shared`).
     @usableFromInline final class FieldsBox: Shared {
         @usableFromInline let value: Fields
         @usableFromInline init(_ value: Fields) { self.value = value }
     }
 
+    /// A lease's fields (see `Lease.fields`).
     @usableFromInline struct Fields: Hashable, Sendable {
         @usableFromInline let id: LeaseID
         @usableFromInline let connection: ConnectionID

@@ -72,13 +72,13 @@ public struct RecoveryCase: Hashable, Sendable {
     }
 }
 
-/// A case's fields fixed when it opens (see `RecoveryCase.opening`).
 /// The box of a case's opening fields (see `Shared`).
 private final class OpeningBox: Shared {
     let value: OpeningFields
     init(_ value: OpeningFields) { self.value = value }
 }
 
+/// A case's fields fixed when it opens (see `RecoveryCase.opening`).
 private struct OpeningFields: Hashable, Sendable {
     let id: CaseID
     let connection: ConnectionID

@@ -170,19 +170,7 @@ extension SecretScanner {
             words[0] = raw.loadUnaligned(as: UInt64.self)
             words[1] = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
         } else {
-            // Four, two and one bytes as the count's bits say, each after the ones before.
-            var word: UInt64 = 0
-            var at = 0
-            if count & 4 != 0 {
-                word = UInt64(raw.loadUnaligned(as: UInt32.self))
-                at = 4
-            }
-            if count & 2 != 0 {
-                word |= UInt64(raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)) &<< UInt64(at &* 8)
-                at &+= 2
-            }
-            if count & 1 != 0 { word |= UInt64(bytes[at]) &<< UInt64(at &* 8) }
-            words[0] = word
+            words[0] = raw.loadShortWord(count: count)
         }
         let hits = anchors(unsafeBitCast(words, to: SIMD16<UInt8>.self))
         return hits[0] | hits[1] != 0 && confirms(hits, first: 0, second: count &- 8, in: bytes)

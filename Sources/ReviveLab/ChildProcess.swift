@@ -10,7 +10,7 @@ struct ChildProcess {
     /// Starts the lab's own executable with `arguments` and waits for it.
     static func run(_ arguments: [String]) -> ChildProcess {
         let child: Subprocess
-        do { child = try Subprocess(executable: executablePath, arguments: arguments, output: .captured) } catch {
+        do { child = try Subprocess(executable: FileSystem.executablePath, arguments: arguments, output: .captured) } catch {
             return ChildProcess(status: nil, signal: nil, output: error.description)
         }
         // Read while it runs: a full pipe would block the child.
@@ -21,9 +21,6 @@ struct ChildProcess {
         case .unknown: return ChildProcess(status: nil, signal: nil, output: text)
         }
     }
-
-    /// The running executable's path (`/proc/self/exe` on Linux, where argv[0] may be a bare name).
-    static var executablePath: String { FileSystem.executablePath }
 
     /// `exit 3: not reached ...`, `signal 6`.
     func describe() -> String {

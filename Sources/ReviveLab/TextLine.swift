@@ -157,7 +157,7 @@ struct TextLine: ~Copyable {
         var high: UInt64 = 0
         if length < 8 {
             // The word's unused bytes are spaces, not zeros: stored whole, it pads as it copies.
-            let word = length == 0 ? 0 : TextLine.loadShort(UnsafeRawPointer(bytes.baseAddress!), length)
+            let word = length == 0 ? 0 : UnsafeRawPointer(bytes.baseAddress!).loadShortWord(count: length)
             high = TextLine.highBits(word)
             to.storeBytes(of: word | spaces &<< UInt64(length &* 8), as: UInt64.self)
         } else {
@@ -256,7 +256,7 @@ struct TextLine: ~Copyable {
         let to = UnsafeMutableRawPointer(base + count)
         count &+= length
         guard length >= 8 else {
-            let word = TextLine.loadShort(from, length)
+            let word = from.loadShortWord(count: length)
             to.storeBytes(of: word, as: UInt64.self)
             return marks(word)
         }
@@ -271,24 +271,6 @@ struct TextLine: ~Copyable {
             offset &+= 8
             if offset >= length { return found }
         }
-    }
-
-    /// The `length` (1 to 7) bytes at `from` as one word, byte `k` in bits `8k` on (little-endian),
-    /// the rest zero: three loads at most, as the length's bits say (a byte loop cost more).
-    @inline(__always)
-    private static func loadShort(_ from: UnsafeRawPointer, _ length: Int) -> UInt64 {
-        var word: UInt64 = 0
-        var at = 0
-        if length & 4 != 0 {
-            word = UInt64(from.loadUnaligned(as: UInt32.self))
-            at = 4
-        }
-        if length & 2 != 0 {
-            word |= UInt64(from.loadUnaligned(fromByteOffset: at, as: UInt16.self)) &<< UInt64(at &* 8)
-            at &+= 2
-        }
-        if length & 1 != 0 { word |= UInt64(from.load(fromByteOffset: at, as: UInt8.self)) &<< UInt64(at &* 8) }
-        return word
     }
 
     /// How many characters `text` is wide; ASCII (as names and actors are) is counted by byte.

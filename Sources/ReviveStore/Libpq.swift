@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Revive
 
 /// PostgreSQL's client library, loaded with `dlopen` when a PostgreSQL store is opened, never before.
@@ -57,23 +52,19 @@ final class Libpq {
 
     /// Loads libpq from `path`, or from the usual names; the error says how to install it.
     init(path: String?) throws(RecoveryStoreError) {
-        var handle: UnsafeMutableRawPointer?
-        var reasons: [String] = []
-        for name in path.map({ [$0] }) ?? Libpq.defaultNames {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
-            if handle != nil { break }
-            reasons.append(dlerror().map { String(cString: $0) } ?? name)
-        }
-        guard let handle else {
+        let library: DynamicLibrary
+        switch DynamicLibrary.open(firstOf: path.map({ [$0] }) ?? Libpq.defaultNames) {
+        case .success(let opened): library = opened
+        case .failure(let failure):
             throw RecoveryStoreError(code: .unavailable, message: "cannot load PostgreSQL's client library libpq "
-                + "(\(reasons.first ?? "not found")); install it (Debian and Ubuntu: apt-get install libpq5; macOS: brew install libpq) "
+                + "(\(failure.reasons.first ?? "not found")); install it (Debian and Ubuntu: apt-get install libpq5; macOS: brew install libpq) "
                 + "or name it with REVIVE_LIBPQ=/path/to/libpq.so.5")
         }
-        func symbol<T>(_ name: String, _: T.Type) throws(RecoveryStoreError) -> T {
-            guard let address = dlsym(handle, name) else {
+        func symbol<T>(_ name: String, _ type: T.Type) throws(RecoveryStoreError) -> T {
+            guard let function = library.symbol(name, as: type) else {
                 throw .unavailable("the libpq that was loaded lacks \(name); install libpq 10 or newer")
             }
-            return unsafeBitCast(address, to: T.self)
+            return function
         }
         connect = try symbol("PQconnectdb", ConnectFn.self)
         status = try symbol("PQstatus", ConnStatusFn.self)

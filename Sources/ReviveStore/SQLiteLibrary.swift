@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The system's SQLite library, loaded with `dlopen` when the first store file is opened, never
 /// before.
 ///
@@ -61,22 +55,18 @@ final class SQLiteLibrary: @unchecked Sendable {
     static let names = ["libsqlite3.so.0", "libsqlite3.so", "libsqlite3.dylib", "/usr/lib/libsqlite3.dylib"]
 
     private init() throws(SQLiteError) {
-        var handle: UnsafeMutableRawPointer?
-        var reasons: [String] = []
-        for name in SQLiteLibrary.names {
-            handle = dlopen(name, RTLD_NOW | RTLD_LOCAL)
-            if handle != nil { break }
-            reasons.append(dlerror().map { String(cString: $0) } ?? name)
-        }
-        guard let handle else {
+        let library: DynamicLibrary
+        switch DynamicLibrary.open(firstOf: SQLiteLibrary.names) {
+        case .success(let opened): library = opened
+        case .failure(let failure):
             throw SQLiteError(code: SQLiteDatabase.Code.cannotOpen, message: "cannot load the SQLite library "
-                + "(\(reasons.first ?? "not found")); install it (Debian and Ubuntu: apt-get install libsqlite3-0)")
+                + "(\(failure.reasons.first ?? "not found")); install it (Debian and Ubuntu: apt-get install libsqlite3-0)")
         }
-        func symbol<T>(_ name: String, _: T.Type) throws(SQLiteError) -> T {
-            guard let address = dlsym(handle, name) else {
+        func symbol<T>(_ name: String, _ type: T.Type) throws(SQLiteError) -> T {
+            guard let function = library.symbol(name, as: type) else {
                 throw SQLiteError(code: SQLiteDatabase.Code.cannotOpen, message: "the SQLite library that was loaded lacks \(name)")
             }
-            return unsafeBitCast(address, to: T.self)
+            return function
         }
         open = try symbol("sqlite3_open_v2", OpenFn.self)
         errmsg = try symbol("sqlite3_errmsg", DatabaseTextFn.self)

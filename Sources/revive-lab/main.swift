@@ -45,7 +45,7 @@ let code = LabCommand.main(arguments: Array(CommandLine.arguments.dropFirst()), 
 if let error = writeFailure.error {
     // Said on standard error if that still works; the exit code says it either way (2, as for
     // any other problem with what the command was given to work with).
-    _ = Descriptor.writeAll("revive-lab: could not write the output: \(String(cString: strerror(error)))\n", to: STDERR_FILENO)
+    _ = Descriptor.writeAll("revive-lab: could not write the output: \(FileSystem.describe(error))\n", to: STDERR_FILENO)
     exit(2)
 }
 exit(code)

@@ -21,11 +21,6 @@ public enum Path {
         while parent.count > 1 && parent.hasSuffix("/") { parent = parent.dropLast() }
         return parent.isEmpty ? "/" : String(parent)
     }
-
-    /// The last part of `path`: `c` of `a/b/c`.
-    public static func lastComponent(of path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
-    }
 }
 
 /// UTF-8 text from bytes, checked.

@@ -52,10 +52,13 @@ let package = Package(
                 swiftSettings: plantedBugs),
         // Linked with the Swift runtime inside (Linux): a process then starts without the dynamic
         // linker loading and binding the runtime's libraries (a hello-world without Foundation:
-        // 4.6 M to 2.2 M instructions, 2.2 to 1.4 ms; docs/performance.md). The flag is the root
-        // package's alone; a package that depends on the libraries above never sees it.
+        // 4.6 M to 2.2 M instructions, 2.2 to 1.4 ms; docs/performance.md), and with the C++
+        // library that runtime uses inside too (`Linker/libstdc++.so`, a linker script naming the
+        // static archive: 1.7 M instructions and about 0.5 ms more). The flags are the root
+        // package's alone; a package that depends on the libraries above never sees them.
         .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
+                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", Context.packageDirectory + "/Linker"],
+                                                        .when(platforms: [.linux]))]),
         // The provider-error reference rows, one copy shared by the test targets (in no product).
         .target(name: "ReferenceCatalog", dependencies: ["Revive", "ReviveVocabulary"], path: "Tests/ReferenceCatalog"),
         .testTarget(name: "ReviveVocabularyTests", dependencies: ["ReviveVocabulary"]),

@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // Zero package dependencies by design: everything builds on the Swift toolchain alone.
@@ -12,6 +13,22 @@ import PackageDescription
 //
 // The checker sees the vocabulary only, never the engine's books; the world and the checker
 // build without Foundation; only the frontend (ReviveLab) and the executable do I/O.
+
+/// The executable's link flags on Linux: the Swift runtime inside it (`-static-stdlib`), and the
+/// C++ library that runtime uses inside it too when the system has the static archive (Debian's and
+/// Ubuntu's libstdc++-NN-dev do; Fedora's needs libstdc++-static). `Linker/libstdc++.so` is a
+/// linker script naming `libstdc++.a`, first on the library path, so the toolchain's `-lstdc++`
+/// finds it; without the archive the shared library is linked as before, only slower to start.
+let executableLinkFlags: [String] = {
+    let gcc = "/usr/lib/gcc"
+    let files = FileManager.default
+    let hasStaticCxx = ((try? files.contentsOfDirectory(atPath: gcc)) ?? []).contains { machine in
+        ((try? files.contentsOfDirectory(atPath: "\(gcc)/\(machine)")) ?? []).contains { version in
+            files.fileExists(atPath: "\(gcc)/\(machine)/\(version)/libstdc++.a")
+        }
+    }
+    return ["-static-stdlib"] + (hasStaticCxx ? ["-L", Context.packageDirectory + "/Linker"] : [])
+}()
 
 /// Planted engine bugs exist only in debug builds, for the explorer's proof tests; a release
 /// build cannot contain them.
@@ -52,13 +69,12 @@ let package = Package(
                 swiftSettings: plantedBugs),
         // Linked with the Swift runtime inside (Linux): a process then starts without the dynamic
         // linker loading and binding the runtime's libraries (a hello-world without Foundation:
-        // 4.6 M to 2.2 M instructions, 2.2 to 1.4 ms; docs/performance.md), and with the C++
-        // library that runtime uses inside too (`Linker/libstdc++.so`, a linker script naming the
-        // static archive: 1.7 M instructions and about 0.5 ms more). The flags are the root
-        // package's alone; a package that depends on the libraries above never sees them.
+        // 4.6 M to 2.2 M instructions, 2.2 to 1.4 ms), and with the C++ library inside too where
+        // the system has its archive (1.7 M instructions and about 0.5 ms more; docs/performance.md).
+        // The flags are the root package's alone; a package that depends on the libraries above
+        // never sees them.
         .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", Context.packageDirectory + "/Linker"],
-                                                        .when(platforms: [.linux]))]),
+                          linkerSettings: [.unsafeFlags(executableLinkFlags, .when(platforms: [.linux]))]),
         // The provider-error reference rows, one copy shared by the test targets (in no product).
         .target(name: "ReferenceCatalog", dependencies: ["Revive", "ReviveVocabulary"], path: "Tests/ReferenceCatalog"),
         .testTarget(name: "ReviveVocabularyTests", dependencies: ["ReviveVocabulary"]),

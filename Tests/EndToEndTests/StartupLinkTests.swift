@@ -22,13 +22,25 @@ struct StartupLinkTests {
         }
     }
 
+    /// Whether the system has the C++ library's static archive, which the manifest then links
+    /// (Debian's libstdc++-NN-dev has it; without it the shared library is linked, as before).
+    static var systemHasStaticCxxLibrary: Bool {
+        let gcc = "/usr/lib/gcc"
+        let files = FileManager.default
+        return ((try? files.contentsOfDirectory(atPath: gcc)) ?? []).contains { machine in
+            ((try? files.contentsOfDirectory(atPath: "\(gcc)/\(machine)")) ?? []).contains { version in
+                files.fileExists(atPath: "\(gcc)/\(machine)/\(version)/libstdc++.a")
+            }
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/ldd")))
     func theExecutableLoadsNeitherFoundationNorTheSwiftRuntimeNorTheCxxLibraryNorSQLiteAtStart() throws {
         let libraries = try Self.neededLibraries()
         #expect(libraries.contains { $0.hasPrefix("libc.so") }, "ldd listed no C library: \(libraries)")
         let unwanted = libraries.filter {
             $0.hasPrefix("libFoundation") || $0.hasPrefix("libswift") || $0.hasPrefix("lib_Foundation") || $0.hasPrefix("libsqlite3")
-                || $0.hasPrefix("libstdc++")
+                || (Self.systemHasStaticCxxLibrary && $0.hasPrefix("libstdc++"))
         }
         #expect(unwanted.isEmpty, "the executable loads \(unwanted) at start")
     }

@@ -14,11 +14,12 @@ import PackageDescription
 // The checker sees the vocabulary only, never the engine's books; the world and the checker
 // build without Foundation; only the frontend (ReviveLab) and the executable do I/O.
 
-/// The executable's link flags on Linux: the Swift runtime inside it (`-static-stdlib`), and the
-/// C++ library that runtime uses inside it too when the system has the static archive (Debian's and
-/// Ubuntu's libstdc++-NN-dev do; Fedora's needs libstdc++-static). `Linker/libstdc++.so` is a
-/// linker script naming `libstdc++.a`, first on the library path, so the toolchain's `-lstdc++`
-/// finds it; without the archive the shared library is linked as before, only slower to start.
+/// The executable's link flags on Linux: the Swift runtime inside it (`-static-stdlib`); no
+/// exported symbols (`Linker/exports.map`); and the C++ library that runtime uses inside it too
+/// when the system has the static archive (Debian's and Ubuntu's libstdc++-NN-dev do; Fedora's
+/// needs libstdc++-static). `Linker/libstdc++.so` is a linker script naming `libstdc++.a`, first on
+/// the library path, so the toolchain's `-lstdc++` finds it; without the archive the shared
+/// library is linked as before, only slower to start.
 let executableLinkFlags: [String] = {
     let gcc = "/usr/lib/gcc"
     let files = FileManager.default
@@ -27,7 +28,8 @@ let executableLinkFlags: [String] = {
             files.fileExists(atPath: "\(gcc)/\(machine)/\(version)/libstdc++.a")
         }
     }
-    return ["-static-stdlib"] + (hasStaticCxx ? ["-L", Context.packageDirectory + "/Linker"] : [])
+    let linker = Context.packageDirectory + "/Linker"
+    return ["-static-stdlib", "-Xlinker", "--version-script=\(linker)/exports.map"] + (hasStaticCxx ? ["-L", linker] : [])
 }()
 
 /// Planted engine bugs exist only in debug builds, for the explorer's proof tests; a release

@@ -18,9 +18,9 @@ extension InvariantChecker {
         let upload: TransitionName
         /// The lab's fault that takes the durable side away, and the reachable intervals' ends.
         let fault: String
-        var outages: [(start: Instant, end: Instant, index: Int)] = []
-        /// Locally recorded transitions not uploaded yet: (entry number, timeline index).
-        var pending: [(entry: Int, index: Int)] = []
+        var outages: [Outage] = []
+        /// Locally recorded transitions not uploaded yet.
+        var pending: [LocalEntry] = []
         /// The newest entry uploaded so far, and where.
         var uploaded: (entry: Int, index: Int)?
         /// The first transition of a side recorded against the durable side while entries waited, reported once.
@@ -33,6 +33,21 @@ extension InvariantChecker {
         }
     }
 
+    /// A window the durable side was away, announced at the timeline's `index`. A named struct,
+    /// as `LocalEntry`: an array of tuples had its element type built by the runtime from its mangled
+    /// name the first time a process made one (some 19,000 instructions each, in a cold `run`).
+    struct Outage {
+        let start: Instant
+        let end: Instant
+        let index: Int
+    }
+
+    /// A locally recorded transition: its entry number, and where it is in the timeline.
+    struct LocalEntry {
+        let entry: Int
+        let index: Int
+    }
+
     static func historyComplete(_ ts: [Transition]) -> [Breach] {
         // Most timelines never keep anything locally: with no `journal` or `local` note and no
         // upload, no entry is pending and every rule below holds, so the walk (which copied each
@@ -41,7 +56,7 @@ extension InvariantChecker {
         var result: [Breach] = []
         var journal = LocalHistory(marker: "journal", upload: .storeDrained, fault: "store-unavailable")
         var worker = LocalHistory(marker: "local", upload: .runtimeUploaded, fault: "runtime-unavailable")
-        var runsWithCase = SmallMap<Int>()
+        var runsWithCase = SmallMap()
         for (i, t) in ts.enumerated() {
             if t.name == .faultInjected { noteOutage(t, at: i, in: &journal, &worker) }
             if t.actor == .revive {
@@ -91,7 +106,7 @@ extension InvariantChecker {
     private static func noteOutage(_ t: Transition, at i: Int, in journal: inout LocalHistory, _ worker: inout LocalHistory) {
         guard let fault = t.notes.first(where: { $0.name == "fault" })?.value,
               let lasting = t.notes.first(where: { $0.name == "for" })?.value, let span = DurationText.parse(lasting) else { return }
-        let window = (start: t.time, end: t.time.advanced(by: span), index: i)
+        let window = Outage(start: t.time, end: t.time.advanced(by: span), index: i)
         if fault == journal.fault { journal.outages.append(window) }
         if fault == worker.fault { worker.outages.append(window) }
     }
@@ -108,7 +123,7 @@ extension InvariantChecker {
                                     message: "\(t.name) was journaled locally (\(history.marker)=\(number)) while the shared store was reachable",
                                     evidence: [i]))
             }
-            history.pending.append((number, i))
+            history.pending.append(LocalEntry(entry: number, index: i))
             return found
         }
         guard let first = history.pending.first, !history.reportedOutOfOrder else { return [] }
@@ -150,7 +165,7 @@ extension InvariantChecker {
     }
 
     /// A decision taken on the local journal that only the shared store may take.
-    private static func sharedOnlyDecision(_ t: Transition, at i: Int, runsWithCase: inout SmallMap<Int>) -> Breach? {
+    private static func sharedOnlyDecision(_ t: Transition, at i: Int, runsWithCase: inout SmallMap) -> Breach? {
         let local = entry(t, "journal") != nil
         var earlierCase: Int?
         if t.name == .caseOpened, let run = t.run {

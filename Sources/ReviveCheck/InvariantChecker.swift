@@ -75,8 +75,14 @@ public enum InvariantChecker {
     /// happen twice (`effect-once`).
     static func checkpointResume(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var checkpointed = SmallMap<Int>()
+        var checkpointed = SmallMap()
         for i in ts.indices {
+            // The name first: most lines name a step but none of these four, and reading the
+            // step retained and released it on every such line.
+            switch ts[i].name {
+            case .checkpointSaved, .checkpointLost, .stepStarted, .providerCalled: break
+            default: continue
+            }
             guard let step = ts[i].step else { continue }
             if ts[i].name == .checkpointSaved {
                 if checkpointed[step] == nil { checkpointed[step] = i }
@@ -91,8 +97,8 @@ public enum InvariantChecker {
 
     static func effectOnce(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var applied = SmallMap<Int>()
-        var keyOfStep = SmallMap<Int>() // each step's first keyed line (tables hold lines: see `SmallMap`)
+        var applied = SmallMap()
+        var keyOfStep = SmallMap() // each step's first keyed line (tables hold lines: see `SmallMap`)
         var keyChangeReported = SmallSet()
         for i in ts.indices {
             if ts[i].name == .effectApplied, let step = ts[i].step {
@@ -124,8 +130,8 @@ public enum InvariantChecker {
     static func reconcileBeforeRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         // Per key: the index of the unknown outcome still unreconciled, or of a committed reconciliation.
-        var unresolved = SmallMap<Int>()
-        var reconciledCommitted = SmallMap<Int>()
+        var unresolved = SmallMap()
+        var reconciledCommitted = SmallMap()
         // A provider that dedupes keys collapses a resend with the same key: resending is its reconciliation.
         var dedupes = SmallSet()
         for i in ts.indices {
@@ -160,7 +166,7 @@ public enum InvariantChecker {
     static func identityBound(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         // Where each connection was pinned: the identity is that line's subject and tenant.
-        var pinned = SmallMap<Int>()
+        var pinned = SmallMap()
         var verifiedCases = SmallSet()
         for i in ts.indices {
             switch ts[i].name {
@@ -192,10 +198,10 @@ public enum InvariantChecker {
     static func capabilitySingleUse(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         // Where each capability was issued (its case and expiry are that line's).
-        var issued = SmallMap<Int>()
-        var consumed = SmallMap<Int>()
+        var issued = SmallMap()
+        var consumed = SmallMap()
         // Per case, where a capability completed it: its other capabilities are superseded.
-        var completed = SmallMap<Int>()
+        var completed = SmallMap()
         for i in ts.indices {
             guard let capability = ts[i].capability else { continue }
             if ts[i].name == .reconnectRequested || ts[i].name == .operatorAlerted {
@@ -229,7 +235,7 @@ public enum InvariantChecker {
 
     static func fencedGenerations(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var rotated = SmallMap<Int>() // where each connection last rotated
+        var rotated = SmallMap() // where each connection last rotated
         for i in ts.indices {
             guard let connection = ts[i].connection, let generation = ts[i].generation else { continue }
             if ts[i].name == .leaseRotated {
@@ -247,9 +253,9 @@ public enum InvariantChecker {
     static func noDeadRetry(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
         // Where each connection's newest dead grant was classified, and each case opened with a class.
-        var dead = SmallMap<Int>()
-        var deadRetries = SmallMap<Int>()
-        var classOfCase = SmallMap<Int>()
+        var dead = SmallMap()
+        var deadRetries = SmallMap()
+        var classOfCase = SmallMap()
         for i in ts.indices {
             switch ts[i].name {
             case .failureClassified:
@@ -286,8 +292,8 @@ public enum InvariantChecker {
 
     static func durableCase(_ ts: [Transition]) -> [Breach] {
         var result: [Breach] = []
-        var open = SmallMap<Int>()
-        var lostWorkers = SmallMap<Int>()
+        var open = SmallMap()
+        var lostWorkers = SmallMap()
         var completedAt: Int?
         for i in ts.indices {
             switch ts[i].name {
@@ -312,86 +318,5 @@ public enum InvariantChecker {
             }
         }
         return result
-    }
-
-    static func tokenCustody(_ ts: [Transition]) -> [Breach] {
-        var result: [Breach] = []
-        // A field mostly repeats a value some line before it held (the run, the worker, the
-        // connection): a value remembered clean is clean without a scan (see `CleanValues`).
-        var clean = CleanValues()
-        // The transitions lent in place (see `holdsOnlyClean`); the lines not all clean, in order.
-        var suspect: [Int] = []
-        ts.withUnsafeBufferPointer { lines in
-            for i in lines.indices where !clean.holdsOnlyClean(lines.baseAddress! + i) { suspect.append(i) }
-        }
-        for i in suspect {
-            // A line not all clean is read again, field by field, for its first leaking value's marker.
-            // Known names and the parties' names are the lab's own words; a worker's name or a
-            // recorded name this version does not know could carry anything.
-            var leaked: String? = nil
-            if case .worker(let worker) = ts[i].actor { leaked = clean.scan(worker.rawValue) }
-            if leaked == nil, case .unrecognized(let spelling) = ts[i].name { leaked = clean.scan(spelling) }
-            if leaked == nil { leaked = clean.scan(ts[i].run) ?? clean.scan(ts[i].worker) ?? clean.scan(ts[i].step) }
-            if leaked == nil { leaked = clean.scan(ts[i].connection) ?? clean.scan(ts[i].lease) ?? clean.scan(ts[i].caseID) }
-            if leaked == nil { leaked = clean.scan(ts[i].key) ?? clean.scan(ts[i].capability) }
-            if leaked == nil { leaked = clean.scan(ts[i].subject) ?? clean.scan(ts[i].tenant) ?? clean.scan(ts[i].checkpoint) }
-            if leaked == nil { leaked = clean.scan(ts[i].result) ?? clean.scan(ts[i].reason) }
-            for note in ts[i].notes where leaked == nil { leaked = clean.scan(note.value) }
-            if let marker = leaked {
-                result.append(Breach(invariant: .tokenCustody, message: "\(ts[i].name) carries a secret-looking value (\(marker)…)", evidence: [i]))
-            }
-        }
-        return result
-    }
-
-    static func liveness(_ ts: [Transition]) -> [Breach] {
-        // Where each case opened (with its connection and identity), and each capability was issued.
-        var cases = SmallMap<Int>()
-        var expiry = SmallMap<Int>()
-        var answered = SmallSet()
-        // Cases only an operator can answer: an owner's reconnect does not count for them.
-        var operatorCases = SmallSet()
-        var finished = false
-        // The runtime's part of liveness is not Revive's: a run that ends waiting for a worker, or
-        // that its retry policy failed (or, on LangGraph, left waiting for invoke(None)), is not
-        // held against the recovery.
-        var waitingForWorker = false
-        // An operator's answer that the contract requires the engine to refuse answers nothing.
-        let refusedAnswers = contractualRefusals(ts)
-        for i in ts.indices {
-            switch ts[i].name {
-            case .runWaiting, .workerLost: waitingForWorker = true
-            case .runResumed, .runRescheduled, .stepStarted: waitingForWorker = false
-            case .runFailed: finished = true
-            default: break
-            }
-            switch ts[i].name {
-            case .caseOpened:
-                if let caseID = ts[i].caseID, ts[i].connection != nil, ts[i].subject != nil, ts[i].tenant != nil {
-                    cases[caseID] = i
-                    if ts[i].failureClass?.responder == .operator { operatorCases.insert(caseID) }
-                }
-            case .reconnectRequested, .operatorAlerted:
-                if let capability = ts[i].capability, ts[i].expires != nil { expiry[capability] = i }
-            case .operatorFixed, .operatorConfirmed:
-                guard let capability = ts[i].capability, let expires = expiry[capability].flatMap({ ts[$0].expires }), ts[i].time < expires,
-                      !refusedAnswers.contains(RefusedAnswer(capability: capability, time: ts[i].time)) else { continue }
-                for entry in cases.elements where ts[entry.value].connection == ts[i].connection { answered.insert(entry.key) }
-            case .reconnectPresented:
-                // The right owner answered in time: same identity, with a capability still valid.
-                guard let capability = ts[i].capability, let expires = expiry[capability].flatMap({ ts[$0].expires }), ts[i].time < expires else { continue }
-                for entry in cases.elements where ts[entry.value].connection == ts[i].connection && ts[entry.value].subject == ts[i].subject
-                    && ts[entry.value].tenant == ts[i].tenant && !operatorCases.contains(entry.key) {
-                    answered.insert(entry.key)
-                }
-            case .runCompleted:
-                finished = true
-            default:
-                break
-            }
-        }
-        guard !cases.isEmpty, cases.allKeys.allSatisfy({ answered.contains($0) }), !finished, !waitingForWorker else { return [] }
-        let evidence = cases.allValues.sorted()
-        return [Breach(invariant: .liveness, message: "every case was answered in time by the pinned owner, but the run did not complete", evidence: evidence)]
     }
 }

@@ -9,30 +9,34 @@ import ReviveWorld
 /// copies each result several times on its way to the report (the whole scenario, the timeline
 /// and every list retained again and released, field by field, some four thousand instructions
 /// a scenario of a catalogue run), where a copy of the box is one reference.
+///
+/// A field is lent where it lies (`_read`, inlinable), not returned as a copy: the renderer's
+/// three reads of `scenario` (for its name, its runtime's kind, its `expect`) each copied the
+/// whole scenario, a retain and a release per field, 550 instructions a read.
 public struct ScenarioResult: Sendable {
     /// The fields (see `ScenarioResult`).
-    private struct Fields: Sendable {
-        var scenario: Scenario
-        var transitions: [Transition]
-        var outcome: Outcome
-        var effects: [(step: ActionKey, count: Int)]
-        var checkedInvariants: [Invariant]
-        var breaches: [Breach]
-        var providerBreaches: [ProviderBreach]
-        var failedExpectations: [String]
-        var limitReached: String?
-        var stoppedAtHorizon: Bool
-        var storeFailure: RecoveryStoreError?
-        var mode: RecoveryMode
+    @usableFromInline struct Fields: Sendable {
+        @usableFromInline var scenario: Scenario
+        @usableFromInline var transitions: [Transition]
+        @usableFromInline var outcome: Outcome
+        @usableFromInline var effects: [(step: ActionKey, count: Int)]
+        @usableFromInline var checkedInvariants: [Invariant]
+        @usableFromInline var breaches: [Breach]
+        @usableFromInline var providerBreaches: [ProviderBreach]
+        @usableFromInline var failedExpectations: [String]
+        @usableFromInline var limitReached: String?
+        @usableFromInline var stoppedAtHorizon: Bool
+        @usableFromInline var storeFailure: RecoveryStoreError?
+        @usableFromInline var mode: RecoveryMode
     }
 
     /// The box that holds the fields; it is never written, only replaced.
-    private final class Box: Sendable {
-        let fields: Fields
+    @usableFromInline final class Box: Sendable {
+        @usableFromInline let fields: Fields
         init(_ fields: Fields) { self.fields = fields }
     }
 
-    private var box: Box
+    @usableFromInline var box: Box
 
     init(scenario: Scenario, transitions: [Transition], outcome: Outcome, effects: [(step: ActionKey, count: Int)],
          checkedInvariants: [Invariant], breaches: [Breach], providerBreaches: [ProviderBreach], failedExpectations: [String],
@@ -52,63 +56,63 @@ public struct ScenarioResult: Sendable {
 
     /// The scenario played (with any seed override applied).
     public var scenario: Scenario {
-        get { box.fields.scenario }
+        @inlinable _read { yield box.fields.scenario }
         set { change { $0.scenario = newValue } }
     }
     /// Every transition, in order.
     public var transitions: [Transition] {
-        get { box.fields.transitions }
+        @inlinable _read { yield box.fields.transitions }
         set { change { $0.transitions = newValue } }
     }
     /// How the run ended.
     public var outcome: Outcome {
-        get { box.fields.outcome }
+        @inlinable _read { yield box.fields.outcome }
         set { change { $0.outcome = newValue } }
     }
     /// Remote effects per step, counted from the provider's `effect.applied` records.
     public var effects: [(step: ActionKey, count: Int)] {
-        get { box.fields.effects }
+        @inlinable _read { yield box.fields.effects }
         set { change { $0.effects = newValue } }
     }
     /// The invariants that were checked.
     public var checkedInvariants: [Invariant] {
-        get { box.fields.checkedInvariants }
+        @inlinable _read { yield box.fields.checkedInvariants }
         set { change { $0.checkedInvariants = newValue } }
     }
     /// Broken invariants.
     public var breaches: [Breach] {
-        get { box.fields.breaches }
+        @inlinable _read { yield box.fields.breaches }
         set { change { $0.breaches = newValue } }
     }
     /// Promises the provider broke (reported apart from the engine's breaches; a scenario passes
     /// with one only when its `expect.providerBreaches` names it, which the failed expectations check).
     public var providerBreaches: [ProviderBreach] {
-        get { box.fields.providerBreaches }
+        @inlinable _read { yield box.fields.providerBreaches }
         set { change { $0.providerBreaches = newValue } }
     }
     /// Broken expectations, each a sentence.
     public var failedExpectations: [String] {
-        get { box.fields.failedExpectations }
+        @inlinable _read { yield box.fields.failedExpectations }
         set { change { $0.failedExpectations = newValue } }
     }
     /// Why the play stopped early, if a limit cut it.
     public var limitReached: String? {
-        get { box.fields.limitReached }
+        @inlinable _read { yield box.fields.limitReached }
         set { change { $0.limitReached = newValue } }
     }
     /// Whether the horizon cut the play with events still queued.
     public var stoppedAtHorizon: Bool {
-        get { box.fields.stoppedAtHorizon }
+        @inlinable _read { yield box.fields.stoppedAtHorizon }
         set { change { $0.stoppedAtHorizon = newValue } }
     }
     /// The recovery store's error that stopped the play, if one did (a durable store's file).
     public var storeFailure: RecoveryStoreError? {
-        get { box.fields.storeFailure }
+        @inlinable _read { yield box.fields.storeFailure }
         set { change { $0.storeFailure = newValue } }
     }
     /// Who handled the failures: Revive, or the naive baseline.
     public var mode: RecoveryMode {
-        get { box.fields.mode }
+        @inlinable _read { yield box.fields.mode }
         set { change { $0.mode = newValue } }
     }
 
@@ -155,8 +159,12 @@ public enum ScenarioPlayer {
     /// The invariants a play of `scenario` is held to: those its `expect` names in a Revive run
     /// (every one when it names none), every one without Revive.
     static func checkedInvariants(_ scenario: Scenario, mode: RecoveryMode) -> [Invariant] {
-        mode == .revive ? scenario.expect.invariants ?? Invariant.allCases : Invariant.allCases
+        mode == .revive ? scenario.expect.invariants ?? everyInvariant : everyInvariant
     }
+
+    /// `Invariant.allCases`, built once: the synthesized `allCases` builds its array on every
+    /// call (an allocation a judged play, and the array's free with the result).
+    static let everyInvariant = Invariant.allCases
 
     /// The provider's effect count per mutating step (every step named in `effect.applied` too).
     static func effectCounts(_ transitions: [Transition], steps: [StepSpec]) -> [(step: ActionKey, count: Int)] {
@@ -166,18 +174,22 @@ public enum ScenarioPlayer {
         // step's name hashed every effect and allocated on every judged play. -1: the timeline
         // names no effect of the step. An effect of a step the workflow does not name counts
         // nowhere, as before.
-        var counts = [Int](repeating: -1, count: steps.count)
-        // By index: `for t in transitions` copied every transition of every judged play.
-        for i in transitions.indices where transitions[i].name == .effectApplied {
-            guard let step = transitions[i].step else { continue }
-            for s in steps.indices where steps[s].id.rawValue == step { counts[s] = max(counts[s], 0) + 1 }
+        // On the stack: a heap array for at most sixteen counts cost an allocation and its free
+        // (some 700 instructions) on every judged play.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: steps.count) { counts in
+            counts.initialize(repeating: -1)
+            // By index: `for t in transitions` copied every transition of every judged play.
+            for i in transitions.indices where transitions[i].name == .effectApplied {
+                guard let step = transitions[i].step else { continue }
+                for s in steps.indices where steps[s].id.rawValue == step { counts[s] = max(counts[s], 0) + 1 }
+            }
+            var result: [(step: ActionKey, count: Int)] = []
+            result.reserveCapacity(steps.count)
+            for s in steps.indices where steps[s].effect == .mutation || counts[s] >= 0 {
+                result.append((steps[s].id, max(counts[s], 0)))
+            }
+            return result
         }
-        var result: [(step: ActionKey, count: Int)] = []
-        result.reserveCapacity(steps.count)
-        for s in steps.indices where steps[s].effect == .mutation || counts[s] >= 0 {
-            result.append((steps[s].id, max(counts[s], 0)))
-        }
-        return result
     }
 }
 

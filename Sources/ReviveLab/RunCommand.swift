@@ -189,7 +189,10 @@ enum RunCommand {
                 return .usage
             }
         }
-        return session.finish()
+        let code = session.finish()
+        // Not freed here, one object at a time, on the way out of the process (see `LastRunResults`).
+        LastRunResults.hold(session.results)
+        return code
     }
 }
 

@@ -176,6 +176,18 @@ struct TextLine: ~Copyable {
         return high == 0
     }
 
+    /// Writes a known name's column (see `NameColumn`): its three words stored whole, of which
+    /// the column's bytes count as written.
+    @inline(__always)
+    mutating func append(_ column: NameColumn) {
+        reserve(24)
+        let to = UnsafeMutableRawPointer(base + count)
+        to.storeBytes(of: column.words.0, as: UInt64.self)
+        to.storeBytes(of: column.words.1, toByteOffset: 8, as: UInt64.self)
+        to.storeBytes(of: column.words.2, toByteOffset: 16, as: UInt64.self)
+        count &+= column.count
+    }
+
     /// `value` in decimal, as `String(value)` spells it.
     mutating func append(integer value: Int) {
         if value < 0 { append(byte: UInt8(ascii: "-")) }

@@ -8,6 +8,8 @@ import ReviveWorld
 public struct TextRenderer {
     /// Whether to use ANSI colours (only on a terminal, never with NO_COLOR).
     public var color: Bool
+    /// The known names' columns (`NameColumn`), fetched once a renderer rather than once a line.
+    private let columns = NameColumn.byPosition
 
     /// A renderer; colour off unless asked for.
     public init(color: Bool = false) { self.color = color }
@@ -112,10 +114,9 @@ public struct TextRenderer {
         let actor = t.pointee.actor.rawValue
         out.append(actor, paddedTo: actorWidth)
         out.appendSpaces(2)
-        let name = t.pointee.name.rawValue
         let style = color ? style(for: t.pointee.name) : .plain
         if style != .plain { out.append(escape(style)) }
-        out.append(name, paddedTo: 20)
+        let runFamily = writeName(t, into: &out)
         if style != .plain { out.append(TextRenderer.reset) }
         out.append(byte: UInt8(ascii: " "))
         out.startFacts()
@@ -123,7 +124,7 @@ public struct TextRenderer {
         // A pattern, not `==`: the enum's `==` called `ordinal` twice on every line.
         var openedCase = false
         if case .caseOpened = t.pointee.name { openedCase = true }
-        if openedCase || TextRenderer.isRunFamily(name) { out.fact(named: vocabulary.run, t.pointee.run) }
+        if openedCase || runFamily { out.fact(named: vocabulary.run, t.pointee.run) }
         if t.pointee.worker != actor { out.fact("worker", t.pointee.worker) }
         out.fact(named: vocabulary.step, t.pointee.step)
         if let attempt = t.pointee.attempt {
@@ -154,6 +155,19 @@ public struct TextRenderer {
         if let extra = vocabulary.extraNote(for: t.pointee.name) { out.fact(named: extra.name, extra.value) }
     }
 
+    /// Writes `t`'s name, padded to its column; whether the name is of the `run` family. A known
+    /// name's column is written whole (`NameColumn`), any other name spelt and padded.
+    @inline(__always)
+    private func writeName(_ t: UnsafePointer<Transition>, into out: inout TextLine) -> Bool {
+        if let position = t.pointee.name.position, position < columns.count, columns[position].count > 0 {
+            out.append(columns[position])
+            return columns[position].isRunFamily
+        }
+        let name = t.pointee.name.rawValue
+        out.append(name, paddedTo: NameColumn.width)
+        return TextRenderer.isRunFamily(name)
+    }
+
     /// Whether a transition spelt `name` is of the `run` family (`TransitionName.family == "run"`),
     /// by its bytes: the family's Substring and its comparison cost more than the rest of a line.
     static func isRunFamily(_ name: String) -> Bool {
@@ -181,7 +195,10 @@ public struct TextRenderer {
         // Read in place: `for transition in` copied each transition (177 bytes) to read its actor.
         result.transitions.withUnsafeBufferPointer { transitions in
             for i in transitions.indices {
-                let name = (transitions.baseAddress! + i).pointee.actor.rawValue
+                // Only a worker's name can be wider than 9: the parties' are at most 8 bytes (a
+                // test holds them to that), and spelling a party's name on every line was most of this walk.
+                guard case .worker(let worker) = (transitions.baseAddress! + i).pointee.actor else { continue }
+                let name = worker.rawValue
                 if name.utf8.count > width { width = max(width, TextLine.width(of: name)) }
             }
         }

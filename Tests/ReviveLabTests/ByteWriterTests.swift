@@ -27,6 +27,38 @@ struct ByteWriterTests {
         #expect(DurationText.clock(instant) == expected)
     }
 
+    /// `TextRenderer.actorWidth` reads only workers' names: a party's never widens the column
+    /// past its least width of 9, which holds while every party's name is at most that wide.
+    @Test func noPartyNameIsWiderThanTheActorColumnsLeastWidth() {
+        for name in Actor.partyNames { #expect(TextLine.width(of: name) <= 9, "\(name)") }
+    }
+
+    /// A known name's prepared column (`NameColumn`) writes what spelling and padding the name
+    /// writes, the bytes after it included, and knows the name's family as `family` does.
+    @Test func knownNamesColumnsMatchTheirPaddedSpelling() {
+        var columns = 0
+        for name in TransitionName.known {
+            let spelling = name.rawValue
+            var general = TextLine(capacity: 4)
+            general.append(spelling, paddedTo: NameColumn.width)
+            general.append(literal: "|x")
+            guard let position = name.position, NameColumn.byPosition[position].count > 0 else {
+                #expect(spelling.utf8.count > 24, "\(spelling) has no column")
+                continue
+            }
+            let column = NameColumn.byPosition[position]
+            var prepared = TextLine(capacity: 4)
+            prepared.append(column)
+            prepared.append(literal: "|x")
+            #expect(prepared.text == general.text, "\(spelling)")
+            #expect(column.isRunFamily == (name.family == "run"), "\(spelling)")
+            columns += 1
+        }
+        #expect(columns == TransitionName.known.count, "every known name has a column today")
+        #expect(NameColumn("a-name-longer-than-twenty-four-bytes") == nil)
+        #expect(NameColumn("caf\u{e9}") == nil)
+    }
+
     @Test func factsAreSeparatedBySpacesAndNilFactsSkipped() {
         var line = TextLine(capacity: 4)
         line.append("name ")

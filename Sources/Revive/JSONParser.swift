@@ -10,6 +10,8 @@ struct JSONParser: ~Copyable {
     var values = JSONStack<JSONValue>(capacity: 64)
     var keys = JSONStack<String>(capacity: 32)
     var marks = JSONStack<UInt64>(capacity: 32)
+    /// Whether short ASCII strings are made from their words (`ShortASCII`), read once a parse.
+    let shortStrings = ShortASCII.layoutHolds
     /// Nesting deeper than this is refused rather than risking the stack.
     static let maximumDepth = 256
 
@@ -274,12 +276,16 @@ struct JSONParser: ~Copyable {
 
     /// The bytes `start..<end` as a String. They are valid UTF-8: the text was a String, and it is
     /// cut at ASCII bytes only.
+    @inline(__always)
     func makeString(from start: Int, to end: Int, ascii: Bool) -> String {
         let count = end - start
         // Up to 15 ASCII bytes are kept inside the String itself, and copied in without the
         // validation `String(decoding:as:)` makes (which was a fifth of parsing a scenario).
         if ascii && count <= 15 {
             if count == 0 { return "" }
+            // As the two words the String is: a few instructions where the standard library's
+            // initializer took some 85 (most of a scenario's strings are keys and short words).
+            if shortStrings && (count >= 8 || start + 8 <= bytes.count) { return ShortASCII.string(shortWords(from: start, count: count)) }
             let source = UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped + start)
             return String(unsafeUninitializedCapacity: count) { buffer in
                 JSONParser.copyShort(count, from: source, to: UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped))
@@ -287,6 +293,19 @@ struct JSONParser: ~Copyable {
             }
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    /// The words (`ShortASCII`) of the `count` (1 to 15) ASCII bytes from `start`; eight bytes
+    /// must remain from `start` when `count` is below 8 (from 8 up, both loads lie inside the bytes).
+    @inline(__always)
+    func shortWords(from start: Int, count: Int) -> (UInt64, UInt64) {
+        let first = word(at: start)
+        if count >= 8 {
+            // The last eight bytes, shifted down so that byte 8 of the string is the lowest (by 64
+            // for a count of 8: nothing is left).
+            return ShortASCII.words(low: first, high: word(at: start + count - 8) >> UInt64(8 * (16 - count)), count: count)
+        }
+        return ShortASCII.words(low: first & ((1 << UInt64(8 * count)) &- 1), high: 0, count: count)
     }
 
     /// Copies `count` bytes (1 to 15) in two loads and stores that may overlap, not a call to `memcpy`.

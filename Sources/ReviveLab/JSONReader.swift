@@ -64,7 +64,7 @@ struct JSONReader {
         }
         // Every key of a file that loads is known; else the others are reported and left out.
         let fields = Fields<Key>(members) ?? Fields<Key>(knownMembers(members, at: path(), allowed: Key.list.names))!
-        for place in Key.list.requiredPlaces where fields.value(at: place) == nil {
+        for place in Key.list.requiredPlaces where !fields.has(at: place) {
             let name = Key.list.names[place]
             fail(JSONReader.join(path(), name), "missing required key; add \"\(name)\" here (\(keysListedIn))")
         }

@@ -34,85 +34,18 @@ enum RetryPolicyBuilder {
 
 /// Reads a `signal`: the status, code, text and wait a provider sends, plus optional raw headers and body.
 enum SignalBuilder {
-    static func read(_ value: JSONValue, at path: String, reader: inout JSONReader) -> ProviderSignal? {
-        guard let object = reader.object(value, at: path, allowed: ScenarioKeys.signal,
+    /// `path` is spelt only where a problem is reported (a fault's signal is read in every file
+    /// that has one: spelt for each, its path cost a third of reading the signal).
+    static func read(_ value: JSONValue, at path: @autoclosure () -> String, reader: inout JSONReader) -> ProviderSignal? {
+        guard let object = reader.object(value, at: path(), allowed: ScenarioKeys.signal,
                                          required: ScenarioKeys.signalRequired) else { return nil }
-        let status = reader.integer(object["status"], at: path + ".status", range: 100...599)
-        let error = object["error"].flatMap { reader.string($0, at: path + ".error") }
-        let description = object["description"].flatMap { reader.string($0, at: path + ".description", nonEmpty: false) }
-        let retryAfter = object["retryAfter"].flatMap { reader.duration($0, at: path + ".retryAfter") }
-        let headers = object["headers"].map { reader.headers($0, at: path + ".headers") } ?? [:]
+        let status = reader.integer(object["status"], at: path() + ".status", range: 100...599)
+        let error = object["error"].flatMap { reader.string($0, at: path() + ".error") }
+        let description = object["description"].flatMap { reader.string($0, at: path() + ".description", nonEmpty: false) }
+        let retryAfter = object["retryAfter"].flatMap { reader.duration($0, at: path() + ".retryAfter") }
+        let headers = object["headers"].map { reader.headers($0, at: path() + ".headers") } ?? [:]
         guard let status else { return nil }
         return ProviderSignal(status: Int(status), error: error, description: description, retryAfter: retryAfter,
                               headers: headers, body: object["body"])
-    }
-}
-
-/// Reads `expect`.
-enum ExpectationsBuilder {
-    static func read(_ value: JSONValue?, steps: [String], reader: inout JSONReader) -> Expectations {
-        var expect = Expectations()
-        guard let object = reader.object(value, at: "expect", allowed: ScenarioKeys.expect) else {
-            return expect
-        }
-        expect.outcome = object["outcome"].flatMap { reader.choice($0, at: "expect.outcome", of: Outcome.self, noun: "an outcome") }
-        expect.classification = object["classification"].flatMap {
-            reader.choice($0, at: "expect.classification", of: FailureClass.self, noun: "a failure class")
-        }
-        if let raw = object["effects"], let effects = readEffects(raw, steps: steps, reader: &reader) {
-            expect.effects = effects.map { (ActionKey($0.step), $0.count) }
-        }
-        expect.timeline = object["timeline"].flatMap { transitionNames($0, at: "expect.timeline", reader: &reader) }
-        expect.absent = object["absent"].flatMap { transitionNames($0, at: "expect.absent", reader: &reader) }
-        expect.rejected = object["rejected"].flatMap { reader.integer($0, at: "expect.rejected", range: 0...1_000_000) }.map(Int.init)
-        expect.fenced = object["fenced"].flatMap { reader.integer($0, at: "expect.fenced", range: 0...1_000_000) }.map(Int.init)
-        if let raw = object["providerBreaches"], case .array(let items) = raw {
-            expect.providerBreaches = reader.choices(items, at: "expect.providerBreaches", of: ProviderBreachKind.self, noun: "a provider breach")
-        } else if let raw = object["providerBreaches"] {
-            reader.fail("expect.providerBreaches", "expected a list of provider breach names (\"late-apply\"), found \(raw.compactText)")
-        }
-        if let raw = object["invariants"] {
-            switch raw {
-            case .string("all"): expect.invariants = nil
-            case .array(let items): expect.invariants = reader.choices(items, at: "expect.invariants", of: Invariant.self, noun: "an invariant")
-            default: reader.fail("expect.invariants", "expected \"all\" or a list of invariant names, found \(raw.compactText)")
-            }
-        }
-        return expect
-    }
-
-    /// `effects`: how many times each step's effect must reach the provider, in the order written.
-    static func readEffects(_ raw: JSONValue, steps: [String], reader: inout JSONReader) -> [(step: String, count: Int)]? {
-        guard let members = reader.freeMembers(raw, at: "expect.effects", of: "step id to count") else { return nil }
-        var effects: [(step: String, count: Int)] = []
-        for member in members {
-            let path = "expect.effects." + member.key
-            if !steps.isEmpty && !steps.contains(member.key) {
-                reader.fail(path, "no step \"\(member.key)\"; the workflow's steps are \(steps.joined(separator: ", "))")
-            }
-            if let count = reader.integer(member.value, at: path, range: 0...1_000_000) { effects.append((member.key, Int(count))) }
-        }
-        return effects
-    }
-
-    static func transitionNames(_ value: JSONValue, at path: String, reader: inout JSONReader) -> [TransitionName]? {
-        guard let spellings = reader.stringList(value, at: path) else { return nil }
-        var names: [TransitionName] = []
-        for (i, spelling) in spellings.enumerated() {
-            if let name = transitionName(spelling, at: JSONReader.index(path, i), reader: &reader) { names.append(name) }
-        }
-        return names
-    }
-
-    /// A transition name this version records; anything else is reported with the closest name.
-    /// The path is built only when there is a problem to report there: built for every name of
-    /// every file, it cost a cold run more than reading the names.
-    static func transitionName(_ spelling: String, at path: @autoclosure () -> String, reader: inout JSONReader) -> TransitionName? {
-        let name = TransitionName(rawValue: spelling)
-        guard !name.isRecognized else { return name }
-        var message = "\"\(spelling)\" is not a transition name"
-        if let guess = JSONReader.closest(spelling, in: TransitionName.known.map(\.rawValue)) { message += "; did you mean \"\(guess)\"?" }
-        reader.fail(path(), message + (message.hasSuffix("?") ? " " : ". ") + "The README lists every transition")
-        return nil
     }
 }

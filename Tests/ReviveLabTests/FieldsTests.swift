@@ -2,6 +2,7 @@ import Testing
 import Revive
 @testable import ReviveLab
 import ReviveVocabulary
+import ReviveWorld
 
 /// The section readers' keys by place (`KeyList`, `Fields`): the same answers as looking keys up
 /// by name in a `JSONObject`, and durations read as `DurationText` reads them.
@@ -21,17 +22,26 @@ struct FieldsTests {
         #expect(spellings(FaultKey.self) == ScenarioKeys.fault)
         #expect(spellings(StepPointKey.self) == ScenarioKeys.stepPoint)
         #expect(spellings(EventKey.self) == ScenarioKeys.event)
+        #expect(spellings(ExpectKey.self) == ScenarioKeys.expect)
         #expect(TopKey.list.names == ScenarioKeys.top)
         #expect(TopKey.list.requiredPlaces.map { ScenarioKeys.top[$0] } == ScenarioKeys.topRequired)
     }
 
     @Test func aKeyIsPlacedAsComparingItWithEachNameWouldPlaceIt() {
-        let lists = [TopKey.list, ConnectionKey.list, StepKey.list, EventKey.list, FaultKey.list, KeyList(["aKb", "Kind", "", "x"])]
+        let lists = [TopKey.list, ConnectionKey.list, StepKey.list, EventKey.list, FaultKey.list, ExpectKey.list,
+                     KeyList(["aKb", "Kind", "", "x", "exactlyFifteen!", "sixteen-letters!"])]
         // Each name; unknown keys; keys with a name's first and last bytes; canonically
         // equivalent spellings (the Kelvin sign is K) inside a key and at its edges.
         var keys = lists.flatMap(\.names)
         keys += ["", "z", "startToCloseTimeouT", "scheduleToCloseTimeout", "sXt", "idd", "i", "d", "a\u{212A}b", "\u{212A}ind",
-                 "Kin\u{64}", "x\u{301}", "e\u{301}ffect", "r\u{e9}try", "effect ", " effect"]
+                 "Kin\u{64}", "x\u{301}", "e\u{301}ffect", "r\u{e9}try", "effect ", " effect", "exactlyFifteen!", "exactlyFifteen?",
+                 "sixteen-letters!", "sixteen-letters", String(repeating: "x", count: 1), "\u{212A}", "outcome\u{0}"]
+        // The same keys kept in storage of their own, not as small strings: placed the other way.
+        keys += keys.map { key in
+            var stored = key
+            stored.reserveCapacity(64)
+            return stored
+        }
         for list in lists {
             for key in keys {
                 #expect(list.place(of: key) == list.names.firstIndex(where: { $0 == key }), "\(key.debugDescription)")
@@ -55,6 +65,30 @@ struct FieldsTests {
         #expect(overflowed[.duration] == .integer(299))
         #expect(overflowed[.id] == .string("c"))
         #expect(overflowed[.retry] == nil)
+    }
+
+    @Test func choicesThroughSpellingsAreChoicesAsRawValuesGiveThem() {
+        var texts = StepEffect.allCases.map(\.rawValue) + FaultKind.allCases.map(\.rawValue)
+        texts += ["", "READ", "read ", "none\u{301}", "expire-access-tokens", "\u{212A}", "crash-worker\u{0}"]
+        texts += texts.map { text in
+            var stored = text
+            stored.reserveCapacity(64)
+            return stored
+        }
+        for text in texts {
+            var plain = JSONReader(file: "f")
+            var spelt = JSONReader(file: "f")
+            #expect(plain.choice(.string(text), at: "p", of: StepEffect.self, noun: "an effect")
+                == spelt.choice(.string(text), at: "p", of: StepEffect.self, spellings: Spellings.stepEffects, noun: "an effect"))
+            #expect(plain.choice(.string(text), at: "p", of: FaultKind.self, noun: "a fault")
+                == spelt.choice(.string(text), at: "p", of: FaultKind.self, spellings: Spellings.faultKinds, noun: "a fault"))
+            #expect(plain.problems == spelt.problems, "\(text.debugDescription)")
+        }
+        var plain = JSONReader(file: "f")
+        var spelt = JSONReader(file: "f")
+        #expect(plain.choice(.integer(1), at: "p", of: FaultKind.self, noun: "a fault")
+            == spelt.choice(.integer(1), at: "p", of: FaultKind.self, spellings: Spellings.faultKinds, noun: "a fault"))
+        #expect(!plain.problems.isEmpty && plain.problems == spelt.problems)
     }
 
     @Test func durationsAreReadAsDurationTextReadsThem() {

@@ -4,7 +4,7 @@ import Testing
 /// The loader's small set of names: the same answers as a `Set<String>`, below and past the
 /// point where it starts hashing.
 struct NameSetTests {
-    @Test(arguments: [0, 3, NameSet.linearLimit, NameSet.linearLimit + 1, 40])
+    @Test(arguments: [0, 3, 4, 5, NameSet.linearLimit, NameSet.linearLimit + 1, 40])
     func answersAsASetDoes(_ size: Int) {
         var names = NameSet()
         var reference = Set<String>()

@@ -9,10 +9,11 @@ extension ScenarioBuilder {
     static func readConnections(_ value: JSONValue?, reader: inout JSONReader) -> [ConnectionSpec]? {
         guard let items = reader.array(value, at: "connections") else { return nil }
         var result: [ConnectionSpec] = []
+        result.reserveCapacity(items.count)
         var seen = NameSet()
         for (i, item) in items.enumerated() {
             if let connection = readConnection(item, at: JSONReader.index("connections", i), seen: &seen, reader: &reader) {
-                result.append(connection)
+                result.append(consume connection)
             }
         }
         return result
@@ -20,13 +21,13 @@ extension ScenarioBuilder {
 
     static func readConnection(_ item: JSONValue, at path: @autoclosure () -> String, seen: inout NameSet, reader: inout JSONReader) -> ConnectionSpec? {
         guard let object = reader.fields(item, at: path(), as: ConnectionKey.self) else { return nil }
-        let id = reader.string(object[.id], at: path() + ".id")
+        let id = reader.string(object, .id, at: path() + ".id")
         checkDefinedOnce(id, noun: "connection", at: path() + ".id", seen: &seen, reader: &reader)
         let provider = reader.choice(object[.provider], at: path() + ".provider", of: ProviderKind.self, noun: "a provider")
         let broker = reader.choice(object[.broker], at: path() + ".broker", of: BrokerKind.self, noun: "a broker")
-        let owner = reader.string(object[.owner], at: path() + ".owner")
-        let subject = reader.string(object[.subject], at: path() + ".subject")
-        let tenant = reader.string(object[.tenant], at: path() + ".tenant")
+        let owner = reader.string(object, .owner, at: path() + ".owner")
+        let subject = reader.string(object, .subject, at: path() + ".subject")
+        let tenant = reader.string(object, .tenant, at: path() + ".tenant")
         let scopes = object[.scopes].flatMap { reader.stringList($0, at: path() + ".scopes") } ?? []
         let ttl = object[.accessTokenTTL].flatMap { reader.duration($0, at: path() + ".accessTokenTTL", allowZero: false) } ?? .hours(1)
         let retry = object[.retry].flatMap { RetryPolicyBuilder.read($0, at: path() + ".retry", reader: &reader) }

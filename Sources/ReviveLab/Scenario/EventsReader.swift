@@ -15,12 +15,13 @@ extension ScenarioBuilder {
     static func readEvents(_ value: JSONValue?, connectionIDs known: [String]?, workers: inout NameSet, reader: inout JSONReader) -> [EventSpec] {
         guard let items = reader.array(value, at: "events") else { return [] }
         var result: [EventSpec] = []
+        result.reserveCapacity(items.count)
         // Workers started by events may be revived or struck later: collect their names first.
         for item in items {
             if case .string("start-worker")? = item["do"], case .string(let worker)? = item["worker"] { workers.insert(worker) }
         }
         for (i, item) in items.enumerated() {
-            if let event = readEvent(item, at: JSONReader.index("events", i), connectionIDs: known, workers: workers, reader: &reader) { result.append(event) }
+            if let event = readEvent(item, at: JSONReader.index("events", i), connectionIDs: known, workers: workers, reader: &reader) { result.append(consume event) }
         }
         return result
     }
@@ -29,11 +30,17 @@ extension ScenarioBuilder {
                           reader: inout JSONReader) -> EventSpec? {
         guard let object = reader.fields(item, at: path(), as: EventKey.self) else { return nil }
         let trigger = readEventTrigger(object, at: path(), reader: &reader)
-        guard let kind = reader.string(object[.do], at: path() + ".do"),
+        guard let kind = reader.string(object, .do, at: path() + ".do"),
               let needs = eventTargets(of: kind, at: path() + ".do", reader: &reader) else { return nil }
-        for (key, place) in zip(eventTargetKeys, eventTargetPlaces) {
-            if needs.contains(key) && object.value(at: place) == nil { reader.fail(path() + "." + key, "missing required key for \"\(kind)\"") }
-            if !needs.contains(key) && object.value(at: place) != nil {
+        // The needed keys as a bit per place: `needs.contains(key)` compared strings, five keys
+        // against up to three names for every event.
+        var needed = 0
+        for name in needs { if let place = EventKey.list.place(of: name) { needed |= 1 << place } }
+        for (index, place) in eventTargetPlaces.enumerated() {
+            let key = eventTargetKeys[index]
+            let isNeeded = needed & 1 << place != 0
+            if isNeeded && !object.has(at: place) { reader.fail(path() + "." + key, "missing required key for \"\(kind)\"") }
+            if !isNeeded && object.has(at: place) {
                 let takes = needs.isEmpty ? "it takes no target" : "it takes \(needs.joined(separator: ", "))"
                 reader.fail(path() + "." + key, "\"\(kind)\" takes no \"\(key)\"; \(takes)")
             }
@@ -61,7 +68,7 @@ extension ScenarioBuilder {
             reader.fail(path() + ".on", "use either \"at\" or \"on\", not both")
             return nil
         case (let at?, nil):
-            if object[.after] != nil { reader.fail(path() + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
+            if object.has(.after) { reader.fail(path() + ".after", "\"after\" goes with \"on\"; with \"at\" give the time directly") }
             return reader.instant(at, at: path() + ".at").map { .at($0) }
         case (nil, let on?):
             let after = object[.after].flatMap { reader.duration($0, at: path() + ".after") } ?? .zero

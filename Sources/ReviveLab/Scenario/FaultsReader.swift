@@ -11,9 +11,10 @@ extension ScenarioBuilder {
                            reader: inout JSONReader) -> [FaultSpec] {
         guard let items = reader.array(value, at: "faults") else { return [] }
         var result: [FaultSpec] = []
+        result.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             if let fault = readFault(item, at: JSONReader.index("faults", i), workflow: workflow, connectionIDs: known, workers: workers, reader: &reader) {
-                result.append(fault)
+                result.append(consume fault)
             }
         }
         return result
@@ -22,7 +23,7 @@ extension ScenarioBuilder {
     static func readFault(_ item: JSONValue, at path: @autoclosure () -> String, workflow: WorkflowSpec?, connectionIDs known: [String]?,
                           workers: NameSet, reader: inout JSONReader) -> FaultSpec? {
         guard let object = reader.fields(item, at: path(), as: FaultKey.self) else { return nil }
-        guard let kind = reader.choice(object[.fault], at: path() + ".fault", of: FaultKind.self, noun: "a fault") else { return nil }
+        guard let kind = reader.choice(object[.fault], at: path() + ".fault", of: FaultKind.self, spellings: Spellings.faultKinds, noun: "a fault") else { return nil }
         let (trigger, step) = readFaultTrigger(object, kind: kind, at: path(), workflow: workflow, reader: &reader)
         if let step, !kind.targetsWorker, !kind.isOutage, step.connection == nil {
             reader.fail(path() + ".at.step", "step \"\(step.id)\" calls no provider, so \"\(kind.rawValue)\" cannot strike it; pick a step with a connection")
@@ -65,7 +66,7 @@ extension ScenarioBuilder {
     static func readStepPointTrigger(_ object: Fields<FaultKey>, at path: @autoclosure () -> String, workflow: WorkflowSpec?,
                                      reader: inout JSONReader) -> (trigger: FaultTrigger?, step: StepSpec?) {
         guard let at = reader.fields(object[.at], at: path() + ".at", as: StepPointKey.self) else { return (nil, nil) }
-        let stepID = reader.string(at[.step], at: path() + ".at.step")
+        let stepID = reader.string(at, .step, at: path() + ".at.step")
         let point = reader.choice(at[.point], at: path() + ".at.point", of: StepPoint.self, noun: "a step point")
         let attempt = at[.attempt].flatMap { reader.integer($0, at: path() + ".at.attempt", range: 1...10_000) } ?? 1
         var step: StepSpec?
@@ -77,8 +78,8 @@ extension ScenarioBuilder {
         }
         var trigger: FaultTrigger?
         if let stepID, let point { trigger = .step(id: ActionKey(stepID), point: point, attempt: Int(attempt)) }
-        if object[.connection] != nil || object[.worker] != nil {
-            let key = object[.connection] != nil ? "connection" : "worker"
+        if object.has(.connection) || object.has(.worker) {
+            let key = object.has(.connection) ? "connection" : "worker"
             reader.fail(path() + "." + key, "a fault at a step point strikes that step's \(key); remove \"\(key)\"")
         }
         return (trigger, step)

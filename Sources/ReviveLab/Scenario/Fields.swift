@@ -16,11 +16,17 @@ final class KeyList: Sendable {
     /// The names by their edges (`KeyList.edges`), open addressing from `home(edges)`: each
     /// slot 0 (empty) or a name's edges shifted left 8, or'ed with its place + 1.
     private let table: [Int]
+    /// The names of 15 bytes at most by their words (`ShortASCII`), open addressing from
+    /// `shortHome`: what a key kept as a small string is looked up in, by two words compared.
+    /// Three words a slot: the name's two words and its place (all zero in an empty slot). Plain
+    /// words, not a struct: a list of a type of its own is built from its mangled name at first use.
+    private let shortTable: [UInt64]
+    /// Whether keys may be looked up by their words (`ShortASCII.layoutHolds`).
+    private let shortKeys: Bool
 
     /// The list of `names` (ASCII, 16 at most, pairwise unequal), of which `required` must be given.
     init(_ names: [String], required: [String] = []) {
         precondition(names.count <= 16, "a key list holds 16 keys at most: one byte of `Fields.slots` each")
-        precondition(names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }, "scenario keys are ASCII words")
         self.names = names
         requiredPlaces = required.map { names.firstIndex(of: $0)! }
         var table = [Int](repeating: 0, count: KeyList.tableSize)
@@ -31,6 +37,30 @@ final class KeyList: Sendable {
             table[slot] = Int(edges) << 8 | (place + 1)
         }
         self.table = table
+        var shortTable = [UInt64](repeating: 0, count: 3 * KeyList.shortSize)
+        for (place, name) in names.enumerated() {
+            guard let words = ShortASCII.spelling(of: name) else {
+                // Asked only of the longer names: a short ASCII name's words say it is ASCII.
+                precondition(name.utf8.allSatisfy { $0 < 0x80 }, "scenario keys are ASCII words")
+                continue
+            }
+            var slot = KeyList.shortHome(words)
+            while shortTable[3 * slot + 1] != 0 { slot = (slot + 1) % KeyList.shortSize }
+            shortTable[3 * slot] = words.0
+            shortTable[3 * slot + 1] = words.1
+            shortTable[3 * slot + 2] = UInt64(place)
+        }
+        self.shortTable = shortTable
+        shortKeys = ShortASCII.layoutHolds
+    }
+
+    /// Slots in `shortTable`: twice the most names.
+    private static let shortSize = 32
+
+    /// Where a name with these words starts its probe in `shortTable`.
+    @inline(__always)
+    private static func shortHome(_ words: (UInt64, UInt64)) -> Int {
+        Int(truncatingIfNeeded: ((words.0 ^ words.1 &* 31) &* 0x9E37_79B9_7F4A_7C15) >> 59)
     }
 
     /// Slots in `table`: four times the most names, so that a probe mostly meets its name or an empty slot.
@@ -40,9 +70,29 @@ final class KeyList: Sendable {
     private static func home(_ edges: UInt16) -> Int { Int(truncatingIfNeeded: (UInt32(edges) &* 0x9E37_79B1) >> 26) }
 
     /// The place of the name equal to `key` (`==`: canonically equivalent spellings are one key,
-    /// as a dictionary compares them), or nil. Only names whose edges equal `key`'s are compared
-    /// (found by their edges in `table`), unless `key`'s edges are not ASCII.
+    /// as a dictionary compares them), or nil: by its words in `shortTable` when it is kept as a
+    /// small ASCII string, else by its edges in `table` (only names whose edges equal `key`'s are
+    /// compared, unless `key`'s edges are not ASCII).
+    @inline(__always)
     func place(of key: String) -> Int? {
+        // A key kept as a small ASCII string (nearly every key) is equal to a name exactly when
+        // their words are: an ASCII key equals only the name of its bytes, and no name of more
+        // than 15 bytes can be that. Inlined where members are placed: a call was a third of it.
+        if shortKeys, let words = ShortASCII.words(of: key) {
+            var slot = KeyList.shortHome(words)
+            // A name's second word is never zero (it holds the form and count): zero ends the probe.
+            while true {
+                let high = shortTable[3 * slot + 1]
+                if high == words.1 && shortTable[3 * slot] == words.0 { return Int(shortTable[3 * slot + 2]) }
+                if high == 0 { return nil }
+                slot = (slot + 1) % KeyList.shortSize
+            }
+        }
+        return placeByEdges(of: key)
+    }
+
+    /// `place(of:)` for a key not kept as a small ASCII string (long, or not ASCII).
+    private func placeByEdges(of key: String) -> Int? {
         let keyEdges = KeyList.edges(key)
         guard keyEdges & 0x8080 == 0 else { return names.firstIndex(of: key) }
         var slot = KeyList.home(keyEdges)
@@ -121,6 +171,29 @@ struct Fields<Key: ObjectKey> {
     /// The value of `key`, or nil.
     @inline(__always)
     subscript(key: Key) -> JSONValue? { value(at: key.rawValue) }
+
+    /// Whether the object has a member at `place`: `value(at:) != nil` without copying the value
+    /// out (and releasing it) to ask.
+    @inline(__always)
+    func has(at place: Int) -> Bool {
+        if overflowed { return valueByName(at: place) != nil }
+        return (place < 8 ? slots.0 : slots.1) >> UInt64(8 * (place % 8)) & 0xFF != 0
+    }
+
+    /// The text of the member at `key` if it is a string, read in place; nil when there is none
+    /// or it is not a string.
+    @inline(__always)
+    func text(_ key: Key) -> String? {
+        if overflowed { return valueByName(at: key.rawValue)?.stringValue }
+        let place = key.rawValue
+        let slot = Int(truncatingIfNeeded: (place < 8 ? slots.0 : slots.1) >> UInt64(8 * (place % 8)) & 0xFF)
+        guard slot != 0, case .string(let text) = members[slot - 1].value else { return nil }
+        return text
+    }
+
+    /// Whether the object has a member named `key`.
+    @inline(__always)
+    func has(_ key: Key) -> Bool { has(at: key.rawValue) }
 
     /// The value of the key spelt `name` (one of `Key.list.names`), or nil.
     func value(named name: String) -> JSONValue? { Key.list.place(of: name).flatMap(value(at:)) }

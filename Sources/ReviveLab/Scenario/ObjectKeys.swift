@@ -56,3 +56,9 @@ enum EventKey: Int, ObjectKey {
     case at, on, after, `do`, connection, subject, tenant, worker, happened
     static let list = KeyList(ScenarioKeys.event, required: ScenarioKeys.eventRequired)
 }
+
+/// The keys of `expect`.
+enum ExpectKey: Int, ObjectKey {
+    case outcome, classification, effects, timeline, absent, rejected, fenced, invariants, providerBreaches
+    static let list = KeyList(ScenarioKeys.expect)
+}

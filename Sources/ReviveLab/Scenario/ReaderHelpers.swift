@@ -8,7 +8,18 @@ import ReviveWorld
 extension JSONReader {
     /// The string at `key` of `object`, if the key is there; its path is `path.key`.
     mutating func optionalString<Key: ObjectKey>(_ object: Fields<Key>, _ key: Key, under path: @autoclosure () -> String) -> String? {
-        object[key].flatMap { string($0, at: path() + "." + Fields<Key>.name(of: key)) }
+        string(object, key, at: path() + "." + Fields<Key>.name(of: key))
+    }
+
+    /// `string(object[key], at: path)`, with the member's text read where it lies: through
+    /// `object[key]` the member's value was copied out (retained), passed and released again,
+    /// for each of some 1,500 strings a cold `run` reads. Anything but a non-empty string (or an
+    /// empty one where allowed) goes the way it went, to be reported.
+    @inline(__always)
+    mutating func string<Key: ObjectKey>(_ object: Fields<Key>, _ key: Key, at path: @autoclosure () -> String, nonEmpty: Bool = true) -> String? {
+        guard object.has(key) else { return nil }
+        if let text = object.text(key), !nonEmpty || !text.isEmpty { return text }
+        return string(object[key], at: path(), nonEmpty: nonEmpty)
     }
 
     /// The members of an object whose keys are the scenario's own words (header names, step ids),

@@ -17,16 +17,20 @@ extension ScenarioBuilder {
         guard let kind, let workers else { return nil }
         var model = readModel(object, kind: kind, format: format, reader: &reader)
         // Temporal has no default heartbeat timeout: format 2 uses one only when the file sets it.
-        if model.measured && kind == .temporal && object[.heartbeatTimeout] != nil { model.activityHeartbeat = heartbeat }
+        if model.measured && kind == .temporal && object.has(.heartbeatTimeout) { model.activityHeartbeat = heartbeat }
         return RuntimeSpec(kind: kind, workers: workers.map(WorkerID.init), heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry,
                            model: model)
     }
+
+    /// The places of `ScenarioKeys.runtimeFormatTwo` among the runtime's keys (two of them too
+    /// long to be placed by their words: found once, not in every format 1 file).
+    static let runtimeFormatTwoPlaces = ScenarioKeys.runtimeFormatTwo.map { RuntimeKey.list.place(of: $0)! }
 
     /// The format-2 keys: LangGraph's `durability`, Temporal's activity timeouts (a heartbeat
     /// timeout is optional and has no default; steps may set their own).
     static func readModel(_ object: Fields<RuntimeKey>, kind: RuntimeKind, format: Int, reader: inout JSONReader) -> RuntimeModel {
         guard format >= 2 else {
-            for key in ScenarioKeys.runtimeFormatTwo where object.value(named: key) != nil {
+            for (key, place) in zip(ScenarioKeys.runtimeFormatTwo, runtimeFormatTwoPlaces) where object.has(at: place) {
                 reader.fail("runtime.\(key)", "\"\(key)\" is a format 2 key; set \"format\": 2 to use it (format 2 plays the runtimes as measured, see docs/scenario-format.md)")
             }
             return .formatOne
@@ -42,7 +46,7 @@ extension ScenarioBuilder {
             }
             model.durability = durability ?? .async
         case .temporal:
-            if object[.durability] != nil {
+            if object.has(.durability) {
                 reader.fail("runtime.durability", "\"durability\" is LangGraph's; Temporal's event history is always written before it moves on")
             }
             // That every activity has a start-to-close or schedule-to-close timeout, its own or

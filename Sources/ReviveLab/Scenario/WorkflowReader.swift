@@ -9,7 +9,7 @@ extension ScenarioBuilder {
     static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, reader: inout JSONReader) -> WorkflowSpec? {
         guard let object = reader.fields(value, at: "workflow", as: WorkflowKey.self) else { return nil }
         let name = object[.name].flatMap { reader.string($0, at: "workflow.name") } ?? ""
-        let run = reader.string(object[.run], at: "workflow.run")
+        let run = reader.string(object, .run, at: "workflow.run")
         let retry = object[.retry].flatMap { RetryPolicyBuilder.read($0, at: "workflow.retry", reader: &reader) }
         guard let items = reader.array(object[.steps], at: "workflow.steps") else { return nil }
         if items.isEmpty { reader.fail("workflow.steps", "a workflow needs at least one step") }
@@ -18,7 +18,7 @@ extension ScenarioBuilder {
         steps.reserveCapacity(items.count)
         var seen = NameSet()
         for (i, item) in items.enumerated() {
-            if let step = readStep(item, at: JSONReader.index("workflow.steps", i), connectionIDs: known, seen: &seen, reader: &reader) { steps.append(step) }
+            if let step = readStep(item, at: JSONReader.index("workflow.steps", i), connectionIDs: known, seen: &seen, reader: &reader) { steps.append(consume step) }
         }
         // A missing run id is already reported; the steps are still returned so faults and
         // expectations that name them are checked too.
@@ -28,14 +28,14 @@ extension ScenarioBuilder {
     static func readStep(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, seen: inout NameSet,
                          reader: inout JSONReader) -> StepSpec? {
         guard let step = reader.fields(item, at: path(), as: StepKey.self) else { return nil }
-        let id = reader.string(step[.id], at: path() + ".id")
+        let id = reader.string(step, .id, at: path() + ".id")
         checkDefinedOnce(id, noun: "step", at: path() + ".id", seen: &seen, reader: &reader)
         let connection = reader.optionalString(step, .connection, under: path())
         if let connection { checkConnectionExists(connection, at: path() + ".connection", known: known, reader: &reader) }
         // A step that names a connection reads from it unless it says otherwise.
-        let effect = step[.effect].flatMap { reader.choice($0, at: path() + ".effect", of: StepEffect.self, noun: "an effect") }
+        let effect = step[.effect].flatMap { reader.choice($0, at: path() + ".effect", of: StepEffect.self, spellings: Spellings.stepEffects, noun: "an effect") }
             ?? (connection == nil ? StepEffect.none : .read)
-        if effect != .none && step[.connection] == nil {
+        if effect != .none && !step.has(.connection) {
             reader.fail(path() + ".effect", "a \(effect.rawValue) step calls a provider; give it a \"connection\"")
         }
         let duration = step[.duration].flatMap { reader.duration($0, at: path() + ".duration") } ?? Span(milliseconds: 100)

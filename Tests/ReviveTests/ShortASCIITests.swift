@@ -1,0 +1,67 @@
+import Testing
+@testable import Revive
+
+/// `ShortASCII` against the standard library: the strings it makes from words are the strings
+/// the standard library makes from the same bytes (the same words, bytes, hash and behaviour),
+/// the words it reads are theirs, and the parser's short strings are made this way at every
+/// length and every distance from the end of the text.
+struct ShortASCIITests {
+    /// The two words a String is kept in.
+    private func bits(_ text: String) -> (UInt64, UInt64) { unsafeBitCast(text, to: (UInt64, UInt64).self) }
+
+    /// `count` ASCII bytes starting at `first`, cycling through all 128.
+    private func bytes(_ count: Int, from first: Int) -> [UInt8] { (0..<count).map { UInt8((first + $0 * 37) % 128) } }
+
+    @Test func theLayoutHoldsOnThisPlatform() {
+        #if arch(x86_64) || arch(arm64)
+        #expect(ShortASCII.layoutHolds)
+        #endif
+    }
+
+    @Test func madeStringsAreTheStandardLibrarysStrings() throws {
+        try #require(ShortASCII.layoutHolds)
+        for count in 0...15 {
+            for first in stride(from: 0, to: 128, by: 5) {
+                let spelt = bytes(count, from: first)
+                let reference = String(decoding: spelt, as: UTF8.self)
+                let words = try #require(ShortASCII.spelling(of: reference))
+                let made = ShortASCII.string(words)
+                #expect(bits(made) == bits(reference), "\(spelt)")
+                #expect(made == reference && Array(made.utf8) == spelt && made.utf8.count == count)
+                #expect(made.hashValue == reference.hashValue)
+                #expect(made + "!" == reference + "!" && String(made.reversed()) == String(reference.reversed()))
+                #expect(ShortASCII.words(of: reference).map { $0 == words } == true, "a short ASCII string is kept small")
+            }
+        }
+    }
+
+    @Test func wordsAreReadOnlyFromSmallASCIIStrings() {
+        // Not ASCII, or too long: no words; a short string kept in storage of its own: no words
+        // from where it is kept, but its spelling's words.
+        #expect(ShortASCII.words(of: "caf\u{e9}") == nil && ShortASCII.spelling(of: "caf\u{e9}") == nil)
+        #expect(ShortASCII.words(of: "sixteen-letters!") == nil && ShortASCII.spelling(of: "sixteen-letters!") == nil)
+        var stored = "effect"
+        stored.reserveCapacity(64)
+        #expect(ShortASCII.words(of: stored) == nil)
+        #expect(ShortASCII.spelling(of: stored).map { $0 == bits("effect") } == true)
+        #expect(stored == "effect")
+    }
+
+    @Test func theParsersShortStringsAreTheStandardLibrarysAtEveryDistanceFromTheEnd() throws {
+        for count in 0...15 {
+            let spelt = String(decoding: bytes(count, from: 33).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C ? 0x41 : $0 }, as: UTF8.self)
+            // The string last in the text, then followed by up to ten bytes: the words are read in
+            // place or, too near the end, copied.
+            for tail in 0...10 {
+                let text = "[\"" + spelt + "\"" + String(repeating: " ", count: tail) + "]"
+                guard case .array(let items) = try JSONValue.parse(text), case .string(let parsed) = items[0] else {
+                    Issue.record("\(text.debugDescription) is not a list of one string")
+                    continue
+                }
+                #expect(parsed == spelt && bits(parsed) == bits(String(decoding: Array(spelt.utf8), as: UTF8.self)), "\(text.debugDescription)")
+                let object = try JSONValue.parse("{\"" + spelt + "\":1" + String(repeating: " ", count: tail) + "}")
+                #expect(object == .object([(spelt, .integer(1))]), "\(spelt.debugDescription) as a key")
+            }
+        }
+    }
+}

@@ -102,12 +102,30 @@ public enum ScenarioLoader {
     /// (and no escape that could spell part of one).
     public static func load(document: JSONValue, file: String, text: String? = nil) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
-        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !holdsMarkerEscape($0) } ?? false
+        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !holdsMarkerEscape($0) && !holdsSalesforcePrefix($0) } ?? false
         let scenario = ScenarioBuilder.build(clean ? document : SecretRedactor.redact(document).value, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {
             throw InputError(reader.problems.isEmpty ? [InputProblem(file: file, path: "", message: "not a scenario")] : reader.problems)
         }
         return scenario!
+    }
+
+    /// Whether `text` holds `00D` anywhere. The Salesforce shape is judged on a whole value (`00D`
+    /// before the value's first `!`), so the scan of the whole file cannot rule it out: a `!`
+    /// earlier in the file, in a description say, hid a token in a later value, and the walk that
+    /// redacts it was skipped. A file that holds `00D` at all is walked.
+    static func holdsSalesforcePrefix(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            var from = 0
+            while from < bytes.count, let found = memchr(base + from, Int32(UInt8(ascii: "0")), bytes.count - from) {
+                let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                if at + 2 < bytes.count, bytes[at + 1] == UInt8(ascii: "0"), bytes[at + 2] == UInt8(ascii: "D") { return true }
+                from = at + 1
+            }
+            return false
+        }
     }
 
     /// Whether `text` holds an escape that could spell a byte of a token shape: `\u` (any

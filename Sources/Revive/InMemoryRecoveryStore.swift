@@ -36,8 +36,7 @@ public final class InMemoryRecoveryStore: RecoveryStore {
     public func copy() -> InMemoryRecoveryStore {
         precondition(!inTransaction, "a store is copied between decisions")
         let copy = InMemoryRecoveryStore()
-        copy.rows.pointee = rows.pointee
-        copy.rows.pointee.takeOwnLog()
+        copy.rows.pointee = rows.pointee.copied()
         return copy
     }
 
@@ -122,7 +121,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func lease(_ id: LeaseID) -> LeaseRecord? { rows.pointee.leases[id] }
 
-    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.pointee.leases.values.filter { $0.lease.holder == worker } }
+    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.pointee.leases.values(where: { $0.lease.holder == worker }) }
 
     func save(_ lease: LeaseRecord) { writable.pointee.setLease(lease.lease.id, lease) }
 
@@ -143,7 +142,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     func recoveryCase(_ id: CaseID) -> RecoveryCase? { rows.pointee.cases[id] }
 
     func openCases() -> [RecoveryCase] {
-        rows.pointee.cases.values.filter { $0.state != .closed }.sorted { $0.id.rawValue < $1.id.rawValue }
+        rows.pointee.cases.values(where: { $0.state != .closed }).sorted { $0.id.rawValue < $1.id.rawValue }
     }
 
     func openCase(for connection: ConnectionID) -> RecoveryCase? {
@@ -168,7 +167,7 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
     }
 
     func deleteCases(closedBefore cutoff: Instant) {
-        let expired = Set(rows.pointee.cases.values.filter { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }.map(\.id))
+        let expired = Set(rows.pointee.cases.values(where: { $0.state == .closed && $0.closedAt.map { $0 < cutoff } ?? false }).map(\.id))
         guard !expired.isEmpty else { return }
         writable.pointee.deleteCases { expired.contains($0.id) }
         for capability in rows.pointee.capabilities.values where expired.contains(capability.caseID) {
@@ -210,9 +209,9 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
         // on the heap on every prune (every rotation and every closed case of every play).
         func expired(_ entry: LedgerEntry) -> Bool { (entry.state.isCommitted || entry.state == .failed) && entry.changedAt < cutoff }
         // Most prunes find nothing old enough: the parked runs' set was built for them all the same.
-        guard rows.pointee.ledger.values.contains(where: expired) else { return }
+        guard rows.pointee.ledger.contains(where: expired) else { return }
         // A parked run resumes from its checkpoint: its committed steps must stay known until its case closes.
-        let parkedRuns = Set(rows.pointee.cases.values.filter { $0.state != .closed }.map(\.run))
+        let parkedRuns = Set(rows.pointee.cases.values(where: { $0.state != .closed }).map(\.run))
         writable.pointee.deleteLedgerEntries { entry in expired(entry) && !parkedRuns.contains(entry.run) }
     }
 

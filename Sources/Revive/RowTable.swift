@@ -10,12 +10,25 @@
 /// row holds, a compare of one word. A big table (a long run's leases) also keeps each key's place
 /// in a dictionary. Nothing here depends on the rows' order: the deletions and
 /// `leases(heldBy:)` write rows whatever their order, and `openCases()` sorts.
-struct RowTable<Key: RowKey, Value> {
-    /// A row.
-    typealias Entry = RowEntry<Key, Value>
-
-    private(set) var entries: [Entry] = []
-    /// Each key's place in `entries`, kept only while `indexed`.
+///
+/// The keys and the values sit in two lists of memory the table allocates and owns, not in an
+/// array of rows: an array of a generic row type (`RowEntry<Key, Value>`, as before) needed
+/// that type's metadata and its storage class's, built at run time from their mangled names the
+/// first time each kind of table was written in a process (some 23,000 instructions a kind,
+/// 290,000 of a cold `run`), and destroyed its rows through the generic type's value witness
+/// (some 340 instructions a row). Allocated here, in code compiled for the table's types, the
+/// lists need no metadata. Not copyable, so the memory has one owner: a copy of a table is made
+/// on purpose (`copied()`).
+struct RowTable<Key: RowKey, Value>: ~Copyable {
+    /// The rows' keys and values, row `i` at place `i` of each, `count` of them initialized,
+    /// room for `capacity` (nil until the first write); both lists lie in the one block that
+    /// `keyList` starts.
+    private var keyList: UnsafeMutablePointer<Key>?
+    private var valueList: UnsafeMutablePointer<Value>?
+    /// How many rows the table holds.
+    private(set) var count = 0
+    private var capacity = 0
+    /// Each key's place in the rows, kept only while `indexed`.
     private var places: [Key: Int] = [:]
     private var indexed = false
     /// The room the rows take at the first write (none until then: most plays never write some tables).
@@ -28,97 +41,144 @@ struct RowTable<Key: RowKey, Value> {
 
     /// An empty table whose rows take room for `capacity` at the first write: grown from
     /// nothing, a table a play fills was reallocated at its first, second and fourth rows.
-    init(capacity: Int = 4) { room = capacity }
+    init(capacity: Int = 4) { room = max(1, capacity) }
+
+    /// Destroys the rows one by one, each by code compiled for its types (see above).
+    deinit {
+        guard let keyList, let valueList else { return }
+        var left = count
+        while left > 0 {
+            left -= 1
+            _ = (keyList + left).move()
+            _ = (valueList + left).move()
+        }
+        UnsafeMutableRawPointer(keyList).deallocate()
+    }
+
+    /// A table holding copies of these rows (a replica rebuilt from a store).
+    func copied() -> RowTable {
+        var copy = RowTable(capacity: room)
+        for i in 0..<count { _ = copy.write(keyList![i], valueList![i]) }
+        return copy
+    }
 
     /// The rows' values, in no particular order.
-    var values: LazyMapSequence<[Entry], Value> { entries.lazy.map(\.value) }
+    var values: [Value] { values(where: { _ in true }) }
 
-    // Always inlined: a caller then copies the table (retains its references) only on the
-    // indexed branch, whose dictionary calls the key's own hash; the walk needs no copy.
+    /// The values of the rows that match, in no particular order.
+    func values(where matches: (Value) -> Bool) -> [Value] {
+        var found: [Value] = []
+        for i in 0..<count where matches(valueList![i]) { found.append(valueList![i]) }
+        return found
+    }
+
+    /// Whether a row's value matches.
+    func contains(where matches: (Value) -> Bool) -> Bool {
+        for i in 0..<count where matches(valueList![i]) { return true }
+        return false
+    }
+
+    // Always inlined: the indexed branch's dictionary calls the key's own hash; the walk is a
+    // call that writes nothing (`RowKey`), so a read through the store's pointer copies nothing.
     subscript(key: Key) -> Value? {
         @inline(__always) get {
-            if indexed { return places[key].map { entries[$0].value } }
+            if indexed { return places[key].map { valueList![$0] } }
             return walk(to: key)
         }
     }
 
-    /// The row's value, found by the walk in one call that writes nothing (`RowKey`): inlined
-    /// into a read through the store's pointer, or calling anything the compiler cannot see
-    /// into, the walk was made on a copy of the table (its three references retained before
-    /// and released after, on every read of every decision).
+    /// The row's value, found by the walk.
     @inline(never)
     private func walk(to key: Key) -> Value? {
-        entries.withUnsafeBufferPointer { rows in
-            for i in rows.indices where rows[i].key.sameRow(as: key) { return rows[i].value }
-            return nil
-        }
+        for i in 0..<count where keyList![i].sameRow(as: key) { return valueList![i] }
+        return nil
     }
 
     private func place(of key: Key) -> Int? {
         if indexed { return places[key] }
-        return entries.withUnsafeBufferPointer { rows in
-            for i in rows.indices where rows[i].key.sameRow(as: key) { return i }
-            return nil
-        }
+        for i in 0..<count where keyList![i].sameRow(as: key) { return i }
+        return nil
     }
 
     /// Writes (or, with nil, deletes) one row, and hands back the row it replaced, moved out
     /// (the caller logs it: `Rows` keeps one log for all the tables).
     mutating func replace(_ key: Key, _ value: consuming Value?) -> Value? { write(key, value) }
 
-    /// The keys of the rows that match, to delete them one by one (deleting moves rows).
-    func keys(where matches: (Value) -> Bool) -> [Key] { entries.compactMap { matches($0.value) ? $0.key : nil } }
+    /// Deletes the rows whose values match, handing each row's key and value (moved out) to
+    /// `removed`. Walked from the last row down, so the row that fills a deleted one's place has
+    /// been looked at already: the keys were listed into an array first (allocated on every
+    /// prune that found anything, and each of its types built at run time at the first such
+    /// prune of a process), then each row found again by its key.
+    mutating func removeRows(where matches: (Value) -> Bool, _ removed: (Key, Value) -> Void) {
+        var i = count
+        while i > 0 {
+            i -= 1
+            guard matches(valueList![i]) else { continue }
+            let (key, value) = remove(at: i)
+            removed(key, value)
+        }
+    }
 
     /// Writes one row and hands back the row it replaced.
     private mutating func write(_ key: Key, _ value: consuming Value?) -> Value? {
         guard let i = place(of: key) else {
             guard let value else { return nil }
-            if entries.capacity == 0 { entries.reserveCapacity(room) }
-            entries.append(Entry(key: key, value: value))
+            if count == capacity { grow() }
+            (keyList! + count).initialize(to: key)
+            (valueList! + count).initialize(to: value)
+            count += 1
             if indexed {
-                places[key] = entries.count - 1
-            } else if entries.count > Self.walkLimit {
+                places[key] = count - 1
+            } else if count > Self.walkLimit {
                 index()
             }
             return nil
         }
-        guard var value else { return remove(at: i) }
+        guard var value else { return remove(at: i).value }
         // Swapped, not copied: the old row moves out to the log.
-        swap(&value, &entries[i].value)
+        swap(&value, &valueList![i])
         return value
     }
 
-    /// Removes the row at `i`, the last row taking its place.
-    private mutating func remove(at i: Int) -> Value {
-        let last = entries.removeLast()
-        let removed: Entry
-        if i < entries.count {
-            removed = entries[i]
-            entries[i] = last
-            if indexed { places[last.key] = i }
-        } else {
-            removed = last
+    /// Removes the row at `i`, the last row taking its place, and hands it back.
+    private mutating func remove(at i: Int) -> (key: Key, value: Value) {
+        count -= 1
+        let key = (keyList! + i).move()
+        let removed = (valueList! + i).move()
+        if i < count {
+            (keyList! + i).moveInitialize(from: keyList! + count, count: 1)
+            (valueList! + i).moveInitialize(from: valueList! + count, count: 1)
+            if indexed { places[keyList![i]] = i }
         }
         if indexed {
-            places[removed.key] = nil
-            if entries.count < Self.smallSize { (indexed, places) = (false, [:]) }
+            places[key] = nil
+            if count < Self.smallSize { (indexed, places) = (false, [:]) }
         }
-        return removed.value
+        return (key, removed)
+    }
+
+    /// Room for twice the rows (or, at the first write, the table's room): the keys and then the
+    /// values in one block (two blocks cost a second allocation and release per table grown).
+    private mutating func grow() {
+        let larger = capacity == 0 ? room : capacity * 2
+        let valueAlignment = MemoryLayout<Value>.alignment
+        let valuesAt = (larger * MemoryLayout<Key>.stride + valueAlignment - 1) / valueAlignment * valueAlignment
+        let block = UnsafeMutableRawPointer.allocate(byteCount: valuesAt + larger * MemoryLayout<Value>.stride,
+                                                     alignment: max(MemoryLayout<Key>.alignment, valueAlignment))
+        let keys = block.bindMemory(to: Key.self, capacity: larger)
+        let values = (block + valuesAt).bindMemory(to: Value.self, capacity: larger)
+        if let keyList, let valueList {
+            keys.moveInitialize(from: keyList, count: count)
+            values.moveInitialize(from: valueList, count: count)
+            UnsafeMutableRawPointer(keyList).deallocate()
+        }
+        (keyList, valueList, capacity) = (keys, values, larger)
     }
 
     /// Builds the dictionary of places, for a table grown past the walk.
     private mutating func index() {
-        places = Dictionary(minimumCapacity: entries.count * 2)
-        for i in entries.indices { places[entries[i].key] = i }
+        places = Dictionary(minimumCapacity: count * 2)
+        for i in 0..<count { places[keyList![i]] = i }
         indexed = true
     }
-}
-
-/// A row of a `RowTable`. Outside the table and unconstrained: nested in it, the row's type
-/// carried the table's `Key: RowKey` requirement, and the runtime, building the type of each
-/// table's row list from its mangled name, scanned every protocol conformance of the process to
-/// check it, once per kind of table in every process (two million instructions of a cold `run`).
-struct RowEntry<Key, Value> {
-    let key: Key
-    var value: Value
 }

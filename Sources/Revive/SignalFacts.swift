@@ -76,6 +76,10 @@ public struct SignalFacts: Sendable, Equatable {
     /// texts it never prints was half of reading an enveloped failure.
     public static func codes(of signal: ProviderSignal) -> Set<String> { SignalFacts(signal, readingText: false).codes }
 
+    /// `codes(of:)` as a list, each code once, in the order read: the set hashed every code into
+    /// new storage only for the simulated provider to list and sort it again, on every failure.
+    public static func codeList(of signal: ProviderSignal) -> [String] { SignalFacts(signal, readingText: false).codeList }
+
     /// The wait `signal` asks for, as `SignalFacts(signal).retryAfter` reads it, without reading
     /// the body (which never sets it): the simulated provider notes it on every failed answer.
     public static func retryAfter(of signal: ProviderSignal) -> Span? {

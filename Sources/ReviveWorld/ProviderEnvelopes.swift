@@ -131,8 +131,9 @@ enum ProviderEnvelopes {
     /// A short summary for the timeline: status and the provider's own code, never a token.
     static func summary(_ signal: ProviderSignal) -> (status: String, code: String?) {
         if let error = signal.error { return (String(signal.status), error) }
-        let codes = SignalFacts.codes(of: signal)
-        let code = codes.sorted().first(where: { $0 != "refresh_token_external_error" }) ?? codes.sorted().first
+        // The list holds each code once, as the set did, so sorted it is the set sorted.
+        let codes = SignalFacts.codeList(of: signal).sorted()
+        let code = codes.first(where: { $0 != "refresh_token_external_error" }) ?? codes.first
         return (String(signal.status), code)
     }
 }

@@ -178,16 +178,15 @@ final class SimulatedProvider: CredentialBroker {
         if mutates, let key {
             ledger.recordEffect(key: key, run: run)
             var t = Transition(time: time, actor: .provider, name: .effectApplied)
-            t.run = run.rawValue
-            t.step = step.rawValue
-            t.attempt = attempt
-            t.connection = id.rawValue
-            t.generation = generation
-            t.key = key.rawValue
-            if loses { t.notes.append(.init("answer", "lost")) }
-            if callerGone { t.notes.append(.init("caller", "gave-up")) }
-            if let lateBy { t.notes.append(.init("late", lateBy.description)) }
-            timeline.record(taking: &t)
+            writing(&t) { t in
+                (t.run, t.step, t.attempt, t.connection) = (run.rawValue, step.rawValue, attempt, id.rawValue)
+                t.generation = generation
+                t.key = key.rawValue
+                if loses { t.notes.append(.init("answer", "lost")) }
+                if callerGone { t.notes.append(.init("caller", "gave-up")) }
+                if let lateBy { t.notes.append(.init("late", lateBy.description)) }
+            }
+            timeline.record(consume t)
         }
         return loses ? .answerLost(applied: mutates) : .answered(applied: mutates)
     }
@@ -237,17 +236,16 @@ final class SimulatedProvider: CredentialBroker {
                                run: RunID?, generation: Int, at time: Instant) {
         let summary = ProviderEnvelopes.summary(signal)
         var t = Transition(time: time, actor: .provider, name: .providerFailed)
-        t.run = run?.rawValue
-        t.step = step?.rawValue
-        t.attempt = attempt
-        t.connection = connection.rawValue
-        t.generation = generation
-        t.notes.reserveCapacity(4) // Room for every note at once: grown, the list was allocated up to three times.
-        t.notes.append(.init("op", operation))
-        t.notes.append(.init("status", summary.status))
-        if let code = summary.code { t.notes.append(.init("error", code)) }
-        if let after = SignalFacts.retryAfter(of: signal) { t.notes.append(.init("retry-after", after.description)) }
-        timeline.record(taking: &t)
+        writing(&t) { t in
+            (t.run, t.step, t.attempt, t.connection) = (run?.rawValue, step?.rawValue, attempt, connection.rawValue)
+            t.generation = generation
+            t.notes.reserveCapacity(4) // Room for every note at once: grown, the list was allocated up to three times.
+            t.notes.append(.init("op", operation))
+            t.notes.append(.init("status", summary.status))
+            if let code = summary.code { t.notes.append(.init("error", code)) }
+            if let after = SignalFacts.retryAfter(of: signal) { t.notes.append(.init("retry-after", after.description)) }
+        }
+        timeline.record(consume t)
     }
 
     /// Whether an effect with this idempotency key happened (the reconciliation lookup).
@@ -269,13 +267,12 @@ final class SimulatedProvider: CredentialBroker {
             }
             if kept.succeeded {
                 var t = Transition(time: time, actor: .provider, name: .requestDeduplicated)
-                t.run = call.run.rawValue
-                t.step = call.step.rawValue
-                t.attempt = call.attempt
-                t.connection = connection.rawValue
-                t.key = key.rawValue
-                t.notes.append(.init("first", DurationText.clock(kept.firstAt)))
-                timeline.record(taking: &t)
+                writing(&t) { t in
+                    (t.run, t.step, t.attempt, t.connection) = (call.run.rawValue, call.step.rawValue, call.attempt, connection.rawValue)
+                    t.key = key.rawValue
+                    t.notes.append(.init("first", DurationText.clock(kept.firstAt)))
+                }
+                timeline.record(consume t)
                 return .answerNow(nil)
             }
             keptKeys[key.rawValue]!.processing = true

@@ -337,7 +337,11 @@ extension SimulatedRuntime {
     }
 
     /// Fires the faults at `point` of this attempt, then moves to the next phase (held if the worker froze).
-    private func afterPoint(_ point: StepPoint, _ attempt: Attempt, then next: AttemptPhase) {
+    /// Always inlined, so the caller's phase is built in the queued event: called, the phase was
+    /// lent and copied into the event through the enum's value witness (624 phases of a cold
+    /// `run`), even when taken `consuming`, which the optimizer turned back into a loan.
+    @inline(__always)
+    private func afterPoint(_ point: StepPoint, _ attempt: Attempt, then next: consuming AttemptPhase) {
         stepPoints?.strike(point, attempt)
         world.queue.schedule(.phase(attempt: attempt.id, next), at: now)
     }

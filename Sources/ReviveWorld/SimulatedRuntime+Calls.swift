@@ -140,7 +140,9 @@ extension SimulatedRuntime {
                                           generation: call.lease.generation.value, at: now,
                                           lateBy: call.lateBy, callerGone: now > call.deadline,
                                           replacedGrant: call.carriesReplacedGrant)
-        switch outcome {
+        // Taken apart, not read: the failure's signal then moves into the queued answer (lent,
+        // it was copied, a retain per string and per header and body it holds).
+        switch consume outcome {
         case .failed(let signal):
             deliver(signal, for: &call)
         case .answerLost:
@@ -153,7 +155,7 @@ extension SimulatedRuntime {
         }
     }
 
-    private func deliver(_ signal: ProviderSignal?, for call: inout InFlightCall) {
+    private func deliver(_ signal: consuming ProviderSignal?, for call: inout InFlightCall) {
         guard now <= call.deadline else { return }
         world.queue.schedule(.phase(attempt: call.attemptID, .answer(signal, call: call.id)), at: now)
     }
@@ -177,14 +179,16 @@ extension SimulatedRuntime {
     private func recordAbandoned(_ call: InFlightCall) {
         let spec = step(call.stepIndex)
         var t = Transition(time: now, actor: .provider, name: .requestAbandoned)
-        t.run = call.run.rawValue
-        t.step = spec.id.rawValue
-        t.attempt = call.attemptNumber
-        t.connection = call.lease.connection.rawValue
-        t.key = call.key?.rawValue
-        t.reason = "past-bound"
-        t.notes.append(.init("sent", DurationText.clock(call.sentAt)))
-        world.timeline.record(taking: &t)
+        writing(&t) { t in
+            t.run = call.run.rawValue
+            t.step = spec.id.rawValue
+            t.attempt = call.attemptNumber
+            t.connection = call.lease.connection.rawValue
+            t.key = call.key?.rawValue
+            t.reason = "past-bound"
+            t.notes.append(.init("sent", DurationText.clock(call.sentAt)))
+        }
+        world.timeline.record(consume t)
     }
 
     /// A timed `drop-request`, `lose-response` or `late-apply` strikes the connection's call in

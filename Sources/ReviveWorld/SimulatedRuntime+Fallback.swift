@@ -39,12 +39,14 @@ extension SimulatedRuntime {
         if localHistory == nil {
             localHistory = (first: localNext, worker: transition.worker)
             var opening = Transition(time: now, actor: transition.actor, name: .runtimeUnavailable)
-            opening.run = runID.rawValue
-            opening.worker = transition.worker
-            opening.reason = "durable-engine-unreachable"
-            opening.notes.append(.init("local", String(localNext)))
-            localNext += 1
-            world.timeline.record(taking: &opening)
+            writing(&opening) { opening in
+                opening.run = runID.rawValue
+                opening.worker = transition.worker
+                opening.reason = "durable-engine-unreachable"
+                opening.notes.append(.init("local", String(localNext)))
+                localNext += 1
+            }
+            world.timeline.record(consume opening)
         }
         transition.notes.append(.init("local", String(localNext)))
         localNext += 1

@@ -102,10 +102,12 @@ final class SimulatedRuntime {
 
     func record(_ name: TransitionName, actor: Actor, _ fill: (inout Transition) -> Void = { _ in }) {
         var transition = Transition(time: now, actor: actor, name: name)
-        transition.run = runID.rawValue
-        fill(&transition)
-        keepLocally(&transition)
-        world.timeline.record(taking: &transition)
+        writing(&transition) { transition in
+            transition.run = runID.rawValue
+            fill(&transition)
+            keepLocally(&transition)
+        }
+        world.timeline.record(consume transition)
     }
 
     func step(_ index: Int) -> StepSpec { scenario.workflow.steps[index] }

@@ -70,8 +70,7 @@ struct StoreRowsTests {
     func copiesHaveTheirOwnLog() {
         var rows = Rows()
         rows.setLoss(WorkerID("worker-a"), Instant(milliseconds: 1))
-        var other = rows
-        other.takeOwnLog()
+        var other = rows.copied()
         other.rollback()
         #expect(other.losses[WorkerID("worker-a")] == Instant(milliseconds: 1))
         rows.rollback()

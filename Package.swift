@@ -16,21 +16,37 @@ import PackageDescription
 
 /// The executable's link flags on Linux: the Swift runtime inside it (`-static-stdlib`); no
 /// exported symbols (`Linker/exports.map`); and the C++ library that runtime uses inside it too
-/// when the system has the static archive (Debian's and Ubuntu's libstdc++-NN-dev do; Fedora's
-/// needs libstdc++-static). `Linker/libstdc++.so` is a linker script naming `libstdc++.a`, first on
-/// the library path, so the toolchain's `-lstdc++` finds it; without the archive the shared
-/// library is linked as before, only slower to start.
+/// when `staticCxxArchiveIsThere`. `Linker/libstdc++.so` is a linker script naming `libstdc++.a`,
+/// first on the library path, so the toolchain's `-lstdc++` finds it; without the archive the
+/// shared library is linked as before, only slower to start.
 let executableLinkFlags: [String] = {
+    let linker = Context.packageDirectory + "/Linker"
+    let exports = ["-static-stdlib", "-Xlinker", "--version-script=\(linker)/exports.map"]
+    return exports + (staticCxxArchiveIsThere ? ["-L", linker] : [])
+}()
+
+/// Whether the GCC installation the toolchain's clang links with holds the C++ library's static
+/// archive (Debian's and Ubuntu's libstdc++-NN-dev do; Fedora's needs libstdc++-static): clang
+/// takes the newest version under /usr/lib/gcc/MACHINE-*/ with a crtbegin.o, so that one is asked.
+/// `REVIVE_SHARED_CXX=1` links the shared library anyway (a cross build whose sysroot lacks it).
+var staticCxxArchiveIsThere: Bool {
+    #if arch(x86_64)
+    let machine = "x86_64-"
+    #elseif arch(arm64)
+    let machine = "aarch64-"
+    #else
+    let machine = "-"
+    #endif
+    guard ProcessInfo.processInfo.environment["REVIVE_SHARED_CXX"] != "1" else { return false }
     let gcc = "/usr/lib/gcc"
     let files = FileManager.default
-    let hasStaticCxx = ((try? files.contentsOfDirectory(atPath: gcc)) ?? []).contains { machine in
-        ((try? files.contentsOfDirectory(atPath: "\(gcc)/\(machine)")) ?? []).contains { version in
-            files.fileExists(atPath: "\(gcc)/\(machine)/\(version)/libstdc++.a")
-        }
-    }
-    let linker = Context.packageDirectory + "/Linker"
-    return ["-static-stdlib", "-Xlinker", "--version-script=\(linker)/exports.map"] + (hasStaticCxx ? ["-L", linker] : [])
-}()
+    let versions = ((try? files.contentsOfDirectory(atPath: gcc)) ?? []).filter { $0.hasPrefix(machine) }.flatMap { triple in
+        ((try? files.contentsOfDirectory(atPath: "\(gcc)/\(triple)")) ?? []).map { "\(gcc)/\(triple)/\($0)" }
+    }.filter { files.fileExists(atPath: "\($0)/crtbegin.o") }
+    let number = { (path: String) in path.split(separator: "/").last!.split(separator: ".").map { Int($0) ?? 0 } }
+    guard let chosen = versions.max(by: { number($0).lexicographicallyPrecedes(number($1)) }) else { return false }
+    return files.fileExists(atPath: "\(chosen)/libstdc++.a")
+}
 
 /// Planted engine bugs exist only in debug builds, for the explorer's proof tests; a release
 /// build cannot contain them.

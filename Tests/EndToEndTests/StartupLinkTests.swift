@@ -22,16 +22,26 @@ struct StartupLinkTests {
         }
     }
 
-    /// Whether the system has the C++ library's static archive, which the manifest then links
-    /// (Debian's libstdc++-NN-dev has it; without it the shared library is linked, as before).
+    /// Whether the manifest links the C++ library's static archive: the newest GCC installation
+    /// for this machine (the one clang links with) holds it, and `REVIVE_SHARED_CXX=1` is not set.
+    /// The same rule as `staticCxxArchiveIsThere` in Package.swift, which a test cannot import.
     static var systemHasStaticCxxLibrary: Bool {
+        #if arch(x86_64)
+        let machine = "x86_64-"
+        #elseif arch(arm64)
+        let machine = "aarch64-"
+        #else
+        let machine = "-"
+        #endif
+        guard ProcessInfo.processInfo.environment["REVIVE_SHARED_CXX"] != "1" else { return false }
         let gcc = "/usr/lib/gcc"
         let files = FileManager.default
-        return ((try? files.contentsOfDirectory(atPath: gcc)) ?? []).contains { machine in
-            ((try? files.contentsOfDirectory(atPath: "\(gcc)/\(machine)")) ?? []).contains { version in
-                files.fileExists(atPath: "\(gcc)/\(machine)/\(version)/libstdc++.a")
-            }
-        }
+        let versions = ((try? files.contentsOfDirectory(atPath: gcc)) ?? []).filter { $0.hasPrefix(machine) }.flatMap { triple in
+            ((try? files.contentsOfDirectory(atPath: "\(gcc)/\(triple)")) ?? []).map { "\(gcc)/\(triple)/\($0)" }
+        }.filter { files.fileExists(atPath: "\($0)/crtbegin.o") }
+        let number = { (path: String) in path.split(separator: "/").last!.split(separator: ".").map { Int($0) ?? 0 } }
+        guard let chosen = versions.max(by: { number($0).lexicographicallyPrecedes(number($1)) }) else { return false }
+        return files.fileExists(atPath: "\(chosen)/libstdc++.a")
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/ldd")))

@@ -17,7 +17,6 @@ public struct ScenarioResult: Sendable {
     /// The fields (see `ScenarioResult`).
     @usableFromInline struct Fields: Sendable {
         @usableFromInline var scenario: Scenario
-        @usableFromInline var transitions: [Transition]
         @usableFromInline var outcome: Outcome
         @usableFromInline var effects: [(step: ActionKey, count: Int)]
         @usableFromInline var checkedInvariants: [Invariant]
@@ -30,10 +29,20 @@ public struct ScenarioResult: Sendable {
         @usableFromInline var mode: RecoveryMode
     }
 
-    /// The box that holds the fields; it is never written, only replaced.
-    @usableFromInline final class Box: Sendable {
+    /// The box that holds the fields, never written, only replaced, and the timeline, written
+    /// only while this result is the box's one owner (`isKnownUniquelyReferenced`): `run` lets
+    /// a passed play's timeline go so, without copying the other fields into a new box (the
+    /// scenario's copy alone is some 550 instructions). A box two results or two threads share
+    /// is never written, which is why it may be `Sendable`. The timeline apart: written in
+    /// the box, the fields' reads were copies (the whole scenario, at every read). Its reads
+    /// skip the runtime's exclusivity check: the one write is to a box nothing else can reach.
+    @usableFromInline final class Box: @unchecked Sendable {
         @usableFromInline let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+        @exclusivity(unchecked) @usableFromInline var transitions: [Transition]
+        init(_ fields: Fields, transitions: [Transition]) {
+            self.fields = fields
+            self.transitions = transitions
+        }
     }
 
     @usableFromInline var box: Box
@@ -41,17 +50,17 @@ public struct ScenarioResult: Sendable {
     init(scenario: Scenario, transitions: [Transition], outcome: Outcome, effects: [(step: ActionKey, count: Int)],
          checkedInvariants: [Invariant], breaches: [Breach], providerBreaches: [ProviderBreach], failedExpectations: [String],
          limitReached: String?, stoppedAtHorizon: Bool, storeFailure: RecoveryStoreError?, mode: RecoveryMode) {
-        box = Box(Fields(scenario: scenario, transitions: transitions, outcome: outcome, effects: effects,
+        box = Box(Fields(scenario: scenario, outcome: outcome, effects: effects,
                          checkedInvariants: checkedInvariants, breaches: breaches, providerBreaches: providerBreaches,
                          failedExpectations: failedExpectations, limitReached: limitReached, stoppedAtHorizon: stoppedAtHorizon,
-                         storeFailure: storeFailure, mode: mode))
+                         storeFailure: storeFailure, mode: mode), transitions: transitions)
     }
 
-    /// Sets a field: a new box with the others copied (no result is ever changed in a run).
+    /// Sets a field other than the timeline: a new box with the others copied.
     private mutating func change(_ edit: (inout Fields) -> Void) {
         var fields = box.fields
         edit(&fields)
-        box = Box(fields)
+        box = Box(fields, transitions: box.transitions)
     }
 
     /// The scenario played (with any seed override applied).
@@ -61,8 +70,14 @@ public struct ScenarioResult: Sendable {
     }
     /// Every transition, in order.
     public var transitions: [Transition] {
-        @inlinable _read { yield box.fields.transitions }
-        set { change { $0.transitions = newValue } }
+        @inlinable _read { yield box.transitions }
+        set {
+            if isKnownUniquelyReferenced(&box) {
+                box.transitions = newValue
+            } else {
+                box = Box(box.fields, transitions: newValue)
+            }
+        }
     }
     /// How the run ended.
     public var outcome: Outcome {

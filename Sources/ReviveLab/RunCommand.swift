@@ -219,7 +219,7 @@ struct RunSession {
 
     /// Reports one prepared scenario file, playing it first on the store when there is one; an
     /// invalid file is reported and counted. Throws when a file under `--output` cannot be written.
-    mutating func report(_ prepared: Prepared) throws(UsageError) {
+    mutating func report(_ prepared: consuming Prepared) throws(UsageError) {
         let scenario: Scenario
         switch prepared.scenario {
         case .success(let loaded): scenario = loaded
@@ -229,26 +229,26 @@ struct RunSession {
             return
         }
         if let mismatch = HistoryExport.mismatch(options.format, scenario) { throw RunCommand.syntax.error(mismatch) }
-        let result: ScenarioResult
+        var result: ScenarioResult
         let shown: [Int]?
-        if let played = prepared.result {
+        // Taken out of `prepared`, so that this call alone holds the result (see below).
+        if let played = prepared.result.take() {
             (result, shown) = (played, prepared.shown)
         } else {
             result = try playOnStore(scenario)
             shown = RunSession.shown(in: result, by: options.filter)
         }
-        // A passed play's timeline is not read again (the summary and JUnit need its verdict
-        // only), so it is let go here instead of held until the run ends: a run over many long
-        // scenarios holds one timeline at a time, not all of them.
-        var kept = result
-        if result.passed { kept.transitions = [] }
-        results.append(kept)
         if let output = options.output {
-            guard options.format != .junit else { return }
-            try write(result, showing: shown, under: output)
+            if options.format != .junit { try write(result, showing: shown, under: output) }
         } else if !(options.quiet && result.passed) {
             show(result, showing: shown, rendered: prepared.text)
         }
+        // A passed play's timeline is not read again (the summary and JUnit need its verdict
+        // only), so it is let go here instead of held until the run ends: a run over many long
+        // scenarios holds one timeline at a time, not all of them. In place, when nothing else
+        // holds the result (an HTML page does): its other fields are not copied.
+        if result.passed { result.transitions = [] }
+        results.append(result)
     }
 
     /// Plays one scenario, on the store file when there is one: the play gets its own play id and

@@ -14,7 +14,7 @@ import ReviveVocabulary
 /// retain and release that string around every fact.
 struct TextLine: ~Copyable {
     /// The bytes written so far, then uninitialised capacity.
-    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var base: UnsafeMutablePointer<UInt8>
     /// How many bytes are written.
     private(set) var count = 0
     /// How many bytes `base` holds.
@@ -24,6 +24,8 @@ struct TextLine: ~Copyable {
     /// The last clock written (its instant, and its thirteen bytes as two overlapping words):
     /// consecutive lines often share their instant, and the clock's divisions were a tenth of a line.
     private var lastClock: (instant: Int64, head: UInt64, tail: UInt64)?
+    /// Whether small strings are written from their own words (`SmallStringWords`), fetched once a buffer.
+    let smallStringsReadable = SmallStringWords.layoutHolds
 
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
@@ -37,6 +39,10 @@ struct TextLine: ~Copyable {
 
     /// Forgets the text, keeping the capacity (a renderer reuses one buffer for every chunk).
     mutating func removeAll() { count = 0 }
+
+    /// Counts `bytes` more as written: bytes stored past the end in room already made.
+    @inline(__always)
+    mutating func advance(by bytes: Int) { count &+= bytes }
 
     /// Forgets what was written after the first `start` bytes (a fact value rewritten quoted).
     mutating func rewind(to start: Int) { count = Swift.min(start, count) }
@@ -130,6 +136,7 @@ struct TextLine: ~Copyable {
 
     /// `text`, then spaces up to `width` characters (ASCII, as names and actors are, is counted by byte).
     mutating func append(_ text: String, paddedTo width: Int) {
+        if let words = small(text), appendPadded(words, width) { return }
         // Copied and tested for a non-ASCII byte in one pass, eight bytes at a time, over the
         // spaces already written (see `putPadded`); Characters are counted only for the rare
         // non-ASCII text.

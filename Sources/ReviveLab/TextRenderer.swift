@@ -126,6 +126,15 @@ public struct TextRenderer {
         if case .caseOpened = t.pointee.name { openedCase = true }
         if openedCase || runFamily { out.fact(named: vocabulary.run, t.pointee.run) }
         if t.pointee.worker != actor { out.fact("worker", t.pointee.worker) }
+        writeRunFacts(t, vocabulary: vocabulary, into: &out)
+        writeCaseFacts(t, vocabulary: vocabulary, into: &out)
+    }
+
+    /// A line's facts from the step to the key. A line's facts are written by three functions,
+    /// not one: in one, past some size, the optimizer stopped inlining the transition's getters
+    /// (each then copied the whole transition, some 60 instructions a getter).
+    @inline(never)
+    private func writeRunFacts(_ t: UnsafePointer<Transition>, vocabulary: RuntimeVocabulary, into out: inout TextLine) {
         out.fact(named: vocabulary.step, t.pointee.step)
         if let attempt = t.pointee.attempt {
             out.factName("attempt")
@@ -139,6 +148,11 @@ public struct TextRenderer {
         out.fact("lease", t.pointee.lease)
         out.fact("case", t.pointee.caseID)
         out.fact("key", t.pointee.key)
+    }
+
+    /// A line's facts from the failure class on, its notes and the runtime's extra note.
+    @inline(never)
+    private func writeCaseFacts(_ t: UnsafePointer<Transition>, vocabulary: RuntimeVocabulary, into out: inout TextLine) {
         out.fact("class", t.pointee.failureClass?.rawValue)
         out.fact("cap", t.pointee.capability)
         out.fact("subject", t.pointee.subject)

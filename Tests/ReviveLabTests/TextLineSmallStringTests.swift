@@ -1,0 +1,72 @@
+import Testing
+@testable import ReviveLab
+
+/// The timeline line writes strings of at most fifteen bytes from the String's own two words
+/// (`SmallStringWords`). These tests hold that fast path to the plain spelling for every length
+/// and every kind of byte it treats apart (spaces and quotes, which need quoting; bytes that are
+/// not ASCII), and against the same text in a string that is not small.
+struct TextLineSmallStringTests {
+    /// The fast path is taken on the platforms the lab builds for: if the standard library ever
+    /// laid small strings out differently, every string would take the general path (still
+    /// correct, but slower), and this test says so.
+    @Test func theSmallStringLayoutHoldsHere() {
+        #expect(SmallStringWords.layoutHolds)
+        #expect(SmallStringWords("abc")?.count == 3)
+        #expect(SmallStringWords(String(repeating: "x", count: 16)) == nil)
+    }
+
+    /// Texts of every length from 0 to 17 bytes, built from pieces that need no quotes, need
+    /// them, or are not ASCII.
+    static var texts: [String] {
+        let pieces = ["a", "Z9", " ", "\"", "é", "-_"]
+        var texts: [String] = []
+        for piece in pieces {
+            for filler in ["b", "é"] {
+                for length in 0...17 {
+                    var text = ""
+                    while text.utf8.count < length { text += text.utf8.count == length / 2 ? piece : filler }
+                    texts.append(text)
+                }
+            }
+        }
+        return texts
+    }
+
+    /// The same text in a native string that is not small (its storage reserved larger), which
+    /// the general path writes.
+    static func large(_ text: String) -> String {
+        var copy = ""
+        copy.reserveCapacity(64)
+        copy += text
+        return copy
+    }
+
+    @Test func smallFactsAreSpelledAsTheGeneralPathSpellsThem() {
+        for value in Self.texts {
+            for name in ["n", "runtime", "a-name-of-16-by", "é"] {
+                for text in [value, Self.large(value)] {
+                    var line = TextLine(capacity: 1)
+                    line.append("x")
+                    line.startFacts()
+                    line.fact("conn", text)
+                    line.fact(named: name, text)
+                    line.fact(named: Self.large(name), text)
+                    let spelled = TextLineFastPathTests.spelled(value)
+                    #expect(line.text == "xconn=\(spelled) \(name)=\(spelled) \(name)=\(spelled)", "\(value) \(name)")
+                }
+            }
+        }
+    }
+
+    @Test func smallTextsArePaddedExactly() {
+        for value in Self.texts {
+            for width in 0...20 {
+                var line = TextLine(capacity: 1)
+                line.append("p")
+                line.append(value, paddedTo: width)
+                line.append(byte: UInt8(ascii: "|"))
+                #expect(line.text == "p" + value + String(repeating: " ", count: max(0, width - value.count)) + "|", "\(value) \(width)")
+            }
+        }
+    }
+}

@@ -31,15 +31,13 @@ public enum SecretScanner {
             found = text.withUTF8 { scan($0) }
         }
         if let index = found.marker { return markers[index] }
-        if found.salesforce, let bang = value.utf8.firstIndex(of: UInt8(ascii: "!")),
-           value.utf8.distance(from: bang, to: value.utf8.endIndex) > 20 {
-            return "00D…!"
-        }
+        if found.salesforce { return "00D…!" }
         return nil
     }
 
-    /// The index in `markers` of the first marker in `bytes`, and whether `00D` comes before a `!`
-    /// that the bytes also hold. The anchor filter (`mayHoldAnchoredMarker`) proves nearly every
+    /// The index in `markers` of the first marker in `bytes`, and whether they hold the Salesforce
+    /// shape: a `00D`, then a `!` with more than twenty bytes after it (wherever other `!`s fall:
+    /// judged from the value's first `!`, a value like `wow! then 00D…!…` hid its token). The anchor filter (`mayHoldAnchoredMarker`) proves nearly every
     /// value clean sixteen bytes at a time; only a value it cannot clear pays the exact scan, and
     /// the tables that scan reads (a `swift_once` each, 43,000 instructions the first time) are
     /// then fetched, so a process that never meets a token shape never builds them.
@@ -56,8 +54,9 @@ public enum SecretScanner {
         // needs: eight bytes a test rules them out before the byte loop reads them one by one.
         guard mayHoldMarker(bytes) else { return (nil, false) }
         let count = bytes.count
-        var sawBang = false
-        var salesforcePrefix = false
+        // The Salesforce shape: a `00D`, then a `!` with more than twenty bytes after it.
+        var salesforceAt = -1
+        var bangAfter = -1
         var i = 0
         while i < count {
             let byte = bytes[i]
@@ -67,9 +66,10 @@ public enum SecretScanner {
                 continue
             }
             if second == flag {
-                if byte == UInt8(ascii: "!") { sawBang = true }
-                if byte == UInt8(ascii: "0"), i + 2 < count, bytes[i + 1] == UInt8(ascii: "0"), bytes[i + 2] == UInt8(ascii: "D"), !sawBang {
-                    salesforcePrefix = true
+                if byte == UInt8(ascii: "!") {
+                    if salesforceAt >= 0 && bangAfter < 0 { bangAfter = i }
+                } else if salesforceAt < 0, i + 2 < count, bytes[i + 1] == UInt8(ascii: "0"), bytes[i + 2] == UInt8(ascii: "D") {
+                    salesforceAt = i
                 }
             } else if i + 1 < count, bytes[i + 1] == second {
                 for (index, marker) in patterns.enumerated() where marker[0] == byte && i + marker.count <= count {
@@ -83,7 +83,7 @@ public enum SecretScanner {
             }
             i += 1
         }
-        return (nil, salesforcePrefix && sawBang)
+        return (nil, bangAfter >= 0 && count - bangAfter > 20)
     }
 }
 

@@ -53,14 +53,14 @@ struct SecretRedactionTests {
         SecretRedactionTests.expectNoCanary(compare.stdout + compare.stderr, in: "compare")
     }
 
-    /// The Salesforce shape is `00D` before a value's first `!`: a `!` earlier in the file (here in
-    /// the description) once let the loader's whole-file scan call the file clean and skip the walk.
-    @Test func aSalesforceTokenIsRedactedWhenAnExclamationMarkComesEarlierInTheFile() throws {
+    /// A `!` earlier in the file (here in the description) once let the loader's whole-file scan
+    /// call the file clean and skip the walk; one earlier in the same value hid the shape itself.
+    @Test func aSalesforceTokenIsRedactedWhenAnExclamationMarkComesEarlier() throws {
         let fixtures = try Fixtures()
         let text = try Formats.scenarioText("revoked-grant")
             .replacingOnce("\"description\": \"The mailbox grant", with: "\"description\": \"Oops! The mailbox grant")
             .replacingOnce("\"signal\": { \"status\": 400, \"error\": \"invalid_grant\",",
-                           with: "\"signal\": { \"status\": 400, \"error\": \"invalid_grant\", \"headers\": { \"X-Session\": \"\(Self.canaries[12])\" },")
+                           with: "\"signal\": { \"status\": 400, \"error\": \"invalid_grant\", \"headers\": { \"X-Session\": \"\(Self.canaries[12])\", \"X-Note\": \"wow! then \(Self.canaries[12])\" },")
         let scenario = try fixtures.write("revoked-grant.json", text)
         let run = try Lab.run(["run", scenario, "--format", "jsonl"])
         #expect(run.status == 0, "\(run.summary)")

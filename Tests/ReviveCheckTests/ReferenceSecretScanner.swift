@@ -1,5 +1,6 @@
 /// The secret scanner as it was before the anchor filter, kept verbatim (its tables built the same
-/// way, its byte loop and its word filter unchanged) as the reference the fast path must agree with.
+/// way, its byte loop and its word filter unchanged) as the reference the fast path must agree with;
+/// only its Salesforce rule was mended with the scanner's (a `!` before the `00D` hid the shape).
 enum ReferenceSecretScanner {
     static let markers = ["rvlab_", "rvcap_", "eyJ0eX", "ya29.", "xoxe.", "xoxp-", "xoxb-", "ghu_", "ghr_", "gho_", "ghp_", "1//0"]
     private static let markerBytes: [[UInt8]] = markers.map { Array($0.utf8) }
@@ -19,10 +20,7 @@ enum ReferenceSecretScanner {
             found = text.withUTF8 { scan($0) }
         }
         if let index = found.marker { return markers[index] }
-        if found.salesforce, let bang = value.utf8.firstIndex(of: UInt8(ascii: "!")),
-           value.utf8.distance(from: bang, to: value.utf8.endIndex) > 20 {
-            return "00D…!"
-        }
+        if found.salesforce { return "00D…!" }
         return nil
     }
 
@@ -31,8 +29,9 @@ enum ReferenceSecretScanner {
         let seconds = secondByte
         let patterns = markerBytes
         let count = bytes.count
-        var sawBang = false
-        var salesforcePrefix = false
+        // The Salesforce shape: a `00D`, then a `!` with more than twenty bytes after it.
+        var salesforceAt = -1
+        var bangAfter = -1
         var i = 0
         while i < count {
             let byte = bytes[i]
@@ -42,9 +41,10 @@ enum ReferenceSecretScanner {
                 continue
             }
             if second == flag {
-                if byte == UInt8(ascii: "!") { sawBang = true }
-                if byte == UInt8(ascii: "0"), i + 2 < count, bytes[i + 1] == UInt8(ascii: "0"), bytes[i + 2] == UInt8(ascii: "D"), !sawBang {
-                    salesforcePrefix = true
+                if byte == UInt8(ascii: "!") {
+                    if salesforceAt >= 0 && bangAfter < 0 { bangAfter = i }
+                } else if salesforceAt < 0, i + 2 < count, bytes[i + 1] == UInt8(ascii: "0"), bytes[i + 2] == UInt8(ascii: "D") {
+                    salesforceAt = i
                 }
             } else if i + 1 < count, bytes[i + 1] == second {
                 for (index, marker) in patterns.enumerated() where marker[0] == byte && i + marker.count <= count {
@@ -58,7 +58,7 @@ enum ReferenceSecretScanner {
             }
             i += 1
         }
-        return (nil, salesforcePrefix && sawBang)
+        return (nil, bangAfter >= 0 && count - bangAfter > 20)
     }
 
     private static func mayHoldMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -12,9 +12,22 @@ struct SecretScannerTests {
         for start in bytes.indices {
             for marker in SecretScanner.markers where bytes[start...].starts(with: Array(marker.utf8)) { return marker }
         }
-        guard let bang = bytes.firstIndex(of: UInt8(ascii: "!")), bytes.count - bang > 20 else { return nil }
-        let prefix = bytes[..<bang].indices.contains { i in bytes[i...].starts(with: Array("00D".utf8)) }
-        return prefix ? "00D…!" : nil
+        // A `00D`, then a `!` with more than twenty bytes after it.
+        let salesforce = bytes.indices.contains { start in
+            bytes[start...].starts(with: Array("00D".utf8))
+                && bytes[start...].indices.contains { bytes[$0] == UInt8(ascii: "!") && bytes.count - $0 > 20 }
+        }
+        return salesforce ? "00D…!" : nil
+    }
+
+    /// A `!` before the `00D` (in the same value) does not hide the shape.
+    @Test func aSalesforceShapeAfterAnEarlierExclamationMarkIsFound() {
+        for value in ["wow! later 00Dxx0000001gPL!AQ4AQabcdefghijklmnopqrstuvwxyz", "!00D!" + String(repeating: "k", count: 21)] {
+            #expect(SecretScanner.firstMarker(in: value) == "00D…!", "\(value)")
+            #expect(Self.reference(value) == "00D…!", "\(value)")
+        }
+        // Twenty bytes after the `!`, counting it, are too few.
+        #expect(SecretScanner.firstMarker(in: "00D!" + String(repeating: "k", count: 19)) == nil)
     }
 
     @Test(arguments: SecretScanner.markers + ["00Dxx!"])

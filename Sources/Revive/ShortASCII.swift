@@ -58,6 +58,9 @@ public enum ShortASCII {
     /// The words of `text`'s UTF-8 if it is ASCII of 15 bytes at most, however it is kept, else
     /// nil: for tables built once, from names that may not be kept small.
     public static func spelling(of text: String) -> (UInt64, UInt64)? {
+        // A text kept small and ASCII (every literal of 15 ASCII bytes at most) is its own words:
+        // the walk below cost some 250 instructions a name, 19,000 of building the key lists.
+        if layoutHolds, let words = words(of: text) { return words }
         var text = text
         return text.withUTF8 { bytes in
             guard bytes.count <= 15 else { return nil }

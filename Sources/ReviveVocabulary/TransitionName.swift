@@ -184,47 +184,6 @@ public enum TransitionName: Hashable, Sendable, RawRepresentable, CustomStringCo
         .runtimeUploaded,
     ]
 
-    /// The known names by spelling: 256 slots, each 0 (empty) or a place in `known` plus one, a
-    /// name at its spelling's `slot(of:)` or the next free slot after it (open addressing).
-    ///
-    /// Slots of a cheap sum of the spelling's length and end bytes, not a dictionary of strings:
-    /// the dictionary hashed every name (SipHash over each byte) to build it at the first
-    /// scenario of every process, some thirty-five thousand instructions, and hashed every name
-    /// looked up again. A slot's name is compared as a string, so only a spelling of the same
-    /// bytes is found by its slot; any other is looked for among all the names with `==`.
-    private static let slots: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for index in known.indices {
-            var slot = TransitionName.slot(of: known[index].rawValue)
-            while table[slot] != 0 { slot = (slot + 1) & 255 }
-            table[slot] = UInt8(index + 1)
-        }
-        return table
-    }()
-
-    /// A spelling's first slot: its byte count and first and last bytes, mixed.
-    private static func slot(of spelling: String) -> Int {
-        let bytes = spelling.utf8
-        guard let first = bytes.first, let last = bytes.last else { return 0 }
-        return (bytes.count &* 37 &+ Int(first) &* 11 &+ Int(last)) & 255
-    }
-
-    /// The name spelt `rawValue`; a spelling this version does not know becomes `.unrecognized`.
-    public init(rawValue: String) {
-        let slots = TransitionName.slots
-        var slot = TransitionName.slot(of: rawValue)
-        while slots[slot] != 0 {
-            let name = TransitionName.known[Int(slots[slot]) - 1]
-            if name.rawValue == rawValue {
-                self = name
-                return
-            }
-            slot = (slot + 1) & 255
-        }
-        // A spelling of other bytes may still be canonically equal to a name (as `==` compares).
-        self = TransitionName.known.first { $0.rawValue == rawValue } ?? .unrecognized(rawValue)
-    }
-
     /// The name's spelling in timelines and files.
     public var rawValue: String {
         switch self {

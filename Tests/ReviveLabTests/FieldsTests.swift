@@ -91,6 +91,24 @@ struct FieldsTests {
         #expect(!plain.problems.isEmpty && plain.problems == spelt.problems)
     }
 
+    /// A list of transition names is read in one walk when every item names a transition; the
+    /// walk that reports (kept as the reference) gives the same names and problems for any list.
+    @Test func transitionNameListsAreReadAsTheReportingWalkReadsThem() {
+        let lists: [[JSONValue]] = [
+            [], [.string("run.started")], TransitionName.known.map { .string($0.rawValue) },
+            [.string("run.started"), .string("run.strated")], [.string(""), .string("case.opened")],
+            [.integer(3), .string("nope"), .null, .string("lease.rotated")], [.string("case.opened"), .array([])],
+            [.string("run.started"), .string("run.started")], [.string("cafe\u{301}.opened")],
+        ]
+        for items in lists {
+            var fast = JSONReader(file: "f")
+            var reference = JSONReader(file: "f")
+            let names = ExpectationsBuilder.transitionNames(.array(items), at: "expect.timeline", reader: &fast)
+            #expect(names == ExpectationsBuilder.reportingTransitionNames(items, at: "expect.timeline", reader: &reference))
+            #expect(fast.problems == reference.problems, "\(items)")
+        }
+    }
+
     @Test func durationsAreReadAsDurationTextReadsThem() {
         let texts = ["0ms", "1ms", "250ms", "0s", "90s", "15m", "2h", "1d", "365d", "366d", "8760h", "8761h", "31536000000ms",
                      "31536000001ms", "999999999999d", "1000000000000s", "000000000001s", "ms", "s", "m", "", "5", "5x", "5 m",

@@ -25,6 +25,23 @@ struct TransitionNameLookupTests {
         }
     }
 
+    /// Every byte of every name changed in turn (the bytes are compared eight at a time, the
+    /// last eight overlapping the ones before): only the name's own spelling finds it.
+    @Test func aSpellingOneByteOffIsLookedUpAsTheDictionaryDid() {
+        for name in TransitionName.known {
+            let bytes = Array(name.rawValue.utf8)
+            for offset in bytes.indices {
+                for replacement in [UInt8(ascii: "a"), UInt8(ascii: "."), bytes[offset] ^ 0x20, bytes[offset] &+ 1] where replacement != bytes[offset] {
+                    var changed = bytes
+                    changed[offset] = replacement
+                    let spelling = String(decoding: changed, as: UTF8.self)
+                    let expected = TransitionNameLookupTests.reference[spelling] ?? .unrecognized(spelling)
+                    #expect(TransitionName(rawValue: spelling) == expected, "\(spelling)")
+                }
+            }
+        }
+    }
+
     @Test func aCanonicallyEqualSpellingOfOtherBytesIsFoundAsTheDictionaryFoundIt() {
         // "é" composed and decomposed are equal strings: the dictionary found either; so must the slots.
         let composed = "caf\u{E9}.opened"

@@ -46,6 +46,28 @@ struct ScenarioSharedIDsTests {
         #expect(scenario.workflow.steps[2].connection == ConnectionID("conn_not_among_the_connections"))
     }
 
+    /// An id of the same length that differs in one byte (the first, a middle one, the last) is
+    /// another connection's id, or none's: it keeps its own bytes.
+    @Test func anIDOneByteOffIsNotShared() {
+        let name = "conn_a_connection_with_a_long_name"
+        let connection = ConnectionSpec(id: Self.fresh(name), provider: .google, broker: .nango, owner: "owner@example.com",
+                                        subject: "sub-1", tenant: "tenant-1", scopes: ["gmail.send"], accessTokenTTL: .hours(1))
+        for offset in [0, name.utf8.count / 2, name.utf8.count - 1] {
+            var bytes = Array(name.utf8)
+            bytes[offset] = UInt8(ascii: "X")
+            let other = String(decoding: bytes, as: UTF8.self)
+            let steps = [StepSpec(id: ActionKey("read"), connection: Self.fresh(other), effect: .read, duration: Span(milliseconds: 100))]
+            let scenario = Scenario(
+                file: "shared-ids-test", name: "shared-ids-test", description: "", seed: 7,
+                runtime: RuntimeSpec(kind: .langgraph, workers: [WorkerID("worker-a")], heartbeatTimeout: .minutes(1), callTimeout: .seconds(30)),
+                recovery: RecoveryConfiguration(), horizon: .days(7), connections: [connection],
+                workflow: WorkflowSpec(name: "", run: RunID("run_1"), steps: steps), faults: [], events: [],
+                expect: Expectations(), source: .null)
+            #expect(scenario.workflow.steps[0].connection == ConnectionID(other))
+            #expect(Self.words(scenario.workflow.steps[0].connection) != Self.words(scenario.connections[0].id))
+        }
+    }
+
     /// A reference spelled with other bytes for the same id (ASCII K for a Kelvin sign) keeps its
     /// own spelling: timelines print it, and before the sharing they printed the reference's.
     @Test func aCanonicallyEquivalentSpellingKeepsItsOwnBytes() {

@@ -52,7 +52,8 @@ public enum ShortASCII {
     @inlinable @inline(__always)
     public static func string(_ words: (UInt64, UInt64)) -> String {
         var words = words
-        return withUnsafeMutablePointer(to: &words) { UnsafeMutableRawPointer($0).bindMemory(to: String.self, capacity: 1).move() }
+        // Rebound for the move only, not bound for good: the words stay words once it returns.
+        return withUnsafeMutablePointer(to: &words) { $0.withMemoryRebound(to: String.self, capacity: 1) { $0.move() } }
     }
 
     /// The words of `text`'s UTF-8 if it is ASCII of 15 bytes at most, however it is kept, else

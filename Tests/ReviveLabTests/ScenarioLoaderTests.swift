@@ -207,6 +207,12 @@ struct ScenarioLoaderTests {
         #expect(found.first?.message == "expected an array, found a string")
     }
 
+    /// Each bad item of a list of transition names is named at its own index in the file.
+    @Test func aBadTransitionNameIsReportedAtItsIndexInTheList() {
+        let found = S.problems(S.make(extra: [#""expect": {"timeline": ["run.started", 5, "bogus.name"]}"#]))
+        #expect(found.map(\.path) == ["expect.timeline[1]", "expect.timeline[2]"], "\(found)")
+    }
+
     @Test func topLevelMustBeAnObject() {
         let found = S.problems("[1, 2]")
         #expect(found.map(\.path) == [""])

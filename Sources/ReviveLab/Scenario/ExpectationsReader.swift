@@ -54,7 +54,7 @@ enum ExpectationsBuilder {
 
     /// A list of transition names: every item that is not a non-empty string reported first (as
     /// `JSONReader.stringList` reports them), then every string that names no transition, at its
-    /// place among the strings. Read in place into a list made at its size: through a list of
+    /// index in the list. Read in place into a list made at its size: through a list of
     /// strings, grown name by name, it cost more than the names.
     static func transitionNames(_ value: JSONValue, at path: String, reader: inout JSONReader) -> [TransitionName]? {
         guard let items = reader.array(value, at: path) else { return nil }
@@ -80,11 +80,9 @@ enum ExpectationsBuilder {
         }
         var names: [TransitionName] = []
         names.reserveCapacity(items.count)
-        var place = 0
-        for item in items {
+        for (i, item) in items.enumerated() {
             guard case .string(let spelling) = item, !spelling.isEmpty else { continue }
-            if let name = transitionName(spelling, at: JSONReader.index(path, place), reader: &reader) { names.append(name) }
-            place += 1
+            if let name = transitionName(spelling, at: JSONReader.index(path, i), reader: &reader) { names.append(name) }
         }
         return names
     }

@@ -99,13 +99,13 @@ public struct SignalFacts: Sendable, Equatable {
         let trimmed = code.trimmingWhitespace()
         guard !trimmed.isEmpty else { return }
         // Each code once, compared as a set compares its members (`==`).
-        let code = trimmed.lowercased()
+        let code = trimmed.lowercasedFast()
         if !codeList.contains(code) { codeList.append(code) }
     }
 
     private mutating func addText(_ value: String) {
         guard readsText else { return }
-        text += (text.isEmpty ? "" : " | ") + value.lowercased()
+        text += (text.isEmpty ? "" : " | ") + value.lowercasedFast()
     }
 
     private mutating func read(body: JSONValue, depth: Int) {
@@ -184,7 +184,7 @@ public struct SignalFacts: Sendable, Equatable {
         names.reserveCapacity(signal.headers.count)
         values.reserveCapacity(signal.headers.count)
         for (name, value) in signal.headers {
-            names.append(name.lowercased())
+            names.append(name.lowercasedFast())
             values.append(value)
         }
         func header(_ name: String) -> String? { names.firstIndex(of: name).map { values[$0] } }
@@ -203,11 +203,35 @@ public struct SignalFacts: Sendable, Equatable {
             }
         }
         if let challenge = header("www-authenticate") {
-            let parameters = SignalFacts.challengeParameters(challenge)
-            if let error = parameters["error"] { addCode(error) }
-            if let description = parameters["error_description"] { addText(description) }
-            if let scope = parameters["scope"] { neededScopes.append(contentsOf: scope.split(separator: " ").map(String.init)) }
+            let fields = SignalFacts.challengeFields(challenge)
+            if let error = fields.error { addCode(error) }
+            if let description = fields.description { addText(description) }
+            if let scope = fields.scope { neededScopes.append(contentsOf: scope.split(separator: " ").map(String.init)) }
         }
+    }
+
+    /// The three parameters of a challenge the facts read.
+    struct ChallengeFields: Equatable {
+        var error: String?
+        var description: String?
+        var scope: String?
+    }
+
+    /// `challengeParameters(challenge)`'s `error`, `error_description` and `scope`, read without
+    /// the dictionary: building one (its storage, and every key hashed in) cost some two
+    /// thousand instructions a parameter, on every failure with a challenge.
+    static func challengeFields(_ challenge: String) -> ChallengeFields {
+        var fields = ChallengeFields()
+        // The last of a name wins, as it does in the dictionary.
+        forEachChallengeParameter(challenge) { key, value in
+            switch key {
+            case "error": fields.error = value
+            case "error_description": fields.description = value
+            case "scope": fields.scope = value
+            default: break
+            }
+        }
+        return fields
     }
 
     /// The `key="value"` parameters of a `WWW-Authenticate: Bearer …` challenge.
@@ -216,16 +240,27 @@ public struct SignalFacts: Sendable, Equatable {
     /// the answer is the same): walking it by characters cost tens of thousands of instructions a
     /// challenge in the explorer's profile.
     static func challengeParameters(_ challenge: String) -> [String: String] {
-        let bytes = Array(challenge.utf8)
-        guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else { return challengeParametersByCharacter(challenge) }
-        func text(_ start: Int, _ end: Int) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
         var result: [String: String] = [:]
+        forEachChallengeParameter(challenge) { key, value in result[key] = value }
+        return result
+    }
+
+    /// Hands each `key="value"` parameter of a challenge to `body`, in order (a name may come
+    /// twice), by bytes where `challengeParameters` reads by bytes; otherwise each parameter of
+    /// `challengeParametersByCharacter`, once.
+    static func forEachChallengeParameter(_ challenge: String, _ body: (String, String) -> Void) {
+        let bytes = Array(challenge.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else {
+            for (key, value) in challengeParametersByCharacter(challenge) { body(key, value) }
+            return
+        }
+        func text(_ start: Int, _ end: Int) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
         var i = 0
         if let space = bytes.firstIndex(of: UInt8(ascii: " ")), !bytes[..<space].contains(UInt8(ascii: "=")) { i = space + 1 }
         while i < bytes.count {
             while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: ",") { i += 1 }
             guard let equals = bytes[i...].firstIndex(of: UInt8(ascii: "=")) else { break }
-            let key = text(i, equals).trimmingWhitespace().lowercased()
+            let key = text(i, equals).trimmingWhitespace().lowercasedFast()
             i = equals + 1
             let value: String
             if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
@@ -238,9 +273,8 @@ public struct SignalFacts: Sendable, Equatable {
                 value = text(i, end).trimmingWhitespace()
                 i = end
             }
-            result[key] = value
+            body(key, value)
         }
-        return result
     }
 
     /// `challengeParameters`, character by character (any challenge).

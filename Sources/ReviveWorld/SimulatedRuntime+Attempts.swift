@@ -25,8 +25,9 @@ extension SimulatedRuntime {
         case .giveUp(let reason): giveUpAfterSettling(attempt, reason: reason)
         case .call: call(attempt)
         case .workDone: afterPoint(.afterEffect, attempt, then: .commit)
-        case .answer(let signal, let call):
+        case .answer(let answered, let call):
             guard attempt.awaitingCall == call else { return }
+            let signal = answered?.signal
             attempts.update(id) { $0.awaitingCall = nil }
             if attempt.replayCall == call && replayAnswered(id, failure: signal) { return }
             answer(attempt, failure: signal)

@@ -40,12 +40,15 @@ extension SimulatedRuntime {
     /// Records the call leaving the worker and schedules the provider's side of it.
     func sendCall(_ attempt: inout Attempt, lease: Lease) {
         // The step's fields read in place: `step(_:)` copied the whole spec on every call.
+        // Read before the closure below: read in it, the step was copied whole out of the
+        // captured list (every string of the spec retained, then released) on every call.
         let steps = scenario.workflow.steps
         let index = attempt.stepIndex
+        let stepID = steps[index].id
         let (lease, notes, held) = replayCredential(&attempt, lease: lease)
         record(.providerCalled, actor: .worker(attempt.worker)) { t in
             t.worker = attempt.worker.rawValue
-            t.step = steps[index].id.rawValue
+            t.step = stepID.rawValue
             t.attempt = attempt.number
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value
@@ -72,7 +75,8 @@ extension SimulatedRuntime {
             attempt.replayCall = call.id
             attempts[attempt.id] = attempt
             world.queue.schedule(.providerLands(call: call.id), at: call.landsAt)
-            inFlight[call.id] = call
+            // Moved into the table: a copy retained every string of the call, and the local's end released them.
+            inFlight[call.id] = consume call
             return
         }
         attempts[attempt.id] = attempt
@@ -82,16 +86,16 @@ extension SimulatedRuntime {
             return
         }
         switch provider.arrive(lease.connection, key: call.key, mutates: call.mutates,
-                               call: (steps[index].id, attempt.number, runID, lease.generation.value), at: now) {
+                               call: (stepID, attempt.number, runID, lease.generation.value), at: now) {
         case .answerNow(let answer):
             // A dedupe provider answers a repeated key at once: a conflict, or the saved answer.
-            world.queue.schedule(.phase(attempt: attempt.id, .answer(answer, call: call.id)), at: now)
+            world.queue.schedule(.phase(attempt: attempt.id, .answer(answer.map(AnsweredSignal.init), call: call.id)), at: now)
         case .process:
             if let late = provider.takesLateApply(lease.connection) { makeLate(&call, by: late) }
             // No answer in time: the call lands after the deadline, or the provider abandons it.
             if call.abandons || call.landsAt > deadline { queueTimeout(&call) }
             world.queue.schedule(.providerLands(call: call.id), at: call.landsAt)
-            inFlight[call.id] = call
+            inFlight[call.id] = consume call
         }
     }
 
@@ -123,8 +127,7 @@ extension SimulatedRuntime {
     /// answers; the answer reaches the worker only while it still waits.
     func providerLands(_ id: Int) {
         // A call is in `inFlight` until the provider is done with it; an event for another instant is stale.
-        guard var call = inFlight[id], call.landsAt == now else { return }
-        inFlight[id] = nil
+        guard var call = inFlight.take(id, if: { $0.landsAt == now }) else { return }
         if call.abandons {
             provider.abandon(call.lease.connection, key: call.key)
             recordAbandoned(call)
@@ -157,7 +160,7 @@ extension SimulatedRuntime {
 
     private func deliver(_ signal: consuming ProviderSignal?, for call: inout InFlightCall) {
         guard now <= call.deadline else { return }
-        world.queue.schedule(.phase(attempt: call.attemptID, .answer(signal, call: call.id)), at: now)
+        world.queue.schedule(.phase(attempt: call.attemptID, .answer(signal.map(AnsweredSignal.init), call: call.id)), at: now)
     }
 
     /// Another worker's refresh lands first: the token pair this call carries is replaced; on a

@@ -55,8 +55,8 @@ enum AttemptPhase {
     case call
     /// Local work of a step without a connection is done. Then `after-effect`.
     case workDone
-    /// The worker receives the provider's answer to its call `call`.
-    case answer(ProviderSignal?, call: Int)
+    /// The worker receives the provider's answer to its call `call`: nil, success; else the failure.
+    case answer(AnsweredSignal?, call: Int)
     /// The worker gave up waiting for an answer to its call `call` (its deadline passed).
     case timeout(call: Int)
     /// The outcome is in the ledger. Then `after-commit`.
@@ -65,6 +65,15 @@ enum AttemptPhase {
     case checkpoint
     /// The attempt is over; the run goes on to its next step.
     case next
+}
+
+/// A failure's signal, as an answer event carries it: in a box. Held inline, the signal (some
+/// 90 bytes) made every event 128 bytes, a size the compiler copies and destroys through the
+/// enum's value witnesses (some 60 instructions to destroy an event, of every event of every
+/// play) and the queue's heap moved at every swap. A box is made for a failure answer only.
+final class AnsweredSignal {
+    let signal: ProviderSignal
+    init(_ signal: consuming ProviderSignal) { self.signal = signal }
 }
 
 /// What a begun action may do next.
@@ -79,78 +88,6 @@ enum ActionReadiness {
     case parked(RecoveryCase, ReconnectRequest)
     /// The engine's store failed: nothing more happens (the play stops).
     case stopped
-}
-
-/// One attempt of one step on one worker.
-struct Attempt {
-    /// The call's lease, once the action has begun.
-    var lease: Lease? { facts.ticket?.lease }
-    /// The ledger's key for a mutating call (nil for reads).
-    var key: IdempotencyKey? { facts.ticket?.ledgerKey }
-
-    let id: Int
-    let stepIndex: Int
-    let number: Int
-    /// The worker making the attempt.
-    var worker: WorkerID { facts.worker }
-    /// The engine's ticket for the step's provider call (nil for a step without a connection).
-    var ticket: ActionTicket? {
-        get { facts.ticket }
-        set { facts = AttemptFacts(worker: facts.worker, ticket: newValue, activityTimeout: facts.activityTimeout, prefixLease: facts.prefixLease) }
-    }
-    /// The ticket's box (nil when there is no ticket): read `ticket!` in it to lend the ticket to
-    /// the engine without copying its eleven strings out.
-    var ticketBox: AttemptFacts? { facts.ticket == nil ? nil : facts }
-    /// Everything in the attempt that is not a number, boxed: the worker, the ticket and the rare
-    /// facts. An attempt is copied in and out of the runtime's table at every phase; with the
-    /// worker's name and two boxes inline, each copy and destroy went through the type's generic
-    /// value witnesses (three retains or releases each, some 10 M instructions a catalogue and
-    /// 140 M an exploration). With one box a copy is a move of plain words and one retain. The box
-    /// is never written, so copies still share nothing that changes.
-    private(set) var facts: AttemptFacts
-    /// The effect is already known to have happened: no call is made.
-    var skipCall = false
-    /// The call the worker is waiting on (nil when none is out, or the caller stopped waiting).
-    var awaitingCall: Int?
-    var immediateRetries = 0
-    /// The runtime's own attempt number: LangGraph counts per invocation of the node (a resume
-    /// starts again at 1), Temporal per activity (a resend after the signal is a new activity).
-    var runtimeAttempt = 0
-    /// The Temporal activity this attempt belongs to (each new invocation is a new activity id).
-    var activityID = 0
-    /// When the attempt began (Temporal's start-to-close runs from here).
-    var startedAt = Instant.zero
-    /// (format 2, Temporal) which timeout ends the attempt if its worker stays frozen.
-    var activityTimeout: String? {
-        get { facts.activityTimeout }
-        set { facts = AttemptFacts(worker: facts.worker, ticket: facts.ticket, activityTimeout: newValue, prefixLease: facts.prefixLease) }
-    }
-    /// (format 2, LangGraph) the node was resumed by `Command(resume)` and re-runs from its start:
-    /// its first call replays the prefix it ran before `interrupt()`.
-    var replaysPrefix = false
-    /// (format 2, LangGraph, without Revive) the credential the node held when it called
-    /// `interrupt()`: its replayed prefix calls with it, not with the reconnected grant.
-    var prefixLease: Lease? {
-        get { facts.prefixLease }
-        set { facts = AttemptFacts(worker: facts.worker, ticket: facts.ticket, activityTimeout: facts.activityTimeout, prefixLease: newValue) }
-    }
-    /// The replayed call the worker waits on, while one is out.
-    var replayCall: Int?
-    /// The replayed prefix failed and `interrupt()` returned the resume value: the call that follows uses it.
-    var afterInterrupt = false
-
-    /// A fresh attempt on `facts`'s worker (a box with no ticket, which attempts may share).
-    init(id: Int, stepIndex: Int, number: Int, facts: AttemptFacts) {
-        self.id = id
-        self.stepIndex = stepIndex
-        self.number = number
-        self.facts = facts
-    }
-
-    /// A fresh attempt on `worker`.
-    init(id: Int, stepIndex: Int, number: Int, worker: WorkerID) {
-        self.init(id: id, stepIndex: stepIndex, number: number, facts: AttemptFacts(worker: worker))
-    }
 }
 
 /// An attempt's worker, ticket and rarely set facts, shared by the attempt's copies (see `Attempt.facts`).

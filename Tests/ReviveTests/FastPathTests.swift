@@ -13,6 +13,44 @@ struct FastPathTests {
                       "Bearer error=\"tab\tinside\", x=\"\t padded \t\"", "Bearer k=v,=empty,last="])
     func challengeParameters(_ challenge: String) {
         #expect(SignalFacts.challengeParameters(challenge) == SignalFacts.challengeParametersByCharacter(challenge))
+        let reference = SignalFacts.challengeParametersByCharacter(challenge)
+        #expect(SignalFacts.challengeFields(challenge)
+                == .init(error: reference["error"], description: reference["error_description"], scope: reference["scope"]))
+    }
+
+    @Test("The three fields the facts read are the dictionary's, the last of a name winning, on any challenge",
+          arguments: [#"Bearer error="first", error="second", scope="a b", scope=c"#,
+                      #"Bearer ERROR="upper", Error_Description="Mixed Case", SCOPE="x""#,
+                      #"Bearer error_description="Zugriff verweigert – ungültig", error=invalid_token"#,
+                      "Bearer error=\"cr\r\n\", scope=\"s\"", "Bearer realm=x", ""])
+    func challengeFields(_ challenge: String) {
+        let reference = SignalFacts.challengeParametersByCharacter(challenge)
+        #expect(SignalFacts.challengeFields(challenge)
+                == .init(error: reference["error"], description: reference["error_description"], scope: reference["scope"]))
+    }
+
+    @Test("Lower-casing without new storage gives lowercased()'s answer, ASCII or not")
+    func lowercasedFast() {
+        var texts = ["", "a", "A", "invalid_grant", "INVALID_GRANT", "Retry-After", "WWW-Authenticate",
+                     "The refresh token has expired", "exactly15bytes!", "EXACTLY16BYTES!!", "@[`{ AZaz09",
+                     "ÜBER Größe", "\u{212A}elvin", "İstanbul", "ΣΊΣΥΦΟΣ", "a\r\nB", "ǅ", "MIXED ascii ÄND more"]
+        // Many ASCII strings of every length around the small-string limit, from a fixed stream.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0..<40 {
+            for _ in 0..<8 {
+                var bytes: [UInt8] = []
+                for _ in 0..<length {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    bytes.append(UInt8(truncatingIfNeeded: state >> 33) & 0x7F)
+                }
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        for text in texts {
+            let fast = text.lowercasedFast()
+            #expect(fast == text.lowercased())
+            #expect(Array(fast.utf8) == Array(text.lowercased().utf8), "byte for byte: \(text.debugDescription)")
+        }
     }
 
     @Test("Non-ASCII and carriage-return challenges take the character path")

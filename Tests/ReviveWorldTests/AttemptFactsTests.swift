@@ -29,6 +29,38 @@ struct AttemptFactsTests {
         #expect(first.worker == WorkerID("worker-1"))
     }
 
+    @Test("Each number and flag of an attempt keeps its own value, two numbers to a word")
+    func numbersAndFlagsAreIndependent() {
+        for (a, b) in [(0, 0), (1, 2), (7, 0), (0, 9), (-5, 3), (Int(Int32.max), Int(Int32.max) - 1), (Int(Int32.min) + 1, -1)] {
+            var attempt = Attempt(id: a, stepIndex: b, number: a / 2, worker: WorkerID("w"))
+            #expect(attempt.id == a && attempt.stepIndex == b && attempt.number == a / 2)
+            #expect(attempt.awaitingCall == nil && attempt.replayCall == nil)
+            #expect(attempt.immediateRetries == 0 && attempt.runtimeAttempt == 0 && attempt.activityID == 0)
+            #expect(!attempt.skipCall && !attempt.replaysPrefix && !attempt.afterInterrupt)
+            attempt.awaitingCall = a
+            attempt.replayCall = b
+            attempt.immediateRetries = b
+            attempt.runtimeAttempt = a
+            attempt.activityID = b
+            attempt.replaysPrefix = true
+            let copy = attempt
+            #expect(attempt.awaitingCall == a && attempt.replayCall == b)
+            #expect(attempt.immediateRetries == b && attempt.runtimeAttempt == a && attempt.activityID == b)
+            #expect(attempt.id == a && attempt.stepIndex == b && attempt.number == a / 2)
+            #expect(!attempt.skipCall && attempt.replaysPrefix && !attempt.afterInterrupt)
+            attempt.awaitingCall = nil
+            attempt.skipCall = true
+            attempt.afterInterrupt = true
+            attempt.replaysPrefix = false
+            attempt.runtimeAttempt = b
+            #expect(attempt.awaitingCall == nil && attempt.replayCall == b)
+            #expect(attempt.skipCall && !attempt.replaysPrefix && attempt.afterInterrupt)
+            #expect(attempt.runtimeAttempt == b && attempt.number == a / 2 && attempt.activityID == b)
+            #expect(copy.awaitingCall == a && copy.replaysPrefix && !copy.skipCall && copy.runtimeAttempt == a,
+                    "a copy keeps the values it was made with")
+        }
+    }
+
     @Test func anAttemptOnAWorkerHasABoxOfItsOwn() {
         let attempt = Attempt(id: 3, stepIndex: 2, number: 4, worker: WorkerID("worker-2"))
         #expect(attempt.worker == WorkerID("worker-2"))

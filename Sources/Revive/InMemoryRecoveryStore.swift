@@ -121,7 +121,11 @@ private final class InMemoryTransaction: RecoveryStoreTransaction {
 
     func lease(_ id: LeaseID) -> LeaseRecord? { rows.pointee.leases[id] }
 
-    func leases(heldBy worker: WorkerID) -> [LeaseRecord] { rows.pointee.leases.values(where: { $0.lease.holder == worker }) }
+    /// By lease id, as the SQLite and PostgreSQL stores list them: a table's own order is what its
+    /// deletions left (a deleted row's place goes to the last row), which no reader may depend on.
+    func leases(heldBy worker: WorkerID) -> [LeaseRecord] {
+        rows.pointee.leases.values(where: { $0.lease.holder == worker }).sorted { $0.lease.id.rawValue < $1.lease.id.rawValue }
+    }
 
     func save(_ lease: LeaseRecord) { writable.pointee.setLease(lease.lease.id, lease) }
 

@@ -14,7 +14,7 @@ import ReviveWorld
 enum ScenarioFiles {
     static func expand(_ paths: [String]) -> (files: [String], problems: [InputProblem]) {
         PathArguments.expand(paths) { directory in
-            let found = PathArguments.files(below: directory) { $0.hasSuffix(".json") }
+            let found = PathArguments.files(below: directory) { PathArguments.hasSuffix(".json", $0) }
             return (found, found.isEmpty ? "the directory holds no scenario files (*.json)" : nil)
         }
     }
@@ -52,16 +52,25 @@ enum PathArguments {
     }
 
     private static func collect(in directory: String, keep: (String) -> Bool, into found: inout [String]) {
-        guard let names = FileSystem.names(inFolder: directory) else { return }
-        for name in names {
-            let full = directory + "/" + name
-            guard let kind = FileSystem.kind(atPath: full) else { continue }
+        FileSystem.forEachEntry(inFolder: directory) { name, listed in
+            // The listing's own kind where it gives one: a `stat` of every entry only for links.
+            guard let kind = listed ?? FileSystem.kind(atPath: directory + "/" + name) else { return }
             if kind == .folder {
                 // Hidden folders (.git, .build) hold no scenario or timeline of the user's.
-                if !name.hasPrefix(".") { collect(in: full, keep: keep, into: &found) }
+                if !name.hasPrefix(".") { collect(in: directory + "/" + name, keep: keep, into: &found) }
             } else if keep(name) {
-                found.append(full)
+                found.append(directory + "/" + name)
             }
+        }
+    }
+
+    /// Whether `name` ends with `suffix` (ASCII): its bytes compared, as `hasSuffix` would answer
+    /// for an ASCII suffix (a combining mark after it makes both false), without its generic walk.
+    static func hasSuffix(_ suffix: StaticString, _ name: String) -> Bool {
+        let tail = suffix.utf8CodeUnitCount
+        var name = name
+        return name.withUTF8 { bytes in
+            bytes.count >= tail && memcmp(bytes.baseAddress! + (bytes.count - tail), suffix.utf8Start, tail) == 0
         }
     }
 }

@@ -130,6 +130,47 @@ struct SystemLayerFileTests {
         }
     }
 
+    /// The listing's kinds agree with `kind(atPath:)` wherever it gives one, and links (whose
+    /// kind is their target's) are left for `kind(atPath:)` to follow.
+    @Test func entriesInAFolderCarryTheirKindExceptLinks() throws {
+        try Self.withScratch { folder in
+            #expect(FileManager.default.createFile(atPath: Path.join(folder, "file.json"), contents: Data()))
+            #expect(mkdir(Path.join(folder, "sub"), 0o755) == 0)
+            #expect(symlink(Path.join(folder, "file.json"), Path.join(folder, "toFile")) == 0)
+            #expect(symlink(Path.join(folder, "sub"), Path.join(folder, "toSub")) == 0)
+            var seen: [String: FileSystem.Kind?] = [:]
+            #expect(FileSystem.forEachEntry(inFolder: folder) { name, listed in seen[name] = listed })
+            #expect(Set(seen.keys) == Set(SystemLayerFileTests.listing(folder) ?? []))
+            for (name, listed) in seen {
+                let followed = FileSystem.kind(atPath: Path.join(folder, name))
+                // A file system may leave every kind out (nil); one it gives is the entry's own.
+                if let listed { #expect(listed == followed && !name.hasPrefix("to"), "\(name)") }
+            }
+            #expect(seen["toFile"] == .some(nil) && seen["toSub"] == .some(nil))
+            #expect(!FileSystem.forEachEntry(inFolder: Path.join(folder, "missing")) { _, _ in })
+        }
+    }
+
+    /// A folder of scenarios listed through links finds the files behind them, in path order.
+    @Test func scenarioFilesFollowLinksAndKeepOnlyJSON() throws {
+        try Self.withScratch { folder in
+            let real = Path.join(folder, "real")
+            #expect(mkdir(real, 0o755) == 0)
+            for name in ["b.json", "a.json", "notes.txt", "c.json\u{301}", "d.JSON"] {
+                #expect(FileManager.default.createFile(atPath: Path.join(real, name), contents: Data()))
+            }
+            let listed = Path.join(folder, "listed")
+            #expect(mkdir(listed, 0o755) == 0)
+            #expect(symlink(real, Path.join(listed, "linked")) == 0)
+            #expect(symlink(Path.join(real, "a.json"), Path.join(listed, "z.json")) == 0)
+            let files = ScenarioFiles.expand([listed]).files
+            #expect(files == ["linked/a.json", "linked/b.json", "z.json"].map { Path.join(listed, $0) }, "\(files)")
+            for name in ["b.json", "notes.txt", "c.json\u{301}", "d.JSON", ".json", "json", "é.json"] {
+                #expect(PathArguments.hasSuffix(".json", name) == name.hasSuffix(".json"), "\(name)")
+            }
+        }
+    }
+
     @Test func makeFolderMakesParentsAndFailsOnAFileInTheWay() throws {
         try Self.withScratch { folder in
             let nested = Path.join(folder, "x/y/z")

@@ -122,6 +122,26 @@ public enum FileSystem {
         return names
     }
 
+    /// Calls `body` with the name of every entry in the folder at `path` (not `.` and `..`), in no
+    /// particular order, and its kind where the listing itself says it (nil for a symbolic link,
+    /// or where the file system does not say: ask `kind(atPath:)`, which follows links). False
+    /// when the folder cannot be listed. Listing the shipped catalogue by name, then a `stat` of
+    /// each entry's joined path, cost a tenth of a cold `run`'s start.
+    @discardableResult
+    public static func forEachEntry(inFolder path: String, _ body: (_ name: String, _ listed: Kind?) -> Void) -> Bool {
+        guard let folder = opendir(path) else { return false }
+        defer { closedir(folder) }
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            let type = Int(entry.pointee.d_type)
+            body(name, type == Int(DT_DIR) ? .folder : type == Int(DT_REG) ? .file : nil)
+        }
+        return true
+    }
+
     /// Makes the folder at `path` and any missing parents (mode 0777 less the umask); a folder
     /// already there is fine.
     /// Returns the error number that stopped it, nil on success.

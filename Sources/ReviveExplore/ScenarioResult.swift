@@ -149,13 +149,14 @@ public enum ScenarioPlayer {
     /// invariant is, and the breaches are the point.
     /// `store` keeps the engine's state (default: a fresh store in memory); `journal` keeps the
     /// local fallback's journal in a play with a `store-unavailable` fault (default: in memory).
-    public static func play(_ scenario: Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
+    /// The scenario is consumed: a caller done with it moves it into the result, not copied.
+    public static func play(_ scenario: consuming Scenario, mode: RecoveryMode = .revive, healing: Bool = false,
                             store: RecoveryStore? = nil, journal: FallbackJournal? = nil) -> ScenarioResult {
         judge(WorldPlay.play(scenario, mode: mode, healing: healing, store: store, journal: journal), scenario: scenario, mode: mode)
     }
 
     /// Checks a finished play's invariants and expectations.
-    public static func judge(_ play: WorldPlay, scenario: Scenario, mode: RecoveryMode = .revive) -> ScenarioResult {
+    public static func judge(_ play: WorldPlay, scenario: consuming Scenario, mode: RecoveryMode = .revive) -> ScenarioResult {
         let transitions = play.transitions
         let invariants = checkedInvariants(scenario, mode: mode)
         let breaches = InvariantChecker.check(transitions, invariants: invariants)

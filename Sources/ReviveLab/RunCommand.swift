@@ -220,21 +220,24 @@ struct RunSession {
     /// Reports one prepared scenario file, playing it first on the store when there is one; an
     /// invalid file is reported and counted. Throws when a file under `--output` cannot be written.
     mutating func report(_ prepared: consuming Prepared) throws(UsageError) {
-        let scenario: Scenario
-        switch prepared.scenario {
-        case .success(let loaded): scenario = loaded
-        case .failure(let error):
-            inputProblems += error.problems
-            for problem in error.problems { console.err("error: \(problem)\n") }
-            return
-        }
-        if let mismatch = HistoryExport.mismatch(options.format, scenario) { throw RunCommand.syntax.error(mismatch) }
         var result: ScenarioResult
         let shown: [Int]?
-        // Taken out of `prepared`, so that this call alone holds the result (see below).
+        // Taken out of `prepared`, so that this call alone holds the result (see below). A played
+        // file's scenario is in its result alone (see `Prepared.scenario`).
         if let played = prepared.result.take() {
+            if let mismatch = HistoryExport.mismatch(options.format, played.scenario) { throw RunCommand.syntax.error(mismatch) }
             (result, shown) = (played, prepared.shown)
         } else {
+            let scenario: Scenario
+            switch prepared.scenario {
+            case .success(let loaded)?: scenario = loaded
+            case .failure(let error)?:
+                inputProblems += error.problems
+                for problem in error.problems { console.err("error: \(problem)\n") }
+                return
+            case nil: preconditionFailure("a prepared file holds its scenario or its result")
+            }
+            if let mismatch = HistoryExport.mismatch(options.format, scenario) { throw RunCommand.syntax.error(mismatch) }
             result = try playOnStore(scenario)
             shown = RunSession.shown(in: result, by: options.filter)
         }

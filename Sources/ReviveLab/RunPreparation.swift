@@ -5,8 +5,10 @@ import ReviveWorld
 extension RunSession {
     /// One scenario file as a worker thread prepares it.
     struct Prepared {
-        /// The file loaded with the command line's seed and planted bugs, or why it did not load.
-        var scenario: Result<Scenario, InputError>
+        /// The file loaded with the command line's seed and planted bugs, or why it did not load;
+        /// nil when it was played: the scenario is then moved into `result` rather than held
+        /// twice (its copy into the result, and its release here, cost some 1,000 instructions).
+        var scenario: Result<Scenario, InputError>?
         /// The play in memory (nil: the report plays it on the store, or refuses it unplayed).
         var result: ScenarioResult?
         /// The transitions `--only` shows (nil: all).
@@ -23,24 +25,31 @@ extension RunSession {
     /// a text timeline bound for standard output. Touches nothing shared: it runs on the worker
     /// threads of `run`, and the report prints in file order.
     static func prepare(_ file: String, options: RunCommand.Options, play: Bool) -> Prepared {
-        var scenario: Scenario
-        do { scenario = try ScenarioLoader.load(path: file) } catch {
+        let scenario: Scenario
+        do { scenario = try load(file, options: options) } catch {
             return Prepared(scenario: .failure(error))
         }
-        if let seed = options.seed { scenario.seed = seed }
-        #if REVIVE_PLANTED_BUGS
-        scenario.recovery.plantedBugs = options.plantedBugs
-        #endif
         // A scenario the chosen format cannot show is refused by the report, unplayed.
         guard play, HistoryExport.mismatch(options.format, scenario) == nil else { return Prepared(scenario: .success(scenario)) }
-        let result = ScenarioPlayer.play(scenario, mode: options.mode)
+        // Moved into the result (see `Prepared.scenario`).
+        let result = ScenarioPlayer.play(consume scenario, mode: options.mode)
         let shown = shown(in: result, by: options.filter)
         var text: String?
         if options.format == .text, options.output == nil, !(options.quiet && result.passed),
            result.transitions.count <= longestRenderedAhead {
             text = TextRenderer(color: options.color).render(result, showing: shown)
         }
-        return Prepared(scenario: .success(scenario), result: result, shown: shown, text: text)
+        return Prepared(scenario: nil, result: result, shown: shown, text: text)
+    }
+
+    /// `file` loaded with the command line's seed and planted bugs.
+    static func load(_ file: String, options: RunCommand.Options) throws(InputError) -> Scenario {
+        var scenario = try ScenarioLoader.load(path: file)
+        if let seed = options.seed { scenario.seed = seed }
+        #if REVIVE_PLANTED_BUGS
+        scenario.recovery.plantedBugs = options.plantedBugs
+        #endif
+        return scenario
     }
 
     /// The indexes of the transitions `filter` matches, or nil when it matches everything.

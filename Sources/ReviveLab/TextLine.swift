@@ -1,3 +1,4 @@
+import Revive
 import ReviveVocabulary
 
 /// Text built as UTF-8 bytes in one buffer and turned into a String once.
@@ -24,9 +25,8 @@ struct TextLine: ~Copyable {
     /// The last clock written (its instant, and its thirteen bytes as two overlapping words):
     /// consecutive lines often share their instant, and the clock's divisions were a tenth of a line.
     private var lastClock: (instant: Int64, head: UInt64, tail: UInt64)?
-    /// Whether small strings are written from their own words (`SmallStringWords`), fetched once a buffer.
-    let smallStringsReadable = SmallStringWords.layoutHolds
-
+    /// Whether small strings are written from their own words (`ShortASCII.layoutHolds`), fetched once a buffer.
+    let smallStringsReadable = ShortASCII.layoutHolds
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
         base = .allocate(capacity: self.capacity)
@@ -183,6 +183,41 @@ struct TextLine: ~Copyable {
         return high == 0
     }
 
+    /// Two spaces, `text` padded to `width` characters (as `append(_:paddedTo:)` pads it), two
+    /// spaces: a timeline line's actor column. A small ASCII actor (every party, most workers) in
+    /// a column of at most 24 bytes is written as three words made from its own (the text shifted
+    /// past the two spaces, spaces after it), in line: padded by `append(_:paddedTo:)` between two
+    /// `appendSpaces`, the column cost some 28 instructions a line more (55,000 of a cold `run`).
+    @inline(__always)
+    mutating func append(actorColumn text: String, width: Int) {
+        if width <= 20, let words = smallBits(text) {
+            let bytes = ShortASCII.SmallBytes(words: words)
+            if TextLine.highBits(bytes.low | bytes.high) == 0 {
+                let spaces: UInt64 = 0x2020_2020_2020_2020
+                // The text's sixteen bytes with spaces past it (a count of at most 15: the high
+                // word always keeps a space).
+                let low = bytes.count >= 8 ? bytes.low : bytes.low | spaces &<< UInt64(truncatingIfNeeded: bytes.count &* 8)
+                let high = bytes.count <= 8 ? spaces : bytes.high | spaces &<< UInt64(truncatingIfNeeded: (bytes.count &- 8) &* 8)
+                reserve(24)
+                let to = UnsafeMutableRawPointer(base + count)
+                to.storeBytes(of: low &<< 16 | 0x2020, as: UInt64.self)
+                to.storeBytes(of: high &<< 16 | low &>> 48, toByteOffset: 8, as: UInt64.self)
+                to.storeBytes(of: high &>> 48 | spaces &<< 16, toByteOffset: 16, as: UInt64.self)
+                count &+= Swift.max(bytes.count, width) &+ 4
+                return
+            }
+        }
+        appendActorColumn(text, width: width)
+    }
+
+    /// `append(actorColumn:width:)` of a text that is not small or not ASCII, or a wide column.
+    @inline(never)
+    private mutating func appendActorColumn(_ text: String, width: Int) {
+        appendSpaces(2)
+        append(text, paddedTo: width)
+        appendSpaces(2)
+    }
+
     /// Writes a known name's column (see `NameColumn`): its three words stored whole, of which
     /// the column's bytes count as written.
     @inline(__always)
@@ -195,8 +230,20 @@ struct TextLine: ~Copyable {
         count &+= column.count
     }
 
-    /// `value` in decimal, as `String(value)` spells it.
+    /// `value` in decimal, as `String(value)` spells it. A single digit (most attempts and
+    /// generations) in line: a call for it cost some 35 instructions, 2,000 times a cold `run`.
+    @inline(__always)
     mutating func append(integer value: Int) {
+        if UInt(bitPattern: value) < 10 {
+            append(byte: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+        } else {
+            appendInteger(value)
+        }
+    }
+
+    /// `append(integer:)` of any value, out of line.
+    @inline(never)
+    private mutating func appendInteger(_ value: Int) {
         if value < 0 { append(byte: UInt8(ascii: "-")) }
         append(unsigned: UInt64(value.magnitude))
     }
@@ -226,15 +273,28 @@ struct TextLine: ~Copyable {
         count += digits
     }
 
-    /// A timeline clock, `+HH:MM:SS.mmm`, as `DurationText.clock` spells it.
+    /// A timeline clock, `+HH:MM:SS.mmm`, as `DurationText.clock` spells it. The last clock again
+    /// (most lines share their instant with the line before) is written in line, two words: a
+    /// call for it cost some 15 instructions more a line.
+    @inline(__always)
     mutating func append(clock instant: Instant) {
-        reserve(DurationText.clockWidth)
-        let to = UnsafeMutableRawPointer(base + count)
         if let last = lastClock, last.instant == instant.milliseconds {
+            reserve(DurationText.clockWidth)
+            let to = UnsafeMutableRawPointer(base + count)
             to.storeBytes(of: last.head, as: UInt64.self)
             to.storeBytes(of: last.tail, toByteOffset: DurationText.clockWidth - 8, as: UInt64.self)
             count &+= DurationText.clockWidth
-        } else if let written = DurationText.writeClock(instant, to: base + count) {
+        } else {
+            appendNewClock(instant)
+        }
+    }
+
+    /// `append(clock:)` of an instant other than the last one's, out of line: spelt, and kept.
+    @inline(never)
+    private mutating func appendNewClock(_ instant: Instant) {
+        reserve(DurationText.clockWidth)
+        let to = UnsafeMutableRawPointer(base + count)
+        if let written = DurationText.writeClock(instant, to: base + count) {
             // Kept only when it is the usual width (the words hold thirteen bytes).
             if written == DurationText.clockWidth {
                 lastClock = (instant.milliseconds, to.loadUnaligned(as: UInt64.self),

@@ -110,10 +110,8 @@ public struct TextRenderer {
         // Built as bytes (`TextLine`): a line per transition is most of a cold `run`. Numbers and
         // clocks are written as digits in place, not made into Strings first.
         out.append(clock: t.pointee.time)
-        out.appendSpaces(2)
         let actor = t.pointee.actor.rawValue
-        out.append(actor, paddedTo: actorWidth)
-        out.appendSpaces(2)
+        out.append(actorColumn: actor, width: actorWidth)
         let style = color ? style(for: t.pointee.name) : .plain
         if style != .plain { out.append(escape(style)) }
         let runFamily = writeName(t, into: &out)

@@ -6,7 +6,7 @@ import ReviveVocabulary
 /// The byte-level helpers the loader and the renderer use instead of joined Strings: each must
 /// spell exactly what the String code it replaced spelt.
 struct ByteWriterTests {
-    @Test(arguments: [0, 7, 10, 99, 1234567, -1, -90, Int.max, Int.min])
+    @Test(arguments: [0, 7, 9, 10, 99, 1234567, -1, -9, -90, Int.max, Int.min])
     func integersAreSpeltAsStringDoes(_ value: Int) {
         var line = TextLine(capacity: 4)
         line.append(integer: value)

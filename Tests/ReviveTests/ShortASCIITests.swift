@@ -1,10 +1,13 @@
 import Testing
 @testable import Revive
 
-/// `ShortASCII` against the standard library: the strings it makes from words are the strings
-/// the standard library makes from the same bytes (the same words, bytes, hash and behaviour),
-/// the words it reads are theirs, and the parser's short strings are made this way at every
-/// length and every distance from the end of the text.
+/// `ShortASCII`, the one reader of the standard library's small-string layout, against the
+/// standard library: the strings it makes from words are the strings the standard library makes
+/// from the same bytes (the same words, bytes, hash and behaviour), the words and bytes it reads
+/// from any small string are theirs (every length from 0 to 17 and every kind of byte its users
+/// treat apart: spaces, quotes, bytes that are not ASCII), and the parser's short strings are made
+/// this way at every length and every distance from the end of the text. The timeline's use of
+/// them (facts, padding) is held to the general path in `TextLineSmallStringTests`.
 struct ShortASCIITests {
     /// The two words a String is kept in.
     private func bits(_ text: String) -> (UInt64, UInt64) { unsafeBitCast(text, to: (UInt64, UInt64).self) }
@@ -15,7 +18,65 @@ struct ShortASCIITests {
     @Test func theLayoutHoldsOnThisPlatform() {
         #if arch(x86_64) || arch(arm64)
         #expect(ShortASCII.layoutHolds)
+        #expect(ShortASCII.SmallBytes("abc")?.count == 3)
+        #expect(ShortASCII.SmallBytes(String(repeating: "x", count: 16)) == nil)
         #endif
+    }
+
+    /// Texts of every length from 0 to 17 bytes, built from pieces that need no quotes, need
+    /// them, or are not ASCII.
+    static var texts: [String] {
+        let pieces = ["a", "Z9", " ", "\"", "é", "-_"]
+        var texts: [String] = []
+        for piece in pieces {
+            for filler in ["b", "é"] {
+                for length in 0...17 {
+                    var text = ""
+                    while text.utf8.count < length { text += text.utf8.count == length / 2 ? piece : filler }
+                    texts.append(text)
+                }
+            }
+        }
+        return texts
+    }
+
+    /// The same text in a native string that is not small (its storage reserved larger).
+    static func stored(_ text: String) -> String {
+        var copy = ""
+        copy.reserveCapacity(64)
+        copy += text
+        return copy
+    }
+
+    // Reads a String as two words: only where the layout holds (not on 32-bit or big-endian).
+    @Test(.enabled(if: ShortASCII.layoutHolds)) func anySmallStringsBytesAreReadFromItsWords() throws {
+        for text in Self.texts {
+            let utf8 = Array(text.utf8)
+            let ascii = utf8.allSatisfy { $0 < 0x80 }
+            guard utf8.count <= 15 else {
+                #expect(ShortASCII.smallWords(of: text) == nil && ShortASCII.SmallBytes(text) == nil, "\(text)")
+                #expect(ShortASCII.words(of: text) == nil && ShortASCII.spelling(of: text) == nil, "\(text)")
+                continue
+            }
+            let words = try #require(ShortASCII.smallWords(of: text), "\(text) is kept small")
+            #expect(words == bits(text))
+            #expect(ShortASCII.count(ofSmall: words) == utf8.count, "\(text)")
+            let bytes = try #require(ShortASCII.SmallBytes(text))
+            #expect(bytes.count == utf8.count && bytes.withBytes({ Array($0) }) == utf8, "\(text)")
+            // The bytes past the count are zero, and so is the form's top byte.
+            var low: UInt64 = 0, high: UInt64 = 0
+            for (offset, byte) in utf8.enumerated() {
+                if offset < 8 { low |= UInt64(byte) << UInt64(8 * offset) } else { high |= UInt64(byte) << UInt64(8 * (offset - 8)) }
+            }
+            #expect(bytes.low == low && bytes.high == high, "\(text)")
+            #expect(ShortASCII.SmallBytes(words: words).low == low && ShortASCII.SmallBytes(words: words).high == high)
+            // Only ASCII has words as a short ASCII string, and they are the same words.
+            #expect(ShortASCII.words(of: text).map { $0 == words } ?? !ascii, "\(text)")
+            #expect(ShortASCII.spelling(of: text).map { $0 == words } ?? !ascii, "\(text)")
+            // The same bytes kept in storage of their own are not small.
+            #expect(ShortASCII.smallWords(of: Self.stored(text)) == nil || utf8.isEmpty, "\(text)")
+            #expect(ShortASCII.SmallBytes(Self.stored(text)) == nil || utf8.isEmpty, "\(text)")
+        }
     }
 
     // Reads a String as two words: only where the layout holds (not on 32-bit or big-endian).

@@ -91,6 +91,68 @@ struct FieldsTests {
         #expect(!plain.problems.isEmpty && plain.problems == spelt.problems)
     }
 
+    /// Every table of spellings gives what `T(rawValue:)` gives, and `choice` through it what
+    /// `choice` gives (value and problems), for each case's spelling and for near misses, kept
+    /// small or in storage.
+    @Test func everyTableOfSpellingsReadsAsRawValuesDo() {
+        func check<T: RawRepresentable & CaseIterable & Equatable>(_ type: T.Type, _ spellings: Spellings)
+        where T.RawValue == String, T.AllCases == [T] {
+            var texts = T.allCases.map(\.rawValue) + ["", "x", "Google", "google ", "temporal\u{0}", "dead_grant\u{301}"]
+            texts += T.allCases.map { $0.rawValue.uppercased() } + T.allCases.map { String($0.rawValue.dropLast()) }
+            texts += texts.map { text in
+                var stored = text
+                stored.reserveCapacity(64)
+                return stored
+            }
+            for (place, value) in T.allCases.enumerated() {
+                #expect(spellings.value(at: place, as: type) == value, "a case made from its place")
+            }
+            for text in texts {
+                #expect(spellings.value(of: text, as: type) == T(rawValue: text), "\(text.debugDescription)")
+                var plain = JSONReader(file: "f")
+                var spelt = JSONReader(file: "f")
+                #expect(plain.choice(.string(text), at: "p", of: type, noun: "a case")
+                    == spelt.choice(.string(text), at: "p", of: type, spellings: spellings, noun: "a case"))
+                #expect(plain.problems == spelt.problems, "\(text.debugDescription)")
+            }
+        }
+        check(ProviderKind.self, Spellings.providerKinds)
+        check(BrokerKind.self, Spellings.brokerKinds)
+        check(RuntimeKind.self, Spellings.runtimeKinds)
+        check(Outcome.self, Spellings.outcomes)
+        check(FailureClass.self, Spellings.failureClasses)
+        check(StepPoint.self, Spellings.stepPoints)
+        check(StepEffect.self, Spellings.stepEffects)
+        check(FaultKind.self, Spellings.faultKinds)
+        // A place asked of another enumeration's table is that enumeration's case all the same.
+        #expect(Spellings.outcomes.value(at: 1, as: RuntimeKind.self) == RuntimeKind.allCases[1])
+        #expect(Spellings.runtimeKinds.value(at: 0, as: BrokerKind.self) == BrokerKind.allCases[0])
+    }
+
+    /// A step's `places` (what `checkStepTimeouts` reads) are its keys as placing each member's
+    /// key in turn gives them (the reference, as `checkStepTimeouts` placed them before), unknown
+    /// keys left out, on many lists of keys in many orders.
+    @Test func placesAreTheKeysPlacedOneByOne() {
+        func reference(_ members: [(key: String, value: JSONValue)]) -> Int {
+            var places = 0
+            for member in members { if let place = StepKey.list.place(of: member.key) { places |= 1 << place } }
+            return places
+        }
+        let names = StepKey.list.names + ["unknown", "startToCloseTimeOut", "$schema"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<500 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var chosen = names.indices.filter { state >> UInt64($0 + 20) & 1 == 1 }
+            // Rotated by a varying amount, so that the keys come in many orders.
+            let turn = chosen.isEmpty ? 0 : Int((state >> 8) % 64) % chosen.count
+            chosen = Array(chosen[turn...] + chosen[..<turn])
+            let members = chosen.map { (key: names[$0], value: JSONValue.null) }
+            var reader = JSONReader(file: "f")
+            let fields = reader.fields(.object(members), at: "s", as: StepKey.self)
+            #expect(fields.map { Int($0.places) } == reference(members), "\(members.map(\.key))")
+        }
+    }
+
     /// A list of transition names is read in one walk when every item names a transition; the
     /// walk that reports (kept as the reference) gives the same names and problems for any list.
     @Test func transitionNameListsAreReadAsTheReportingWalkReadsThem() {

@@ -9,6 +9,25 @@ import ReviveWorld
 /// other escapes decode to characters no shape holds, so a value that decodes to a shape shows
 /// it in its text already.
 struct MarkerEscapeTests {
+    /// `holdsSalesforcePrefix` (found by the `D`) says what looking for `00D` as a substring of
+    /// the bytes says (the reference), on texts built of the bytes that matter, at every place.
+    @Test func salesforcePrefixIsFoundWhereverTheBytesAre() {
+        func reference(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.indices.contains { $0 + 2 < bytes.count && bytes[$0] == 0x30 && bytes[$0 + 1] == 0x30 && bytes[$0 + 2] == 0x44 }
+        }
+        let pieces = ["0", "D", "00", "0D", "x", "é", "00D", "D0", "\\", "!"]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var texts = ["", "D", "0D", "00D", "000D", "0x0D", "00d", "a00D!", "D00"]
+        for _ in 0..<2000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for step in 0..<Int(state >> 60) { text += pieces[Int((state >> UInt64(4 * step % 56)) % UInt64(pieces.count))] }
+            texts.append(text)
+        }
+        for text in texts { #expect(ScenarioLoader.holdsSalesforcePrefix(text) == reference(text), "\(text.debugDescription)") }
+    }
+
     @Test func onlyUnicodeAndSlashEscapesCount() {
         #expect(!ScenarioLoader.holdsMarkerEscape(#"{"description": "invalid_grant \"inactive user\""}"#))
         #expect(!ScenarioLoader.holdsMarkerEscape(#"["a\\b", "c\nd\te\r\b\f"]"#))

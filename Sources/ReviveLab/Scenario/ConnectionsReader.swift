@@ -23,8 +23,8 @@ extension ScenarioBuilder {
         guard let object = reader.fields(item, at: path(), as: ConnectionKey.self) else { return nil }
         let id = reader.string(object, .id, at: path() + ".id")
         checkDefinedOnce(id, noun: "connection", at: path() + ".id", seen: &seen, reader: &reader)
-        let provider = reader.choice(object[.provider], at: path() + ".provider", of: ProviderKind.self, noun: "a provider")
-        let broker = reader.choice(object[.broker], at: path() + ".broker", of: BrokerKind.self, noun: "a broker")
+        let provider = reader.choice(object[.provider], at: path() + ".provider", of: ProviderKind.self, spellings: Spellings.providerKinds, noun: "a provider")
+        let broker = reader.choice(object[.broker], at: path() + ".broker", of: BrokerKind.self, spellings: Spellings.brokerKinds, noun: "a broker")
         let owner = reader.string(object, .owner, at: path() + ".owner")
         let subject = reader.string(object, .subject, at: path() + ".subject")
         let tenant = reader.string(object, .tenant, at: path() + ".tenant")

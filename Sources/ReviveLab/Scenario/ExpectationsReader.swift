@@ -10,9 +10,9 @@ enum ExpectationsBuilder {
     static func read(_ value: JSONValue?, steps: [StepSpec], reader: inout JSONReader) -> Expectations {
         var expect = Expectations()
         guard let object = reader.fields(value, at: "expect", as: ExpectKey.self) else { return expect }
-        expect.outcome = object[.outcome].flatMap { reader.choice($0, at: "expect.outcome", of: Outcome.self, noun: "an outcome") }
+        expect.outcome = object[.outcome].flatMap { reader.choice($0, at: "expect.outcome", of: Outcome.self, spellings: Spellings.outcomes, noun: "an outcome") }
         expect.classification = object[.classification].flatMap {
-            reader.choice($0, at: "expect.classification", of: FailureClass.self, noun: "a failure class")
+            reader.choice($0, at: "expect.classification", of: FailureClass.self, spellings: Spellings.failureClasses, noun: "a failure class")
         }
         if let raw = object[.effects], let effects = readEffects(raw, steps: steps, reader: &reader) { expect.effects = effects }
         expect.timeline = object[.timeline].flatMap { transitionNames($0, at: "expect.timeline", reader: &reader) }

@@ -67,7 +67,7 @@ extension ScenarioBuilder {
                                      reader: inout JSONReader) -> (trigger: FaultTrigger?, step: StepSpec?) {
         guard let at = reader.fields(object[.at], at: path() + ".at", as: StepPointKey.self) else { return (nil, nil) }
         let stepID = reader.string(at, .step, at: path() + ".at.step")
-        let point = reader.choice(at[.point], at: path() + ".at.point", of: StepPoint.self, noun: "a step point")
+        let point = reader.choice(at[.point], at: path() + ".at.point", of: StepPoint.self, spellings: Spellings.stepPoints, noun: "a step point")
         let attempt = at[.attempt].flatMap { reader.integer($0, at: path() + ".at.attempt", range: 1...10_000) } ?? 1
         var step: StepSpec?
         if let stepID, let steps = workflow?.steps {

@@ -8,7 +8,7 @@ import ReviveWorld
 extension ScenarioBuilder {
     static func readRuntime(_ value: JSONValue?, format: Int, reader: inout JSONReader) -> RuntimeSpec? {
         guard let object = reader.fields(value, at: "runtime", as: RuntimeKey.self) else { return nil }
-        let kind = reader.choice(object[.kind], at: "runtime.kind", of: RuntimeKind.self, noun: "a runtime kind")
+        let kind = reader.choice(object[.kind], at: "runtime.kind", of: RuntimeKind.self, spellings: Spellings.runtimeKinds, noun: "a runtime kind")
         let workers = reader.stringList(object[.workers], at: "runtime.workers")
         if let workers { checkWorkerNames(workers, reader: &reader) }
         let heartbeat = object[.heartbeatTimeout].flatMap { reader.duration($0, at: "runtime.heartbeatTimeout", allowZero: false) } ?? .minutes(1)

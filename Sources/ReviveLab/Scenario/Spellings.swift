@@ -1,4 +1,5 @@
 import Revive
+import ReviveVocabulary
 import ReviveWorld
 
 /// The spellings of an enumeration's cases, in `allCases` order, by their words (`ShortASCII`):
@@ -17,17 +18,53 @@ final class Spellings: Sendable {
     private let words: [UInt64]
     /// Whether texts may be read by their words (`ShortASCII.layoutHolds`).
     private let shortTexts: Bool
+    /// The enumeration whose cases these are.
+    private let type: ObjectIdentifier
+    /// Whether each case of `type` is kept as one byte, its place in `allCases` (checked on every
+    /// case when the table is made): then a place is made the case by that byte (`value(at:as:)`).
+    private let placesAreBytes: Bool
 
-    /// The table of `spellings`, the cases' raw values in `allCases` order.
-    init(_ spellings: [String]) {
+    /// The table of `type`'s cases: their raw values, in `allCases` order. Generic only here (the
+    /// class is not): the initializer is specialized where a table is made.
+    init<T: RawRepresentable & CaseIterable>(_ type: T.Type) where T.RawValue == String {
+        let cases = Array(T.allCases)
         var words: [UInt64] = []
-        words.reserveCapacity(2 * spellings.count)
-        for spelling in spellings {
-            let spelt = ShortASCII.spelling(of: spelling)
-            words += [spelt?.0 ?? 0, spelt?.1 ?? 0]
+        words.reserveCapacity(2 * cases.count)
+        var placesAreBytes = MemoryLayout<T>.size == 1 && cases.count <= 256
+        for (place, value) in cases.enumerated() {
+            let spelt = ShortASCII.spelling(of: value.rawValue)
+            words.append(spelt?.0 ?? 0)
+            words.append(spelt?.1 ?? 0)
+            if placesAreBytes { placesAreBytes = withUnsafeBytes(of: value) { $0[0] } == UInt8(truncatingIfNeeded: place) }
         }
         self.words = words
         shortTexts = ShortASCII.layoutHolds
+        self.type = ObjectIdentifier(type)
+        self.placesAreBytes = placesAreBytes
+    }
+
+    /// The case of `type` at `place` in `allCases` (`place` from `place(of:)` on this table of
+    /// `type`'s cases). Made from its byte where `placesAreBytes` holds for `type`: sound, as that
+    /// byte was read from the very case when the table was made (a case without payload is kept
+    /// as its number in declaration order, the order of `allCases`). `T.allCases` otherwise,
+    /// which makes a new array on every call (some 160 instructions with its allocation and release).
+    @inline(__always)
+    func value<T: RawRepresentable & CaseIterable>(at place: Int, as type: T.Type) -> T where T.AllCases == [T] {
+        if placesAreBytes && MemoryLayout<T>.size == 1 && ObjectIdentifier(type) == self.type {
+            return unsafeBitCast(UInt8(truncatingIfNeeded: place), to: T.self)
+        }
+        return T.allCases[place]
+    }
+
+    /// The case of `type` (whose spellings these are) spelt `text`, or nil: `T(rawValue:)` looked
+    /// up by words, asked of `T(rawValue:)` itself only for a text not kept as a small ASCII string.
+    func value<T: RawRepresentable & CaseIterable>(of text: String, as type: T.Type) -> T?
+    where T.RawValue == String, T.AllCases == [T] {
+        switch place(of: text) {
+        case .some(.some(let place)): return value(at: place, as: type)
+        case .some(.none): return nil
+        case .none: return T(rawValue: text)
+        }
     }
 
     /// The place in `allCases` of the case spelt `text`: `.some(nil)` when none is, nil when the
@@ -44,8 +81,17 @@ final class Spellings: Sendable {
     }
 
     /// The spellings of the enumerations read most: a step's effect, a fault's kind.
-    static let stepEffects = Spellings(StepEffect.allCases.map(\.rawValue))
-    static let faultKinds = Spellings(FaultKind.allCases.map(\.rawValue))
+    static let stepEffects = Spellings(StepEffect.self)
+    static let faultKinds = Spellings(FaultKind.self)
+    /// The spellings of the enumerations read once or twice a file. Through `T(rawValue:)` they
+    /// cost some 90,000 instructions of a cold `run` of the shipped scenarios (200 to 500 a
+    /// value, `_findStringSwitchCase`); a table costs a few hundred, once a process.
+    static let providerKinds = Spellings(ProviderKind.self)
+    static let brokerKinds = Spellings(BrokerKind.self)
+    static let runtimeKinds = Spellings(RuntimeKind.self)
+    static let outcomes = Spellings(Outcome.self)
+    static let failureClasses = Spellings(FailureClass.self)
+    static let stepPoints = Spellings(StepPoint.self)
 }
 
 extension JSONReader {
@@ -54,7 +100,7 @@ extension JSONReader {
     mutating func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at path: @autoclosure () -> String, of type: T.Type,
                                                               spellings: Spellings, noun: String) -> T?
     where T.RawValue == String, T.AllCases == [T] {
-        if case .string(let text)? = value, case .some(.some(let place)) = spellings.place(of: text) { return T.allCases[place] }
+        if case .string(let text)? = value, case .some(.some(let place)) = spellings.place(of: text) { return spellings.value(at: place, as: type) }
         return choice(value, at: path(), of: type, noun: noun)
     }
 }

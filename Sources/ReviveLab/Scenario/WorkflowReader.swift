@@ -6,7 +6,9 @@ import ReviveWorld
 
 /// Reads `workflow`: the run id and its steps, each with the connection it calls and its effect.
 extension ScenarioBuilder {
-    static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, reader: inout JSONReader) -> WorkflowSpec? {
+    /// The workflow; `stepKeys` is set to each step's keys (`Fields.places`, -1 for an item that
+    /// is not an object) once its steps are a list, for `checkStepTimeouts`.
+    static func readWorkflow(_ value: JSONValue?, connectionIDs known: [String]?, stepKeys: inout [Int]?, reader: inout JSONReader) -> WorkflowSpec? {
         guard let object = reader.fields(value, at: "workflow", as: WorkflowKey.self) else { return nil }
         let name = object[.name].flatMap { reader.string($0, at: "workflow.name") } ?? ""
         let run = reader.string(object, .run, at: "workflow.run")
@@ -17,17 +19,25 @@ extension ScenarioBuilder {
         var steps: [StepSpec] = []
         steps.reserveCapacity(items.count)
         var seen = NameSet()
+        var keys: [Int] = []
+        keys.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            if let step = readStep(item, at: JSONReader.index("workflow.steps", i), connectionIDs: known, seen: &seen, reader: &reader) { steps.append(consume step) }
+            var places = -1
+            if let step = readStep(item, at: JSONReader.index("workflow.steps", i), connectionIDs: known, seen: &seen, places: &places,
+                                   reader: &reader) { steps.append(consume step) }
+            keys.append(places)
         }
+        stepKeys = keys
         // A missing run id is already reported; the steps are still returned so faults and
         // expectations that name them are checked too.
         return WorkflowSpec(name: name, run: RunID(run ?? ""), steps: steps, retry: retry)
     }
 
+    /// A step; `places` is set to its keys (`Fields.places`) when it is an object.
     static func readStep(_ item: JSONValue, at path: @autoclosure () -> String, connectionIDs known: [String]?, seen: inout NameSet,
-                         reader: inout JSONReader) -> StepSpec? {
+                         places: inout Int, reader: inout JSONReader) -> StepSpec? {
         guard let step = reader.fields(item, at: path(), as: StepKey.self) else { return nil }
+        places = Int(step.places)
         let id = reader.string(step, .id, at: path() + ".id")
         checkDefinedOnce(id, noun: "step", at: path() + ".id", seen: &seen, reader: &reader)
         let connection = reader.optionalString(step, .connection, under: path())

@@ -52,25 +52,31 @@ enum PathArguments {
     }
 
     private static func collect(in directory: String, keep: (String) -> Bool, into found: inout [String]) {
+        var folders: [String] = []
         FileSystem.forEachEntry(inFolder: directory) { name, listed in
             // The listing's own kind where it gives one: a `stat` of every entry only for links.
             guard let kind = listed ?? FileSystem.kind(atPath: directory + "/" + name) else { return }
             if kind == .folder {
                 // Hidden folders (.git, .build) hold no scenario or timeline of the user's.
-                if !name.hasPrefix(".") { collect(in: directory + "/" + name, keep: keep, into: &found) }
+                if !name.hasPrefix(".") { folders.append(directory + "/" + name) }
             } else if keep(name) {
                 found.append(directory + "/" + name)
             }
         }
+        // Below each folder once this one is closed: a deep tree never holds a folder open per level.
+        for folder in folders { collect(in: folder, keep: keep, into: &found) }
     }
 
-    /// Whether `name` ends with `suffix` (ASCII): its bytes compared, as `hasSuffix` would answer
-    /// for an ASCII suffix (a combining mark after it makes both false), without its generic walk.
+    /// `name.hasSuffix(suffix)` for an ASCII suffix: an ASCII name's bytes compared (the same
+    /// answer, without the general walk by Characters), any other name by `hasSuffix` itself
+    /// (a mark before the suffix can join its first byte into one Character).
     static func hasSuffix(_ suffix: StaticString, _ name: String) -> Bool {
         let tail = suffix.utf8CodeUnitCount
         var name = name
-        return name.withUTF8 { bytes in
-            bytes.count >= tail && memcmp(bytes.baseAddress! + (bytes.count - tail), suffix.utf8Start, tail) == 0
+        let bytewise: Bool? = name.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return bytes.count >= tail && memcmp(bytes.baseAddress! + (bytes.count - tail), suffix.utf8Start, tail) == 0
         }
+        return bytewise ?? name.hasSuffix(suffix.description)
     }
 }

@@ -165,7 +165,7 @@ struct SystemLayerFileTests {
             #expect(symlink(Path.join(real, "a.json"), Path.join(listed, "z.json")) == 0)
             let files = ScenarioFiles.expand([listed]).files
             #expect(files == ["linked/a.json", "linked/b.json", "z.json"].map { Path.join(listed, $0) }, "\(files)")
-            for name in ["b.json", "notes.txt", "c.json\u{301}", "d.JSON", ".json", "json", "é.json"] {
+            for name in ["b.json", "notes.txt", "c.json\u{301}", "d.JSON", ".json", "json", "é.json", "\u{600}.json", "\u{600}x.json"] {
                 #expect(PathArguments.hasSuffix(".json", name) == name.hasSuffix(".json"), "\(name)")
             }
         }

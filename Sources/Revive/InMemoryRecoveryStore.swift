@@ -40,21 +40,16 @@ public final class InMemoryRecoveryStore: RecoveryStore {
         return copy
     }
 
-    private func openTransaction() -> InMemoryTransaction {
-        if isKnownUniquelyReferenced(&spare), let spare {
-            spare.isOpen = true
-            return spare
-        }
-        let transaction = InMemoryTransaction(store: self)
-        spare = transaction
-        return transaction
-    }
-
     /// Runs `body` on the rows; if it throws, puts back every row it wrote.
     public func transaction<T>(_ body: (RecoveryStoreTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
         precondition(!inTransaction, "transactions do not nest: one decision, one transaction")
         inTransaction = true
-        let transaction = openTransaction()
+        if !isKnownUniquelyReferenced(&spare) { spare = InMemoryTransaction(store: self) }
+        // Unowned (unsafe): `spare` holds the object strongly until this decision ends (nothing
+        // replaces it meanwhile: transactions do not nest), and a strong local cost a retain and
+        // a release of it on every decision of every play.
+        unowned(unsafe) let transaction = spare.unsafelyUnwrapped
+        transaction.isOpen = true
         defer {
             transaction.isOpen = false
             inTransaction = false

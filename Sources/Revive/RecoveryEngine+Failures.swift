@@ -128,13 +128,14 @@ extension RecoveryEngine {
     /// `current` is the connection's generation, as the caller read it in this decision.
     func joinCaseOfDeadConnection(_ connection: ConnectionID, current: LeaseGeneration, context: ActionContext, at time: Instant,
                                   in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionStart? {
-        guard let dead = try tx.store.deadGeneration(of: connection), dead >= current,
-              var open = try tx.store.openCase(for: connection),
+        let transaction = tx.store
+        guard let dead = try transaction.deadGeneration(of: connection), dead >= current,
+              var open = try transaction.openCase(for: connection),
               open.state == .awaitingReconnect || open.state == .escalated else { return nil }
         let wasEscalated = open.state == .escalated
         if wasEscalated {
             open.state = .awaitingReconnect
-            try tx.store.save(open)
+            try transaction.save(open)
         }
         try tx.emit(.runParked, at: time, context: context) { t in
             t.connection = connection.rawValue
@@ -152,13 +153,14 @@ extension RecoveryEngine {
 
     func park(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
                       context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> FailureDecision {
+        let transaction = tx.store
         // A low-confidence guess parks the run but does not condemn the generation.
         if classification.failureClass == .deadGrant && classification.confidence >= .medium {
-            let dead = try tx.store.deadGeneration(of: lease.connection)
-            try tx.store.setDeadGeneration(max(dead ?? lease.generation, lease.generation), of: lease.connection)
+            let dead = try transaction.deadGeneration(of: lease.connection)
+            try transaction.setDeadGeneration(max(dead ?? lease.generation, lease.generation), of: lease.connection)
         }
         let recoveryCase: RecoveryCase
-        if let open = try tx.store.openCase(for: lease.connection), open.state == .awaitingReconnect {
+        if let open = try transaction.openCase(for: lease.connection), open.state == .awaitingReconnect {
             recoveryCase = open
         } else {
             recoveryCase = try openCase(classification, signal: signal, lease: lease, key: key, context: context, at: time, in: tx)
@@ -177,10 +179,11 @@ extension RecoveryEngine {
     /// Opens a case that joins the failure to its connection, identity, run, checkpoint and action.
     private func openCase(_ classification: Classification, signal: ProviderSignal?, lease: Lease, key: IdempotencyKey?,
                           context: ActionContext, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) -> RecoveryCase {
-        guard let connection = try tx.store.connection(lease.connection) else {
+        let transaction = tx.store
+        guard let connection = try transaction.connection(lease.connection) else {
             preconditionFailure("a lease was issued for an unregistered connection \(lease.connection)")
         }
-        if !tx.isShared, let other = try tx.store.openCases().first(where: { $0.run == context.run }) {
+        if !tx.isShared, let other = try transaction.openCases().first(where: { $0.run == context.run }) {
             // Another host may be resuming the run on its first case: only the shared store knows.
             try tx.requireShared("second-case") { t in
                 t.run = context.run.rawValue
@@ -189,7 +192,7 @@ extension RecoveryEngine {
             }
         }
         var ledgerState: LedgerState?
-        if let key { ledgerState = try tx.store.ledgerEntry(key)?.state }
+        if let key { ledgerState = try transaction.ledgerEntry(key)?.state }
         let recoveryCase = RecoveryCase(
             id: CaseID(ids.nextID(prefix: "case_")), connection: lease.connection,
             pinnedIdentity: connection.pinnedIdentity, ownerAddress: connection.ownerAddress, run: context.run,
@@ -197,7 +200,7 @@ extension RecoveryEngine {
             ledgerState: ledgerState, signal: signal,
             classification: classification, rejectedGeneration: lease.generation,
             openedBy: context.worker, openedAt: time, state: .awaitingReconnect, refusals: 0, currentCapability: nil)
-        try tx.store.save(recoveryCase)
+        try transaction.save(recoveryCase)
         try tx.emit(.caseOpened, at: time, context: context) { t in
             t.connection = lease.connection.rawValue
             t.generation = lease.generation.value

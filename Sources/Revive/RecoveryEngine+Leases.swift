@@ -25,12 +25,13 @@ extension RecoveryEngine {
     /// When allowed and `key` is given, the action's ledger entry moves to `executing`.
     func authorizeCall(with lease: Lease, key: IdempotencyKey?, context: ActionContext, at time: Instant,
                        in tx: EngineTransaction) throws(RecoveryStoreError) -> CallAuthorization {
-        let current = try tx.store.generation(of: lease.connection)
+        let transaction = tx.store
+        let current = try transaction.generation(of: lease.connection)
         var reason: FenceReason?
         // The most fundamental reason first: a rotation outranks a dead grant, which outranks a lost holder.
         if lease.generation < current {
             reason = .staleGeneration
-        } else if let dead = try tx.store.deadGeneration(of: lease.connection), lease.generation <= dead {
+        } else if let dead = try transaction.deadGeneration(of: lease.connection), lease.generation <= dead {
             reason = .deadGrant
         } else if try holderLost(lease, in: tx) {
             reason = .holderLost
@@ -47,12 +48,12 @@ extension RecoveryEngine {
             }
             return .fenced(reason: reason)
         }
-        if let key, var entry = try tx.store.ledgerEntry(key), !(entry.state.isCommitted && planted(.noFencing)) {
+        if let key, var entry = try transaction.ledgerEntry(key), !(entry.state.isCommitted && planted(.noFencing)) {
             // Only a planted bug lets a zombie through to an action that is already committed.
             precondition(!entry.state.isCommitted, "a committed action is never executed again")
-            let settleAfter = try tx.store.connection(lease.connection)?.idempotency.settleAfter ?? .zero
+            let settleAfter = try transaction.connection(lease.connection)?.idempotency.settleAfter ?? .zero
             entry.send(by: context.worker, at: time, settlesAt: time.advanced(by: context.callTimeout).advanced(by: settleAfter))
-            try tx.store.save(entry)
+            try transaction.save(entry)
         }
         return .allowed
     }
@@ -75,12 +76,13 @@ extension RecoveryEngine {
     @discardableResult
     public func workerLost(_ worker: WorkerID, at time: Instant) throws(RecoveryStoreError) -> [CaseID] {
         try decide(at: time) { (tx) throws(RecoveryStoreError) in
-            for var record in try tx.store.leases(heldBy: worker) where !record.revoked {
+            let transaction = tx.store
+            for var record in try transaction.leases(heldBy: worker) where !record.revoked {
                 record.revoked = true
-                try tx.store.save(record)
+                try transaction.save(record)
             }
             // The mark outlives the leases pruned at a rotation, whose late answers must stay fenced too.
-            try tx.store.setLastLoss(time, of: worker)
+            try transaction.setLastLoss(time, of: worker)
             return []
         }
     }

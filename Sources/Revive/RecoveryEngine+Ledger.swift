@@ -5,10 +5,11 @@ extension RecoveryEngine {
     /// Records the intent to run a mutating action, or says it must be reconciled or skipped first.
     func prepareAction(connection: ConnectionID, context: ActionContext, key known: IdempotencyKey? = nil, at time: Instant,
                        in tx: EngineTransaction) throws(RecoveryStoreError) -> ActionPreparation {
+        let transaction = tx.store
         // `known`: the context's key, when the caller has already derived it (each derivation builds a string).
         let key = known ?? IdempotencyKey(run: context.run, action: context.action)
-        guard var entry = try tx.store.ledgerEntry(key) else {
-            try tx.store.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
+        guard var entry = try transaction.ledgerEntry(key) else {
+            try transaction.save(LedgerEntry(key: key, run: context.run, action: context.action, connection: connection,
                                           state: .intended, executingWorker: nil, changedAt: time))
             try tx.emit(.actionIntended, at: time, context: context) { t in
                 t.connection = connection.rawValue
@@ -27,7 +28,7 @@ extension RecoveryEngine {
                 // A call went out and no outcome was ever recorded (its worker was lost): unknown.
                 let previous = entry.executingWorker
                 entry.move(to: .unknown, at: time)
-                try tx.store.save(entry)
+                try transaction.save(entry)
                 try tx.emit(.actionUnknown, at: time, context: context) { t in
                     t.connection = connection.rawValue
                     t.key = key.rawValue

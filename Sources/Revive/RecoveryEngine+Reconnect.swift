@@ -111,15 +111,16 @@ extension RecoveryEngine {
     /// Checks a reconnect's identity against the case's pin; on a match, consumes the capability and rotates.
     private func completeReconnect(_ capability: CapabilityRecord, of recoveryCase: RecoveryCase, grant: PendingGrant, at time: Instant,
                                    in tx: EngineTransaction) throws(RecoveryStoreError) -> (ReconnectOutcome, LeaseGeneration?) {
+        let transaction = tx.store
         var (capability, recoveryCase) = (capability, recoveryCase)
         if planted(.consumeBeforeVerify) { try consume(&capability, for: recoveryCase, grant: grant, at: time, in: tx) }
         if grant.identity != recoveryCase.pinnedIdentity && planted(.rotateOnMismatch) {
-            try rotate(grant.connection, to: try tx.store.generation(of: grant.connection).next(), reason: "reconnect",
+            try rotate(grant.connection, to: try transaction.generation(of: grant.connection).next(), reason: "reconnect",
                        caseID: recoveryCase.id, identity: grant.identity, run: recoveryCase.run, at: time, in: tx)
         }
         guard grant.identity == recoveryCase.pinnedIdentity else {
             recoveryCase.refusals += 1
-            try tx.store.save(recoveryCase)
+            try transaction.save(recoveryCase)
             try tx.emit(.reconnectRejected, at: time, run: recoveryCase.run) { t in
                 t.connection = grant.connection.rawValue
                 t.caseID = recoveryCase.id.rawValue
@@ -133,14 +134,14 @@ extension RecoveryEngine {
             return (.rejected(caseID: recoveryCase.id), nil)
         }
         if !planted(.consumeBeforeVerify) { try consume(&capability, for: recoveryCase, grant: grant, at: time, in: tx) }
-        let rotated = try tx.store.generation(of: grant.connection).next()
-        if recoveryCase.classification.failureClass == .insufficientScope, var record = try tx.store.connection(grant.connection) {
+        let rotated = try transaction.generation(of: grant.connection).next()
+        if recoveryCase.classification.failureClass == .insufficientScope, var record = try transaction.connection(grant.connection) {
             record.scopes = RecoveryEngine.union(record.scopes, recoveryCase.classification.neededScopes)
-            try tx.store.save(record)
+            try transaction.save(record)
         }
         recoveryCase.state = .awaitingResume
         recoveryCase.grant = grant
-        try tx.store.save(recoveryCase)
+        try transaction.save(recoveryCase)
         if !planted(.splitReconnect) {
             try rotate(grant.connection, to: rotated, reason: "reconnect", caseID: recoveryCase.id, identity: grant.identity,
                        run: recoveryCase.run, at: time, in: tx)

@@ -14,6 +14,7 @@ extension RecoveryEngine {
     /// not read again: each read hashed its id and copied it); returns the case as saved too.
     func requestReconnect(forStored openCase: RecoveryCase, reminder: Int, at time: Instant, in tx: EngineTransaction,
                           resent: Bool = false) throws(RecoveryStoreError) -> (request: ReconnectRequest, saved: RecoveryCase) {
+        let transaction = tx.store
         var recoveryCase = openCase
         let responder = recoveryCase.classification.failureClass.responder
         let value = ids.nextSecret(prefix: "rvcap_")
@@ -25,9 +26,9 @@ extension RecoveryEngine {
             id: CapabilityID(ids.nextID(prefix: "cap_")), caseID: recoveryCase.id, connection: recoveryCase.connection,
             digest: SHA256.hexDigest(value), issuedAt: time, expiresAt: expiresAt, reminder: reminder, consumedAt: nil,
             remindAt: remindAt)
-        try tx.store.save(capability)
+        try transaction.save(capability)
         recoveryCase.currentCapability = capability.id
-        try tx.store.save(recoveryCase)
+        try transaction.save(recoveryCase)
         let recipient = responder == .operator ? configuration.operatorAddress : recoveryCase.ownerAddress
         let failureClass = recoveryCase.classification.failureClass
         let kind = failureClass.requestKind
@@ -35,7 +36,7 @@ extension RecoveryEngine {
         // connection's row was walked to and copied for nothing on every reminder of every case.
         var scopes: [String] = []
         if kind == .grantScopes {
-            let granted = try tx.store.connection(recoveryCase.connection)?.scopes ?? []
+            let granted = try transaction.connection(recoveryCase.connection)?.scopes ?? []
             scopes = RecoveryEngine.union(granted, recoveryCase.classification.neededScopes)
         }
         let request = ReconnectRequest(caseID: recoveryCase.id, connection: recoveryCase.connection, recipient: recipient,
@@ -90,12 +91,13 @@ extension RecoveryEngine {
     /// missed) or, after the last one, the case is escalated. Returns the new request, if any.
     public func capabilityExpired(_ id: CapabilityID, at time: Instant) throws(RecoveryStoreError) -> ReconnectRequest? {
         try decide(at: time) { (tx) throws(RecoveryStoreError) -> ReconnectRequest? in
+            let transaction = tx.store
             // Timers may fire early, late or twice: record an expiry once, once it is real, while the case waits.
-            guard var capability = try tx.store.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
-                  !capability.expiryRecorded, var recoveryCase = try tx.store.recoveryCase(capability.caseID),
+            guard var capability = try transaction.capability(id), capability.consumedAt == nil, capability.isExpired(at: time),
+                  !capability.expiryRecorded, var recoveryCase = try transaction.recoveryCase(capability.caseID),
                   recoveryCase.state == .awaitingReconnect else { return nil }
             capability.expiryRecorded = true
-            try tx.store.save(capability)
+            try transaction.save(capability)
             try tx.emit(.capabilityExpired, at: time, run: recoveryCase.run) { t in
                 t.connection = capability.connection.rawValue
                 t.caseID = recoveryCase.id.rawValue
@@ -108,7 +110,7 @@ extension RecoveryEngine {
                 return try requestReconnect(forStored: recoveryCase, reminder: capability.reminder + 1, at: time, in: tx).request
             }
             recoveryCase.state = .escalated
-            try tx.store.save(recoveryCase)
+            try transaction.save(recoveryCase)
             try tx.emit(.caseEscalated, at: time, run: recoveryCase.run) { t in
                 t.connection = capability.connection.rawValue
                 t.caseID = recoveryCase.id.rawValue

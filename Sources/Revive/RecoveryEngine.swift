@@ -57,11 +57,18 @@ public final class RecoveryEngine {
     /// Runs one decision in one store transaction, then hands its transitions to the recorder, in
     /// order; if the store throws, nothing of the decision is kept or recorded.
     func decideShared<T>(_ body: (EngineTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
-        // Lent while in use: a decision the recorder starts meanwhile gets its own.
-        let lent = !ownDecisionBusy
-        let decision = lent ? ownDecision : EngineTransaction()
-        if lent { ownDecisionBusy = true }
-        defer { if lent { ownDecisionBusy = false } }
+        // Lent while in use: a decision the recorder starts meanwhile gets its own. Passed on as
+        // it is, not chosen into a local: that local retained and released the engine's own
+        // object on every decision of every play.
+        guard !ownDecisionBusy else { return try decideShared(on: EngineTransaction(), body) }
+        ownDecisionBusy = true
+        defer { ownDecisionBusy = false }
+        return try decideShared(on: ownDecision, body)
+    }
+
+    /// `decideShared` with `decision`.
+    private func decideShared<T>(on decision: EngineTransaction,
+                                 _ body: (EngineTransaction) throws(RecoveryStoreError) -> T) throws(RecoveryStoreError) -> T {
         let result: T
         do throws(RecoveryStoreError) {
             result = try store.transaction { (transaction) throws(RecoveryStoreError) -> T in
@@ -170,20 +177,21 @@ public final class RecoveryEngine {
     /// Bumps a connection's generation (after a verified reconnect or a refresh): older leases are fenced from now on.
     func rotate(_ connection: ConnectionID, to rotated: LeaseGeneration, reason: String, caseID: CaseID?,
                 identity: ProviderIdentity?, run: RunID?, at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) {
+        let transaction = tx.store
         // Another host may rotate the same connection: only the shared store can say which generation is next.
         try tx.requireShared("rotate-generation") { t in
             t.connection = connection.rawValue
             t.caseID = caseID?.rawValue
             t.run = run?.rawValue
         }
-        let previous = try tx.store.generation(of: connection)
+        let previous = try transaction.generation(of: connection)
         // Alone, the engine never sees this; over a shared store, another engine rotated first.
         guard rotated > previous else {
             throw RecoveryStoreError.conflict("connection \(connection) is at generation \(previous) already, not below \(rotated)")
         }
-        try tx.store.setGeneration(rotated, of: connection)
+        try transaction.setGeneration(rotated, of: connection)
         // An older generation's lease is fenced by its generation alone, so it need not be kept.
-        try tx.store.deleteLeases(of: connection, olderThan: rotated)
+        try transaction.deleteLeases(of: connection, olderThan: rotated)
         try pruneExpired(at: time, in: tx)
         try tx.emit(.leaseRotated, at: time, run: run) { t in
             t.connection = connection.rawValue
@@ -198,12 +206,13 @@ public final class RecoveryEngine {
 
     /// Deletes what has outlived `closedCaseRetention` (see `RecoveryStore` for the bound).
     func pruneExpired(at time: Instant, in tx: EngineTransaction) throws(RecoveryStoreError) {
+        let transaction = tx.store
         let cutoff = Instant(milliseconds: time.milliseconds - configuration.closedCaseRetention.milliseconds)
-        try tx.store.deleteCases(closedBefore: cutoff)
-        try tx.store.deleteSettledEntries(changedBefore: cutoff)
-        try tx.store.deleteRefreshMarks(before: cutoff)
-        try tx.store.deleteLeases(issuedBefore: cutoff)
-        try tx.store.deleteLosses(before: cutoff)
+        try transaction.deleteCases(closedBefore: cutoff)
+        try transaction.deleteSettledEntries(changedBefore: cutoff)
+        try transaction.deleteRefreshMarks(before: cutoff)
+        try transaction.deleteLeases(issuedBefore: cutoff)
+        try transaction.deleteLosses(before: cutoff)
     }
 
     static func union(_ granted: [String], _ needed: [String]) -> [String] {

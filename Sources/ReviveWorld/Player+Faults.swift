@@ -2,7 +2,7 @@ import Revive
 import ReviveVocabulary
 
 /// The scenario's faults and events, applied to the simulated world.
-extension Player: StepPointObserver {
+extension Player {
     /// Fires every unfired fault aimed at this point of this attempt, in file order.
     func strike(_ point: StepPoint, _ attempt: Attempt) {
         // The cheap tests first, by index, and the step's spec only for a fault aimed here: this

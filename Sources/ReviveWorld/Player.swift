@@ -44,7 +44,11 @@ final class Player {
          shared: SharedPlayWorld? = nil, ids: IdentifierSource? = nil) {
         world = WorldWiring(scenario: scenario, mode: mode, store: store, journal: journal, kill: kill, shared: shared, ids: ids)
         runtime = SimulatedRuntime(world: world)
-        runtime.stepPoints = self
+        // Only a play with a fault aimed at a step point is told of them: in any other, every
+        // point of every attempt walked the fault list for nothing.
+        if scenario.faults.contains(where: { if case .step = $0.at { true } else { false } }) {
+            runtime.stepPoints = .passUnretained(self)
+        }
         world.onKill = { [unowned self] in self.runtimeAtKill = self.runtime.saveState(keeping: self.runtimeBeforeEvent) }
     }
 
@@ -74,12 +78,11 @@ final class Player {
             }
         }
         // Only a play that heals or waits on a transition watches its timeline: in any other,
-        // the observer was a closure call and an unowned retain on every transition for nothing.
+        // the observer was a call on every transition for nothing.
         if healing || !pendingOnEvents.isEmpty {
-            // Unsafe unowned: a safe one took and dropped a strong reference (an atomic count
-            // each way) on every transition. The player clears the observer when it goes (see
-            // `deinit`), so the closure never outlives it.
-            world.timeline.observer = { [unowned(unsafe) self] transition in self.observe(transition) }
+            // Unretained (see `Timeline.observer`): the player clears it when it goes (see
+            // `deinit`), so the timeline never calls a player that is gone.
+            world.timeline.observer = .passUnretained(self)
         }
         return playOn()
     }
@@ -156,7 +159,7 @@ final class Player {
     }
 
     /// Fires `on` events at the first occurrence of their transition (and schedules healing).
-    private func observe(_ transition: Transition) {
+    func observe(_ transition: Transition) {
         if healing { scheduleHealing(after: transition) }
         // Most plays have no `on` event left: skip hashing the name on every transition then.
         guard !pendingOnEvents.isEmpty, let group = pendingOnEvents.firstIndex(where: { $0.name == transition.name }) else { return }

@@ -343,7 +343,7 @@ extension SimulatedRuntime {
     /// `run`), even when taken `consuming`, which the optimizer turned back into a loan.
     @inline(__always)
     private func afterPoint(_ point: StepPoint, _ attempt: Attempt, then next: consuming AttemptPhase) {
-        stepPoints?.strike(point, attempt)
+        strike(point, attempt)
         world.queue.schedule(.phase(attempt: attempt.id, next), at: now)
     }
 

@@ -149,10 +149,10 @@ extension SimulatedRuntime {
         case .failed(let signal):
             deliver(signal, for: &call)
         case .answerLost:
-            stepPoints?.strike(.afterEffect, attempt)
+            strike(.afterEffect, attempt)
             queueTimeout(&call)
         case .answered:
-            stepPoints?.strike(.afterEffect, attempt)
+            strike(.afterEffect, attempt)
             // A lose-response struck in flight, or at this very point: the answer never lands.
             if call.answerLost || provider.takesLoss(call.lease.connection) { queueTimeout(&call) } else { deliver(nil, for: &call) }
         }

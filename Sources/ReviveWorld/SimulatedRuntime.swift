@@ -1,13 +1,6 @@
 import Revive
 import ReviveVocabulary
 
-/// Where the runtime reports the points of a step attempt, so that the scenario's faults aimed at
-/// them can strike (the player's fault plan).
-protocol StepPointObserver: AnyObject {
-    /// The attempt reached `point`; fire every fault aimed there.
-    func strike(_ point: StepPoint, _ attempt: Attempt)
-}
-
 /// The simulated durable runtime: the run's state machine, its step attempts, checkpoints,
 /// retries and workers (heartbeats, loss, return).
 ///
@@ -16,12 +9,19 @@ protocol StepPointObserver: AnyObject {
 /// worker loss.
 final class SimulatedRuntime {
     let world: WorldWiring
-    /// The scenario's fault plan, told of every step point: the player, which owns this runtime
-    /// and drives every event it handles, so it outlives every use of this reference. Unowned
-    /// (unsafe), not weak: a weak reference gave the player a side table, and with one every
-    /// retain and release of the player took the runtime's slow path (an observer call on every
-    /// transition of a play that waits on one, a strike at every step point).
-    unowned(unsafe) var stepPoints: StepPointObserver?
+    /// The scenario's fault plan, told of every step point (`strike`): the player, which owns
+    /// this runtime and drives every event it handles, so it outlives every use of this
+    /// reference. Unretained, not weak: a weak reference gave the player a side table, and with
+    /// one every retain and release of the player took the runtime's slow path. Lent without a
+    /// retain: an unowned reference was made a strong one (a retain and a release of the
+    /// player) at every step point of every attempt.
+    @exclusivity(unchecked) var stepPoints: Unmanaged<Player>?
+
+    /// Tells the fault plan that the attempt reached `point`: every fault aimed there fires.
+    @inline(__always)
+    func strike(_ point: StepPoint, _ attempt: Attempt) {
+        stepPoints?._withUnsafeGuaranteedRef { $0.strike(point, attempt) }
+    }
 
     // Unchecked (see `Timeline`): one play, one thread; the dynamic exclusivity checks cost more than the work.
     @exclusivity(unchecked) var workers = SmallTable<WorkerID, WorkerState>()

@@ -9,8 +9,11 @@ public final class Timeline: TransitionRecorder {
     // every access were some 6% of the explorer's instructions (callgrind, `bench --only fuzz`).
     /// The transitions so far.
     @exclusivity(unchecked) public private(set) var transitions: [Transition] = []
-    /// Called after each transition is appended (the player uses it to fire `on` events).
-    @exclusivity(unchecked) var observer: ((Transition) -> Void)?
+    /// The player, told of each transition before it is appended (it fires `on` events), held
+    /// unretained and lent without a retain: the player clears it when it goes (`Player.deinit`).
+    /// A closure here (over an unowned player) cost two retains and two releases a transition,
+    /// the closure's context and the player, in every play that watches its timeline.
+    @exclusivity(unchecked) var observer: Unmanaged<Player>?
     /// While the lab's process is dead (`explore --kill`, between the kill and the restart),
     /// nothing it would still do is history: what its code goes on doing is not recorded.
     @exclusivity(unchecked) var muted = false
@@ -33,7 +36,7 @@ public final class Timeline: TransitionRecorder {
     /// the order between the two changes nothing it sees.
     public func record(_ transition: consuming Transition) {
         guard !muted else { return }
-        observer?(transition)
+        if let observer { observer._withUnsafeGuaranteedRef { $0.observe(transition) } }
         transitions.append(transition)
     }
 }

@@ -1,3 +1,4 @@
+import ReferenceCatalog
 import Testing
 @testable import ReviveLab
 
@@ -18,42 +19,16 @@ struct TextLineSmallStringTests {
         #endif
     }
 
-    /// Texts of every length from 0 to 17 bytes, built from pieces that need no quotes, need
-    /// them, or are not ASCII.
-    static var texts: [String] {
-        let pieces = ["a", "Z9", " ", "\"", "é", "-_"]
-        var texts: [String] = []
-        for piece in pieces {
-            for filler in ["b", "é"] {
-                for length in 0...17 {
-                    var text = ""
-                    while text.utf8.count < length { text += text.utf8.count == length / 2 ? piece : filler }
-                    texts.append(text)
-                }
-            }
-        }
-        return texts
-    }
-
-    /// The same text in a native string that is not small (its storage reserved larger), which
-    /// the general path writes.
-    static func large(_ text: String) -> String {
-        var copy = ""
-        copy.reserveCapacity(64)
-        copy += text
-        return copy
-    }
-
     @Test func smallFactsAreSpelledAsTheGeneralPathSpellsThem() {
-        for value in Self.texts {
+        for value in SmallStringSamples.texts {
             for name in ["n", "runtime", "a-name-of-16-by", "é"] {
-                for text in [value, Self.large(value)] {
+                for text in [value, SmallStringSamples.stored(value)] {
                     var line = TextLine(capacity: 1)
                     line.append("x")
                     line.startFacts()
                     line.fact("conn", text)
                     line.fact(named: name, text)
-                    line.fact(named: Self.large(name), text)
+                    line.fact(named: SmallStringSamples.stored(name), text)
                     let spelled = TextLineFastPathTests.spelled(value)
                     #expect(line.text == "xconn=\(spelled) \(name)=\(spelled) \(name)=\(spelled)", "\(value) \(name)")
                 }
@@ -62,7 +37,7 @@ struct TextLineSmallStringTests {
     }
 
     @Test func smallTextsArePaddedExactly() {
-        for value in Self.texts {
+        for value in SmallStringSamples.texts {
             for width in 0...20 {
                 var line = TextLine(capacity: 1)
                 line.append("p")
@@ -77,9 +52,9 @@ struct TextLineSmallStringTests {
     /// text padded by `append(_:paddedTo:)` between two spaces on each side, the reference,
     /// for every length, kind of byte and width, from a small string and a stored one.
     @Test func actorColumnsAreTheTextPaddedBetweenTwoSpaces() {
-        for value in Self.texts {
+        for value in SmallStringSamples.texts {
             for width in 0...26 {
-                for text in [value, Self.large(value)] {
+                for text in [value, SmallStringSamples.stored(value)] {
                     var line = TextLine(capacity: 1)
                     line.append("p")
                     line.append(actorColumn: text, width: width)

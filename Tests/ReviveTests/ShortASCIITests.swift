@@ -1,3 +1,4 @@
+import ReferenceCatalog
 import Testing
 @testable import Revive
 
@@ -23,34 +24,9 @@ struct ShortASCIITests {
         #endif
     }
 
-    /// Texts of every length from 0 to 17 bytes, built from pieces that need no quotes, need
-    /// them, or are not ASCII.
-    static var texts: [String] {
-        let pieces = ["a", "Z9", " ", "\"", "é", "-_"]
-        var texts: [String] = []
-        for piece in pieces {
-            for filler in ["b", "é"] {
-                for length in 0...17 {
-                    var text = ""
-                    while text.utf8.count < length { text += text.utf8.count == length / 2 ? piece : filler }
-                    texts.append(text)
-                }
-            }
-        }
-        return texts
-    }
-
-    /// The same text in a native string that is not small (its storage reserved larger).
-    static func stored(_ text: String) -> String {
-        var copy = ""
-        copy.reserveCapacity(64)
-        copy += text
-        return copy
-    }
-
     // Reads a String as two words: only where the layout holds (not on 32-bit or big-endian).
     @Test(.enabled(if: ShortASCII.layoutHolds)) func anySmallStringsBytesAreReadFromItsWords() throws {
-        for text in Self.texts {
+        for text in SmallStringSamples.texts {
             let utf8 = Array(text.utf8)
             let ascii = utf8.allSatisfy { $0 < 0x80 }
             guard utf8.count <= 15 else {
@@ -74,8 +50,8 @@ struct ShortASCIITests {
             #expect(ShortASCII.words(of: text).map { $0 == words } ?? !ascii, "\(text)")
             #expect(ShortASCII.spelling(of: text).map { $0 == words } ?? !ascii, "\(text)")
             // The same bytes kept in storage of their own are not small.
-            #expect(ShortASCII.smallWords(of: Self.stored(text)) == nil || utf8.isEmpty, "\(text)")
-            #expect(ShortASCII.SmallBytes(Self.stored(text)) == nil || utf8.isEmpty, "\(text)")
+            #expect(ShortASCII.smallWords(of: SmallStringSamples.stored(text)) == nil || utf8.isEmpty, "\(text)")
+            #expect(ShortASCII.SmallBytes(SmallStringSamples.stored(text)) == nil || utf8.isEmpty, "\(text)")
         }
     }
 

@@ -70,15 +70,10 @@ public enum ScenarioLoader {
     static func startsWithMarkOrHoldsReplacement(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            var from = 0
-            while from < bytes.count, let found = memchr(base + from, 0xEF, bytes.count - from) {
-                let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-                if at + 2 < bytes.count {
-                    if at == 0 && bytes[1] == 0xBB && bytes[2] == 0xBF { return true }
-                    if bytes[at + 1] == 0xBF && bytes[at + 2] == 0xBD { return true }
-                }
-                from = at + 1
+            var places = BytePlaces(of: 0xEF, in: bytes)
+            while let at = places.next(), at + 2 < bytes.count {
+                if at == 0 && bytes[1] == 0xBB && bytes[2] == 0xBF { return true }
+                if bytes[at + 1] == 0xBF && bytes[at + 2] == 0xBD { return true }
             }
             return false
         }
@@ -119,12 +114,9 @@ public enum ScenarioLoader {
     static func holdsSalesforcePrefix(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            var from = 2
-            while from < bytes.count, let found = memchr(base + from, Int32(UInt8(ascii: "D")), bytes.count - from) {
-                let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            var places = BytePlaces(of: UInt8(ascii: "D"), in: bytes, from: 2)
+            while let at = places.next() {
                 if bytes[at - 2] == UInt8(ascii: "0"), bytes[at - 1] == UInt8(ascii: "0") { return true }
-                from = at + 1
             }
             return false
         }
@@ -140,18 +132,40 @@ public enum ScenarioLoader {
     static func holdsMarkerEscape(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            var from = 0
-            while from < bytes.count, let found = memchr(base + from, Int32(UInt8(ascii: "\\")), bytes.count - from) {
-                let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            var places = BytePlaces(of: UInt8(ascii: "\\"), in: bytes)
+            while let at = places.next() {
                 // The byte after a backslash names its escape and is skipped with it (`\\` is
                 // one escape, a backslash, whatever follows it).
                 guard at + 1 < bytes.count else { return false }
                 if bytes[at + 1] == UInt8(ascii: "u") || bytes[at + 1] == UInt8(ascii: "/") { return true }
-                from = at + 2
+                places.from = at + 2
             }
             return false
         }
+    }
+}
+
+/// The places of one byte in a buffer, in order, each found by `memchr`: the loader's checks of a
+/// whole file look for bytes text rarely holds (a backslash, 0xEF, a `D`), where the generic
+/// `contains` on a UTF-8 view took 3 % of a cold `run` of the catalogue.
+struct BytePlaces {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let byte: Int32
+    /// Where the next search starts (a check may move it on, past an escape's second byte).
+    var from: Int
+
+    init(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) {
+        (self.bytes, self.byte, self.from) = (bytes, Int32(byte), from)
+    }
+
+    /// The next place of the byte, or nil when there is none.
+    mutating func next() -> Int? {
+        guard from < bytes.count, let base = bytes.baseAddress, let found = memchr(base + from, byte, bytes.count - from) else {
+            return nil
+        }
+        let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+        from = at + 1
+        return at
     }
 }
 

@@ -93,13 +93,9 @@ extension TextLine {
     mutating func appendPadded(_ text: ShortASCII.SmallBytes, _ width: Int) -> Bool {
         guard TextLine.highBits(text.low | text.high) == 0 else { return false }
         reserve(Swift.max(16, width) &+ 8)
-        let spaces: UInt64 = 0x2020_2020_2020_2020
+        let spaces = TextLine.eightSpaces
         let to = UnsafeMutableRawPointer(base + count)
-        var offset = 16
-        while offset < width {
-            to.storeBytes(of: spaces, toByteOffset: offset, as: UInt64.self)
-            offset &+= 8
-        }
+        TextLine.storeSpaces(to, from: 16, upTo: width)
         let lowBytes = Swift.min(text.count, 8), highBytes = Swift.max(text.count &- 8, 0)
         let lowSpaces = lowBytes == 8 ? 0 : spaces &<< UInt64(truncatingIfNeeded: lowBytes &* 8)
         let highSpaces = highBytes == 8 ? 0 : spaces &<< UInt64(truncatingIfNeeded: highBytes &* 8)

@@ -121,16 +121,8 @@ struct TextLine: ~Copyable {
     @inline(__always)
     mutating func appendSpaces(_ spaces: Int) {
         guard spaces > 0 else { return }
-        // Eight spaces at a time, the last word reaching up to seven bytes into the capacity
-        // past them (bytes not counted as written): a padding is a few spaces, and a call to
-        // `memset` for each cost more than the rest of it.
         reserve(spaces &+ 7)
-        let to = UnsafeMutableRawPointer(base + count)
-        var offset = 0
-        repeat {
-            to.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: offset, as: UInt64.self)
-            offset &+= 8
-        } while offset < spaces
+        TextLine.storeSpaces(UnsafeMutableRawPointer(base + count), from: 0, upTo: spaces)
         count &+= spaces
     }
 
@@ -153,13 +145,9 @@ struct TextLine: ~Copyable {
     /// only as its bytes (its padding counts Characters). Whether the text is ASCII.
     @inline(__always)
     private mutating func putPadded(_ bytes: UnsafeBufferPointer<UInt8>, _ width: Int) -> Bool {
-        let spaces: UInt64 = 0x2020_2020_2020_2020
+        let spaces = TextLine.eightSpaces
         let to = UnsafeMutableRawPointer(base + count)
-        var offset = 0
-        while offset < width {
-            to.storeBytes(of: spaces, toByteOffset: offset, as: UInt64.self)
-            offset &+= 8
-        }
+        TextLine.storeSpaces(to, from: 0, upTo: width)
         let length = bytes.count
         var high: UInt64 = 0
         if length < 8 {
@@ -169,7 +157,7 @@ struct TextLine: ~Copyable {
             to.storeBytes(of: word | spaces &<< UInt64(length &* 8), as: UInt64.self)
         } else {
             let from = UnsafeRawPointer(bytes.baseAddress!)
-            offset = 0
+            var offset = 0
             while true {
                 let at = Swift.min(offset, length &- 8)
                 let word = from.loadUnaligned(fromByteOffset: at, as: UInt64.self)
@@ -193,7 +181,7 @@ struct TextLine: ~Copyable {
         if width <= 20, let words = smallBits(text) {
             let bytes = ShortASCII.SmallBytes(words: words)
             if TextLine.highBits(bytes.low | bytes.high) == 0 {
-                let spaces: UInt64 = 0x2020_2020_2020_2020
+                let spaces = TextLine.eightSpaces
                 // The text's sixteen bytes with spaces past it (a count of at most 15: the high
                 // word always keeps a space).
                 let low = bytes.count >= 8 ? bytes.low : bytes.low | spaces &<< UInt64(truncatingIfNeeded: bytes.count &* 8)
@@ -313,6 +301,22 @@ struct TextLine: ~Copyable {
         Array(text.utf8).withUnsafeBufferPointer { bytes in
             reserve(Swift.max(bytes.count, width) &+ 8)
             return putPadded(bytes, width)
+        }
+    }
+
+    /// Eight spaces in one word.
+    @inline(__always)
+    static var eightSpaces: UInt64 { 0x2020_2020_2020_2020 }
+
+    /// Spaces from byte `start` of `to` up to byte `end`, eight at a time: the last word may reach
+    /// up to seven bytes past `end`, into room the caller made and does not count. A padding is a
+    /// few spaces, and a call to `memset` for each cost more than the rest of it.
+    @inline(__always)
+    static func storeSpaces(_ to: UnsafeMutableRawPointer, from start: Int, upTo end: Int) {
+        var offset = start
+        while offset < end {
+            to.storeBytes(of: eightSpaces, toByteOffset: offset, as: UInt64.self)
+            offset &+= 8
         }
     }
 

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import Foundation
 import PackageDescription
 
@@ -48,6 +48,17 @@ var staticCxxArchiveIsThere: Bool {
     return files.fileExists(atPath: "\(chosen)/libstdc++.a")
 }
 
+/// Every Swift target's settings in a release build: each concrete generic type's metadata is
+/// reached through its accessor function instead of by decoding its mangled name at first use.
+/// A process touches about 90 such types once each (dictionaries, optionals and arrays of the
+/// lab's records); decoding their names cost 0.6 M instructions of a cold `run scenarios`, about
+/// 3% (docs/performance.md, "Sixth session"). The price is a little code size. The flag is a
+/// frontend option, so SwiftPM counts it unsafe; since tools version 6.2 a package that depends
+/// on these libraries by version may still use them.
+let startupSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
+]
+
 /// Planted engine bugs exist only in debug builds, for the explorer's proof tests; a release
 /// build cannot contain them.
 let plantedBugs: [SwiftSetting] = [.define("REVIVE_PLANTED_BUGS", .when(configuration: .debug))]
@@ -64,34 +75,34 @@ let package = Package(
     ],
     targets: [
         // The timeline's types: transition names, actors, facts, failure classes, ids, invariants' names.
-        .target(name: "ReviveVocabulary"),
+        .target(name: "ReviveVocabulary", swiftSettings: startupSettings),
         // The recovery engine: pure rules, no I/O, no clock, no randomness of its own.
-        .target(name: "Revive", dependencies: ["ReviveVocabulary"], swiftSettings: plantedBugs),
+        .target(name: "Revive", dependencies: ["ReviveVocabulary"], swiftSettings: plantedBugs + startupSettings),
         // The simulated world: virtual clock, provider, runtime, workers, faults, the player.
-        .target(name: "ReviveWorld", dependencies: ["Revive", "ReviveVocabulary"], swiftSettings: plantedBugs),
+        .target(name: "ReviveWorld", dependencies: ["Revive", "ReviveVocabulary"], swiftSettings: plantedBugs + startupSettings),
         // The invariant checker: timelines in, verdicts out.
-        .target(name: "ReviveCheck", dependencies: ["ReviveVocabulary"]),
+        .target(name: "ReviveCheck", dependencies: ["ReviveVocabulary"], swiftSettings: startupSettings),
         // Playing and judging scenarios, fault-schedule search and shrinking (pure; threads live in the frontend).
         .target(name: "ReviveExplore", dependencies: ["ReviveWorld", "ReviveCheck", "Revive", "ReviveVocabulary"],
-                swiftSettings: plantedBugs),
+                swiftSettings: plantedBugs + startupSettings),
         // The system's SQLite's header (libsqlite3-dev on Debian and Ubuntu; part of macOS). Not linked:
         // the store loads the library at run time (`SQLiteLibrary`), so a command that opens no store
         // file does not load it at start (no pkg-config either, whose flags would link it).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The durable recovery store on SQLite: the engine's state, its decision log and the plays' history.
         // SQLite and libpq are loaded at run time (dlopen), only when a store is opened: no link-time dependency.
-        .target(name: "ReviveStore", dependencies: ["CSQLite", "Revive", "ReviveVocabulary"], swiftSettings: plantedBugs),
+        .target(name: "ReviveStore", dependencies: ["CSQLite", "Revive", "ReviveVocabulary"], swiftSettings: plantedBugs + startupSettings),
         // The frontend: commands, the option parser, renderers, scenario and JSONL file I/O.
         .target(name: "ReviveLab",
                 dependencies: ["ReviveExplore", "ReviveWorld", "ReviveCheck", "ReviveStore", "Revive", "ReviveVocabulary"],
-                swiftSettings: plantedBugs),
+                swiftSettings: plantedBugs + startupSettings),
         // Linked with the Swift runtime inside (Linux): a process then starts without the dynamic
         // linker loading and binding the runtime's libraries (a hello-world without Foundation:
         // 4.6 M to 2.2 M instructions, 2.2 to 1.4 ms), and with the C++ library inside too where
         // the system has its archive (1.7 M instructions and about 0.5 ms more; docs/performance.md).
         // The flags are the root package's alone; a package that depends on the libraries above
         // never sees them.
-        .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"],
+        .executableTarget(name: "revive-lab", dependencies: ["ReviveLab"], swiftSettings: startupSettings,
                           linkerSettings: [.unsafeFlags(executableLinkFlags, .when(platforms: [.linux]))]),
         // The provider-error reference rows, one copy shared by the test targets (in no product).
         .target(name: "ReferenceCatalog", dependencies: ["Revive", "ReviveVocabulary"], path: "Tests/ReferenceCatalog"),

@@ -77,7 +77,10 @@ let package = Package(
         // The timeline's types: transition names, actors, facts, failure classes, ids, invariants' names.
         .target(name: "ReviveVocabulary", swiftSettings: startupSettings),
         // The recovery engine: pure rules, no I/O, no clock, no randomness of its own.
-        .target(name: "Revive", dependencies: ["ReviveVocabulary"], swiftSettings: plantedBugs + startupSettings),
+        // Rounding calls the C library's `round`, which lives in libm on Linux: linked by name, since
+        // an embedder that imports only Revive has no Glibc import to pull it in.
+        .target(name: "Revive", dependencies: ["ReviveVocabulary"], swiftSettings: plantedBugs + startupSettings,
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // The simulated world: virtual clock, provider, runtime, workers, faults, the player.
         .target(name: "ReviveWorld", dependencies: ["Revive", "ReviveVocabulary"], swiftSettings: plantedBugs + startupSettings),
         // The invariant checker: timelines in, verdicts out.

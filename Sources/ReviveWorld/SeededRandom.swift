@@ -23,31 +23,48 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// `prefix` then `count` lower-case hex digits: the text of `prefix + hex(count)`, spelled in
     /// one buffer. Every id and secret the engine draws is such a pair, and joining two strings
     /// cost as much again as drawing the digits.
+    ///
+    /// The digits are each draw's nibbles, lowest first (two digits a byte, its low nibble
+    /// first), 16 a draw, a new draw only when the last is used up: `hex` draws once up front,
+    /// then once more every 16 digits (`skipHex` relies on it).
     mutating func hex(_ count: Int, after prefix: String) -> String {
+        // An id (a short ASCII prefix and 8 digits: `lease_`, `case_`, `cap_`, `grant_`) fits a
+        // small string: made as its two words, where the general path below (a closure, the
+        // prefix copied byte by byte, an ASCII check) cost about 300 instructions an id.
+        if count <= 8, ShortASCII.layoutHolds, let words = ShortASCII.words(of: prefix) {
+            let head = ShortASCII.SmallBytes(words: words)
+            if head.count + count <= 15 {
+                let digits = SeededRandom.digits(UInt32(truncatingIfNeeded: next()), count: count)
+                return ShortASCII.string(SeededRandom.appending(digits, count: count, to: head))
+            }
+        }
         var bits = next()
         var left = 16
         var generator = self
         var prefix = prefix
         let text = prefix.withUTF8 { head in
             String(unsafeUninitializedCapacity: head.count + count) { buffer in
-                var at = 0
-                for byte in head {
-                    buffer[at] = byte
-                    at += 1
-                }
-                // Two digits a step, low nibble first (the order the digits were always drawn
-                // in): a draw's 16 digits are 8 whole bytes, so a pair never straddles a draw.
+                guard let start = buffer.baseAddress else { return 0 }
+                if let source = head.baseAddress, !head.isEmpty { start.update(from: source, count: head.count) }
+                var at = head.count
+                // Eight digits a step, from the draw's next 32 bits, stored as one word while
+                // eight fit: a draw's 16 digits are two such steps.
                 var remaining = count
                 while remaining > 0 {
                     if left == 0 { bits = generator.next(); left = 16 }
-                    let byte = UInt8(truncatingIfNeeded: bits)
-                    buffer[at] = SeededRandom.digit(byte & 0xF)
-                    if remaining == 1 { return at + 1 }
-                    buffer[at + 1] = SeededRandom.digit(byte >> 4)
-                    at += 2
-                    remaining -= 2
-                    bits >>= 8
-                    left -= 2
+                    let digits = SeededRandom.digits(UInt32(truncatingIfNeeded: bits), count: 8)
+                    if remaining >= 8 {
+                        // In bounds: `at + 8 <= head.count + count`, the buffer's capacity, while
+                        // eight digits remain; an unaligned store is allowed (SE-0349).
+                        UnsafeMutableRawPointer(start + at).storeBytes(of: digits.littleEndian, as: UInt64.self)
+                        at += 8
+                        remaining -= 8
+                    } else {
+                        for index in 0..<remaining { start[at + index] = UInt8(truncatingIfNeeded: digits >> UInt64(8 * index)) }
+                        return at + remaining
+                    }
+                    bits >>= 32
+                    left -= 8
                 }
                 return at
             }
@@ -58,9 +75,37 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 }
 
 extension SeededRandom {
-    /// The lower-case hex digit of a nibble.
+    /// The first `count` (0 to 8) digits of `bits`, nibble 0 first: digit `i` in byte `i` of the
+    /// result (the lowest first), zero past the count.
     @inline(__always)
-    static func digit(_ nibble: UInt8) -> UInt8 { nibble &+ (nibble < 10 ? 48 : 87) }
+    static func digits(_ bits: UInt32, count: Int) -> UInt64 {
+        // Each byte to its own 16 bits, then each nibble to its own byte, the low nibble first.
+        var x = UInt64(bits)
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // A nibble of 10 or more carries into its byte's bit 4 when 6 is added (never past its
+        // byte): those take 'a' - 10 instead of '0', 39 more.
+        let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let spelt = x &+ 0x3030_3030_3030_3030 &+ letters &* 39
+        return count >= 8 ? spelt : spelt & ((1 &<< UInt64(truncatingIfNeeded: 8 * count)) &- 1)
+    }
+
+    /// The words of the small ASCII string `head` then `count` digits (from `digits`), which
+    /// together fit in 15 bytes.
+    @inline(__always)
+    static func appending(_ digits: UInt64, count: Int, to head: ShortASCII.SmallBytes) -> (UInt64, UInt64) {
+        let shift = UInt64(truncatingIfNeeded: 8 * (head.count & 7))
+        let (low, high): (UInt64, UInt64)
+        if head.count == 0 {
+            (low, high) = (digits, 0)
+        } else if head.count < 8 {
+            (low, high) = (head.low | digits &<< shift, digits &>> (64 &- shift))
+        } else {
+            (low, high) = (head.low, head.high | digits &<< shift)
+        }
+        return ShortASCII.words(low: low, high: high, count: head.count + count)
+    }
 }
 
 /// Ids and secrets drawn from the scenario's seed: same seed, same ids.

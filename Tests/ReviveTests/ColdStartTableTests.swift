@@ -64,11 +64,6 @@ struct ColdStartTableTests {
         }
     }
 
-    @Test("The digest's hex table is every byte spelt")
-    func hexPairsAreSpelt() {
-        #expect(SHA256.hexPairs == (0..<256).map(SHA256.spellHexPair))
-    }
-
     @Test("The months' words are the months' names packed")
     func monthWordsAreTheMonths() {
         #expect(HTTPDate.monthWords == HTTPDate.months.map(HTTPDate.word))

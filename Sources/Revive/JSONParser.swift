@@ -6,10 +6,11 @@ struct JSONParser: ~Copyable {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     /// The items and member values read so far of each array and object being read, innermost
-    /// last; `keys` and `marks` hold the objects' keys and their marks (`keyMark`).
+    /// last; `keys` and `marks` hold the objects' keys and their marks (two words a key: see
+    /// `isDuplicate`).
     var values = JSONStack<JSONValue>(capacity: 64)
     var keys = JSONStack<String>(capacity: 32)
-    var marks = JSONStack<UInt64>(capacity: 32)
+    var marks = JSONStack<UInt64>(capacity: 64)
     /// Whether short ASCII strings are made from their words (`ShortASCII`), read once a parse.
     let shortStrings = ShortASCII.layoutHolds
     /// Nesting deeper than this is refused rather than risking the stack.
@@ -119,8 +120,7 @@ struct JSONParser: ~Copyable {
         guard depth < JSONParser.maximumDepth, index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
             return try parseValue(depth: depth)
         }
-        var ascii = false
-        return .string(try parseString(ascii: &ascii))
+        return .string(try parseStringValue())
     }
 
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -136,16 +136,7 @@ struct JSONParser: ~Copyable {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
-            let keyStart = index
-            var ascii = false
-            let key = try parseString(ascii: &ascii)
-            let mark = ascii ? keyMark(from: keyStart + 1, to: index - 1) : JSONParser.notASCII
-            if isDuplicate(key, mark: mark, keysFrom: keyBase, seen: &seen) {
-                index = keyStart
-                throw error("duplicate key \"\(key)\"")
-            }
-            keys.push(key)
-            marks.push(mark)
+            try pushKey(keysFrom: keyBase, seen: &seen)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
             index += 1
@@ -170,19 +161,83 @@ struct JSONParser: ~Copyable {
         members.reserveCapacity(count)
         for offset in 0..<count { members.append((keys.move(at: keyBase + offset), values.move(at: valueBase + offset))) }
         keys.forget(from: keyBase)
-        marks.forget(from: keyBase)
+        marks.forget(from: 2 &* keyBase)
         values.forget(from: valueBase)
         return members
     }
 
-    /// The mark of a key that is not ASCII (or has escapes): compared with `==` against every other.
+    /// The key at the quote at `index`, pushed on `keys` with its mark on `marks`; a duplicate
+    /// of a key on them from `keyBase` is refused, at the key's opening quote.
+    @inline(__always)
+    mutating func pushKey(keysFrom keyBase: Int, seen: inout Set<String>?) throws(JSONSyntaxError) {
+        let keyStart = index
+        var scanned = index &+ 1
+        var high: UInt64 = 0
+        if let words = shortASCII(scanned: &scanned, high: &high) {
+            // Most keys: their words alone clear them, and the String made from them goes straight
+            // onto the stack (held in a local across the check, it was retained and released).
+            if !wordsClearKey(words, keysFrom: keyBase) {
+                try refuseDuplicate(ShortASCII.string(words), mark: words, at: keyStart, keysFrom: keyBase, seen: &seen)
+            }
+            keys.push(ShortASCII.string(words))
+            marks.push(words.0)
+            marks.push(words.1)
+            return
+        }
+        var ascii = false
+        let key = try parseString(from: keyStart &+ 1, plainTo: scanned, high: high, ascii: &ascii)
+        let mark = keyMark(of: key, ascii: ascii, from: keyStart &+ 1, to: index &- 1)
+        try refuseDuplicate(key, mark: mark, at: keyStart, keysFrom: keyBase, seen: &seen)
+        keys.push(key)
+        marks.push(mark.0)
+        marks.push(mark.1)
+    }
+
+    /// Whether the marks on the stack from `keyBase` show, without a look at the keys, that the
+    /// short ASCII key of `words` is none of them: they are fewer than 16 (past that, `seen`
+    /// holds them), none has these words and none is marked `notASCII` (see `isDuplicate`).
+    @inline(__always)
+    func wordsClearKey(_ words: (UInt64, UInt64), keysFrom keyBase: Int) -> Bool {
+        guard keys.count &- keyBase < 16 else { return false }
+        var position = 2 &* keyBase
+        let end = 2 &* keys.count
+        while position < end {
+            let first = marks.base[position]
+            if first & JSONParser.notASCII != 0 || (first == words.0 && marks.base[position &+ 1] == words.1) { return false }
+            position &+= 2
+        }
+        return true
+    }
+
+    /// Refuses `key` (marked `mark`) if it is among the keys on the stack from `keyBase`, at the
+    /// opening quote at `keyStart`.
+    @inline(never)
+    mutating func refuseDuplicate(_ key: String, mark: (UInt64, UInt64), at keyStart: Int, keysFrom keyBase: Int,
+                                  seen: inout Set<String>?) throws(JSONSyntaxError) {
+        guard isDuplicate(key, mark: mark, keysFrom: keyBase, seen: &seen) else { return }
+        index = keyStart
+        throw error("duplicate key \"\(key)\"")
+    }
+
+    /// The first word of the mark of a key that is not ASCII (or has escapes): compared with `==`
+    /// against every other. No other mark's first word has its top bit.
     static let notASCII: UInt64 = 1 << 63
 
-    /// The mark of the ASCII key spelt by the bytes `start..<end`: its length (up to 127) in the
-    /// top byte and its first seven bytes below. Two ASCII keys are equal exactly when their
-    /// bytes are, so two with different marks are different keys.
-    @inline(__always)
-    func keyMark(from start: Int, to end: Int) -> UInt64 {
+    /// The mark of a key `parseString` read from the bytes `start..<end` (`ascii` as it said).
+    /// Where `shortStrings` holds, a key kept as a small ASCII string is marked by its words, as
+    /// `shortASCII` marks the keys it reads: two such keys are equal exactly when their words
+    /// are. A longer ASCII key is marked by its length (up to 127) in the top byte of the first
+    /// word and its first seven bytes below, the second word zero: two ASCII keys are equal
+    /// exactly when their bytes are, so two with different marks are different keys. Any other
+    /// key is marked `notASCII`.
+    func keyMark(of key: String, ascii: Bool, from start: Int, to end: Int) -> (UInt64, UInt64) {
+        guard ascii else { return (JSONParser.notASCII, 0) }
+        if shortStrings {
+            if let words = ShortASCII.words(of: key) { return words }
+            // Fifteen bytes or fewer and not kept as words (no such String is made): compared
+            // with every key, as no short ASCII key's mark would rule it out.
+            if end - start <= 15 { return (JSONParser.notASCII, 0) }
+        }
         let length = end - start
         var prefix: UInt64 = 0
         if start + 8 <= bytes.count {
@@ -191,20 +246,27 @@ struct JSONParser: ~Copyable {
             for offset in 0..<min(length, 7) { prefix |= UInt64(bytes[start + offset]) << UInt64(8 * offset) }
         }
         prefix &= (1 << UInt64(8 * min(length, 7))) &- 1
-        return UInt64(min(length, 127)) << 56 | prefix
+        return (UInt64(min(length, 127)) << 56 | prefix, 0)
     }
 
     /// Whether `key` (marked `mark`) is already among the keys on the stack from `keyBase`;
     /// past 16 of them the keys go into `seen` as well.
-    func isDuplicate(_ key: String, mark: UInt64, keysFrom keyBase: Int, seen: inout Set<String>?) -> Bool {
+    func isDuplicate(_ key: String, mark: (UInt64, UInt64), keysFrom keyBase: Int, seen: inout Set<String>?) -> Bool {
         let count = keys.count - keyBase
         // Plain `==`, as the `Set` past 16 members compares: canonically equivalent spellings are
         // one key, whatever the object's size. Only keys whose marks say they may be equal are
         // compared: `==` on two unequal strings is a call out of line (some 8 % of a parse).
         if count < 16 {
             for position in keyBase..<keyBase + count {
-                let other = marks.base[position]
-                if other != mark && (other | mark) & JSONParser.notASCII == 0 { continue }
+                let first = marks.base[2 &* position]
+                let second = marks.base[2 &* position &+ 1]
+                if first == mark.0 && second == mark.1 {
+                    // Equal words of two short ASCII keys (a second word is never zero) are equal bytes.
+                    if second != 0 { return true }
+                } else if (first | mark.0) & JSONParser.notASCII == 0 {
+                    // Different marks, both of ASCII keys: different bytes, so different keys.
+                    continue
+                }
                 if keys.base[position] == key { return true }
             }
             return false
@@ -231,113 +293,5 @@ struct JSONParser: ~Copyable {
             }
             throw error("expected ',' or ']' in an array")
         }
-    }
-
-    /// The string starting at the quote at `index`; `ascii` is set when it is known to be ASCII
-    /// (a string with escapes is not looked at, and is left false).
-    mutating func parseString(ascii: inout Bool) throws(JSONSyntaxError) -> String {
-        let start = index &+ 1
-        let (end, high) = plainRun(from: start)
-        // Most strings have no escape: the whole string is made from its bytes in place.
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try escapedString(from: start, plainUpTo: end) }
-        index = end &+ 1
-        ascii = high == 0
-        return makeString(from: start, to: end, ascii: ascii)
-    }
-
-    /// Where the run of plain bytes from `start` ends (at a quote, a backslash, a control byte or
-    /// the end of the text), and the high bits of its bytes (zero when it is ASCII).
-    @inline(__always)
-    func plainRun(from start: Int) -> (end: Int, high: UInt64) {
-        var end = start
-        var high: UInt64 = 0
-        // Eight bytes at a time while none of them ends the run: tested byte by byte, this loop
-        // was some 15 % of parsing a scenario.
-        while end &+ 8 <= bytes.count {
-            let chunk = word(at: end)
-            let stops = JSONParser.plainRunStops(chunk)
-            if stops == 0 {
-                high |= chunk
-                end &+= 8
-                continue
-            }
-            // The lowest marked byte is the first that ends the run (a false mark can only sit
-            // above a true one): the bytes below it are the run's last.
-            let before = stops.trailingZeroBitCount / 8
-            high |= chunk & ((1 << UInt64(8 * before)) &- 1)
-            return (end &+ before, high & 0x8080_8080_8080_8080)
-        }
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            high |= UInt64(bytes[end])
-            end &+= 1
-        }
-        return (end, high & 0x8080_8080_8080_8080)
-    }
-
-    /// The bytes `start..<end` as a String. They are valid UTF-8: the text was a String, and it is
-    /// cut at ASCII bytes only.
-    @inline(__always)
-    func makeString(from start: Int, to end: Int, ascii: Bool) -> String {
-        let count = end - start
-        // Up to 15 ASCII bytes are kept inside the String itself, and copied in without the
-        // validation `String(decoding:as:)` makes (which was a fifth of parsing a scenario).
-        if ascii && count <= 15 {
-            if count == 0 { return "" }
-            // As the two words the String is: a few instructions where the standard library's
-            // initializer took some 85 (most of a scenario's strings are keys and short words).
-            if shortStrings && (count >= 8 || start + 8 <= bytes.count) { return ShortASCII.string(shortWords(from: start, count: count)) }
-            let source = UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped + start)
-            return String(unsafeUninitializedCapacity: count) { buffer in
-                JSONParser.copyShort(count, from: source, to: UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped))
-                return count
-            }
-        }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-    }
-
-    /// The words (`ShortASCII`) of the `count` (1 to 15) ASCII bytes from `start`; eight bytes
-    /// must remain from `start` when `count` is below 8 (from 8 up, both loads lie inside the bytes).
-    @inline(__always)
-    func shortWords(from start: Int, count: Int) -> (UInt64, UInt64) {
-        let first = word(at: start)
-        if count >= 8 {
-            // The last eight bytes, shifted down so that byte 8 of the string is the lowest (by 64
-            // for a count of 8: nothing is left).
-            return ShortASCII.words(low: first, high: word(at: start + count - 8) >> UInt64(8 * (16 - count)), count: count)
-        }
-        return ShortASCII.words(low: first & ((1 << UInt64(8 * count)) &- 1), high: 0, count: count)
-    }
-
-    /// Copies `count` bytes (1 to 15) in two loads and stores that may overlap, not a call to `memcpy`.
-    @inline(__always)
-    static func copyShort(_ count: Int, from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
-        if count >= 8 {
-            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
-        } else if count >= 4 {
-            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
-        } else {
-            // One to three bytes: the first, the middle and the last cover them.
-            target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
-            target.storeBytes(of: source.load(fromByteOffset: count / 2, as: UInt8.self), toByteOffset: count / 2, as: UInt8.self)
-            target.storeBytes(of: source.load(fromByteOffset: count - 1, as: UInt8.self), toByteOffset: count - 1, as: UInt8.self)
-        }
-    }
-
-    /// The bytes of a word of eight text bytes (in memory order, the first lowest) that are a
-    /// double quote, a backslash or a control byte (below 0x20), marked by their high bit: the
-    /// classic tests for a zero byte (on the word xor the byte repeated) and for a byte below a
-    /// bound. Nonzero exactly when the word holds one, and the lowest mark is always a true one.
-    @inline(__always)
-    static func plainRunStops(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-        let zeroQuote = (quotes &- ones) & ~quotes
-        let zeroBackslash = (backslashes &- ones) & ~backslashes
-        let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & highs
     }
 }

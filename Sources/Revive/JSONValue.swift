@@ -181,9 +181,10 @@ struct JSONStack<Element>: ~Copyable {
         self.capacity = capacity
     }
 
-    /// Pushes `element`, doubling the room when it is full.
+    /// Pushes `element`, doubling the room when it is full. Consuming: a value made just for the
+    /// stack (a key, an item) is moved onto it, not copied (a retain) and then released.
     @inline(__always)
-    mutating func push(_ element: Element) {
+    mutating func push(_ element: consuming Element) {
         if count == capacity { grow() }
         (base + count).initialize(to: element)
         count += 1

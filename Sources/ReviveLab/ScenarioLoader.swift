@@ -97,7 +97,7 @@ public enum ScenarioLoader {
     /// (and no escape that could spell part of one).
     public static func load(document: JSONValue, file: String, text: String? = nil) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
-        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !holdsMarkerEscape($0) && !holdsSalesforcePrefix($0) } ?? false
+        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !holdsMarkerEscape($0) && !mayHoldSalesforceToken($0) } ?? false
         let scenario = ScenarioBuilder.build(clean ? document : SecretRedactor.redact(document).value, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {
             throw InputError(reader.problems.isEmpty ? [InputProblem(file: file, path: "", message: "not a scenario")] : reader.problems)
@@ -105,21 +105,46 @@ public enum ScenarioLoader {
         return scenario!
     }
 
-    /// Whether `text` holds `00D` anywhere. The Salesforce shape is judged on a whole value (`00D`
-    /// before the value's first `!`), so the scan of the whole file cannot rule it out: a `!`
-    /// earlier in the file, in a description say, hid a token in a later value, and the walk that
-    /// redacts it was skipped. A file that holds `00D` at all is walked. Found by its `D`, the
-    /// rarer byte (34 in the shipped scenarios, against 395 zeros): a call to `memchr` each, where
-    /// one at every zero cost some 20,000 instructions of a cold `run`.
-    static func holdsSalesforcePrefix(_ text: String) -> Bool {
+    /// Whether a string in `text` may hold the Salesforce shape: a `00D`, then a `!` later in the
+    /// same string (`SecretScanner` wants more than twenty bytes after that `!`). The shape is
+    /// judged on a whole value (`00D` before the value's first `!`), so a scan of the whole file
+    /// for the shape cannot rule it out (a `!` earlier in the file, in a description say, hid a
+    /// token in a later value); the string each `00D` stands in can. A `00D` stands in a string
+    /// (no other JSON token holds a `D`), whose text runs to the next quote not escaped; a `!`
+    /// before it may be the shape's, and none means that value holds no shape (an escape other
+    /// than `\u` spells no `!` and no `00D`; a `\u`, or no closing quote, answers true). Found by
+    /// the `D`, the rarer byte (34 in the shipped scenarios, against 395 zeros): a call to
+    /// `memchr` each. A Salesforce scenario names its tenant, an org id that starts with `00D`:
+    /// judged by `00D` alone, such a file paid the walk that copies its whole tree (75,000
+    /// instructions each), for a shape none of its strings held.
+    static func mayHoldSalesforceToken(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             var places = BytePlaces(of: UInt8(ascii: "D"), in: bytes, from: 2)
             while let at = places.next() {
-                if bytes[at - 2] == UInt8(ascii: "0"), bytes[at - 1] == UInt8(ascii: "0") { return true }
+                guard bytes[at - 2] == UInt8(ascii: "0"), bytes[at - 1] == UInt8(ascii: "0") else { continue }
+                if bangFollows(inStringFrom: at + 1, in: bytes) { return true }
             }
             return false
         }
+    }
+
+    /// Whether a `!` stands between `start` (inside a string) and the quote that ends the string;
+    /// true as well for a `\u` escape (which may spell one) or a string that does not end.
+    static func bangFollows(inStringFrom start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var at = start
+        while at < bytes.count {
+            switch bytes[at] {
+            case UInt8(ascii: "\\"):
+                // The byte after a backslash names its escape and is skipped with it.
+                if at + 1 < bytes.count && bytes[at + 1] == UInt8(ascii: "u") { return true }
+                at += 2
+            case UInt8(ascii: "\""): return false
+            case UInt8(ascii: "!"): return true
+            default: at += 1
+            }
+        }
+        return true
     }
 
     /// Whether `text` holds an escape that could spell a byte of a token shape: `\u` (any

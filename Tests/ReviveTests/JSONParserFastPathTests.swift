@@ -84,6 +84,25 @@ struct JSONParserFastPathTests {
         }
     }
 
+    /// Keys and values read as two words (`shortASCII`) when sixteen bytes follow their quote,
+    /// and by `parseString` nearer the end: strings of 0 to 17 bytes, plain, escaped or not ASCII,
+    /// as keys and values, at every distance from the end of the text, and as each other's
+    /// duplicates (a key read one way against a key read the other).
+    @Test func shortKeysAndValuesAtEveryDistanceFromTheEnd() {
+        let spellings = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq",
+                         "a\\\"b", "abcdefgh\\n", "\\u0061", "\\u212A", "K", "\u{212A}", "caf\u{e9}", "\u{1}x", "abcdefghij\u{e9}", "x\\u004B"]
+        for first in spellings {
+            for second in spellings {
+                for padding in 0..<18 {
+                    let tail = String(repeating: " ", count: padding)
+                    agree("{\"\(first)\": \"\(second)\", \"\(second)\": [\"\(first)\"]\(tail)}")
+                    agree("{\"\(first)\":1,\"\(second)\":2\(tail)}")
+                    agree("[\"\(first)\", {\"\(second)\":\"\(first)\"}]\(tail)")
+                }
+            }
+        }
+    }
+
     @Test func numbersAndLiteralsAtTheEdges() {
         let numbers = ["0", "-0", "1", "-1", "01", "-01", "1.", ".5", "1.5", "-1.5e-3", "1e5", "1E+5", "1e", "1e+", "--1", "+1",
                        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",

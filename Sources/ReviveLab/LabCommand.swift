@@ -39,11 +39,15 @@ public enum LabCommand {
         /// A monotonic clock in seconds, read only by `bench` and `explore` to report time taken;
         /// the executable supplies it so that nothing in the library reads a clock.
         public var monotonicSeconds: () -> Double
+        /// Writes UTF-8 bytes to standard output as they are; nil: `write(_:)` makes them a String
+        /// for `out`. `run` prints its rendered timelines this way: made Strings, their bytes were
+        /// checked as UTF-8 (some 2,000 instructions a scenario) only to be written out unchanged.
+        public var outBytes: ((UnsafeRawBufferPointer) -> Void)?
 
         /// Makes a console.
         public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, isTerminal: Bool, environment: [String: String],
                     readStandardInput: @escaping () -> [UInt8]? = { nil }, errorIsTerminal: Bool = false,
-                    monotonicSeconds: @escaping () -> Double = { 0 }) {
+                    monotonicSeconds: @escaping () -> Double = { 0 }, outBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) {
             self.out = out
             self.err = err
             self.isTerminal = isTerminal
@@ -51,6 +55,13 @@ public enum LabCommand {
             self.readStandardInput = readStandardInput
             self.errorIsTerminal = errorIsTerminal
             self.monotonicSeconds = monotonicSeconds
+            self.outBytes = outBytes
+        }
+
+        /// Writes `bytes`, valid UTF-8, to standard output: through `outBytes`, or as a String
+        /// through `out` (the same bytes either way).
+        func write(_ bytes: UnsafeRawBufferPointer) {
+            if let outBytes { outBytes(bytes) } else { out(String(decoding: bytes, as: UTF8.self)) }
         }
     }
 

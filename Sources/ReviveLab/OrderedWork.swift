@@ -10,8 +10,16 @@ final class OrderedWork<Item>: @unchecked Sendable {
     private let count: Int
     private let window: Int
     private let work: (Int) -> Item
-    /// Finished items not yet taken, by index.
-    private var finished: [Int: Item] = [:]
+    /// Finished items not yet taken: item `i` in slot `i % window` (see `slot(of:)`).
+    ///
+    /// A ring of optionals rather than a dictionary by index: a `Dictionary`'s first use in a
+    /// process built its generic types and scanned every protocol conformance (some 150,000
+    /// instructions of a cold threaded `run`), and an `Array` of items would build its storage's
+    /// type at first use too; this buffer needs no type built at run time. Sound: it is allocated
+    /// and every slot initialized (nil) in `init`, read and written only under `condition`'s
+    /// lock, and deinitialized and freed in `deinit`, which no worker can outlive (each holds
+    /// `self` while it runs).
+    private let slots: UnsafeMutablePointer<Item?>
     /// The next index a worker claims.
     private var claimed = 0
     /// How many items the consumer has taken.
@@ -28,6 +36,8 @@ final class OrderedWork<Item>: @unchecked Sendable {
         self.count = count
         self.window = max(1, window ?? jobs * 2)
         self.work = work
+        slots = .allocate(capacity: self.window)
+        slots.initialize(repeating: nil, count: self.window)
         for _ in 0..<max(0, min(jobs, count) - 1) {
             Threads.start { [self] in computeUntilDone() }
         }
@@ -41,19 +51,18 @@ final class OrderedWork<Item>: @unchecked Sendable {
         defer { condition.unlock() }
         precondition(index == taken, "items are taken in order")
         while true {
-            if let item = finished.removeValue(forKey: index) {
+            if let item = slots[slot(of: index)].take() {
                 taken = index + 1
                 condition.broadcast()
                 return item
             }
             guard claimed < count && (claimed == index || claimed - taken < window) else {
-                condition.wait { finished[index] != nil || (claimed < count && claimed - taken < window) }
+                condition.wait { slots[slot(of: index)] != nil || (claimed < count && claimed - taken < window) }
                 continue
             }
             let (claim, item) = computeNext()
             if claim == index {
-                // Its own item goes straight back: `--jobs 1` never touches `finished`, whose
-                // first use in a process costs a scan of every protocol conformance.
+                // Its own item goes straight back, never through a slot.
                 taken = index + 1
                 condition.broadcast()
                 return item
@@ -61,6 +70,17 @@ final class OrderedWork<Item>: @unchecked Sendable {
             hand(item, at: claim)
         }
     }
+
+    deinit {
+        slots.deinitialize(count: window)
+        slots.deallocate()
+    }
+
+    /// The slot of item `index`. Unique among the items finished and not taken: a worker claims
+    /// an index only while it is less than `window` past `taken` (and the consumer its own,
+    /// `taken`, or one within the window), and `taken` only grows, so those items all lie in
+    /// `taken ..< taken + window`.
+    private func slot(of index: Int) -> Int { index % window }
 
     /// Claims the next index and computes it outside the lock. Called, and returns, with the
     /// lock held.
@@ -75,7 +95,7 @@ final class OrderedWork<Item>: @unchecked Sendable {
 
     /// Keeps a computed item for the consumer and wakes whoever waits. Called with the lock held.
     private func hand(_ item: Item, at index: Int) {
-        finished[index] = item
+        slots[slot(of: index)] = item
         condition.broadcast()
     }
 

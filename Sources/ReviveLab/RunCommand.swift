@@ -223,13 +223,14 @@ struct RunSession {
         var result: ScenarioResult
         let shown: [Int]?
         // Taken out of `prepared`, so that this call alone holds the result (see below). A played
-        // file's scenario is in its result alone (see `Prepared.scenario`).
+        // file's scenario is in its result alone (see `Prepared.scenario`). It needs no check
+        // against the format: `prepare` plays only a scenario the format can show (a check here
+        // copied the whole scenario out of the result, 900 instructions a file, to find nothing).
         if let played = prepared.result.take() {
-            if let mismatch = HistoryExport.mismatch(options.format, played.scenario) { throw RunCommand.syntax.error(mismatch) }
             (result, shown) = (played, prepared.shown)
         } else {
             let scenario: Scenario
-            switch prepared.scenario {
+            switch prepared.scenario?.value {
             case .success(let loaded)?: scenario = loaded
             case .failure(let error)?:
                 inputProblems += error.problems
@@ -296,12 +297,12 @@ struct RunSession {
 
     /// Prints one result on standard output in the chosen format.
     /// A text timeline a worker already `rendered` is printed as it is.
-    mutating func show(_ result: ScenarioResult, showing shown: [Int]?, rendered: String? = nil) {
+    mutating func show(_ result: ScenarioResult, showing shown: [Int]?, rendered: [UInt8]? = nil) {
         switch options.format {
         case .text:
             if printedAny { console.out("\n") }
             if let rendered {
-                console.out(rendered)
+                rendered.withUnsafeBytes { console.write($0) }
             } else {
                 // Streamed in pieces: a long run's timeline is never held whole.
                 TextRenderer(color: options.color).render(result, showing: shown) { console.out($0) }

@@ -8,13 +8,21 @@ extension RunSession {
         /// The file loaded with the command line's seed and planted bugs, or why it did not load;
         /// nil when it was played: the scenario is then moved into `result` rather than held
         /// twice (its copy into the result, and its release here, cost some 1,000 instructions).
-        var scenario: Result<Scenario, InputError>?
+        /// Boxed, so that a `Prepared` is a few words: it is moved from the worker that made it
+        /// to the report, and a scenario held in line was copied byte by byte at every move.
+        var scenario: Loaded?
+        /// A loaded scenario, or why it did not load (see `scenario`).
+        final class Loaded {
+            let value: Result<Scenario, InputError>
+            init(_ value: Result<Scenario, InputError>) { self.value = value }
+        }
         /// The play in memory (nil: the report plays it on the store, or refuses it unplayed).
         var result: ScenarioResult?
         /// The transitions `--only` shows (nil: all).
         var shown: [Int]?
-        /// The text timeline, when it is printed on standard output and short enough to hold.
-        var text: String?
+        /// The text timeline, when it is printed on standard output and short enough to hold: its
+        /// UTF-8 bytes, written out as they are (`LabCommand.Console.write`).
+        var text: [UInt8]?
     }
 
     /// Timelines longer than this are not rendered ahead but streamed by the report in pieces,
@@ -27,17 +35,22 @@ extension RunSession {
     static func prepare(_ file: String, options: RunCommand.Options, play: Bool) -> Prepared {
         let scenario: Scenario
         do { scenario = try load(file, options: options) } catch {
-            return Prepared(scenario: .failure(error))
+            return Prepared(scenario: Prepared.Loaded(.failure(error)))
         }
         // A scenario the chosen format cannot show is refused by the report, unplayed.
-        guard play, HistoryExport.mismatch(options.format, scenario) == nil else { return Prepared(scenario: .success(scenario)) }
+        guard play, HistoryExport.mismatch(options.format, scenario) == nil else { return Prepared(scenario: Prepared.Loaded(.success(scenario))) }
         // Moved into the result (see `Prepared.scenario`).
-        let result = ScenarioPlayer.play(consume scenario, mode: options.mode)
+        var result = ScenarioPlayer.play(consume scenario, mode: options.mode)
         let shown = shown(in: result, by: options.filter)
-        var text: String?
+        var text: [UInt8]?
         if options.format == .text, options.output == nil, !(options.quiet && result.passed),
            result.transitions.count <= longestRenderedAhead {
-            text = TextRenderer(color: options.color).render(result, showing: shown)
+            text = TextRenderer(color: options.color).renderBytes(result, showing: shown)
+            // Rendered, a passed play's timeline is read no more (the report prints the text and
+            // keeps the verdict; see `RunSession.report`), so it is let go here, on the thread
+            // that built it: freed into the heap it came from, not by the report's thread
+            // through another thread's allocator, and off the report's path.
+            if result.passed { result.transitions = [] }
         }
         return Prepared(scenario: nil, result: result, shown: shown, text: text)
     }

@@ -37,6 +37,11 @@ struct TextLine: ~Copyable {
     /// The text as a String.
     var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 
+    /// Calls `body` with the text's bytes, lent for the length of the call.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// Forgets the text, keeping the capacity (a renderer reuses one buffer for every chunk).
     mutating func removeAll() { count = 0 }
 

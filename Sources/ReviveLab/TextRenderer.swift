@@ -22,9 +22,24 @@ public struct TextRenderer {
         return out
     }
 
+    /// The same report as UTF-8 bytes, for output that writes bytes (`LabCommand.Console.write`):
+    /// not made a String, they are not checked as UTF-8 (they are: every byte comes whole from
+    /// a String or is ASCII), some 2,000 instructions a scenario.
+    func renderBytes(_ result: ScenarioResult, showing shown: [Int]? = nil) -> [UInt8] {
+        var out: [UInt8] = []
+        render(result, showing: shown) { out.append(contentsOf: $0) }
+        return out
+    }
+
     /// The same report, handed to `emit` in pieces of about `chunk` bytes, in order: a long run's
     /// timeline (25 MB for 240,000 transitions) is then never held whole, nor copied as it grows.
     public func render(_ result: ScenarioResult, showing shown: [Int]? = nil, chunk: Int = 1 << 16, into emit: (String) -> Void) {
+        render(result, showing: shown, chunk: chunk) { emit(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// The same pieces as UTF-8 bytes, lent to `emit` for the length of the call.
+    func render(_ result: ScenarioResult, showing shown: [Int]? = nil, chunk: Int = 1 << 16,
+                into emit: (UnsafeRawBufferPointer) -> Void) {
         // One byte buffer for the whole chunk: each line is written into it in place, and a
         // String is made once per chunk rather than once per line and again per append.
         var out = TextLine(capacity: Swift.min(chunk, 1 << 16) + 256)
@@ -52,13 +67,13 @@ public struct TextRenderer {
                 write(transitions.baseAddress! + index, vocabulary: vocabulary, actorWidth: actorWidth, into: &out)
                 out.append(byte: UInt8(ascii: "\n"))
                 if out.count >= chunk {
-                    emit(out.text)
+                    out.withBytes(emit)
                     out.removeAll()
                 }
             }
         }
         write(footer: result, into: &out)
-        emit(out.text)
+        out.withBytes(emit)
     }
 
     /// The header: name, file, seed, runtime and the story.

@@ -40,7 +40,8 @@ let console = LabCommand.Console(
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    })
+    },
+    outBytes: { writeFailure.note(Descriptor.writeAll($0, to: STDOUT_FILENO)) })
 let code = LabCommand.main(arguments: Array(CommandLine.arguments.dropFirst()), console: console)
 if let error = writeFailure.error {
     // Said on standard error if that still works; the exit code says it either way (2, as for

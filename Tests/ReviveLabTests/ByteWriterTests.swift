@@ -57,6 +57,18 @@ struct ByteWriterTests {
         #expect(columns == TransitionName.known.count, "every known name has a column today")
         #expect(NameColumn("a-name-longer-than-twenty-four-bytes") == nil)
         #expect(NameColumn("caf\u{e9}") == nil)
+        // Every length up to the three words, and one past them, against spelling and padding.
+        for length in 0...25 {
+            let spelling = String((0..<length).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+            guard let column = NameColumn(spelling) else {
+                #expect(length > 24, "no column for \(length) bytes")
+                continue
+            }
+            var general = TextLine(capacity: 4), prepared = TextLine(capacity: 4)
+            general.append(spelling, paddedTo: NameColumn.width)
+            prepared.append(column)
+            #expect(prepared.text == general.text, "\(length) bytes")
+        }
     }
 
     @Test func factsAreSeparatedBySpacesAndNilFactsSkipped() {

@@ -51,4 +51,34 @@ struct OrderedWorkTests {
         // The workers hold at most a window's worth; nothing near the end was ever claimed.
         #expect(started.most < 10)
     }
+
+    /// An item that counts how many of its kind are alive.
+    final class Counted: @unchecked Sendable {
+        static let lock = NSLock()
+        nonisolated(unsafe) static var alive = 0
+        let index: Int
+        init(_ index: Int) { self.index = index; Counted.lock.lock(); Counted.alive += 1; Counted.lock.unlock() }
+        deinit { Counted.lock.lock(); Counted.alive -= 1; Counted.lock.unlock() }
+        static var count: Int { lock.lock(); defer { lock.unlock() }; return alive }
+    }
+
+    /// The finished items wait in a ring of `window` slots: with the smallest window and more
+    /// workers than slots, every item still comes back once, in order; and the items finished
+    /// but never taken (a cancelled list) are let go with the list.
+    @Test func theRingOfFinishedItemsKeepsEachItemOnce() {
+        for (jobs, window) in [(4, 1), (3, 2), (2, 3), (5, 7)] {
+            do {
+                let work = OrderedWork(count: 300, jobs: jobs, window: window) { Counted($0) }
+                for index in 0..<300 { #expect(work.take(index).index == index, "jobs \(jobs), window \(window)") }
+            }
+            do {
+                let work = OrderedWork(count: 300, jobs: jobs, window: window) { Counted($0) }
+                #expect(work.take(0).index == 0)
+                work.cancel()
+            }
+        }
+        // Workers hold the list until they end; give them the moment they need.
+        for _ in 0..<2_000 where Counted.count > 0 { usleep(1_000) }
+        #expect(Counted.count == 0, "items finished but never taken were not let go")
+    }
 }

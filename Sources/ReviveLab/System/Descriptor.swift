@@ -11,23 +11,26 @@ public enum Descriptor {
     /// one) is waited on until it takes more, so no byte is dropped.
     public static func writeAll(_ text: String, to descriptor: Int32) -> Int32? {
         var text = text
-        return text.withUTF8 { bytes -> Int32? in
-            guard var next = bytes.baseAddress else { return nil }
-            var left = bytes.count
-            while left > 0 {
-                let written = write(descriptor, next, left)
-                if written >= 0 {
-                    next += written
-                    left -= written
-                } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&ready, 1, -1)
-                } else if errno != EINTR {
-                    return errno
-                }
+        return text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, as `writeAll(_:to:)` writes a text's.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+        guard var next = bytes.baseAddress else { return nil }
+        var left = bytes.count
+        while left > 0 {
+            let written = write(descriptor, next, left)
+            if written >= 0 {
+                next += written
+                left -= written
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&ready, 1, -1)
+            } else if errno != EINTR {
+                return errno
             }
-            return nil
         }
+        return nil
     }
 
     /// All that `descriptor` yields until its end (standard input, a pipe); nil when reading fails.

@@ -5,8 +5,12 @@
 /// fifty lookups a play, each a SipHash), and each play allocated and grew both tables. Numbers
 /// only grow and the newest entry is nearly always the one asked for, so the walk from the end
 /// is mostly one comparison. Nothing reads the entries in an order.
-struct IDTable<Value> {
-    private var ids: [Int] = []
+///
+/// An entry carries its own number (`Numbered`), so the table is one list. Kept as a list of
+/// numbers beside a list of entries, each table was two buffers to allocate and free in every
+/// play; as a list of number-entry pairs, the pair's type and its list's storage class had their
+/// metadata built at run time at the first play of a process.
+struct IDTable<Value: Numbered> {
     /// The entries. Not optional: an optional of a struct this size was copied and destroyed
     /// through the runtime's generic value witnesses (its metadata looked up each time), and an
     /// edit through an optional slot did both on every phase of every attempt (seen in the profile).
@@ -16,38 +20,40 @@ struct IDTable<Value> {
     init() {}
 
     /// Whether the table holds nothing.
-    var isEmpty: Bool { ids.isEmpty }
+    var isEmpty: Bool { slots.isEmpty }
 
     /// Every entry, in no order the callers may rely on.
     var values: [Value] { slots }
 
     @inline(__always)
     private func position(of id: Int) -> Int? {
-        var at = ids.count
+        var at = slots.count
         while at > 0 {
             at -= 1
-            if ids[at] == id { return at }
+            if slots[at].id == id { return at }
         }
         return nil
     }
 
-    /// The entry numbered `id`; setting nil removes it. Edit an entry in place with `update`.
+    /// The entry numbered `id`; setting nil removes it, setting an entry stores it under its own
+    /// number (which must be `id`). Edit an entry in place with `update`.
     subscript(id: Int) -> Value? {
         get {
             guard let at = position(of: id) else { return nil }
             return slots[at]
         }
         set {
+            assert(newValue.map { $0.id == id } ?? true, "an entry is stored under its own number")
             if let at = position(of: id) {
-                if let newValue { slots[at] = newValue } else { remove(at: at) }
+                if let newValue { slots[at] = newValue } else { slots.remove(at: at) }
             } else if let newValue {
-                ids.append(id)
                 slots.append(newValue)
             }
         }
     }
 
-    /// Edits the entry numbered `id` in place, if there is one (`table[id]?.x = y` went through an optional).
+    /// Edits the entry numbered `id` in place, if there is one (`table[id]?.x = y` went through an
+    /// optional). The edit keeps the entry's number (`Numbered.id` is never written).
     @inline(__always)
     mutating func update(_ id: Int, _ edit: (inout Value) -> Void) {
         guard let at = position(of: id) else { return }
@@ -59,28 +65,25 @@ struct IDTable<Value> {
     /// flight, every string in it retained and released, at every call's landing.
     mutating func take(_ id: Int, if wanted: (Value) -> Bool) -> Value? {
         guard let at = position(of: id), wanted(slots[at]) else { return nil }
-        ids.remove(at: at)
         return slots.remove(at: at)
     }
 
-    private mutating func remove(at: Int) {
-        ids.remove(at: at)
-        slots.remove(at: at)
-    }
-
     /// Empties the table.
-    mutating func removeAll() {
-        ids.removeAll()
-        slots.removeAll()
-    }
+    mutating func removeAll() { slots.removeAll() }
 
     /// This table's entries, with `other`'s whose numbers this one does not hold.
     func merging(_ other: IDTable<Value>) -> IDTable<Value> {
         var merged = self
-        for (at, id) in other.ids.enumerated() where position(of: id) == nil {
-            merged.ids.append(id)
-            merged.slots.append(other.slots[at])
-        }
+        for entry in other.slots where position(of: entry.id) == nil { merged.slots.append(entry) }
         return merged
     }
 }
+
+/// What an `IDTable` holds: something that carries its own number, never changed once made.
+protocol Numbered {
+    /// The entry's number in its table.
+    var id: Int { get }
+}
+
+extension Attempt: Numbered {}
+extension InFlightCall: Numbered {}

@@ -65,7 +65,8 @@ final class SimulatedProvider: CredentialBroker {
     let ledger: ProviderLedger
     /// By the key's text (its `==`): keyed by the key, a process's first scanned every conformance for `Hashable`.
     @exclusivity(unchecked) private var keptKeys: [String: KeptKey] = [:]
-    @exclusivity(unchecked) private var pendingGrants: [String: PendingGrant] = [:]
+    /// The grants waiting for Revive's verdict, walked by id (a few a play; a dictionary's types were built at run time).
+    @exclusivity(unchecked) private var pendingGrants: [PendingGrant] = []
     @exclusivity(unchecked) private var random: SeededRandom
     private let timeline: Timeline
 
@@ -367,12 +368,14 @@ final class SimulatedProvider: CredentialBroker {
     /// Runs the provider's authorization flow for whoever is at the browser; the grant waits for Revive's verdict.
     func authorize(connection: ConnectionID, identity: ProviderIdentity) -> PendingGrant {
         let grant = PendingGrant(id: random.hex(8, after: "grant_"), connection: connection, identity: identity)
-        pendingGrants[grant.id] = grant
+        if let held = waitingGrant(grant.id) { pendingGrants[held] = grant } else { pendingGrants.append(grant) }
         return grant
     }
 
     func install(_ grant: PendingGrant, generation: LeaseGeneration) {
-        guard case .some = pendingGrants.removeValue(forKey: grant.id), connections.index(forKey: grant.connection) != nil else { return }
+        guard let held = waitingGrant(grant.id) else { return }
+        pendingGrants.remove(at: held)
+        guard connections.index(forKey: grant.connection) != nil else { return }
         // Edited in place (see `issueTokens`). Credentials of a dead grant stay dead (a replayed
         // call that still holds one is refused).
         let wasAlive = ledger.isGrantAlive(grant.connection)
@@ -387,7 +390,9 @@ final class SimulatedProvider: CredentialBroker {
         ledger.issueTokens(of: grant.connection, generation: generation.value)
     }
 
-    func discard(_ grant: PendingGrant) { pendingGrants.removeValue(forKey: grant.id) }
+    func discard(_ grant: PendingGrant) { if let held = waitingGrant(grant.id) { pendingGrants.remove(at: held) } }
+    /// Where the grant with id `id` waits in `pendingGrants`, if it does.
+    private func waitingGrant(_ id: String) -> Int? { pendingGrants.firstIndex { $0.id == id } }
 
     /// Sets the time for grant installation (the engine's broker calls carry no time).
     func setClock(_ time: Instant) { refreshContext.time = time }

@@ -62,7 +62,7 @@ extension RecoveryEngine {
             t.notes.append(ask)
             t.notes.append(to)
             if failureClass == .policyBlocked { t.notes.append(.init("cc", recoveryCase.ownerAddress)) }
-            if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joined(separator: "+"))) }
+            if !scopes.isEmpty { t.notes.append(.init("scopes", scopes.joinedConcretely(separator: "+"))) }
             if failureClass == .stepUp { t.notes.append(.init("recurs", "expected")) }
             if reminder > 0 { t.notes.append(.init("reminder", String(reminder))) }
             if resent { t.notes.append(.init("resent", "restart")) }

@@ -1,3 +1,5 @@
+import Revive
+
 // The one option parser of the frontend. Each command declares its grammar as data (a
 // `CommandSyntax`: options and positional arguments); `CommandSyntax.parse` reads a command line
 // against it, the same way for every command:
@@ -60,7 +62,7 @@ struct OptionSpec: Sendable {
     static func choice<T: CaseIterable & RawRepresentable>(_ name: String, of type: T.Type,
                                                           repeatable: Bool = false) -> OptionSpec where T.RawValue == String {
         let words = type.allCases.map(\.rawValue)
-        return OptionSpec(names: [name], needs: "one of \(words.joined(separator: ", "))", repeatable: repeatable,
+        return OptionSpec(names: [name], needs: "one of \(words.joinedConcretely(separator: ", "))", repeatable: repeatable,
                           accepts: { words.contains($0) })
     }
 

@@ -51,6 +51,27 @@ struct JSONParser: ~Copyable {
             index += 1
             return
         }
+        // A newline and its indentation (a member's or an item's, in a pretty-printed file) mostly
+        // ends within sixteen bytes: found here, two words tested, without the call to the run's
+        // loop (some 46 instructions a run, 0.18 M of a cold `run`). A tab or a carriage return
+        // where these bytes end is left to that loop, as is a run of sixteen or more.
+        if index &+ 16 <= bytes.count {
+            var others = JSONParser.neitherSpaceNorNewline(word(at: index))
+            var from = index
+            if others == 0 {
+                from = index &+ 8
+                others = JSONParser.neitherSpaceNorNewline(word(at: from))
+            }
+            if others != 0 {
+                let end = from &+ others.trailingZeroBitCount &>> 3
+                // Sound: `end` lies inside the two words just loaded, inside the text.
+                let byte = bytes[end]
+                if byte != 0x09 && byte != 0x0D {
+                    index = end
+                    return
+                }
+            }
+        }
         skipWhitespaceRun()
     }
 

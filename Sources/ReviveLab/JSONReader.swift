@@ -191,11 +191,18 @@ struct JSONReader {
     }
 
     mutating func stringList(_ value: JSONValue?, at path: @autoclosure () -> String) -> [String]? {
+        stringList(value, at: path(), as: { $0 })
+    }
+
+    /// `stringList(_:at:)`, each string made a `T` as it is read: a list of ids is made once, not
+    /// made of strings and then mapped into a second list.
+    @inline(__always)
+    mutating func stringList<T>(_ value: JSONValue?, at path: @autoclosure () -> String, as make: (String) -> T) -> [T]? {
         guard let items = array(value, at: path()) else { return nil }
-        var result: [String] = []
+        var result: [T] = []
         result.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            if let text = string(item, at: JSONReader.index(path(), i)) { result.append(text) }
+            if let text = string(item, at: JSONReader.index(path(), i)) { result.append(make(text)) }
         }
         return result
     }

@@ -219,7 +219,9 @@ enum ScenarioBuilder {
         var stepKeys: [Int]?
         let workflow = readWorkflow(top[.workflow], connectionIDs: connectionIDs, stepKeys: &stepKeys, reader: &reader)
         checkStepTimeouts(runtime: top[.runtime], workflow: top[.workflow], stepKeys: stepKeys, format: format, reader: &reader)
-        var workers = NameSet(runtime?.workers.map(\.rawValue) ?? [])
+        // The runtime's workers put in one by one: mapped to their names first, they were a list made for nothing.
+        var workers = NameSet()
+        for worker in runtime?.workers ?? [] { workers.insert(worker.rawValue) }
         let events = readEvents(top[.events], connectionIDs: connectionIDs, workers: &workers, reader: &reader)
         checkEventsFitTheModel(events, runtime: runtime, reader: &reader)
         let faults = readFaults(top[.faults], workflow: workflow, connectionIDs: connectionIDs, workers: workers, reader: &reader)

@@ -37,13 +37,17 @@ public struct Scenario: Sendable {
         // connection (the provider's table, the engine's rows) compared them character by
         // character, where one buffer compares as one word. Edited before they are stored: edited
         // in `self`, the whole scenario was copied and destroyed once more (some 900 instructions).
+        // Only an id held apart is written: writing one already held so (every id the loader
+        // reads) copied the whole list of steps (or faults), shared with the caller's.
         var workflow = workflow
         for index in workflow.steps.indices {
-            if let id = workflow.steps[index].connection { workflow.steps[index].connection = Self.shared(id, in: connections) }
+            if let id = workflow.steps[index].connection, let shared = Self.sharedIfApart(id, in: connections) {
+                workflow.steps[index].connection = shared
+            }
         }
         var faults = faults
         for index in faults.indices {
-            if let id = faults[index].connection { faults[index].connection = Self.shared(id, in: connections) }
+            if let id = faults[index].connection, let shared = Self.sharedIfApart(id, in: connections) { faults[index].connection = shared }
         }
         self.file = file
         self.name = name
@@ -63,17 +67,27 @@ public struct Scenario: Sendable {
     /// `id` as the scenario's connection of that id holds it (`id` itself when none does). The
     /// same bytes, not only an equal string: a canonically equivalent spelling (a Kelvin sign for
     /// a K) is the same id to every comparison, but timelines print the reference's own spelling.
-    private static func shared(_ id: ConnectionID, in connections: [ConnectionSpec]) -> ConnectionID {
+    /// Nil when `id` is to be kept as it is: held already as that connection holds it (the same
+    /// words: a small string's bytes, or the same buffer), or no connection has its bytes.
+    private static func sharedIfApart(_ id: ConnectionID, in connections: [ConnectionSpec]) -> ConnectionID? {
         for index in connections.indices where sameBytes(connections[index].id.rawValue, id.rawValue) {
-            return connections[index].id
+            return sameWords(connections[index].id.rawValue, id.rawValue) ? nil : connections[index].id
         }
-        return id
+        return nil
+    }
+
+    /// Whether `a` and `b` are the same two words: the same String, which then has one spelling.
+    /// (Sound for any two strings: unequal words only mean the id is written, as it always was.)
+    private static func sameWords(_ a: String, _ b: String) -> Bool {
+        guard MemoryLayout<String>.size == 16 else { return false }
+        return unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
     }
 
     /// Whether `a` and `b` are spelt with the same UTF-8 bytes: lengths first, then the bytes lent
     /// in place. The generic `elementsEqual` on two UTF-8 views cost some 1,150 instructions an id
     /// (136,000 of a cold `run` of the shipped scenarios).
     private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        if sameWords(a, b) { return true }
         guard a.utf8.count == b.utf8.count else { return false }
         let same = a.utf8.withContiguousStorageIfAvailable { a in
             b.utf8.withContiguousStorageIfAvailable { b in

@@ -124,9 +124,42 @@ struct FieldsTests {
         check(StepPoint.self, Spellings.stepPoints)
         check(StepEffect.self, Spellings.stepEffects)
         check(FaultKind.self, Spellings.faultKinds)
+        // Each table is made from its cases' bytes (`caseCount(of:)`), not from `allCases`: the
+        // count it reads is every enumeration's number of cases, and nil for types it cannot read so.
+        func count<T: CaseIterable>(_ type: T.Type) -> Int? { Spellings.caseCount(of: type) }
+        #expect(count(ProviderKind.self) == ProviderKind.allCases.count && count(BrokerKind.self) == BrokerKind.allCases.count)
+        #expect(count(RuntimeKind.self) == RuntimeKind.allCases.count && count(Outcome.self) == Outcome.allCases.count)
+        #expect(count(FailureClass.self) == FailureClass.allCases.count && count(StepPoint.self) == StepPoint.allCases.count)
+        #expect(count(StepEffect.self) == StepEffect.allCases.count && count(FaultKind.self) == FaultKind.allCases.count)
+        #expect(Spellings.caseCount(of: Bool.self) == 2 && Spellings.caseCount(of: Bool?.self) == 3)
+        #expect(Spellings.caseCount(of: UInt8.self) == nil && Spellings.caseCount(of: String.self) == nil)
+        #expect(Spellings.caseCount(of: Int.self) == nil && Spellings.caseCount(of: Void.self) == nil)
         // A place asked of another enumeration's table is that enumeration's case all the same.
         #expect(Spellings.outcomes.value(at: 1, as: RuntimeKind.self) == RuntimeKind.allCases[1])
         #expect(Spellings.runtimeKinds.value(at: 0, as: BrokerKind.self) == BrokerKind.allCases[0])
+    }
+
+    /// A step's or a fault's connection id is handed on as the known id of the same bytes when it
+    /// is kept in storage of its own (what `Scenario.init` would put in its place), and as it is
+    /// otherwise: equal bytes either way.
+    @Test func aConnectionIsSpeltAsTheKnownIdOfItsBytes() {
+        func stored(_ text: String) -> String {
+            var copy = text
+            copy.reserveCapacity(64)
+            copy += ""
+            return copy
+        }
+        let long = "conn_salesforce_sales"
+        let known = [stored("conn_other_provider__"), stored(long), "short", stored("a\u{212A}-the-kelvin-connection")]
+        for text in [long, stored(long), "short", stored("short"), "conn_unknown_provider", "a\u{212A}-the-kelvin-connection",
+                     "aK-the-kelvin-connection"] {
+            let spelt = ScenarioBuilder.knownSpelling(of: text, in: known)
+            #expect(Array(spelt.utf8) == Array(text.utf8), "\(text.debugDescription)")
+            #expect(ScenarioBuilder.knownSpelling(of: text, in: nil) == text)
+            if text.utf8.count > 15, let same = known.first(where: { Array($0.utf8) == Array(text.utf8) }) {
+                #expect(spelt.utf8.withContiguousStorageIfAvailable(\.baseAddress) == same.utf8.withContiguousStorageIfAvailable(\.baseAddress))
+            }
+        }
     }
 
     /// A step's `places` (what `checkStepTimeouts` reads) are its keys as placing each member's

@@ -35,7 +35,7 @@ extension ScenarioBuilder {
         let lateBy = readLateBy(object, kind: kind, at: path(), reader: &reader)
         let lasting = readStallDuration(object, kind: kind, at: path(), reader: &reader)
         guard let trigger else { return nil }
-        return FaultSpec(at: trigger, kind: kind, connection: connection.map(ConnectionID.init), worker: worker.map(WorkerID.init), signal: signal,
+        return FaultSpec(at: trigger, kind: kind, connection: connection.map { ConnectionID(knownSpelling(of: $0, in: known)) }, worker: worker.map(WorkerID.init), signal: signal,
                          count: count, stallFor: kind == .stallWorker ? lasting : nil, lateBy: lateBy, lasting: kind.isOutage ? lasting : nil)
     }
 

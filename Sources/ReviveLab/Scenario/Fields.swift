@@ -54,7 +54,7 @@ final class KeyList: Sendable {
         shortKeys = ShortASCII.layoutHolds
     }
 
-    /// Slots in `shortTable`: twice the most names.
+    /// Slots in `shortTable`: twice the most names (a power of two: a probe wraps by a mask).
     private static let shortSize = 32
 
     /// Where a name with these words starts its probe in `shortTable`.
@@ -79,13 +79,17 @@ final class KeyList: Sendable {
         // their words are: an ASCII key equals only the name of its bytes, and no name of more
         // than 15 bytes can be that. Inlined where members are placed: a call was a third of it.
         if shortKeys, let words = ShortASCII.words(of: key) {
-            var slot = KeyList.shortHome(words)
-            // A name's second word is never zero (it holds the form and count): zero ends the probe.
-            while true {
-                let high = shortTable[3 * slot + 1]
-                if high == words.1 && shortTable[3 * slot] == words.0 { return Int(shortTable[3 * slot + 2]) }
-                if high == 0 { return nil }
-                slot = (slot + 1) % KeyList.shortSize
+            // Read through a pointer: every slot index below is under `3 * shortSize`, the table's
+            // size, so the checks of each subscript (a third of placing a member) can go.
+            return shortTable.withUnsafeBufferPointer { table in
+                var slot = KeyList.shortHome(words)
+                // A name's second word is never zero (it holds the form and count): zero ends the probe.
+                while true {
+                    let high = table[3 &* slot &+ 1]
+                    if high == words.1 && table[3 &* slot] == words.0 { return Int(truncatingIfNeeded: table[3 &* slot &+ 2]) }
+                    if high == 0 { return nil }
+                    slot = (slot &+ 1) & (KeyList.shortSize &- 1)
+                }
             }
         }
         return placeByEdges(of: key)
@@ -147,17 +151,25 @@ struct Fields<Key: ObjectKey> {
     init?(_ members: [(key: String, value: JSONValue)]) {
         self.members = members
         let list = Key.list
+        // Kept in locals and stored once: updated in `self`, each member's were stored and loaded again.
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var given: UInt16 = 0
         for index in members.indices {
             guard let place = list.place(of: members[index].key) else { return nil }
-            places |= 1 << UInt16(place)
+            // A place is below 16 (`KeyList.init`): the shifts need no checks.
+            given |= 1 &<< UInt16(truncatingIfNeeded: place)
             guard index < 255 else {
                 overflowed = true
                 continue
             }
-            let shift = UInt64(8 * (place % 8))
-            let slot = UInt64(index + 1) << shift
-            if place < 8 { slots.0 = slots.0 & ~(0xFF << shift) | slot } else { slots.1 = slots.1 & ~(0xFF << shift) | slot }
+            let shift = UInt64(truncatingIfNeeded: place & 7) &<< 3
+            let slot = UInt64(truncatingIfNeeded: index &+ 1) &<< shift
+            let kept = ~(0xFF &<< shift)
+            if place < 8 { low = low & kept | slot } else { high = high & kept | slot }
         }
+        slots = (low, high)
+        places = given
     }
 
     /// The value of the key at `place`, or nil.

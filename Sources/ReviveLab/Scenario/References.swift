@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Revive
 import ReviveCheck
 import ReviveExplore
@@ -17,6 +22,23 @@ extension ScenarioBuilder {
     static func checkConnectionExists(_ connection: String, at path: @autoclosure () -> String, known: [String]?, reader: inout JSONReader) {
         guard let known, !known.contains(connection) else { return }
         reader.fail(path(), "no connection \"\(connection)\"; defined: \(known.joined(separator: ", "))")
+    }
+
+    /// `connection` as `known` holds it, when it is a string of its own with the same bytes as a
+    /// known id (longer than 15 bytes, read from a step or a fault, not from its connection):
+    /// `Scenario.init` puts the connection's own string in its place all the same (one buffer
+    /// compares as one word), and had then to write the step into a copy of the whole list of
+    /// steps. Any other is returned as it is, for `Scenario.init` to judge.
+    static func knownSpelling(of connection: String, in known: [String]?) -> String {
+        let count = connection.utf8.count
+        guard let known, count > 15 else { return connection }
+        for id in known where id.utf8.count == count {
+            let same = id.utf8.withContiguousStorageIfAvailable { a in
+                connection.utf8.withContiguousStorageIfAvailable { b in memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+            }
+            if same == true { return id }
+        }
+        return connection
     }
 
     /// Reports a worker that neither `runtime.workers` nor a `start-worker` event names.

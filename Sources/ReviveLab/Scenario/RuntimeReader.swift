@@ -9,7 +9,7 @@ extension ScenarioBuilder {
     static func readRuntime(_ value: JSONValue?, format: Int, reader: inout JSONReader) -> RuntimeSpec? {
         guard let object = reader.fields(value, at: "runtime", as: RuntimeKey.self) else { return nil }
         let kind = reader.choice(object[.kind], at: "runtime.kind", of: RuntimeKind.self, spellings: Spellings.runtimeKinds, noun: "a runtime kind")
-        let workers = reader.stringList(object[.workers], at: "runtime.workers")
+        let workers = reader.stringList(object[.workers], at: "runtime.workers", as: WorkerID.init)
         if let workers { checkWorkerNames(workers, reader: &reader) }
         let heartbeat = object[.heartbeatTimeout].flatMap { reader.duration($0, at: "runtime.heartbeatTimeout", allowZero: false) } ?? .minutes(1)
         let callTimeout = object[.callTimeout].flatMap { reader.duration($0, at: "runtime.callTimeout", allowZero: false) } ?? .seconds(30)
@@ -18,7 +18,7 @@ extension ScenarioBuilder {
         var model = readModel(object, kind: kind, format: format, reader: &reader)
         // Temporal has no default heartbeat timeout: format 2 uses one only when the file sets it.
         if model.measured && kind == .temporal && object.has(.heartbeatTimeout) { model.activityHeartbeat = heartbeat }
-        return RuntimeSpec(kind: kind, workers: workers.map(WorkerID.init), heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry,
+        return RuntimeSpec(kind: kind, workers: workers, heartbeatTimeout: heartbeat, callTimeout: callTimeout, retry: retry,
                            model: model)
     }
 
@@ -58,11 +58,16 @@ extension ScenarioBuilder {
     }
 
     /// Reports an empty list, a worker listed twice, and a worker named like a party of the timeline.
-    static func checkWorkerNames(_ workers: [String], reader: inout JSONReader) {
+    static func checkWorkerNames(_ workers: [WorkerID], reader: inout JSONReader) {
         if workers.isEmpty { reader.fail("runtime.workers", "name at least one worker, like [\"worker-a\"]") }
+        // A few workers (every file names one to three) are compared with those before them, as
+        // `NameSet` would compare them, without making one (and its teardown) for each file.
+        let few = workers.count <= NameSet.linearLimit
         var seen = NameSet()
-        for (i, worker) in workers.enumerated() {
-            if !seen.insert(worker) {
+        for (i, id) in workers.enumerated() {
+            let worker = id.rawValue
+            let repeated = few ? workers[..<i].contains(where: { $0.rawValue == worker }) : !seen.insert(worker)
+            if repeated {
                 reader.fail("runtime.workers[\(i)]", "worker \"\(worker)\" is listed twice")
             } else {
                 checkNotAParty(worker, at: "runtime.workers[\(i)]", reader: &reader)

@@ -2,7 +2,7 @@ import Revive
 import ReviveVocabulary
 import ReviveWorld
 
-/// The spellings of an enumeration's cases, in `allCases` order, by their words (`ShortASCII`):
+/// The spellings of an enumeration's cases, in the order of their bytes, by their words (`ShortASCII`):
 /// for `JSONReader.choice(_:at:of:spellings:noun:)`, which reads the frequent values of a file
 /// (each step's effect, each fault's kind) without `T(rawValue:)`.
 ///
@@ -20,22 +20,35 @@ final class Spellings: Sendable {
     private let shortTexts: Bool
     /// The enumeration whose cases these are.
     private let type: ObjectIdentifier
-    /// Whether each case of `type` is kept as one byte, its place in `allCases` (checked on every
-    /// case when the table is made): then a place is made the case by that byte (`value(at:as:)`).
+    /// Whether each case of `type` is kept as one byte, its place in the table (`caseCount(of:)`):
+    /// then a place is made the case by that byte (`value(at:as:)`).
     private let placesAreBytes: Bool
 
-    /// The table of `type`'s cases: their raw values, in `allCases` order. Generic only here (the
+    /// The table of `type`'s cases: their raw values, in the order of their bytes when each case
+    /// is kept as one byte (`caseCount(of:)`), else in `allCases` order. Generic only here (the
     /// class is not): the initializer is specialized where a table is made.
     init<T: RawRepresentable & CaseIterable>(_ type: T.Type) where T.RawValue == String {
-        let cases = Array(T.allCases)
         var words: [UInt64] = []
-        words.reserveCapacity(2 * cases.count)
-        var placesAreBytes = MemoryLayout<T>.size == 1 && cases.count <= 256
-        for (place, value) in cases.enumerated() {
-            let spelt = ShortASCII.spelling(of: value.rawValue)
-            words.append(spelt?.0 ?? 0)
-            words.append(spelt?.1 ?? 0)
-            if placesAreBytes { placesAreBytes = withUnsafeBytes(of: value) { $0[0] } == UInt8(truncatingIfNeeded: place) }
+        var placesAreBytes = false
+        if let count = Spellings.caseCount(of: type) {
+            // Each case made from its byte, 0 up to the count (sound: `caseCount(of:)`), and asked
+            // its spelling. `T.allCases` is not asked: it made an array of `T`, whose type the
+            // runtime built at its first use (some 7,000 instructions a table, 8 tables).
+            words.reserveCapacity(2 * count)
+            for place in 0..<count {
+                let spelt = ShortASCII.spelling(of: unsafeBitCast(UInt8(truncatingIfNeeded: place), to: T.self).rawValue)
+                words.append(spelt?.0 ?? 0)
+                words.append(spelt?.1 ?? 0)
+            }
+            placesAreBytes = true
+        } else {
+            let cases = Array(T.allCases)
+            words.reserveCapacity(2 * cases.count)
+            for value in cases {
+                let spelt = ShortASCII.spelling(of: value.rawValue)
+                words.append(spelt?.0 ?? 0)
+                words.append(spelt?.1 ?? 0)
+            }
         }
         self.words = words
         shortTexts = ShortASCII.layoutHolds
@@ -43,11 +56,25 @@ final class Spellings: Sendable {
         self.placesAreBytes = placesAreBytes
     }
 
-    /// The case of `type` at `place` in `allCases` (`place` from `place(of:)` on this table of
-    /// `type`'s cases). Made from its byte where `placesAreBytes` holds for `type`: sound, as that
-    /// byte was read from the very case when the table was made (a case without payload is kept
-    /// as its number in declaration order, the order of `allCases`). `T.allCases` otherwise,
-    /// which makes a new array on every call (some 160 instructions with its allocation and release).
+    /// How many values `type` has when each is kept as one byte, the values being the bytes from
+    /// 0 up to that count: nil for any other type. An enumeration without payloads of 2 to 255
+    /// cases keeps each case as its number in declaration order (the order of a synthesized
+    /// `allCases`), and the bytes above the last case are its spare values, of which an `Optional`
+    /// keeps `nil` in the first (the ABI's layout of enumerations: `nil` is the byte equal to the
+    /// number of cases). A one-byte type whose `Optional` is one byte too is read so: its `nil`'s
+    /// byte is the count. (A struct of one such enumeration has the same bytes.)
+    static func caseCount<T>(of type: T.Type) -> Int? {
+        guard MemoryLayout<T>.size == 1, MemoryLayout<T?>.size == 1 else { return nil }
+        let none: T? = nil
+        let count = withUnsafeBytes(of: none) { Int($0[0]) }
+        return count > 0 ? count : nil
+    }
+
+    /// The case of `type` at `place` (`place` from `place(of:)` on this table of `type`'s cases).
+    /// Made from its byte where `placesAreBytes` holds for `type`: sound, as the table was made
+    /// from the very bytes below the count of `type`'s values (`caseCount(of:)`). `T.allCases`
+    /// otherwise (the table is then in its order), which makes a new array on every call (some
+    /// 160 instructions with its allocation and release).
     @inline(__always)
     func value<T: RawRepresentable & CaseIterable>(at place: Int, as type: T.Type) -> T where T.AllCases == [T] {
         if placesAreBytes && MemoryLayout<T>.size == 1 && ObjectIdentifier(type) == self.type {
@@ -67,7 +94,7 @@ final class Spellings: Sendable {
         }
     }
 
-    /// The place in `allCases` of the case spelt `text`: `.some(nil)` when none is, nil when the
+    /// The place in the table of the case spelt `text`: `.some(nil)` when none is, nil when the
     /// text must be asked of `T(rawValue:)` (it is not kept as a small ASCII string).
     func place(of text: String) -> Int?? {
         guard shortTexts, let spelt = ShortASCII.words(of: text) else { return nil }

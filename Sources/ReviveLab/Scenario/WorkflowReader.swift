@@ -58,7 +58,7 @@ extension ScenarioBuilder {
         let timeouts = ActivityTimeouts(heartbeat: timeout(.heartbeatTimeout), startToClose: timeout(.startToCloseTimeout),
                                         scheduleToClose: timeout(.scheduleToCloseTimeout))
         guard let id else { return nil }
-        return StepSpec(id: ActionKey(id), connection: connection.map(ConnectionID.init), effect: effect, duration: duration, retry: retry,
-                        timeouts: timeouts)
+        return StepSpec(id: ActionKey(id), connection: connection.map { ConnectionID(knownSpelling(of: $0, in: known)) }, effect: effect,
+                        duration: duration, retry: retry, timeouts: timeouts)
     }
 }

@@ -30,7 +30,7 @@ hello=$(count .build/hello/hello)
 lab=$(count .build/release/revive-lab run scenarios --no-color)
 echo "hello-world                      $hello instructions"
 echo "revive-lab run scenarios (cold)  $lab instructions"
-awk -v a="$lab" -v b="$hello" 'BEGIN { printf "ratio                            %.1fx (instructions of every thread; the 1.5x goal is on wall time, below)\n", a / b }'
+awk -v a="$lab" -v b="$hello" 'BEGIN { printf "ratio                            %.2fx (instructions of every thread; goal: at most 1.5x)\n", a / b }'
 
 # median_ms COMMAND...: the median wall time of 21 runs, in milliseconds. The clock is bash's own
 # (EPOCHREALTIME) and the arithmetic waits until all 21 have run: a process started between two

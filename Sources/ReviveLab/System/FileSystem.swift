@@ -132,10 +132,14 @@ public enum FileSystem {
         guard let folder = opendir(path) else { return false }
         defer { closedir(folder) }
         while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            // `.` and `..` told by their bytes, before a String is made: comparing the made name
+            // with "." and ".." was a call into the library's string comparison each.
+            let (name, dots): (String, Bool) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let dot = UInt8(ascii: ".")
+                if raw[0] == dot && (raw[1] == 0 || raw[1] == dot && raw[2] == 0) { return ("", true) }
+                return (String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self)), false)
             }
-            if name == "." || name == ".." { continue }
+            if dots { continue }
             let type = Int(entry.pointee.d_type)
             body(name, type == Int(DT_DIR) ? .folder : type == Int(DT_REG) ? .file : nil)
         }

@@ -68,6 +68,13 @@ public enum ShortASCII {
         return raw.1 & (1 << 61) != 0 ? raw : nil
     }
 
+    /// Whether a small string's words (`smallWords(of:)`) hold ASCII bytes: whether `words(of:)`
+    /// of the same string would give them.
+    @inlinable @inline(__always)
+    public static func isASCII(small words: (UInt64, UInt64)) -> Bool {
+        words.1 >> 60 == 0xE
+    }
+
     /// How many bytes (0 to 15) a small string holds, from its words (`smallWords(of:)`).
     @inlinable @inline(__always)
     public static func count(ofSmall words: (UInt64, UInt64)) -> Int {

@@ -22,15 +22,22 @@ extension TextLine {
 
     /// ` name=value` (no space before the first fact), skipped when `value` is nil. `value` is
     /// evaluated two or three times (see the extension). A small value (and a name of at most
-    /// eight bytes) is handed to `putSmallFact` as words. Transparent, not `@inline(__always)`:
+    /// eight bytes) is handed to `putSmallFact` as words, a longer one to `putLargeFact` as its
+    /// bytes in place. Transparent, not `@inline(__always)`:
     /// with the small path, the optimizer specialized it for each closure and called it, once a
     /// fact, its name no longer a constant (+0.1 M instructions of a cold `run`).
     @_transparent
     mutating func fact(_ name: StaticString, _ value: @autoclosure () -> String?) {
         guard value() != nil else { return }
-        if name.utf8CodeUnitCount <= 8, let words = smallBits(value()!) {
-            putSmallFact(name: TextLine.nameWord(name), nameCount: name.utf8CodeUnitCount, words)
-            return
+        if name.utf8CodeUnitCount <= 8 {
+            if let words = smallBits(value()!) {
+                putSmallFact(name: TextLine.nameWord(name), nameCount: name.utf8CodeUnitCount, words)
+                return
+            }
+            if let bytes = large(value()!) {
+                putLargeFact(name: TextLine.nameWord(name), nameCount: name.utf8CodeUnitCount, bytes)
+                return
+            }
         }
         let length = value()!.utf8.count
         reserve(TextLine.factRoom(name: name.utf8CodeUnitCount, value: length))
@@ -44,9 +51,15 @@ extension TextLine {
     @_transparent
     mutating func fact(named name: @autoclosure () -> String, _ value: @autoclosure () -> String?) {
         guard value() != nil else { return }
-        if let nameWords = smallBits(name()), let valueWords = smallBits(value()!) {
-            putSmallFact(named: nameWords, valueWords)
-            return
+        if let nameWords = smallBits(name()) {
+            if let valueWords = smallBits(value()!) {
+                putSmallFact(named: nameWords, valueWords)
+                return
+            }
+            if let bytes = large(value()!) {
+                putLargeFact(named: nameWords, bytes)
+                return
+            }
         }
         let length = value()!.utf8.count
         reserve(TextLine.factRoom(name: name().utf8.count, value: length))
@@ -123,15 +136,16 @@ extension TextLine {
         if count != factsStart { put(byte: UInt8(ascii: " ")) }
     }
 
-    /// The bytes of a word that are a space or a double quote, marked by their high bit
-    /// (nonzero exactly when the word holds one: the classic "has a zero byte" test, on the word
-    /// xor each wanted byte repeated).
+    /// Nonzero exactly when a word holds a space or a double quote (the high bit of at least one
+    /// such byte set). The two differ only in bit 1: with it cleared in every byte, both are a
+    /// space and no other byte is, so one "has a zero byte" test (on the word xor spaces) finds
+    /// either. Two tests, one per byte, cost some four instructions more a word, and every fact's
+    /// value is scanned (the old test is kept in `TextLineLargeStringTests`, held equal to this).
     @inline(__always)
     static func spacesAndQuotes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let spaces = word ^ (ones &* UInt64(UInt8(ascii: " ")))
-        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-        return ((spaces &- ones) & ~spaces | (quotes &- ones) & ~quotes) & (ones &* 0x80)
+        let folded = (word & ~(ones &* 0x02)) ^ (ones &* UInt64(UInt8(ascii: " ")))
+        return (folded &- ones) & ~folded & (ones &* 0x80)
     }
 
     /// `value` as a timeline fact's value: as it is, or in double quotes (inner quotes escaped)

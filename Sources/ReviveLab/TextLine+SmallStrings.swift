@@ -87,6 +87,17 @@ extension TextLine {
         putFactValue(raw: value)
     }
 
+    /// A small string's bytes, from its words (`smallBits`): both stored whole (the flags byte
+    /// and any zeros past the count land in room made and are not counted).
+    @inline(__always)
+    mutating func append(smallWords words: (UInt64, UInt64)) {
+        reserve(16)
+        let to = UnsafeMutableRawPointer(base + count)
+        to.storeBytes(of: words.0, as: UInt64.self)
+        to.storeBytes(of: words.1, toByteOffset: 8, as: UInt64.self)
+        advance(by: ShortASCII.count(ofSmall: words))
+    }
+
     /// `append(_:paddedTo:)` of a small text: spaces over `width`, then its words, whose bytes
     /// past the text are made spaces, over them. False (writing nothing) when it is not ASCII.
     @inline(__always)

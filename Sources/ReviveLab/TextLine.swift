@@ -27,6 +27,8 @@ struct TextLine: ~Copyable {
     private var lastClock: (instant: Int64, head: UInt64, tail: UInt64)?
     /// Whether small strings are written from their own words (`ShortASCII.layoutHolds`), fetched once a buffer.
     let smallStringsReadable = ShortASCII.layoutHolds
+    /// Whether longer strings are read in place (`LargeUTF8.layoutHolds`), fetched once a buffer.
+    let largeStringsReadable = LargeUTF8.layoutHolds
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
         base = .allocate(capacity: self.capacity)
@@ -89,9 +91,12 @@ struct TextLine: ~Copyable {
     }
 
     mutating func append(_ text: String) {
-        // A native string lends its bytes in place (a small one from the stack); only a bridged
-        // one is copied first, out of line: with that path in the same function, the compiler
-        // retained and released every string around the fast one (a fifth of rendering).
+        // A small string is stored as its words, a longer one copied from its bytes in place
+        // (`LargeUTF8`): lent through a closure, each cost some 20 instructions more. Any other
+        // lends its bytes; only a bridged one is copied first, out of line: with that path in the
+        // same function, the compiler retained and released every string around the fast one.
+        if let words = smallBits(text) { append(smallWords: words); return }
+        if let bytes = large(text) { append(bytes: bytes); return }
         if text.utf8.withContiguousStorageIfAvailable({ append(bytes: $0) }) != nil { return }
         appendBridged(text)
     }
@@ -183,7 +188,15 @@ struct TextLine: ~Copyable {
     /// `appendSpaces`, the column cost some 28 instructions a line more (55,000 of a cold `run`).
     @inline(__always)
     mutating func append(actorColumn text: String, width: Int) {
-        if width <= 20, let words = smallBits(text) {
+        append(actorColumn: smallBits(text), width: width, text)
+    }
+
+    /// `append(actorColumn:width:)` of a text given as its small words (`smallBits`, nil if it is
+    /// not small), read again (`text`) only for the general path: a line reads its actor's words
+    /// in one statement, and a String kept across the writes here was retained and released.
+    @inline(__always)
+    mutating func append(actorColumn words: (UInt64, UInt64)?, width: Int, _ text: @autoclosure () -> String) {
+        if width <= 20, let words {
             let bytes = ShortASCII.SmallBytes(words: words)
             if TextLine.highBits(bytes.low | bytes.high) == 0 {
                 let spaces = TextLine.eightSpaces
@@ -200,7 +213,7 @@ struct TextLine: ~Copyable {
                 return
             }
         }
-        appendActorColumn(text, width: width)
+        appendActorColumn(text(), width: width)
     }
 
     /// `append(actorColumn:width:)` of a text that is not small or not ASCII, or a wide column.

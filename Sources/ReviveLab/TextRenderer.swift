@@ -9,7 +9,7 @@ public struct TextRenderer {
     /// Whether to use ANSI colours (only on a terminal, never with NO_COLOR).
     public var color: Bool
     /// The known names' columns (`NameColumn`), fetched once a renderer rather than once a line.
-    private let columns = NameColumn.byPosition
+    let columns = NameColumn.byPosition
 
     /// A renderer; colour off unless asked for.
     public init(color: Bool = false) { self.color = color }
@@ -117,101 +117,6 @@ public struct TextRenderer {
         var out = TextLine(capacity: 192)
         withUnsafePointer(to: t) { write($0, vocabulary: vocabulary, actorWidth: actorWidth, into: &out) }
         return out.text
-    }
-
-    /// Writes `line(t, ...)` at the end of `out`.
-    func write(_ t: UnsafePointer<Transition>, vocabulary: RuntimeVocabulary, actorWidth: Int, into out: inout TextLine) {
-        // Read through the pointer: a Transition passed by value was copied whole (a retain per string field) per line.
-        // Built as bytes (`TextLine`): a line per transition is most of a cold `run`. Numbers and
-        // clocks are written as digits in place, not made into Strings first.
-        out.append(clock: t.pointee.time)
-        let actor = t.pointee.actor.rawValue
-        out.append(actorColumn: actor, width: actorWidth)
-        let style = color ? style(for: t.pointee.name) : .plain
-        if style != .plain { out.append(escape(style)) }
-        let runFamily = writeName(t, into: &out)
-        if style != .plain { out.append(TextRenderer.reset) }
-        out.append(byte: UInt8(ascii: " "))
-        out.startFacts()
-        // The run is named on the run's own lines and the case's; elsewhere it is the only run there is.
-        // A pattern, not `==`: the enum's `==` called `ordinal` twice on every line.
-        var openedCase = false
-        if case .caseOpened = t.pointee.name { openedCase = true }
-        if openedCase || runFamily { out.fact(named: vocabulary.run, t.pointee.run) }
-        if t.pointee.worker != actor { out.fact("worker", t.pointee.worker) }
-        writeRunFacts(t, vocabulary: vocabulary, into: &out)
-        writeCaseFacts(t, vocabulary: vocabulary, into: &out)
-    }
-
-    /// A line's facts from the step to the key. A line's facts are written by three functions,
-    /// not one: in one, past some size, the optimizer stopped inlining the transition's getters
-    /// (each then copied the whole transition, some 60 instructions a getter).
-    @inline(never)
-    private func writeRunFacts(_ t: UnsafePointer<Transition>, vocabulary: RuntimeVocabulary, into out: inout TextLine) {
-        out.fact(named: vocabulary.step, t.pointee.step)
-        if let attempt = t.pointee.attempt {
-            out.factName("attempt")
-            out.append(integer: attempt)
-        }
-        out.fact("conn", t.pointee.connection)
-        if let generation = t.pointee.generation {
-            out.factName("gen")
-            out.append(integer: generation)
-        }
-        out.fact("lease", t.pointee.lease)
-        out.fact("case", t.pointee.caseID)
-        out.fact("key", t.pointee.key)
-    }
-
-    /// A line's facts from the failure class on, its notes and the runtime's extra note.
-    @inline(never)
-    private func writeCaseFacts(_ t: UnsafePointer<Transition>, vocabulary: RuntimeVocabulary, into out: inout TextLine) {
-        out.fact("class", t.pointee.failureClass?.rawValue)
-        out.fact("cap", t.pointee.capability)
-        out.fact("subject", t.pointee.subject)
-        out.fact("tenant", t.pointee.tenant)
-        out.fact(named: vocabulary.checkpoint, t.pointee.checkpoint)
-        out.fact("result", t.pointee.result)
-        out.fact("reason", t.pointee.reason)
-        if let expires = t.pointee.expires {
-            out.factName("expires")
-            out.append(clock: expires)
-        }
-        // By index: `for note in` copied each note (a retain and a release per string).
-        for n in t.pointee.notes.indices { out.fact(named: t.pointee.notes[n].name, t.pointee.notes[n].value) }
-        if let extra = vocabulary.extraNote(for: t.pointee.name) { out.fact(named: extra.name, extra.value) }
-    }
-
-    /// Writes `t`'s name, padded to its column; whether the name is of the `run` family. A known
-    /// name's column is written whole (`NameColumn`), any other name spelt and padded.
-    @inline(__always)
-    private func writeName(_ t: UnsafePointer<Transition>, into out: inout TextLine) -> Bool {
-        if let position = t.pointee.name.position, position < columns.count, columns[position].count > 0 {
-            out.append(columns[position])
-            return columns[position].isRunFamily
-        }
-        let name = t.pointee.name.rawValue
-        out.append(name, paddedTo: NameColumn.width)
-        return TextRenderer.isRunFamily(name)
-    }
-
-    /// Whether a transition spelt `name` is of the `run` family (`TransitionName.family == "run"`),
-    /// by its bytes: the family's Substring and its comparison cost more than the rest of a line.
-    static func isRunFamily(_ name: String) -> Bool {
-        // The bytes lent in place (`withUTF8` on a copy retained and released the name on every line).
-        name.utf8.withContiguousStorageIfAvailable(isRunFamily) ?? isRunFamilyBridged(name)
-    }
-
-    /// `isRunFamily(_:)` for a bridged name, copied first (out of line, so the common case retains nothing).
-    @inline(never)
-    private static func isRunFamilyBridged(_ name: String) -> Bool {
-        Array(name.utf8).withUnsafeBufferPointer(isRunFamily)
-    }
-
-    /// `isRunFamily(_:)` on a name's bytes.
-    private static func isRunFamily(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.count >= 3 && bytes[0] == UInt8(ascii: "r") && bytes[1] == UInt8(ascii: "u") && bytes[2] == UInt8(ascii: "n")
-            && (bytes.count == 3 || bytes[3] == UInt8(ascii: "."))
     }
 
     /// The width of the actor column: the longest actor's name, at least 9. (A name is never
@@ -334,9 +239,9 @@ public struct TextRenderer {
         out.append(byte: UInt8(ascii: "\n"))
     }
 
-    private enum Style { case bold, green, red, yellow, cyan, plain }
+    enum Style { case bold, green, red, yellow, cyan, plain }
 
-    private func style(for name: TransitionName) -> Style {
+    func style(for name: TransitionName) -> Style {
         switch name {
         case .runCompleted, .reconnectVerified, .runResumed: return .green
         case .runFailed, .reconnectRejected, .capabilityRefused, .leaseFenced, .providerFailed: return .red
@@ -351,7 +256,7 @@ public struct TextRenderer {
     }
 
     /// The ANSI escape that starts `style`.
-    private func escape(_ style: Style) -> String {
+    func escape(_ style: Style) -> String {
         switch style {
         case .bold: return "\u{1B}[1m"
         case .green: return "\u{1B}[32m"
@@ -362,7 +267,7 @@ public struct TextRenderer {
         }
     }
 
-    private static let reset = "\u{1B}[0m"
+    static let reset = "\u{1B}[0m"
 }
 
 extension String {

@@ -16,11 +16,13 @@ extension InvariantChecker {
         /// The note that marks a locally recorded transition, and the transition that uploads them.
         let marker: String
         let upload: TransitionName
-        /// The lab's fault that takes the durable side away, and the reachable intervals' ends.
+        /// The lab's fault that takes the durable side away, and the windows it was away: each
+        /// window's start and end, in milliseconds (see `IntPairs` for why not `[Outage]`).
         let fault: String
-        var outages: [Outage] = []
-        /// Locally recorded transitions not uploaded yet.
-        var pending: [LocalEntry] = []
+        var outages = IntPairs()
+        /// Locally recorded transitions not uploaded yet: each one's entry number, and where it is
+        /// in the timeline.
+        var pending = IntPairs()
         /// The newest entry uploaded so far, and where.
         var uploaded: (entry: Int, index: Int)?
         /// The first transition of a side recorded against the durable side while entries waited, reported once.
@@ -33,38 +35,34 @@ extension InvariantChecker {
         }
     }
 
-    /// A window the durable side was away, announced at the timeline's `index`. A named struct,
-    /// as `LocalEntry`: an array of tuples had its element type built by the runtime from its mangled
-    /// name the first time a process made one (some 19,000 instructions each, in a cold `run`).
-    struct Outage {
-        let start: Instant
-        let end: Instant
-        let index: Int
-    }
-
-    /// A locally recorded transition: its entry number, and where it is in the timeline.
-    struct LocalEntry {
-        let entry: Int
-        let index: Int
-    }
-
     static func historyComplete(_ ts: [Transition]) -> [Breach] {
         // Most timelines never keep anything locally: with no `journal` or `local` note and no
-        // upload, no entry is pending and every rule below holds, so the walk (which copied each
-        // transition) is skipped.
+        // upload, no entry is pending and every rule below holds, so the walk (which searches
+        // each line's notes several times) is skipped.
         guard keepsLocally(ts) else { return [] }
         var result: [Breach] = []
         var journal = LocalHistory(marker: "journal", upload: .storeDrained, fault: "store-unavailable")
         var worker = LocalHistory(marker: "local", upload: .runtimeUploaded, fault: "runtime-unavailable")
         var runsWithCase = SmallMap()
-        for (i, t) in ts.enumerated() {
-            if t.name == .faultInjected { noteOutage(t, at: i, in: &journal, &worker) }
-            if t.actor == .revive {
-                result += follow(t, at: i, ts, &journal)
-                if let breach = sharedOnlyDecision(t, at: i, runsWithCase: &runsWithCase) { result.append(breach) }
-            } else if t.actor == .runtime || t.name == .runtimeUploaded || isWorker(t.actor) {
-                result += follow(t, at: i, ts, &worker)
-                if let breach = durableOnlyStep(t, at: i) { result.append(breach) }
+        // Each line read in place, through a pointer into the timeline's storage: sound, as `ts`
+        // keeps that storage alive and unchanged for the walk and no helper keeps the pointer
+        // past its call. `for (i, t) in ts.enumerated()` copied every
+        // transition, a retain and a release per string field, some 450 instructions a line of
+        // each timeline that keeps anything locally.
+        ts.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                let t = lines.baseAddress! + i
+                if t.pointee.name == .faultInjected { noteOutage(t, in: &journal, &worker) }
+                // `follow` nearly always finds nothing: appending its empty answer was still a call.
+                if t.pointee.actor == .revive {
+                    let found = follow(t, at: i, &journal)
+                    if !found.isEmpty { result += found }
+                    if let breach = sharedOnlyDecision(t, at: i, runsWithCase: &runsWithCase) { result.append(breach) }
+                } else if t.pointee.actor == .runtime || t.pointee.name == .runtimeUploaded || isWorker(t.pointee.actor) {
+                    let found = follow(t, at: i, &worker)
+                    if !found.isEmpty { result += found }
+                    if let breach = durableOnlyStep(t, at: i) { result.append(breach) }
+                }
             }
         }
         result += neverUploaded(journal, ts) + neverUploaded(worker, ts)
@@ -90,96 +88,100 @@ extension InvariantChecker {
         return false
     }
 
-    /// The number a note holds, or the range `A-B` (or `A`) it spells.
-    static func entry(_ t: Transition, _ note: String) -> Int? {
-        t.notes.first(where: { $0.name == note }).flatMap { Int($0.value) }
+    /// The number a note holds, or the range `A-B` (or `A`) it spells. The helpers below read a
+    /// line through a pointer into the timeline (see `historyComplete`).
+    static func entry(_ t: UnsafePointer<Transition>, _ note: String) -> Int? {
+        t.pointee.notes.first(where: { $0.name == note }).flatMap { Int($0.value) }
     }
 
-    static func range(_ t: Transition, _ note: String) -> ClosedRange<Int>? {
-        guard let value = t.notes.first(where: { $0.name == note })?.value else { return nil }
+    static func range(_ t: UnsafePointer<Transition>, _ note: String) -> ClosedRange<Int>? {
+        guard let value = t.pointee.notes.first(where: { $0.name == note })?.value else { return nil }
         let parts = value.split(separator: "-").compactMap { Int($0) }
         guard let low = parts.first, let high = parts.last, low <= high, parts.count <= 2 else { return nil }
         return low...high
     }
 
     /// Keeps the outage windows the lab's faults announce (`fault=… for=…`).
-    private static func noteOutage(_ t: Transition, at i: Int, in journal: inout LocalHistory, _ worker: inout LocalHistory) {
-        guard let fault = t.notes.first(where: { $0.name == "fault" })?.value,
-              let lasting = t.notes.first(where: { $0.name == "for" })?.value, let span = DurationText.parse(lasting) else { return }
-        let window = Outage(start: t.time, end: t.time.advanced(by: span), index: i)
-        if fault == journal.fault { journal.outages.append(window) }
-        if fault == worker.fault { worker.outages.append(window) }
+    private static func noteOutage(_ t: UnsafePointer<Transition>, in journal: inout LocalHistory, _ worker: inout LocalHistory) {
+        guard let fault = t.pointee.notes.first(where: { $0.name == "fault" })?.value,
+              let lasting = t.pointee.notes.first(where: { $0.name == "for" })?.value, let span = DurationText.parse(lasting) else { return }
+        let start = t.pointee.time
+        let end = start.advanced(by: span)
+        if fault == journal.fault { journal.outages.append(Int(start.milliseconds), Int(end.milliseconds)) }
+        if fault == worker.fault { worker.outages.append(Int(start.milliseconds), Int(end.milliseconds)) }
     }
 
     /// One transition of the side `history` follows: a local one joins the pending entries, an
     /// upload must take exactly the next entries in order, and a durable one may not overtake them.
-    private static func follow(_ t: Transition, at i: Int, _ ts: [Transition], _ history: inout LocalHistory) -> [Breach] {
-        if t.name == history.upload { return upload(t, at: i, ts, &history) }
+    private static func follow(_ t: UnsafePointer<Transition>, at i: Int, _ history: inout LocalHistory) -> [Breach] {
+        if t.pointee.name == history.upload { return upload(t, at: i, &history) }
         if let number = entry(t, history.marker) {
             var found: [Breach] = []
+            let time = Int(t.pointee.time.milliseconds)
             if history.fault == "store-unavailable", !history.outages.isEmpty,
-               !history.outages.contains(where: { $0.start <= t.time && t.time < $0.end }) {
+               history.outages.firstPlace(where: { start, end in start <= time && time < end }) == nil {
                 found.append(Breach(invariant: .historyComplete,
-                                    message: "\(t.name) was journaled locally (\(history.marker)=\(number)) while the shared store was reachable",
+                                    message: "\(t.pointee.name) was journaled locally (\(history.marker)=\(number)) while the shared store was reachable",
                                     evidence: [i]))
             }
-            history.pending.append(LocalEntry(entry: number, index: i))
+            history.pending.append(number, i)
             return found
         }
-        guard let first = history.pending.first, !history.reportedOutOfOrder else { return [] }
+        guard !history.pending.isEmpty, !history.reportedOutOfOrder else { return [] }
         history.reportedOutOfOrder = true
         return [Breach(invariant: .historyComplete,
-                       message: "\(t.name) was recorded on the durable side before \(history.marker)=\(first.entry) reached it",
-                       evidence: [first.index, i])]
+                       message: "\(t.pointee.name) was recorded on the durable side before \(history.marker)=\(history.pending.first(0)) reached it",
+                       evidence: [history.pending.second(0), i])]
     }
 
     /// An upload (`store.drained`, `runtime.uploaded`): the next entries, in order, exactly once, all of their transitions.
-    private static func upload(_ t: Transition, at i: Int, _ ts: [Transition], _ history: inout LocalHistory) -> [Breach] {
+    private static func upload(_ t: UnsafePointer<Transition>, at i: Int, _ history: inout LocalHistory) -> [Breach] {
         guard let entries = range(t, history.marker) else {
-            return [Breach(invariant: .historyComplete, message: "\(t.name) does not say which \(history.marker) entries it carried", evidence: [i])]
+            return [Breach(invariant: .historyComplete, message: "\(t.pointee.name) does not say which \(history.marker) entries it carried", evidence: [i])]
         }
         var found: [Breach] = []
-        let expected = (history.uploaded?.entry ?? (history.pending.first?.entry ?? entries.lowerBound) - 1) + 1
+        let expected = (history.uploaded?.entry ?? (history.pending.isEmpty ? entries.lowerBound : history.pending.first(0)) - 1) + 1
         if entries.lowerBound < expected, let earlier = history.uploaded {
             // A repeat: what it carries is already there, so its count says nothing more.
             found.append(Breach(invariant: .historyComplete,
-                                message: "\(t.name) carried \(history.marker) entries \(entries.lowerBound)-\(entries.upperBound) again (already up to \(earlier.entry))",
+                                message: "\(t.pointee.name) carried \(history.marker) entries \(entries.lowerBound)-\(entries.upperBound) again (already up to \(earlier.entry))",
                                 evidence: [earlier.index, i]))
         } else if entries.lowerBound > expected {
-            let stranded = history.pending.first { $0.entry < entries.lowerBound }
+            let stranded = history.pending.firstPlace { entry, _ in entry < entries.lowerBound }
             found.append(Breach(invariant: .historyComplete,
-                                message: "\(t.name) skipped \(history.marker) entries \(expected)-\(entries.lowerBound - 1): they were left behind",
-                                evidence: (stranded.map { [$0.index] } ?? []) + [i]))
+                                message: "\(t.pointee.name) skipped \(history.marker) entries \(expected)-\(entries.lowerBound - 1): they were left behind",
+                                evidence: (stranded.map { [history.pending.second($0)] } ?? []) + [i]))
         } else {
-            let carried = history.pending.filter { entries.contains($0.entry) }
+            // Where the pending entries this upload carries are, in order.
+            let carried = history.pending.seconds { entries.contains($0) }
             if let claimed = entry(t, "transitions"), claimed != carried.count {
                 found.append(Breach(invariant: .historyComplete,
-                                    message: "\(t.name) carried \(claimed) transitions, but \(carried.count) were recorded locally in entries \(entries.lowerBound)-\(entries.upperBound)",
-                                    evidence: carried.map(\.index) + [i]))
+                                    message: "\(t.pointee.name) carried \(claimed) transitions, but \(carried.count) were recorded locally in entries \(entries.lowerBound)-\(entries.upperBound)",
+                                    evidence: carried + [i]))
             }
         }
-        history.pending.removeAll { $0.entry <= entries.upperBound }
+        history.pending.removeAll { $0 <= entries.upperBound }
         history.uploaded = (max(entries.upperBound, history.uploaded?.entry ?? 0), i)
         history.reportedOutOfOrder = false
         return found
     }
 
     /// A decision taken on the local journal that only the shared store may take.
-    private static func sharedOnlyDecision(_ t: Transition, at i: Int, runsWithCase: inout SmallMap) -> Breach? {
+    private static func sharedOnlyDecision(_ t: UnsafePointer<Transition>, at i: Int, runsWithCase: inout SmallMap) -> Breach? {
         let local = entry(t, "journal") != nil
         var earlierCase: Int?
-        if t.name == .caseOpened, let run = t.run {
+        if t.pointee.name == .caseOpened, let run = t.pointee.run {
             earlierCase = runsWithCase[run]
             runsWithCase[run] = runsWithCase[run] ?? i
         }
         guard local else { return nil }
-        switch t.name {
+        switch t.pointee.name {
         case .leaseRotated, .reconnectVerified, .caseResolved:
-            return Breach(invariant: .historyComplete, message: "\(t.name) was decided on the local journal, without the shared store", evidence: [i])
+            return Breach(invariant: .historyComplete, message: "\(t.pointee.name) was decided on the local journal, without the shared store", evidence: [i])
         case .caseOpened:
             guard let earlierCase else { return nil }
             return Breach(invariant: .historyComplete,
-                          message: "a second case for run \(t.run ?? "?") was opened on the local journal, without the shared store",
+                          message: "a second case for run \(t.pointee.run ?? "?") was opened on the local journal, without the shared store",
                           evidence: [earlierCase, i])
         default:
             return nil
@@ -187,13 +189,13 @@ extension InvariantChecker {
     }
 
     /// A step that only the durable engine may run: a mutating call, or the run's completion, kept locally.
-    private static func durableOnlyStep(_ t: Transition, at i: Int) -> Breach? {
+    private static func durableOnlyStep(_ t: UnsafePointer<Transition>, at i: Int) -> Breach? {
         guard entry(t, "local") != nil else { return nil }
-        if t.name == .providerCalled && t.key != nil {
+        if t.pointee.name == .providerCalled && t.pointee.key != nil {
             return Breach(invariant: .historyComplete,
-                          message: "mutating step \(t.step ?? "?") called the provider while its history was kept only locally", evidence: [i])
+                          message: "mutating step \(t.pointee.step ?? "?") called the provider while its history was kept only locally", evidence: [i])
         }
-        if t.name == .runCompleted {
+        if t.pointee.name == .runCompleted {
             return Breach(invariant: .historyComplete, message: "the run completed while its history was kept only locally", evidence: [i])
         }
         return nil
@@ -201,10 +203,11 @@ extension InvariantChecker {
 
     /// Entries still local at the end, although the durable side came back before the timeline ended.
     private static func neverUploaded(_ history: LocalHistory, _ ts: [Transition]) -> [Breach] {
-        guard let first = history.pending.first, let last = ts.last,
-              let back = history.outages.map(\.end).max(), back < last.time else { return [] }
+        guard !history.pending.isEmpty, let last = ts.last, let end = history.outages.largestSecond else { return [] }
+        let back = Instant(milliseconds: Int64(end))
+        guard back < last.time else { return [] }
         return [Breach(invariant: .historyComplete,
-                       message: "\(history.pending.count) transitions recorded locally (\(history.marker)=\(first.entry)…) never reached the durable side, which was back at \(DurationText.clock(back))",
-                       evidence: [first.index])]
+                       message: "\(history.pending.count) transitions recorded locally (\(history.marker)=\(history.pending.first(0))…) never reached the durable side, which was back at \(DurationText.clock(back))",
+                       evidence: [history.pending.second(0)])]
     }
 }

@@ -31,7 +31,8 @@ public enum InvariantChecker {
         var breaches: [Breach] = []
         // One walk of the names tells which invariants cannot break here (see `NamesPresent`).
         let present = NamesPresent(transitions)
-        for invariant in Invariant.allCases where invariants.contains(invariant) && present.mayBreak(invariant) {
+        let asked = InvariantSet(invariants)
+        for invariant in Invariant.allCases where asked.contains(invariant) && present.mayBreak(invariant) {
             let found: [Breach]
             switch invariant {
             case .sameRun: found = sameRun(transitions)

@@ -24,8 +24,10 @@ public enum LabCommand {
 
     /// Where output goes.
     public struct Console {
-        /// Writes to standard output.
-        public var out: (String) -> Void
+        /// Writes to standard output. Replacing it drops `outBytes`, which wrote to the old
+        /// destination: a console that captures `out` (as `bench --record` does) captures
+        /// everything, the bytes `write(_:)` hands on included.
+        public var out: (String) -> Void { didSet { outBytes = nil } }
         /// Writes to standard error.
         public var err: (String) -> Void
         /// Whether standard output is a terminal (for colour).

@@ -123,28 +123,31 @@ public enum ScenarioLoader {
             var places = BytePlaces(of: UInt8(ascii: "D"), in: bytes, from: 2)
             while let at = places.next() {
                 guard bytes[at - 2] == UInt8(ascii: "0"), bytes[at - 1] == UInt8(ascii: "0") else { continue }
-                if bangFollows(inStringFrom: at + 1, in: bytes) { return true }
+                guard let end = stringEndWithoutBang(from: at + 1, in: bytes) else { return true }
+                // The rest of this string holds no `!`, so no later `00D` in it can be the shape's:
+                // searched again from each, a long string of `00D`s took time in its square.
+                places.from = end + 1
             }
             return false
         }
     }
 
-    /// Whether a `!` stands between `start` (inside a string) and the quote that ends the string;
-    /// true as well for a `\u` escape (which may spell one) or a string that does not end.
-    static func bangFollows(inStringFrom start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Where the string that `start` stands in ends (its closing quote), when no `!` stands
+    /// between; nil for a `!`, a `\u` escape (which may spell one) or a string that does not end.
+    static func stringEndWithoutBang(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var at = start
         while at < bytes.count {
             switch bytes[at] {
             case UInt8(ascii: "\\"):
                 // The byte after a backslash names its escape and is skipped with it.
-                if at + 1 < bytes.count && bytes[at + 1] == UInt8(ascii: "u") { return true }
+                if at + 1 < bytes.count && bytes[at + 1] == UInt8(ascii: "u") { return nil }
                 at += 2
-            case UInt8(ascii: "\""): return false
-            case UInt8(ascii: "!"): return true
+            case UInt8(ascii: "\""): return at
+            case UInt8(ascii: "!"): return nil
             default: at += 1
             }
         }
-        return true
+        return nil
     }
 
     /// Whether `text` holds an escape that could spell a byte of a token shape: `\u` (any

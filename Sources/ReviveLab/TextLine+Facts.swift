@@ -6,6 +6,10 @@
 /// Lent across a possible growth, each value (read through a pointer into the timeline) was
 /// retained and released by the caller, some twenty-five instructions a fact. A value is a stored
 /// field, so the two reads agree; `putFact` checks the room against the bytes it is lent anyway.
+/// A long value is lent by address (`large(_:)`, then `putLargeFact`), so the rule is stronger
+/// than agreement: `value` must read a String that something else keeps alive for the call (a
+/// stored field, a literal such as an enumeration's raw value, a local). A String made inside the
+/// autoclosure (an interpolation, a concatenation) would be read after its release.
 extension TextLine {
     /// The room a fact needs, with a name of `name` bytes and a value of `value` bytes: a space,
     /// the name and `=`, then the value's room.

@@ -58,6 +58,18 @@ struct MarkerEscapeTests {
         #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D\u0021"}"#))
         #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00Dabc"#))
         #expect(!ScenarioLoader.mayHoldSalesforceToken("") && !ScenarioLoader.mayHoldSalesforceToken("0D!"))
+        // A string found clean is passed whole: a later string's prefix is still read.
+        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D00D", "b": "00Dx!AQ4AQFakeSessionTokenValue0000000"}"#))
+        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D00D", "b": "x!"}"#))
+    }
+
+    /// A string of many prefixes is read once, not once a prefix: 100,000 `00D`s in one value
+    /// took some 10^10 steps when each searched its string's end again (a load that seemed to
+    /// hang); read once, it is 300,000. Both answers, on a value that long.
+    @Test func salesforceCheckReadsALongStringOnce() {
+        let prefixes = String(repeating: "00D", count: 100_000)
+        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"a": ""# + prefixes + #"", "b": "!"}"#))
+        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": ""# + prefixes + #"", "b": "00Dx!AQ4"}"#))
     }
 
     @Test func onlyUnicodeAndSlashEscapesCount() {

@@ -40,5 +40,13 @@ struct RenderedBytesTests {
         bytes.withUnsafeBytes { direct.write($0) }
         #expect(captured.bytes == bytes)
         #expect(captured.text == "== caf\u{E9} \u{2713}\n", "the byte writer alone took them")
+        // A console whose `out` is replaced (`bench --record` captures it) hands the replacement
+        // the bytes too, not the byte writer that wrote where the old `out` did.
+        var replaced = direct
+        var recorded = ""
+        replaced.out = { recorded += $0 }
+        bytes.withUnsafeBytes { replaced.write($0) }
+        #expect(recorded == "== caf\u{E9} \u{2713}\n")
+        #expect(captured.bytes == bytes, "the old byte writer was not used again")
     }
 }

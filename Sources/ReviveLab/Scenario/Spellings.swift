@@ -34,6 +34,11 @@ final class Spellings: Sendable {
             // Each case made from its byte, 0 up to the count (sound: `caseCount(of:)`), and asked
             // its spelling. `T.allCases` is not asked: it made an array of `T`, whose type the
             // runtime built at its first use (some 7,000 instructions a table, 8 tables).
+            // A debug build checks the inference against the cases themselves: a one-byte type
+            // that is not an enumeration without payloads (one with payloads keeps cases at
+            // other bytes) must not be given here.
+            assert(count == T.allCases.count && Set((0..<count).map { unsafeBitCast(UInt8(truncatingIfNeeded: $0), to: T.self).rawValue })
+                == Set(T.allCases.map(\.rawValue)), "\(T.self): its bytes are not its cases")
             words.reserveCapacity(2 * count)
             for place in 0..<count {
                 let spelt = ShortASCII.spelling(of: unsafeBitCast(UInt8(truncatingIfNeeded: place), to: T.self).rawValue)
@@ -62,7 +67,9 @@ final class Spellings: Sendable {
     /// `allCases`), and the bytes above the last case are its spare values, of which an `Optional`
     /// keeps `nil` in the first (the ABI's layout of enumerations: `nil` is the byte equal to the
     /// number of cases). A one-byte type whose `Optional` is one byte too is read so: its `nil`'s
-    /// byte is the count. (A struct of one such enumeration has the same bytes.)
+    /// byte is the count. (A struct of one such enumeration has the same bytes.) Only for such
+    /// enumerations: one with payloads is one byte too, but keeps its cases at other bytes (the
+    /// debug build's check in `init` catches one given here).
     static func caseCount<T>(of type: T.Type) -> Int? {
         guard MemoryLayout<T>.size == 1, MemoryLayout<T?>.size == 1 else { return nil }
         let none: T? = nil

@@ -161,17 +161,7 @@ struct RowTable<Key: RowKey, Value>: ~Copyable {
     /// values in one block (two blocks cost a second allocation and release per table grown).
     private mutating func grow() {
         let larger = capacity == 0 ? room : capacity * 2
-        let valueAlignment = MemoryLayout<Value>.alignment
-        let valuesAt = (larger * MemoryLayout<Key>.stride + valueAlignment - 1) / valueAlignment * valueAlignment
-        let block = UnsafeMutableRawPointer.allocate(byteCount: valuesAt + larger * MemoryLayout<Value>.stride,
-                                                     alignment: max(MemoryLayout<Key>.alignment, valueAlignment))
-        let keys = block.bindMemory(to: Key.self, capacity: larger)
-        let values = (block + valuesAt).bindMemory(to: Value.self, capacity: larger)
-        if let keyList, let valueList {
-            keys.moveInitialize(from: keyList, count: count)
-            values.moveInitialize(from: valueList, count: count)
-            UnsafeMutableRawPointer(keyList).deallocate()
-        }
+        let (keys, values) = KeyValueBlock.grow(keys: keyList, values: valueList, count: count, to: larger)
         (keyList, valueList, capacity) = (keys, values, larger)
     }
 

@@ -33,12 +33,7 @@ extension TextLine {
     @inline(never)
     mutating func putLargeFact(named name: (UInt64, UInt64), _ value: UnsafeBufferPointer<UInt8>) {
         reserve(TextLine.factRoom(name: 16, value: value.count))
-        putFactSeparator()
-        let to = UnsafeMutableRawPointer(base + count)
-        to.storeBytes(of: name.0, as: UInt64.self)
-        to.storeBytes(of: name.1, toByteOffset: 8, as: UInt64.self)
-        advance(by: ShortASCII.count(ofSmall: name))
-        put(byte: UInt8(ascii: "="))
+        putFactName(smallWords: name)
         putFactValue(value)
     }
 }

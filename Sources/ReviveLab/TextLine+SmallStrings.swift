@@ -78,13 +78,20 @@ extension TextLine {
     @inline(never)
     mutating func putSmallFact(named name: (UInt64, UInt64), _ value: (UInt64, UInt64)) {
         reserve(TextLine.factRoom(name: 16, value: 15))
+        putFactName(smallWords: name)
+        putFactValue(raw: value)
+    }
+
+    /// The separator, then ` name=` from a small name's raw words, into room already made: both
+    /// words are stored and only the name's count kept, the `=` going over the rest.
+    @inline(__always)
+    mutating func putFactName(smallWords name: (UInt64, UInt64)) {
         putFactSeparator()
         let to = UnsafeMutableRawPointer(base + count)
         to.storeBytes(of: name.0, as: UInt64.self)
         to.storeBytes(of: name.1, toByteOffset: 8, as: UInt64.self)
         advance(by: ShortASCII.count(ofSmall: name))
         put(byte: UInt8(ascii: "="))
-        putFactValue(raw: value)
     }
 
     /// A small string's bytes, from its words (`smallBits`): both stored whole (the flags byte

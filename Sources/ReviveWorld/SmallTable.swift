@@ -1,3 +1,5 @@
+import Revive
+
 /// A dictionary for the few keys one play keys its state by (its connections, its workers),
 /// found by a walk over the keys rather than by hashing.
 ///
@@ -128,17 +130,7 @@ struct SmallTable<Key: Hashable, Value>: ~Copyable {
 
     /// Room for `larger` entries: the keys and then the values in one block, the entries moved over.
     private mutating func grow(to larger: Int) {
-        let valueAlignment = MemoryLayout<Value>.alignment
-        let valuesAt = (larger * MemoryLayout<Key>.stride + valueAlignment - 1) / valueAlignment * valueAlignment
-        let block = UnsafeMutableRawPointer.allocate(byteCount: valuesAt + larger * MemoryLayout<Value>.stride,
-                                                     alignment: max(MemoryLayout<Key>.alignment, valueAlignment))
-        let keys = block.bindMemory(to: Key.self, capacity: larger)
-        let values = (block + valuesAt).bindMemory(to: Value.self, capacity: larger)
-        if let keyList, let valueList {
-            keys.moveInitialize(from: keyList, count: count)
-            values.moveInitialize(from: valueList, count: count)
-            UnsafeMutableRawPointer(keyList).deallocate()
-        }
+        let (keys, values) = KeyValueBlock.grow(keys: keyList, values: valueList, count: count, to: larger)
         (keyList, valueList, capacity) = (keys, values, larger)
     }
 }

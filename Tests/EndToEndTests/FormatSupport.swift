@@ -206,9 +206,9 @@ extension Lab {
         process.standardOutput = outPipe
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let ended = try process.runNotingExit()
         let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitPromptly()
+        ended.wait()
         return LabOutput(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                          stdout: String(decoding: outData, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"),
                          stderr: "")

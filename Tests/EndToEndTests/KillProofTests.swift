@@ -17,9 +17,9 @@ struct KillProofTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
-        try process.run()
+        let ended = try process.runNotingExit()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExitPromptly()
+        ended.wait()
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("  2 kill points, 2 held"), "\(text)")
     }

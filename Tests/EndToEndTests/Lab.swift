@@ -129,7 +129,7 @@ enum Lab {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
-        try process.run()
+        let ended = try process.runNotingExit()
 
         // Read both pipes to their ends before waiting, stderr on another thread, so a full
         // pipe never blocks the child.
@@ -146,7 +146,7 @@ enum Lab {
 
         let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExitPromptly()
+        ended.wait()
         watchdog.disarm()
         if watchdog.fired {
             struct Hung: Error, CustomStringConvertible { var description: String }
@@ -226,18 +226,31 @@ extension String {
 }
 
 extension Process {
-    /// Waits for the child to end, and returns within a millisecond or so of its exit.
+    /// Starts the child, and returns what wakes a wait for its end (`ChildExit.wait()`).
     ///
     /// Foundation's `waitUntilExit` on Linux spins the run loop in 50 ms slices, so every child
     /// cost up to 50 ms after its exit, and the end-to-end tests start hundreds of children.
-    /// `isRunning` turns false as soon as Foundation reaps the child (on its SIGCHLD source), so
-    /// a short sleep that backs off to 1 ms finds the exit within a millisecond.
-    func waitUntilExitPromptly() {
-        var pause: UInt32 = 50
-        while isRunning {
-            usleep(pause)
-            pause = Swift.min(pause * 2, 1_000)
-        }
-        waitUntilExit()
+    /// Foundation calls `terminationHandler` once it has reaped the child, so a wait on the
+    /// signal it sends returns at the exit itself, with no polling.
+    func runNotingExit() throws -> ChildExit {
+        let exit = ChildExit(process: self)
+        terminationHandler = { _ in exit.exited.signal() }
+        try run()
+        return exit
+    }
+}
+
+/// The end of a child started by `Process.runNotingExit()`.
+final class ChildExit: @unchecked Sendable {
+    fileprivate let exited = DispatchSemaphore(value: 0)
+    private let process: Process
+
+    fileprivate init(process: Process) { self.process = process }
+
+    /// Waits for the child's exit. `waitUntilExit` then returns at once: Foundation marks the
+    /// child ended before it calls the handler.
+    func wait() {
+        exited.wait()
+        process.waitUntilExit()
     }
 }

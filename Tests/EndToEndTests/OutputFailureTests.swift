@@ -15,9 +15,9 @@ struct OutputFailureTests {
         let errors = Pipe()
         process.standardOutput = full
         process.standardError = errors
-        try process.run()
+        let ended = try process.runNotingExit()
         let said = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExitPromptly()
+        ended.wait()
         return (process.terminationStatus, String(decoding: said, as: UTF8.self))
     }
 

@@ -15,8 +15,8 @@ enum PostgresTestDatabase {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql]
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExitPromptly()
+        let ended = try process.runNotingExit()
+        ended.wait()
         return process.terminationStatus
     }
 

@@ -52,14 +52,22 @@ struct OrderedWorkTests {
         #expect(started.most < 10)
     }
 
-    /// An item that counts how many of its kind are alive.
+    /// An item that counts how many of its kind are alive, and wakes a waiter at each release.
     final class Counted: @unchecked Sendable {
-        static let lock = NSLock()
+        static let condition = NSCondition()
         nonisolated(unsafe) static var alive = 0
         let index: Int
-        init(_ index: Int) { self.index = index; Counted.lock.lock(); Counted.alive += 1; Counted.lock.unlock() }
-        deinit { Counted.lock.lock(); Counted.alive -= 1; Counted.lock.unlock() }
-        static var count: Int { lock.lock(); defer { lock.unlock() }; return alive }
+        init(_ index: Int) { self.index = index; Counted.condition.lock(); Counted.alive += 1; Counted.condition.unlock() }
+        deinit { Counted.condition.lock(); Counted.alive -= 1; Counted.condition.broadcast(); Counted.condition.unlock() }
+
+        /// How many are alive once none is, or once `limit` has passed without a release since the
+        /// last (a guard against a hang, not a pause: it returns as soon as the last is let go).
+        static func aliveWhenAllReleased(limit: TimeInterval) -> Int {
+            condition.lock()
+            defer { condition.unlock() }
+            while alive > 0 && condition.wait(until: Date(timeIntervalSinceNow: limit)) {}
+            return alive
+        }
     }
 
     /// The finished items wait in a ring of `window` slots: with the smallest window and more
@@ -77,8 +85,7 @@ struct OrderedWorkTests {
                 work.cancel()
             }
         }
-        // Workers hold the list until they end; give them the moment they need.
-        for _ in 0..<2_000 where Counted.count > 0 { usleep(1_000) }
-        #expect(Counted.count == 0, "items finished but never taken were not let go")
+        // Workers hold the list until they end: wait for the last item's release.
+        #expect(Counted.aliveWhenAllReleased(limit: 30) == 0, "items finished but never taken were not let go")
     }
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Instruction counts of a cold `revive-lab run scenarios` and of a Foundation hello-world, and
 # their ratio (README, "Benchmarks"); then the median wall time of each over 21 fresh processes,
-# and that ratio. Instruction counts stay stable on a noisy machine where wall times do not; wall
-# times show what a user waits for, with `run` playing on every core. Needs valgrind (Debian:
-# apt-get install valgrind) and bash 5 (EPOCHREALTIME).
+# and that ratio, and the lab's with `--jobs 1` (one core). Instruction counts stay stable on a
+# noisy machine where wall times do not; wall times show what a user waits for, with `run`
+# playing on every core. Needs valgrind (Debian: apt-get install valgrind) and bash 5
+# (EPOCHREALTIME).
 set -euo pipefail
 # Bash writes EPOCHREALTIME with the locale's decimal mark; awk reads a dot.
 export LC_ALL=C

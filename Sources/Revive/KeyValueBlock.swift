@@ -22,4 +22,18 @@ package enum KeyValueBlock {
         }
         return (newKeys, newValues)
     }
+
+    /// Destroys the `count` rows of a block from `grow` and frees it. Each row is moved out, so
+    /// its destruction is code compiled for its types, not the general `deinitialize(count:)`.
+    @inlinable
+    package static func free<Key, Value>(keys: UnsafeMutablePointer<Key>?, values: UnsafeMutablePointer<Value>?, count: Int) {
+        guard let keys, let values else { return }
+        var left = count
+        while left > 0 {
+            left -= 1
+            _ = (keys + left).move()
+            _ = (values + left).move()
+        }
+        UnsafeMutableRawPointer(keys).deallocate()
+    }
 }

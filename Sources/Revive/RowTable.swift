@@ -8,8 +8,9 @@
 /// every read and write, allocated its storage in every play, and showed as a tenth of the
 /// catalogue's profile. A walk compares keys, and a key mostly arrives as the very string the
 /// row holds, a compare of one word. A big table (a long run's leases) also keeps each key's place
-/// in a dictionary. Nothing here depends on the rows' order: the deletions and
-/// `leases(heldBy:)` write rows whatever their order, and `openCases()` sorts.
+/// in a dictionary. Nothing here depends on the rows' order: the deletions write rows whatever
+/// their order, and the lists a store answers with (`leases(heldBy:)`, `openCases()`) are sorted
+/// by id, as the SQL stores' are.
 ///
 /// The keys and the values sit in two lists of memory the table allocates and owns, not in an
 /// array of rows: an array of a generic row type (`RowEntry<Key, Value>`, as before) needed
@@ -44,16 +45,7 @@ struct RowTable<Key: RowKey, Value>: ~Copyable {
     init(capacity: Int = 4) { room = max(1, capacity) }
 
     /// Destroys the rows one by one, each by code compiled for its types (see above).
-    deinit {
-        guard let keyList, let valueList else { return }
-        var left = count
-        while left > 0 {
-            left -= 1
-            _ = (keyList + left).move()
-            _ = (valueList + left).move()
-        }
-        UnsafeMutableRawPointer(keyList).deallocate()
-    }
+    deinit { KeyValueBlock.free(keys: keyList, values: valueList, count: count) }
 
     /// A table holding copies of these rows (a replica rebuilt from a store).
     func copied() -> RowTable {

@@ -37,7 +37,7 @@ public struct SignalFacts: Sendable, Equatable {
     /// Whether GitHub-style rate-limit headers say the budget is spent.
     public var rateLimitExhausted = false
 
-    /// Whether the human texts are read (and the AADSTS numbers looked for): only `codes(of:)`
+    /// Whether the human texts are read (and the AADSTS numbers looked for): only `codeList(of:)`
     /// skips them. Always true in facts anyone can hold, so it never tells two of them apart.
     private var readsText = true
 
@@ -71,13 +71,10 @@ public struct SignalFacts: Sendable, Equatable {
         if !aadstsList.contains(number) { aadstsList.append(number) }
     }
 
-    /// The error codes `SignalFacts(signal).codes` holds, read without the texts: the simulated
-    /// provider names a failure's code on its timeline line, and lower-casing and searching the
-    /// texts it never prints was half of reading an enveloped failure.
-    public static func codes(of signal: ProviderSignal) -> Set<String> { SignalFacts(signal, readingText: false).codes }
-
-    /// `codes(of:)` as a list, each code once, in the order read: the set hashed every code into
-    /// new storage only for the simulated provider to list and sort it again, on every failure.
+    /// The error codes `SignalFacts(signal).codes` holds, each once, in the order read, read
+    /// without the texts: the simulated provider names a failure's code on its timeline line, and
+    /// lower-casing and searching the texts it never prints was half of reading an enveloped
+    /// failure (a set of them hashed every code into new storage only to be listed and sorted).
     public static func codeList(of signal: ProviderSignal) -> [String] { SignalFacts(signal, readingText: false).codeList }
 
     /// The wait `signal` asks for, as `SignalFacts(signal).retryAfter` reads it, without reading

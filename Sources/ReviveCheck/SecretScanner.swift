@@ -43,16 +43,18 @@ public enum SecretScanner {
     /// then fetched, so a process that never meets a token shape never builds them.
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (marker: Int?, salesforce: Bool) {
         guard mayHoldAnchoredMarker(bytes) else { return (nil, false) }
-        return exactScan(bytes, seconds: secondByte, patterns: markerBytes)
+        return exactScan(bytes)
     }
 
     /// The exact scan: one table lookup a byte, the pattern loop only where a marker's first two
     /// bytes meet. (Byte by byte it cost nine instructions a byte: the loader ran it over every
     /// scenario file's whole text, 1.4 M instructions of a cold `run`.)
-    static func exactScan(_ bytes: UnsafeBufferPointer<UInt8>, seconds: [UInt8], patterns: [[UInt8]]) -> (marker: Int?, salesforce: Bool) {
+    static func exactScan(_ bytes: UnsafeBufferPointer<UInt8>) -> (marker: Int?, salesforce: Bool) {
         // Most values (ids, hex digests, step names, durations) hold none of the bytes a marker
         // needs: eight bytes a test rules them out before the byte loop reads them one by one.
         guard mayHoldMarker(bytes) else { return (nil, false) }
+        // The tables fetched once, past the filters (their first fetch builds them).
+        let seconds = secondByte, patterns = markerBytes
         let count = bytes.count
         // The Salesforce shape: a `00D`, then a `!` with more than twenty bytes after it.
         var salesforceAt = -1
@@ -253,19 +255,12 @@ struct CleanValues {
         return scanAndRemember(value)
     }
 
-    /// Whether every value of `t` that `tokenCustody` reads is clean. Answers as `scan` on each
-    /// would (in any order, as the scan is a pure function of a value's bytes), so a line cleared
-    /// here is one `tokenCustody` would have cleared field by field. Read through the pointer: a
+    /// Whether every value of `t` that `tokenCustody` reads (`custodyValues(of:_:)`) is clean:
+    /// what `scan` on each would answer, so a line cleared here is one `tokenCustody` would have
+    /// cleared value by value. Read through the pointer: a
     /// `Transition` passed by value was copied whole (a retain and a release per string field).
     mutating func holdsOnlyClean(_ t: UnsafePointer<Transition>) -> Bool {
-        if case .worker(let worker) = t.pointee.actor, !isClean(worker.rawValue) { return false }
-        if case .unrecognized(let spelling) = t.pointee.name, !isClean(spelling) { return false }
-        guard isClean(t.pointee.run), isClean(t.pointee.worker), isClean(t.pointee.step), isClean(t.pointee.connection),
-              isClean(t.pointee.lease), isClean(t.pointee.key), isClean(t.pointee.checkpoint) else { return false }
-        guard isClean(t.pointee.caseID), isClean(t.pointee.capability), isClean(t.pointee.subject), isClean(t.pointee.tenant),
-              isClean(t.pointee.result), isClean(t.pointee.reason) else { return false }
-        for n in t.pointee.notes.indices where !isClean(t.pointee.notes[n].value) { return false }
-        return true
+        InvariantChecker.custodyValues(of: t) { isClean($0) }
     }
 
     /// The scan of a value not remembered, out of line (rare after a play's first lines);

@@ -58,7 +58,8 @@ struct SmallMap {
         var all: [Entry] = []
         all.reserveCapacity(slots + more.count)
         for j in 0..<slots { all.append(Entry(key: key(at: j), value: value(at: j))) }
-        return all + more
+        all.append(contentsOf: more)
+        return all
     }
 
     /// Calls `body` with each entry's key and value, in the order of `elements`, without

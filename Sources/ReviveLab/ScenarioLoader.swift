@@ -17,65 +17,15 @@ public enum ScenarioLoader {
     /// Reads and loads a scenario file.
     public static func load(path: String) throws(InputError) -> Scenario {
         let text: String
-        if let direct = directText(atPath: path) {
-            text = direct
-        } else {
-            guard let bytes = FileSystem.contents(atPath: path) else {
-                throw InputError(file: path, "cannot read the file; check the path and its permissions")
-            }
-            guard let decoded = UTF8Text.decode(bytes) else {
-                throw InputError(file: path, "the file is not UTF-8 text; a scenario is a JSON file")
-            }
-            text = decoded
+        switch FileSystem.text(atPath: path) {
+        case .success(let read): text = read
+        case .failure(.unreadable): throw InputError(file: path, "cannot read the file; check the path and its permissions")
+        case .failure(.notUTF8): throw InputError(file: path, "the file is not UTF-8 text; a scenario is a JSON file")
         }
         do { return try load(text: text, file: path) } catch {
             // A report or a timeline given where a scenario is wanted: say what it is, in one line.
             if error.problems.count == 1, let message = FileKind.sniff(text).notAScenario() { throw InputError(file: path, message) }
             throw error
-        }
-    }
-
-    /// The text of the regular file at `path`, read straight into a String's own storage; nil
-    /// when the general path (`FileSystem.contents`, `UTF8Text.decode`) must read it: a file it
-    /// cannot open or size, one that changed size while read, and one whose text starts with a
-    /// byte-order mark or holds U+FFFD (the String's initializer replaces bytes that are not
-    /// UTF-8 with U+FFFD, so text without one is the file's bytes exactly). One copy of the bytes,
-    /// where the general path zeroes a list, reads into it, copies it into a String and compares
-    /// the two: some 90,000 instructions of a cold `run` of the shipped scenarios.
-    static func directText(atPath path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0, status.st_size < 1 << 26 else { return nil }
-        let size = Int(status.st_size)
-        var whole = true
-        let text = String(unsafeUninitializedCapacity: size) { buffer in
-            var filled = 0
-            while filled < size {
-                let got = read(descriptor, buffer.baseAddress.unsafelyUnwrapped + filled, size - filled)
-                if got > 0 { filled += got } else if got == 0 || errno != EINTR { break }
-            }
-            // Short, or longer than it was: the general path reads it to its end.
-            var more: UInt8 = 0
-            if filled != size || read(descriptor, &more, 1) != 0 { whole = false }
-            return filled
-        }
-        guard whole, text.utf8.count == size, !startsWithMarkOrHoldsReplacement(text) else { return nil }
-        return text
-    }
-
-    /// Whether `text` starts with a byte-order mark (EF BB BF) or holds U+FFFD (EF BF BD): the
-    /// bytes 0xEF are found by `memchr` (ASCII text has none).
-    static func startsWithMarkOrHoldsReplacement(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            var places = BytePlaces(of: 0xEF, in: bytes)
-            while let at = places.next(), at + 2 < bytes.count {
-                if at == 0 && bytes[1] == 0xBB && bytes[2] == 0xBF { return true }
-                if bytes[at + 1] == 0xBF && bytes[at + 2] == 0xBD { return true }
-            }
-            return false
         }
     }
 
@@ -97,7 +47,7 @@ public enum ScenarioLoader {
     /// (and no escape that could spell part of one).
     public static func load(document: JSONValue, file: String, text: String? = nil) throws(InputError) -> Scenario {
         var reader = JSONReader(file: file)
-        let clean = text.map { SecretScanner.firstMarker(in: $0) == nil && !holdsMarkerEscape($0) && !mayHoldSalesforceToken($0) } ?? false
+        let clean = text.map(needsNoRedaction) ?? false
         let scenario = ScenarioBuilder.build(clean ? document : SecretRedactor.redact(document).value, reader: &reader)
         if !reader.problems.isEmpty || scenario == nil {
             throw InputError(reader.problems.isEmpty ? [InputProblem(file: file, path: "", message: "not a scenario")] : reader.problems)
@@ -105,49 +55,12 @@ public enum ScenarioLoader {
         return scenario!
     }
 
-    /// Whether a string in `text` may hold the Salesforce shape: a `00D`, then a `!` later in the
-    /// same string (`SecretScanner` wants more than twenty bytes after that `!`). The shape is
-    /// judged on a whole value (`00D` before the value's first `!`), so a scan of the whole file
-    /// for the shape cannot rule it out (a `!` earlier in the file, in a description say, hid a
-    /// token in a later value); the string each `00D` stands in can. A `00D` stands in a string
-    /// (no other JSON token holds a `D`), whose text runs to the next quote not escaped; a `!`
-    /// before it may be the shape's, and none means that value holds no shape (an escape other
-    /// than `\u` spells no `!` and no `00D`; a `\u`, or no closing quote, answers true). Found by
-    /// the `D`, the rarer byte (34 in the shipped scenarios, against 395 zeros): a call to
-    /// `memchr` each. A Salesforce scenario names its tenant, an org id that starts with `00D`:
-    /// judged by `00D` alone, such a file paid the walk that copies its whole tree (75,000
-    /// instructions each), for a shape none of its strings held.
-    static func mayHoldSalesforceToken(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            var places = BytePlaces(of: UInt8(ascii: "D"), in: bytes, from: 2)
-            while let at = places.next() {
-                guard bytes[at - 2] == UInt8(ascii: "0"), bytes[at - 1] == UInt8(ascii: "0") else { continue }
-                guard let end = stringEndWithoutBang(from: at + 1, in: bytes) else { return true }
-                // The rest of this string holds no `!`, so no later `00D` in it can be the shape's:
-                // searched again from each, a long string of `00D`s took time in its square.
-                places.from = end + 1
-            }
-            return false
-        }
-    }
-
-    /// Where the string that `start` stands in ends (its closing quote), when no `!` stands
-    /// between; nil for a `!`, a `\u` escape (which may spell one) or a string that does not end.
-    static func stringEndWithoutBang(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var at = start
-        while at < bytes.count {
-            switch bytes[at] {
-            case UInt8(ascii: "\\"):
-                // The byte after a backslash names its escape and is skipped with it.
-                if at + 1 < bytes.count && bytes[at + 1] == UInt8(ascii: "u") { return nil }
-                at += 2
-            case UInt8(ascii: "\""): return at
-            case UInt8(ascii: "!"): return nil
-            default: at += 1
-            }
-        }
-        return nil
+    /// Whether no value of the document `text` spells can hold a token shape, so the walk that
+    /// redacts them would find nothing: the whole text holds no shape (`SecretScanner`, the
+    /// Salesforce one included: any `00D`, then a `!` with more than twenty bytes after it, which
+    /// a shape inside one value is too), and no escape that could spell part of one.
+    static func needsNoRedaction(_ text: String) -> Bool {
+        SecretScanner.firstMarker(in: text) == nil && !holdsMarkerEscape(text)
     }
 
     /// Whether `text` holds an escape that could spell a byte of a token shape: `\u` (any

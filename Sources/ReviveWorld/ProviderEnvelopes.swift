@@ -64,7 +64,6 @@ enum ProviderEnvelopes {
                        description: "There is currently another in-progress request using this idempotency key. Try again later.")
     }
 
-    /// What a resource call gets when its access token expired (a refresh would heal it).
     /// One header, set rather than written as a literal: a dictionary literal is a list of pairs,
     /// whose types were built from their mangled names at the first expired token of every process.
     private static func header(_ name: String, _ value: String) -> [String: String] {
@@ -73,6 +72,7 @@ enum ProviderEnvelopes {
         return headers
     }
 
+    /// What a resource call gets when its access token expired (a refresh would heal it).
     static func expiredAccessToken(provider: ProviderKind) -> ProviderSignal {
         switch provider {
         case .microsoft:

@@ -37,14 +37,7 @@ struct SmallTable<Key: Hashable, Value>: ~Copyable {
     init() {}
 
     /// Destroys the entries one by one, each by code compiled for its types (see above).
-    deinit {
-        guard let keyList, let valueList else { return }
-        for i in 0..<count {
-            (keyList + i).deinitialize(count: 1)
-            (valueList + i).deinitialize(count: 1)
-        }
-        UnsafeMutableRawPointer(keyList).deallocate()
-    }
+    deinit { KeyValueBlock.free(keys: keyList, values: valueList, count: count) }
 
     /// Whether the table holds nothing.
     var isEmpty: Bool { count == 0 }

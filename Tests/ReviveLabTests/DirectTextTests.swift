@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import ReviveLab
 
-/// The loader reads a scenario file straight into a String (`ScenarioLoader.directText`) and
-/// leaves every file it cannot vouch for to the general path (`FileSystem.text`): what it gives
+/// The loader reads a scenario file straight into a String (`FileSystem.directText`) and
+/// leaves every file it cannot vouch for to the general path (`FileSystem.contents`, then
+/// `UTF8Text.decode`), behind `FileSystem.text(atPath:)`: what it gives
 /// is always the general path's text, byte for byte, and it gives it for plain UTF-8 files.
 struct DirectTextTests {
     /// Crafted byte sequences (valid and not, with byte-order marks and U+FFFD), every single
@@ -30,9 +31,10 @@ struct DirectTextTests {
             for (index, bytes) in Self.contents().enumerated() {
                 let path = Path.join(folder, "file-\(index)")
                 #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
-                let general = try? FileSystem.text(atPath: path).get()
+                // The general path itself (`text(atPath:)` now tries the direct one first).
+                let general = FileSystem.contents(atPath: path).flatMap(UTF8Text.decode)
                 let hex = bytes.prefix(12).map { String($0, radix: 16) }.joined(separator: " ")
-                guard let text = ScenarioLoader.directText(atPath: path) else {
+                guard let text = FileSystem.directText(atPath: path) else {
                     // Left to the general path: only a file it rejects or one this path cannot vouch for.
                     let plain = general != nil && !bytes.isEmpty && !bytes.starts(with: [0xEF, 0xBB, 0xBF]) && general?.contains("\u{FFFD}") == false
                     #expect(!plain, "[\(hex)] valid UTF-8 was not read directly")
@@ -47,11 +49,11 @@ struct DirectTextTests {
 
     @Test func foldersMissingAndEmptyFilesAreLeftToTheGeneralPath() throws {
         try SystemLayerFileTests.withScratch { folder in
-            #expect(ScenarioLoader.directText(atPath: folder) == nil)
-            #expect(ScenarioLoader.directText(atPath: Path.join(folder, "missing")) == nil)
+            #expect(FileSystem.directText(atPath: folder) == nil)
+            #expect(FileSystem.directText(atPath: Path.join(folder, "missing")) == nil)
             let empty = Path.join(folder, "empty")
             #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
-            #expect(ScenarioLoader.directText(atPath: empty) == nil)
+            #expect(FileSystem.directText(atPath: empty) == nil)
         }
     }
 
@@ -59,7 +61,7 @@ struct DirectTextTests {
         let folder = GoldenTests.scenarioDirectory.path
         for name in try #require(SystemLayerFileTests.listing(folder)) where name.hasSuffix(".json") {
             let path = Path.join(folder, name)
-            let text = try #require(ScenarioLoader.directText(atPath: path), "\(name)")
+            let text = try #require(FileSystem.directText(atPath: path), "\(name)")
             #expect(Array(text.utf8) == FileSystem.contents(atPath: path))
         }
     }

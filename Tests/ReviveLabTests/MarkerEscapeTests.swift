@@ -9,19 +9,11 @@ import ReviveWorld
 /// other escapes decode to characters no shape holds, so a value that decodes to a shape shows
 /// it in its text already.
 struct MarkerEscapeTests {
-    /// The check the loader made before `mayHoldSalesforceToken`: whether the text holds `00D`
-    /// anywhere (found by the `D`, as the bytes lie). Kept as the reference the new check is held to.
-    static func holdsSalesforcePrefix(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.indices.contains { $0 + 2 < bytes.count && bytes[$0] == 0x30 && bytes[$0 + 1] == 0x30 && bytes[$0 + 2] == 0x44 }
-    }
-
-    /// `mayHoldSalesforceToken` answers true only where `00D` stands in the text (so it walks no
-    /// file the old check spared) and false only where no string of the document holds the
-    /// Salesforce shape, so skipping the redaction walk leaves the document as the walk would:
-    /// random documents of strings built of the bytes that matter (`00D`, `!`, quotes and
-    /// backslashes escaped, `\u` escapes, long runs of token characters), as values and keys.
-    @Test func salesforceCheckSkipsOnlyDocumentsWithoutTheShape() throws {
+    /// Random documents of strings built of the bytes that matter (`00D`, `!`, quotes and
+    /// backslashes escaped, `\u` escapes, long runs of token characters), as values and keys:
+    /// whenever the loader skips the redaction walk (`needsNoRedaction`), the walk would have
+    /// found no Salesforce shape; and both answers are given on documents that hold `00D`.
+    @Test func salesforceShapesAreNeverSkipped() throws {
         let pieces = ["0", "D", "00", "0D", "00D", "00Dn0000000XyZa", "!", "x", "é", " ", "\\\"", "\\\\", "\\n", "\\u0021", "\\u0030",
                       "\\/", "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJ0123456789", "\\u0044"]
         var random = SeededRandom(seed: 1401)
@@ -32,44 +24,26 @@ struct MarkerEscapeTests {
             let members = (0..<Int(random.next() % 4) + 1).map { "\"k\($0)\(body())\": [\"\(body())\", \"\(body())\"]" }
             let text = "{" + members.joined(separator: ", ") + "}"
             let document = try JSONValue.parse(text)
-            if ScenarioLoader.mayHoldSalesforceToken(text) {
-                walked += 1
-                #expect(MarkerEscapeTests.holdsSalesforcePrefix(text), "\(text)")
-            } else if MarkerEscapeTests.holdsSalesforcePrefix(text) {
+            guard text.contains("00D") else { continue }
+            if ScenarioLoader.needsNoRedaction(text) {
                 skipped += 1
                 #expect(SecretRedactor.redact(document).findings.allSatisfy { $0.marker != "00D…!" }, "\(text)")
+            } else {
+                walked += 1
             }
         }
-        // Both answers were given on documents that hold `00D`.
         #expect(skipped > 100 && walked > 100)
     }
 
-    /// The shapes the check must see, and the strings it may let pass, spelt out.
-    @Test func salesforceCheckReadsTheStringEachPrefixStandsIn() {
-        // A tenant (an org id) alone, or with a `!` elsewhere in the file: no string holds the shape.
-        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"tenant": "00Dn0000000XyZa", "description": "wow!"}"#))
-        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"a": "say \"00D\"", "b": "!"}"#))
-        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D\\", "b": "!"}"#))
-        // A `!` after the prefix in the same string, however escaped around it, may be the shape.
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"token": "00Dx!AQ4AQFakeSessionTokenValue0000000"}"#))
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D \"quoted\" !"}"#))
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D\\\"!"}"#))
-        // A `\u` escape may spell a `!`; a string that does not end is taken as holding one.
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D\u0021"}"#))
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00Dabc"#))
-        #expect(!ScenarioLoader.mayHoldSalesforceToken("") && !ScenarioLoader.mayHoldSalesforceToken("0D!"))
-        // A string found clean is passed whole: a later string's prefix is still read.
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D00D", "b": "00Dx!AQ4AQFakeSessionTokenValue0000000"}"#))
-        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"a": "00D00D", "b": "x!"}"#))
-    }
-
-    /// A string of many prefixes is read once, not once a prefix: 100,000 `00D`s in one value
-    /// took some 10^10 steps when each searched its string's end again (a load that seemed to
-    /// hang); read once, it is 300,000. Both answers, on a value that long.
-    @Test func salesforceCheckReadsALongStringOnce() {
-        let prefixes = String(repeating: "00D", count: 100_000)
-        #expect(!ScenarioLoader.mayHoldSalesforceToken(#"{"a": ""# + prefixes + #"", "b": "!"}"#))
-        #expect(ScenarioLoader.mayHoldSalesforceToken(#"{"a": ""# + prefixes + #"", "b": "00Dx!AQ4"}"#))
+    /// The Salesforce shapes the loader must walk for, and the texts it may let pass, spelt out.
+    @Test func salesforceShapesSpeltOut() {
+        // A tenant (an org id) with a `!` close to the end of the file: no value can hold the shape.
+        #expect(ScenarioLoader.needsNoRedaction(#"{"tenant": "00Dn0000000XyZa", "description": "wow!"}"#))
+        // A `!` with more than twenty bytes after it, in the value or in the file, is walked for.
+        #expect(!ScenarioLoader.needsNoRedaction(#"{"token": "00Dx!AQ4AQFakeSessionTokenValue0000000"}"#))
+        #expect(!ScenarioLoader.needsNoRedaction(#"{"a": "wow! a description first", "token": "00Dx!AQ4AQFakeSessionTokenValue0000000"}"#))
+        // A `\u` escape may spell a `!`.
+        #expect(!ScenarioLoader.needsNoRedaction(#"{"a": "00D\u0021AQ4AQFakeSessionTokenValue0000000"}"#))
     }
 
     @Test func onlyUnicodeAndSlashEscapesCount() {

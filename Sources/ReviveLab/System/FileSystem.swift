@@ -40,6 +40,7 @@ public enum FileSystem {
     /// The UTF-8 text of the file at `path`: `.unreadable` when it cannot be read, `.notUTF8`
     /// when its bytes are not UTF-8.
     public static func text(atPath path: String) -> Result<String, TextReadFailure> {
+        if let direct = directText(atPath: path) { return .success(direct) }
         guard let bytes = contents(atPath: path) else { return .failure(.unreadable) }
         guard let text = UTF8Text.decode(bytes) else { return .failure(.notUTF8) }
         return .success(text)
